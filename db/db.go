@@ -1,0 +1,152 @@
+// Package db keeps the karaoke night in SQLite: sessions, their guests and
+// their song requests. It speaks the domain: callers get Session, Guest and
+// Request values and *Error values, never rows.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/tursodatabase/libsql-client-go/libsql"
+	_ "modernc.org/sqlite" // the pure-Go SQLite that libsql-client-go opens file: URLs with
+)
+
+// Store is the karaoke database. Writes go through one connection, so write
+// transactions queue in Go instead of failing with SQLITE_BUSY; reads use a
+// pool of their own, which WAL lets run beside the writer.
+type Store struct {
+	write *sql.DB
+	read  *sql.DB
+
+	// Now is the store's clock; tests replace it.
+	Now func() time.Time
+}
+
+// Pragmas every connection gets. They are given as DSN parameters, which
+// modernc.org/sqlite applies on each new connection; TestPragmas reads them
+// back, since a driver may ignore a parameter it does not know.
+const (
+	busyTimeoutMillis = 5000
+	connPragmas       = "_busy_timeout=5000&_foreign_keys=1&_journal_mode=WAL&_synchronous=FULL"
+)
+
+// Open opens (creating if need be) the database at a file: URL and brings its
+// schema up to date.
+func Open(ctx context.Context, databaseURL string) (*Store, error) {
+	if !strings.HasPrefix(databaseURL, "file:") {
+		return nil, fmt.Errorf("DATABASE_URL %q: only file: URLs are supported", databaseURL)
+	}
+	write, err := openPool(databaseURL, "_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	write.SetConnMaxLifetime(0)
+
+	s := &Store{write: write, Now: time.Now}
+	// The writer creates the file and switches it to WAL before any reader opens it.
+	if err := s.migrate(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := openPool(databaseURL, "_query_only=1")
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
+	read.SetMaxIdleConns(max(4, 2*runtime.GOMAXPROCS(0)))
+	s.read = read
+	return s, nil
+}
+
+func openPool(databaseURL, extra string) (*sql.DB, error) {
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if u.Opaque == "" && u.Path == "" {
+		return nil, fmt.Errorf("DATABASE_URL %q names no file", databaseURL)
+	}
+	dsn := databaseURL
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	dsn += sep + connPragmas + "&" + extra
+	connector, err := libsql.NewConnector(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", databaseURL, err)
+	}
+	return sql.OpenDB(connector), nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	var err error
+	if s.read != nil {
+		err = s.read.Close()
+	}
+	if werr := s.write.Close(); werr != nil && err == nil {
+		err = werr
+	}
+	return err
+}
+
+// Ping reports whether the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Pragmas returns the connection settings in force on the write connection,
+// by name, as SQLite reports them.
+func (s *Store) Pragmas(ctx context.Context) (map[string]string, error) {
+	got := map[string]string{}
+	for _, name := range []string{"journal_mode", "synchronous", "foreign_keys", "busy_timeout"} {
+		var v string
+		if err := s.write.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v); err != nil {
+			return nil, fmt.Errorf("read pragma %s: %w", name, err)
+		}
+		got[name] = v
+	}
+	return got, nil
+}
+
+// inWrite runs fn in one write transaction (BEGIN IMMEDIATE on the single
+// write connection) and commits it if fn returns nil.
+func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// inRead runs fn in one read transaction, so everything it reads is from one
+// snapshot of the database.
+func (s *Store) inRead(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+func (s *Store) nowMillis() int64 { return s.Now().UnixMilli() }
+
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }

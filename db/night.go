@@ -1,0 +1,118 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// DefaultTurnLength is the length of a turn assumed until the session has
+// measured turns of its own.
+const DefaultTurnLength = 4 * time.Minute
+
+// Turns outside these bounds are not counted in a session's average: a turn
+// ended after seconds was a false start, one of an hour a forgotten button.
+const (
+	minMeasuredTurn = 30 * time.Second
+	maxMeasuredTurn = 20 * time.Minute
+)
+
+// Night is one consistent picture of a session: who is singing, the queue in
+// order, and the average turn length the wait estimates use.
+type Night struct {
+	Session     Session
+	NowSinging  *Request  // nil when nobody is singing
+	Queue       []Request // waiting requests, first to sing first
+	TurnLength  time.Duration
+	MeasuredAvg bool // TurnLength is the session's own average, not the default
+}
+
+// Night returns the current state of a session, read from one snapshot.
+// Errors: ENOTFOUND.
+func (s *Store) Night(ctx context.Context, sessionID int64) (Night, error) {
+	var n Night
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		var err error
+		if n.Session, err = getSession(ctx, tx, sessionID); err != nil {
+			return err
+		}
+		singing, err := scanRequest(tx.QueryRowContext(ctx, `SELECT `+requestColumns+`
+			FROM requests r JOIN guests g ON g.id = r.guest_id
+			WHERE r.session_id = ? AND r.status = 'singing' AND r.ended_at IS NULL`, sessionID))
+		switch {
+		case err == nil:
+			n.NowSinging = &singing
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("now singing: %w", err)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+requestColumns+`
+			FROM requests r JOIN guests g ON g.id = r.guest_id
+			WHERE r.session_id = ? AND r.status = 'waiting' ORDER BY r.position, r.id`, sessionID)
+		if err != nil {
+			return fmt.Errorf("queue: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r, err := scanRequest(rows)
+			if err != nil {
+				return err
+			}
+			n.Queue = append(n.Queue, r)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var avg sql.NullFloat64
+		err = tx.QueryRowContext(ctx, `SELECT AVG(ended_at - started_at) FROM requests
+			WHERE session_id = ? AND status = 'done' AND started_at IS NOT NULL
+			AND ended_at - started_at BETWEEN ? AND ?`,
+			sessionID, minMeasuredTurn.Milliseconds(), maxMeasuredTurn.Milliseconds()).Scan(&avg)
+		if err != nil {
+			return fmt.Errorf("average turn: %w", err)
+		}
+		n.TurnLength = DefaultTurnLength
+		if avg.Valid {
+			n.TurnLength = time.Duration(avg.Float64) * time.Millisecond
+			n.MeasuredAvg = true
+		}
+		return nil
+	})
+	return n, err
+}
+
+// Place is where a waiting request stands: how many songs are ahead of it
+// (the one being sung included) and the estimated wait until it starts.
+type Place struct {
+	Position int // 1 for the first in the queue
+	Ahead    int
+	Wait     time.Duration
+}
+
+// PlaceOf returns the place of the queue's i-th request (0-based).
+func (n Night) PlaceOf(i int) Place {
+	ahead := i
+	if n.NowSinging != nil {
+		ahead++
+	}
+	return Place{Position: i + 1, Ahead: ahead, Wait: time.Duration(ahead) * n.TurnLength}
+}
+
+// GuestRequests returns the guest's waiting requests with their places, in
+// queue order.
+func (n Night) GuestRequests(guestID int64) []QueuedRequest {
+	var out []QueuedRequest
+	for i, r := range n.Queue {
+		if r.GuestID == guestID {
+			out = append(out, QueuedRequest{Request: r, Place: n.PlaceOf(i)})
+		}
+	}
+	return out
+}
+
+// QueuedRequest is a waiting request with its place in the queue.
+type QueuedRequest struct {
+	Request
+	Place Place
+}

@@ -1,0 +1,178 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// NewRequest is what a guest asks for.
+type NewRequest struct {
+	SessionID int64
+	GuestID   int64
+	Title     string
+	Artist    string
+	Note      string
+	// AllowDuplicate adds the song even though it is already waiting; the
+	// guest has been told and confirmed.
+	AllowDuplicate bool
+}
+
+// Clean returns the request with its text cleaned, or an EINVALID error for
+// the first field that does not fit.
+func (n NewRequest) Clean() (NewRequest, error) {
+	n.Title, n.Artist, n.Note = CleanText(n.Title), CleanText(n.Artist), CleanText(n.Note)
+	if err := checkLength("title", "song title", n.Title, 1, MaxTitle); err != nil {
+		return n, err
+	}
+	if err := checkLength("artist", "artist", n.Artist, 0, MaxArtist); err != nil {
+		return n, err
+	}
+	if err := checkLength("note", "note", n.Note, 0, MaxNote); err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+func songKey(title, artist string) string { return foldKey(title) + "\x1f" + foldKey(artist) }
+
+// CreateRequest puts a guest's song in the session's queue, in its place in
+// the rotation (see placeRequest).
+// Errors: EINVALID for bad fields; ECONFLICT when the session has ended,
+// requests are paused or the guest is at the singer cap; EDUPLICATE when the
+// same song is already waiting or being sung and AllowDuplicate is false.
+func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, error) {
+	in, err := in.Clean()
+	if err != nil {
+		return Request{}, err
+	}
+	key := songKey(in.Title, in.Artist)
+	var req Request
+	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+		sess, err := openSession(ctx, tx, in.SessionID)
+		if err != nil {
+			return err
+		}
+		if sess.RequestsPaused {
+			return Errorf(ECONFLICT, "The host has paused requests for now. Try again in a little while.")
+		}
+		var waiting int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM requests WHERE guest_id = ? AND status = 'waiting'`, in.GuestID).Scan(&waiting); err != nil {
+			return err
+		}
+		if waiting >= sess.SingerCap {
+			return Errorf(ECONFLICT, "You already have %d %s waiting, the most this session allows. Request another once one has been sung.", waiting, plural(waiting, "song", "songs"))
+		}
+		if !in.AllowDuplicate {
+			var singer string
+			var ordinal int
+			err := tx.QueryRowContext(ctx, `SELECT g.name, g.name_ordinal FROM requests r JOIN guests g ON g.id = r.guest_id
+				WHERE r.session_id = ? AND r.song_key = ? AND r.status IN ('waiting', 'singing') LIMIT 1`,
+				in.SessionID, key).Scan(&singer, &ordinal)
+			if err == nil {
+				return FieldErrorf(EDUPLICATE, "title", "%s already requested this song; it is in the queue. Add it anyway?", displayName(singer, ordinal))
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		round, position, err := placeRequest(ctx, tx, in.SessionID, in.GuestID)
+		if err != nil {
+			return err
+		}
+		var id int64
+		err = tx.QueryRowContext(ctx, `INSERT INTO requests (session_id, guest_id, title, artist, note, song_key, round, position, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.SessionID, in.GuestID, in.Title, in.Artist, in.Note, key, round, position, s.nowMillis()).Scan(&id)
+		if err != nil {
+			if errors.Is(err, sql.ErrNoRows) || isForeignKeyViolation(err) {
+				return Errorf(ENOTFOUND, "You have not joined this session yet.")
+			}
+			return fmt.Errorf("insert request: %w", err)
+		}
+		req, err = getRequest(ctx, tx, in.SessionID, id)
+		return err
+	})
+	return req, err
+}
+
+func isForeignKeyViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+const requestColumns = `r.id, r.session_id, r.guest_id, g.name, g.name_ordinal, r.title, r.artist, r.note,
+	r.status, r.round, r.created_at, r.started_at, r.ended_at`
+
+func scanRequest(row interface{ Scan(...any) error }) (Request, error) {
+	var (
+		r              Request
+		ordinal        int
+		created        int64
+		started, ended sql.NullInt64
+	)
+	if err := row.Scan(&r.ID, &r.SessionID, &r.GuestID, &r.Singer, &ordinal, &r.Title, &r.Artist, &r.Note,
+		&r.Status, &r.Round, &created, &started, &ended); err != nil {
+		return Request{}, err
+	}
+	r.Singer = displayName(r.Singer, ordinal)
+	r.CreatedAt = fromMillis(created)
+	if started.Valid {
+		r.StartedAt = fromMillis(started.Int64)
+	}
+	if ended.Valid {
+		r.EndedAt = fromMillis(ended.Int64)
+	}
+	return r, nil
+}
+
+func getRequest(ctx context.Context, q queryer, sessionID, requestID int64) (Request, error) {
+	r, err := scanRequest(q.QueryRowContext(ctx, `SELECT `+requestColumns+`
+		FROM requests r JOIN guests g ON g.id = r.guest_id WHERE r.id = ? AND r.session_id = ?`, requestID, sessionID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Request{}, Errorf(ENOTFOUND, "That request is not in this session.")
+	}
+	if err != nil {
+		return Request{}, fmt.Errorf("get request %d: %w", requestID, err)
+	}
+	return r, nil
+}
+
+// WithdrawRequest takes a guest's own waiting request out of the queue.
+// Errors: ENOTFOUND when it is not a request of this guest; ECONFLICT when it
+// is no longer waiting.
+func (s *Store) WithdrawRequest(ctx context.Context, sessionID, guestID, requestID int64) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		r, err := getRequest(ctx, tx, sessionID, requestID)
+		if err != nil {
+			return err
+		}
+		if r.GuestID != guestID {
+			return Errorf(ENOTFOUND, "That request is not yours.")
+		}
+		if r.Status != StatusWaiting {
+			return Errorf(ECONFLICT, "That song is no longer waiting, so it cannot be withdrawn.")
+		}
+		return leaveQueue(ctx, tx, r, StatusWithdrawn, s.nowMillis())
+	})
+}
+
+// leaveQueue ends a request's wait without a turn (withdrawn or removed).
+// The singer's later requests each move up a round, so the next one counts
+// as their next song in the rotation.
+func leaveQueue(ctx context.Context, tx *sql.Tx, r Request, status string, now int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE requests SET status = ?, ended_at = ? WHERE id = ?`, status, now, r.ID); err != nil {
+		return fmt.Errorf("end request: %w", err)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE requests SET round = round - 1
+		WHERE guest_id = ? AND status = 'waiting' AND round > ?`, r.GuestID, r.Round)
+	return err
+}

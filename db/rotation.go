@@ -1,0 +1,169 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// The queue is a rotation served in rounds: in each round every singer who
+// is waiting sings once, in the order their requests reached that round.
+// A singer's next request goes into the round after their last one, so it
+// lands after every other waiting singer's next song; a singer who joins late
+// (or comes back after a break) joins the round in progress, not round 0, so
+// they cannot sing several songs in a row either.
+//
+// The round only decides where a new request is inserted. The order itself is
+// kept as a stored position, so that a host's overrides (up, down, top, back)
+// stick: later requests are placed around them, never re-sorted.
+
+// positionGap spaces positions apart so inserting between two neighbours
+// rarely needs any other row to move.
+const positionGap = 1024.0
+
+// placeRequest returns the round and queue position of a new request by the
+// guest: after the last waiting request whose round is not later than the new
+// one's, and before the next.
+func placeRequest(ctx context.Context, tx *sql.Tx, sessionID, guestID int64) (int, float64, error) {
+	var round int
+	// The round in progress: the earliest one still waiting, or else the one
+	// last started.
+	err := tx.QueryRowContext(ctx, `SELECT MAX(
+			COALESCE((SELECT MAX(round) + 1 FROM requests WHERE guest_id = ? AND status IN ('waiting', 'singing', 'done', 'skipped')), 0),
+			COALESCE((SELECT MIN(round) FROM requests WHERE session_id = ? AND status = 'waiting'),
+			         (SELECT MAX(round) FROM requests WHERE session_id = ? AND status IN ('singing', 'done', 'skipped')),
+			         0))`,
+		guestID, sessionID, sessionID).Scan(&round)
+	if err != nil {
+		return 0, 0, fmt.Errorf("rotation round: %w", err)
+	}
+	for attempt := 0; attempt < 2; attempt++ {
+		var prev, next sql.NullFloat64
+		err := tx.QueryRowContext(ctx, `SELECT position FROM requests
+			WHERE session_id = ? AND status = 'waiting' AND round <= ? ORDER BY position DESC LIMIT 1`,
+			sessionID, round).Scan(&prev)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, 0, fmt.Errorf("rotation place: %w", err)
+		}
+		if prev.Valid {
+			err = tx.QueryRowContext(ctx, `SELECT MIN(position) FROM requests
+				WHERE session_id = ? AND status = 'waiting' AND position > ?`, sessionID, prev.Float64).Scan(&next)
+		} else {
+			err = tx.QueryRowContext(ctx, `SELECT MIN(position) FROM requests
+				WHERE session_id = ? AND status = 'waiting'`, sessionID).Scan(&next)
+		}
+		if err != nil {
+			return 0, 0, fmt.Errorf("rotation place: %w", err)
+		}
+		switch {
+		case !prev.Valid && !next.Valid:
+			return round, positionGap, nil
+		case !prev.Valid:
+			return round, next.Float64 - positionGap, nil
+		case !next.Valid:
+			return round, prev.Float64 + positionGap, nil
+		}
+		if mid := prev.Float64 + (next.Float64-prev.Float64)/2; mid > prev.Float64 && mid < next.Float64 {
+			return round, mid, nil
+		}
+		// Positions have been halved so often that no number fits between
+		// these two: space the whole queue out again and retry.
+		if err := renumberQueue(ctx, tx, sessionID); err != nil {
+			return 0, 0, err
+		}
+	}
+	return 0, 0, fmt.Errorf("rotation place: no room after renumbering")
+}
+
+// renumberQueue spaces the waiting requests' positions evenly, keeping their order.
+func renumberQueue(ctx context.Context, tx *sql.Tx, sessionID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE requests SET position = (
+			SELECT n * ? FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY position, id) AS n
+			                   FROM requests WHERE session_id = ? AND status = 'waiting') AS ranked
+			WHERE ranked.id = requests.id)
+		WHERE session_id = ? AND status = 'waiting'`, positionGap, sessionID, sessionID)
+	if err != nil {
+		return fmt.Errorf("renumber queue: %w", err)
+	}
+	return nil
+}
+
+// Move is a host override of a request's place in the queue.
+type Move string
+
+// The moves a host can make.
+const (
+	MoveUp   Move = "up"   // swap with the request before it
+	MoveDown Move = "down" // swap with the request after it
+	MoveTop  Move = "top"  // first in the queue
+	MoveBack Move = "back" // last in the queue (send to back)
+)
+
+// MoveRequest moves a waiting request in the queue. Moving the first request
+// up, or the last one down, does nothing.
+// Errors: ENOTFOUND, ECONFLICT when the request is not waiting or the session
+// has ended, EINVALID for an unknown move.
+func (s *Store) MoveRequest(ctx context.Context, sessionID, requestID int64, move Move) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		pos, err := waitingPosition(ctx, tx, sessionID, requestID)
+		if err != nil {
+			return err
+		}
+		var query string
+		switch move {
+		case MoveUp:
+			query = `SELECT id, position FROM requests WHERE session_id = ? AND status = 'waiting' AND position < ? ORDER BY position DESC LIMIT 1`
+		case MoveDown:
+			query = `SELECT id, position FROM requests WHERE session_id = ? AND status = 'waiting' AND position > ? ORDER BY position ASC LIMIT 1`
+		case MoveTop:
+			query = `SELECT 0, MIN(position) - ? FROM requests WHERE session_id = ? AND status = 'waiting' AND position < ? HAVING COUNT(*) > 0`
+		case MoveBack:
+			query = `SELECT 0, MAX(position) + ? FROM requests WHERE session_id = ? AND status = 'waiting' AND position > ? HAVING COUNT(*) > 0`
+		default:
+			return Errorf(EINVALID, "Unknown move %q.", move)
+		}
+		args := []any{sessionID, pos}
+		if move == MoveTop || move == MoveBack {
+			args = append([]any{positionGap}, args...)
+		}
+		var otherID int64
+		var otherPos float64
+		err = tx.QueryRowContext(ctx, query, args...).Scan(&otherID, &otherPos)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // already at that end
+		}
+		if err != nil {
+			return fmt.Errorf("move request: %w", err)
+		}
+		if otherID != 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE requests SET position = ? WHERE id = ?`, pos, otherID); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE requests SET position = ? WHERE id = ?`, otherPos, requestID)
+		return err
+	})
+}
+
+// waitingPosition returns the queue position of a waiting request of an open session.
+func waitingPosition(ctx context.Context, tx *sql.Tx, sessionID, requestID int64) (float64, error) {
+	if _, err := openSession(ctx, tx, sessionID); err != nil {
+		return 0, err
+	}
+	var (
+		pos    float64
+		status string
+	)
+	err := tx.QueryRowContext(ctx, `SELECT position, status FROM requests WHERE id = ? AND session_id = ?`, requestID, sessionID).Scan(&pos, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, Errorf(ENOTFOUND, "That request is not in this session.")
+	}
+	if err != nil {
+		return 0, err
+	}
+	if status != StatusWaiting {
+		return 0, Errorf(ECONFLICT, "That song is no longer waiting in the queue.")
+	}
+	return pos, nil
+}

@@ -1,0 +1,179 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// DefaultSingerCap is how many requests one singer may have waiting until
+// the host changes it.
+const DefaultSingerCap = 3
+
+// MaxSingerCap bounds what a host may set the cap to.
+const MaxSingerCap = 20
+
+const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at`
+
+func scanSession(row interface{ Scan(...any) error }) (Session, error) {
+	var (
+		s       Session
+		created int64
+		ended   sql.NullInt64
+	)
+	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended); err != nil {
+		return Session{}, err
+	}
+	s.CreatedAt = fromMillis(created)
+	if ended.Valid {
+		s.EndedAt = fromMillis(ended.Int64)
+	}
+	return s, nil
+}
+
+// CreateSession opens a new session with a fresh join code. It returns the
+// session and its host key, the secret that makes a browser its host; only
+// the key's hash is stored. Errors: EINVALID for a bad name.
+func (s *Store) CreateSession(ctx context.Context, name string) (Session, string, error) {
+	name = CleanText(name)
+	if err := checkLength("name", "session name", name, 1, MaxSessionName); err != nil {
+		return Session{}, "", err
+	}
+	hostKey := NewToken()
+	var sess Session
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		// A code can collide with an open session's; try a few fresh ones.
+		for attempt := 0; ; attempt++ {
+			row := tx.QueryRowContext(ctx, `INSERT INTO sessions (name, code, host_secret_hash, singer_cap, created_at)
+				VALUES (?, ?, ?, ?, ?) RETURNING `+sessionColumns,
+				name, newJoinCode(), hashToken(hostKey), DefaultSingerCap, s.nowMillis())
+			var err error
+			sess, err = scanSession(row)
+			if err == nil {
+				return nil
+			}
+			if !isUniqueViolation(err) || attempt == 20 {
+				return fmt.Errorf("insert session: %w", err)
+			}
+		}
+	})
+	if err != nil {
+		return Session{}, "", err
+	}
+	return sess, hostKey, nil
+}
+
+func isUniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// Session returns the session with the given id, open or ended.
+// Errors: ENOTFOUND.
+func (s *Store) Session(ctx context.Context, id int64) (Session, error) {
+	return getSession(ctx, s.read, id)
+}
+
+func getSession(ctx context.Context, q queryer, id int64) (Session, error) {
+	sess, err := scanSession(q.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, Errorf(ENOTFOUND, "There is no such session.")
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("get session %d: %w", id, err)
+	}
+	return sess, nil
+}
+
+// SessionByCode returns the open session with the given join code.
+// Errors: ENOTFOUND, also when the code is malformed.
+func (s *Store) SessionByCode(ctx context.Context, code string) (Session, error) {
+	code, ok := ParseJoinCode(code)
+	if !ok {
+		return Session{}, Errorf(ENOTFOUND, "There is no open session with that code.")
+	}
+	sess, err := scanSession(s.read.QueryRowContext(ctx,
+		`SELECT `+sessionColumns+` FROM sessions WHERE code = ? AND ended_at IS NULL`, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, Errorf(ENOTFOUND, "There is no open session with the code %s. Check the code on the screen.", code)
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("get session by code: %w", err)
+	}
+	return sess, nil
+}
+
+// CheckHost reports whether hostKey is the host key of the session.
+// Errors: ENOTFOUND for no such session, EFORBIDDEN for a wrong key.
+func (s *Store) CheckHost(ctx context.Context, sessionID int64, hostKey string) error {
+	var hash []byte
+	err := s.read.QueryRowContext(ctx, `SELECT host_secret_hash FROM sessions WHERE id = ?`, sessionID).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Errorf(ENOTFOUND, "There is no such session.")
+	}
+	if err != nil {
+		return fmt.Errorf("check host: %w", err)
+	}
+	if !tokenMatches(hostKey, hash) {
+		return Errorf(EFORBIDDEN, "Only the host of this session can do that.")
+	}
+	return nil
+}
+
+// EndSession ends an open session: its join code is freed, and guests can no
+// longer request. A waiting or singing request is left as it was, for the
+// record. Ending an ended session does nothing.
+// Errors: ENOTFOUND.
+func (s *Store) EndSession(ctx context.Context, sessionID int64) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		if _, err := getSession(ctx, tx, sessionID); err != nil {
+			return err
+		}
+		now := s.nowMillis()
+		if _, err := tx.ExecContext(ctx, `UPDATE requests SET ended_at = ? WHERE session_id = ? AND status = 'singing'`, now, sessionID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL`, now, sessionID)
+		return err
+	})
+}
+
+// SetRequestsPaused pauses or resumes guests' requests.
+// Errors: ENOTFOUND, ECONFLICT when the session has ended.
+func (s *Store) SetRequestsPaused(ctx context.Context, sessionID int64, paused bool) error {
+	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET requests_paused = ? WHERE id = ?`, paused, sessionID)
+}
+
+// SetSingerCap sets how many requests one singer may have waiting. Requests
+// already waiting stay, even above a lowered cap.
+// Errors: ENOTFOUND, ECONFLICT when the session has ended, EINVALID for a
+// cap outside 1..MaxSingerCap.
+func (s *Store) SetSingerCap(ctx context.Context, sessionID int64, singerCap int) error {
+	if singerCap < 1 || singerCap > MaxSingerCap {
+		return FieldErrorf(EINVALID, "singer_cap", "The limit must be a number from 1 to %d.", MaxSingerCap)
+	}
+	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET singer_cap = ? WHERE id = ?`, singerCap, sessionID)
+}
+
+func (s *Store) updateOpenSession(ctx context.Context, sessionID int64, query string, args ...any) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		if _, err := openSession(ctx, tx, sessionID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
+	})
+}
+
+// openSession reads a session in a write transaction and refuses an ended one.
+func openSession(ctx context.Context, tx *sql.Tx, sessionID int64) (Session, error) {
+	sess, err := getSession(ctx, tx, sessionID)
+	if err != nil {
+		return Session{}, err
+	}
+	if !sess.Open() {
+		return Session{}, Errorf(ECONFLICT, "This session has ended.")
+	}
+	return sess, nil
+}

@@ -1,0 +1,69 @@
+package db
+
+import (
+	"fmt"
+	"time"
+)
+
+// Session is one karaoke night: a host runs it, guests join it by its code.
+type Session struct {
+	ID             int64
+	Name           string
+	Code           string // the join code, unique among open sessions
+	SingerCap      int    // most requests one singer may have waiting
+	RequestsPaused bool
+	CreatedAt      time.Time
+	EndedAt        time.Time // zero while the session is open
+}
+
+// Open reports whether the session still takes guests and requests.
+func (s Session) Open() bool { return s.EndedAt.IsZero() }
+
+// Guest is a person who joined a session from a device, as a singer.
+type Guest struct {
+	ID        int64
+	SessionID int64
+	Name      string
+	// Ordinal tells apart guests of one session who gave the same name:
+	// the first John is 1, the second 2.
+	Ordinal  int
+	JoinedAt time.Time
+}
+
+// DisplayName is the name as others see it: "John", or "John (2)" for the
+// second John of the night.
+func (g Guest) DisplayName() string { return displayName(g.Name, g.Ordinal) }
+
+func displayName(name string, ordinal int) string {
+	if ordinal <= 1 {
+		return name
+	}
+	return fmt.Sprintf("%s (%d)", name, ordinal)
+}
+
+// Request statuses. A request waits in the queue, is sung (its turn), and
+// ends done; or it ends skipped, withdrawn by its guest, or removed by the host.
+const (
+	StatusWaiting   = "waiting"
+	StatusSinging   = "singing"
+	StatusDone      = "done"
+	StatusSkipped   = "skipped"
+	StatusWithdrawn = "withdrawn"
+	StatusRemoved   = "removed"
+)
+
+// Request is a song a guest asked to sing.
+type Request struct {
+	ID        int64
+	SessionID int64
+	GuestID   int64
+	Singer    string // the guest's display name
+	Title     string
+	Artist    string
+	Note      string
+	Status    string
+	Round     int // the rotation round it was placed in
+	CreatedAt time.Time
+	StartedAt time.Time // zero until its turn starts
+	EndedAt   time.Time // zero until its turn (or its wait) ends
+}
