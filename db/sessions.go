@@ -86,17 +86,18 @@ func getSession(ctx context.Context, q queryer, id int64) (Session, error) {
 	return sess, nil
 }
 
-// SessionByCode returns the open session with the given join code.
+// SessionByCode returns the open session with the given join code or, when
+// none is open, the last one that had it, so its guests learn it has ended.
 // Errors: ENOTFOUND, also when the code is malformed.
 func (s *Store) SessionByCode(ctx context.Context, code string) (Session, error) {
 	code, ok := ParseJoinCode(code)
 	if !ok {
-		return Session{}, Errorf(ENOTFOUND, "There is no open session with that code.")
+		return Session{}, Errorf(ENOTFOUND, "There is no session with that code. Check the code on the screen.")
 	}
 	sess, err := scanSession(s.read.QueryRowContext(ctx,
-		`SELECT `+sessionColumns+` FROM sessions WHERE code = ? AND ended_at IS NULL`, code))
+		`SELECT `+sessionColumns+` FROM sessions WHERE code = ? ORDER BY ended_at IS NULL DESC, id DESC LIMIT 1`, code))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Session{}, Errorf(ENOTFOUND, "There is no open session with the code %s. Check the code on the screen.", code)
+		return Session{}, Errorf(ENOTFOUND, "There is no session with the code %s. Check the code on the screen.", code)
 	}
 	if err != nil {
 		return Session{}, fmt.Errorf("get session by code: %w", err)

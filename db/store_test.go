@@ -94,8 +94,12 @@ func TestCreateSessionAndHostKey(t *testing.T) {
 	if err := store.EndSession(ctx, sess.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.SessionByCode(ctx, sess.Code); db.ErrorCode(err) != db.ENOTFOUND {
-		t.Errorf("ended session still found by code: %v", err)
+	ended, err := store.SessionByCode(ctx, sess.Code)
+	if err != nil || ended.ID != sess.ID || ended.Open() {
+		t.Errorf("SessionByCode after end = %+v, %v; want the ended session", ended, err)
+	}
+	if _, err := store.SessionByCode(ctx, "0OIL"); db.ErrorCode(err) != db.ENOTFOUND {
+		t.Errorf("look-alike code: %v, want not found", err)
 	}
 }
 

@@ -16,6 +16,7 @@ CREATE TABLE sessions (
 
 -- A join code names one open session at a time; ended sessions free theirs.
 CREATE UNIQUE INDEX sessions_open_code ON sessions (code) WHERE ended_at IS NULL;
+CREATE INDEX sessions_code ON sessions (code, id);
 
 CREATE TABLE guests (
     id           INTEGER PRIMARY KEY,

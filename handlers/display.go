@@ -1,0 +1,62 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/karaoke-night/karaoke/qr"
+	"github.com/karaoke-night/karaoke/views"
+)
+
+// handleDisplay serves GET /d/{code}: the TV page, public and read-only, or
+// for htmx its live part.
+func (h *Handler) handleDisplay(w http.ResponseWriter, r *http.Request) {
+	sess, err := h.store.SessionByCode(r.Context(), chi.URLParam(r, "code"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	night, err := h.store.Night(r.Context(), sess.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	live := displayLive(night)
+	h.page(w, r, views.Display(views.DisplayPage{Session: h.sessionInfo(r, sess), Live: live}), views.DisplayLiveView(live))
+}
+
+// qrMaxAge is how long a QR image may be cached: its address changes with
+// its content, so for good.
+const qrMaxAge = 365 * 24 * 60 * 60
+
+// handleQR serves GET /qr/{code}.png: the QR code of an open session's join
+// URL, from the cache on disk.
+func (h *Handler) handleQR(w http.ResponseWriter, r *http.Request) {
+	sess, err := h.store.SessionByCode(r.Context(), chi.URLParam(r, "code"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !sess.Open() {
+		h.renderError(w, r, http.StatusNotFound, "Not found", "This session has ended.")
+		return
+	}
+	content := h.joinURL(r, sess)
+	etag := `"` + qr.Key(content) + `"`
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(qrMaxAge)+", immutable")
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	png, err := h.qr.PNG(content)
+	if err != nil {
+		h.internalError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Content-Length", strconv.Itoa(len(png)))
+	w.Write(png)
+}

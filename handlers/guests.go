@@ -1,0 +1,101 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/views"
+)
+
+// guestContext is what a guest route knows once it has read the code and the
+// device cookie.
+type guestContext struct {
+	session db.Session
+	guest   db.Guest
+	joined  bool
+}
+
+// loadGuest finds the session by the URL's code and the guest by the device
+// cookie. A device that has not joined gets joined=false.
+func (h *Handler) loadGuest(r *http.Request) (guestContext, error) {
+	sess, err := h.store.SessionByCode(r.Context(), chi.URLParam(r, "code"))
+	if err != nil {
+		return guestContext{}, err
+	}
+	gc := guestContext{session: sess}
+	g, err := h.store.GuestByDevice(r.Context(), sess.ID, deviceToken(r))
+	switch {
+	case err == nil:
+		gc.guest, gc.joined = g, true
+	case db.ErrorCode(err) != db.ENOTFOUND:
+		return guestContext{}, err
+	}
+	return gc, nil
+}
+
+// handleGuestPage serves GET /j/{code}: the join form for a new device, the
+// guest's page for one that joined.
+func (h *Handler) handleGuestPage(w http.ResponseWriter, r *http.Request) {
+	gc, err := h.loadGuest(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !gc.joined {
+		if isHTMX(r) {
+			// A refresh from a page whose guest is gone: load the join form.
+			h.redirect(w, r, guestPath(gc.session.Code))
+			return
+		}
+		h.render(w, r, http.StatusOK, views.Join(h.joinPage(r, gc.session, views.JoinForm{})))
+		return
+	}
+	vm, err := h.guestPage(r, gc, requestForm(gc.session))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.page(w, r, views.Guest(vm), views.GuestLiveView(vm.Live))
+}
+
+func (h *Handler) joinPage(r *http.Request, s db.Session, form views.JoinForm) views.JoinPage {
+	form.ActionURL = joinPath(s.Code)
+	return views.JoinPage{Session: h.sessionInfo(r, s), Form: form}
+}
+
+func (h *Handler) guestPage(r *http.Request, gc guestContext, form views.RequestForm) (views.GuestPage, error) {
+	night, err := h.store.Night(r.Context(), gc.session.ID)
+	if err != nil {
+		return views.GuestPage{}, err
+	}
+	return views.GuestPage{
+		Session: h.sessionInfo(r, night.Session),
+		Singer:  gc.guest.DisplayName(),
+		Form:    form,
+		Live:    guestLive(night, gc.guest),
+	}, nil
+}
+
+// handleGuestJoin serves POST /j/{code}/join: the guest gives a singer name
+// and the device is remembered by a cookie.
+func (h *Handler) handleGuestJoin(w http.ResponseWriter, r *http.Request) {
+	sess, err := h.store.SessionByCode(r.Context(), chi.URLParam(r, "code"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	name := r.PostFormValue("name")
+	_, err = h.store.JoinSession(r.Context(), sess.ID, ensureDeviceToken(w, r), name)
+	if isFormError(err) {
+		vm := h.joinPage(r, sess, views.JoinForm{Name: name, Errors: fieldErrors(err)})
+		h.invalid(w, r, views.Join(vm), views.JoinFormView(vm.Form))
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.redirect(w, r, guestPath(sess.Code))
+}

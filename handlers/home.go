@@ -1,0 +1,60 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/views"
+)
+
+// handleHome serves GET /: host a session, or join one by its code.
+func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, views.Home(views.HomePage{}))
+}
+
+// handleSessionCreate serves POST /sessions: the browser that creates a
+// session becomes its host.
+func (h *Handler) handleSessionCreate(w http.ResponseWriter, r *http.Request) {
+	name := r.PostFormValue("name")
+	sess, key, err := h.store.CreateSession(r.Context(), name)
+	if isFormError(err) {
+		form := views.CreateSessionForm{Name: name, Errors: fieldErrors(err)}
+		h.invalid(w, r, views.Home(views.HomePage{Create: form}), views.CreateSession(form))
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	setHostKey(w, r, sess.ID, key)
+	h.redirect(w, r, hostPath(sess.ID))
+}
+
+// handleJoinByCode serves GET /j?code=…: the form on / for a guest who typed
+// the code instead of scanning it.
+func (h *Handler) handleJoinByCode(w http.ResponseWriter, r *http.Request) {
+	typed := r.URL.Query().Get("code")
+	code, ok := db.ParseJoinCode(typed)
+	if ok {
+		if _, err := h.store.SessionByCode(r.Context(), code); err == nil {
+			http.Redirect(w, r, guestPath(code), http.StatusSeeOther)
+			return
+		}
+	}
+	vm := views.HomePage{JoinCode: typed, JoinErr: "There is no session with that code. Check the code on the screen: it has " +
+		"4 letters and digits."}
+	h.render(w, r, http.StatusNotFound, views.Home(vm))
+}
+
+// handleHealth serves GET /healthz: 200 while the database answers.
+func (h *Handler) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := h.store.Ping(r.Context()); err != nil {
+		h.log.Error("health check: database does not answer", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	w.Write([]byte("ok\n"))
+}

@@ -1,0 +1,233 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/views"
+)
+
+type hostSessionKey struct{}
+
+// hostSessionID returns the session a requireHost route is for.
+func hostSessionID(r *http.Request) int64 { return r.Context().Value(hostSessionKey{}).(int64) }
+
+func parseSessionID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "sessionID"), 10, 64)
+	if err != nil {
+		return 0, db.Errorf(db.ENOTFOUND, "There is no such session.")
+	}
+	return id, nil
+}
+
+// requireHost lets a request through to a session's /host/ routes only when
+// its host cookie holds the session's host key. This is the one place host
+// rights are checked.
+func (h *Handler) requireHost(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := parseSessionID(r)
+		if err == nil {
+			err = h.store.CheckHost(r.Context(), id, hostKey(r, id))
+		}
+		if db.ErrorCode(err) == db.EFORBIDDEN {
+			h.renderError(w, r, http.StatusForbidden, "This is the host's page",
+				"Only the host of this session can see it. If you are the host, open your private host link on this device.")
+			return
+		}
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), hostSessionKey{}, id)))
+	})
+}
+
+// handleHostClaim serves GET /host/{sessionID}/claim/{key}: the private host
+// link. It makes this browser a host too, then shows the dashboard without
+// the key in the address bar.
+func (h *Handler) handleHostClaim(w http.ResponseWriter, r *http.Request) {
+	id, err := parseSessionID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	key := chi.URLParam(r, "key")
+	if err := h.store.CheckHost(r.Context(), id, key); err != nil {
+		if db.ErrorCode(err) == db.EFORBIDDEN {
+			err = db.Errorf(db.EFORBIDDEN, "This host link is not valid (any more). Ask the host for the current one.")
+		}
+		h.fail(w, r, err)
+		return
+	}
+	setHostKey(w, r, id, key)
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	http.Redirect(w, r, hostPath(id), http.StatusSeeOther)
+}
+
+// handleDashboard serves GET /host/{sessionID}: the host's page, or for htmx
+// its live part.
+func (h *Handler) handleDashboard(w http.ResponseWriter, r *http.Request) {
+	night, err := h.store.Night(r.Context(), hostSessionID(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	live := dashboardLive(night)
+	if isHTMX(r) {
+		h.render(w, r, http.StatusOK, views.DashboardLiveView(live))
+		return
+	}
+	h.render(w, r, http.StatusOK, views.Dashboard(h.dashboardPage(r, night, live, settingsForm(night.Session))))
+}
+
+func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.DashboardLive, settings views.SettingsForm) views.DashboardPage {
+	id := night.Session.ID
+	return views.DashboardPage{
+		Session:  h.sessionInfo(r, night.Session),
+		HostLink: h.absoluteURL(r, hostPath(id)+"/claim/"+hostKey(r, id)),
+		Live:     live,
+		Settings: settings,
+	}
+}
+
+// hostActionDone answers a host action with the dashboard's live part (htmx)
+// or the dashboard (a plain post). A conflict, such as a request that was
+// withdrawn a moment ago, needs no message: the fresh queue shows it.
+func (h *Handler) hostActionDone(w http.ResponseWriter, r *http.Request, err error) {
+	if err != nil && db.ErrorCode(err) != db.ECONFLICT && db.ErrorCode(err) != db.ENOTFOUND {
+		h.fail(w, r, err)
+		return
+	}
+	id := hostSessionID(r)
+	if !isHTMX(r) {
+		http.Redirect(w, r, hostPath(id), http.StatusSeeOther)
+		return
+	}
+	night, nerr := h.store.Night(r.Context(), id)
+	if nerr != nil {
+		h.fail(w, r, nerr)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.DashboardLiveView(dashboardLive(night)))
+}
+
+// handleTurnNext serves POST /host/{sessionID}/next: ends the turn being
+// sung and starts the first in the queue.
+func (h *Handler) handleTurnNext(w http.ResponseWriter, r *http.Request) {
+	_, _, err := h.store.StartNext(r.Context(), hostSessionID(r))
+	h.hostActionDone(w, r, err)
+}
+
+// handleTurnStop serves POST /host/{sessionID}/stop: skips the song being sung.
+func (h *Handler) handleTurnStop(w http.ResponseWriter, r *http.Request) {
+	night, err := h.store.Night(r.Context(), hostSessionID(r))
+	if err == nil && night.NowSinging != nil {
+		err = h.store.SkipRequest(r.Context(), night.Session.ID, night.NowSinging.ID)
+	}
+	h.hostActionDone(w, r, err)
+}
+
+// handleRequestsPause serves POST /host/{sessionID}/pause.
+func (h *Handler) handleRequestsPause(w http.ResponseWriter, r *http.Request) {
+	h.hostActionDone(w, r, h.store.SetRequestsPaused(r.Context(), hostSessionID(r), true))
+}
+
+// handleRequestsResume serves POST /host/{sessionID}/resume.
+func (h *Handler) handleRequestsResume(w http.ResponseWriter, r *http.Request) {
+	h.hostActionDone(w, r, h.store.SetRequestsPaused(r.Context(), hostSessionID(r), false))
+}
+
+// handleSettingsSave serves POST /host/{sessionID}/settings: the per-singer cap.
+func (h *Handler) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
+	id := hostSessionID(r)
+	typed := r.PostFormValue("singer_cap")
+	singerCap, err := strconv.Atoi(typed)
+	if err != nil {
+		err = db.FieldErrorf(db.EINVALID, "singer_cap", "The limit must be a whole number from 1 to %d.", db.MaxSingerCap)
+	} else {
+		err = h.store.SetSingerCap(r.Context(), id, singerCap)
+	}
+	form := views.SettingsForm{ActionURL: hostActionPath(id, "settings"), SingerCap: typed}
+	if isFormError(err) {
+		form.Errors = fieldErrors(err)
+		night, nerr := h.store.Night(r.Context(), id)
+		if nerr != nil {
+			h.fail(w, r, nerr)
+			return
+		}
+		h.invalid(w, r, views.Dashboard(h.dashboardPage(r, night, dashboardLive(night), form)), views.SettingsFormView(form))
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	form.Saved = true
+	h.done(w, r, hostPath(id), views.SettingsFormView(form))
+}
+
+// handleSessionEndConfirm serves GET /host/{sessionID}/end: asks before the
+// night is ended, without needing JavaScript.
+func (h *Handler) handleSessionEndConfirm(w http.ResponseWriter, r *http.Request) {
+	sess, err := h.store.Session(r.Context(), hostSessionID(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.EndConfirm(views.EndConfirmPage{
+		SessionName: sess.Name,
+		EndURL:      hostActionPath(sess.ID, "end"),
+		BackURL:     hostPath(sess.ID),
+	}))
+}
+
+// handleSessionEnd serves POST /host/{sessionID}/end: ends the night.
+func (h *Handler) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
+	id := hostSessionID(r)
+	if err := h.store.EndSession(r.Context(), id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.redirect(w, r, hostPath(id))
+}
+
+// requestID parses the {requestID} of a host request route.
+func requestID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "requestID"), 10, 64)
+	if err != nil {
+		return 0, db.Errorf(db.ENOTFOUND, "That request is not in this session.")
+	}
+	return id, nil
+}
+
+// handleRequestMove serves POST /host/{sessionID}/requests/{requestID}/{move}:
+// up, down, top or back.
+func (h *Handler) handleRequestMove(w http.ResponseWriter, r *http.Request) {
+	id, err := requestID(r)
+	if err == nil {
+		err = h.store.MoveRequest(r.Context(), hostSessionID(r), id, db.Move(chi.URLParam(r, "move")))
+	}
+	h.hostActionDone(w, r, err)
+}
+
+// handleRequestSkip serves POST /host/{sessionID}/requests/{requestID}/skip.
+func (h *Handler) handleRequestSkip(w http.ResponseWriter, r *http.Request) {
+	id, err := requestID(r)
+	if err == nil {
+		err = h.store.SkipRequest(r.Context(), hostSessionID(r), id)
+	}
+	h.hostActionDone(w, r, err)
+}
+
+// handleRequestRemove serves POST /host/{sessionID}/requests/{requestID}/remove.
+func (h *Handler) handleRequestRemove(w http.ResponseWriter, r *http.Request) {
+	id, err := requestID(r)
+	if err == nil {
+		err = h.store.RemoveRequest(r.Context(), hostSessionID(r), id)
+	}
+	h.hostActionDone(w, r, err)
+}

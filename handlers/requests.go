@@ -1,0 +1,100 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/views"
+)
+
+// joinedGuest loads the guest of a /j/{code}/… route, and answers for it
+// when there is none: a device that has not joined is sent to the join form.
+func (h *Handler) joinedGuest(w http.ResponseWriter, r *http.Request) (guestContext, bool) {
+	gc, err := h.loadGuest(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return gc, false
+	}
+	if !gc.joined {
+		h.redirect(w, r, guestPath(gc.session.Code))
+		return gc, false
+	}
+	return gc, true
+}
+
+// handleRequestCreate serves POST /j/{code}/requests: a guest asks for a song.
+func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
+	gc, ok := h.joinedGuest(w, r)
+	if !ok {
+		return
+	}
+	in := db.NewRequest{
+		SessionID:      gc.session.ID,
+		GuestID:        gc.guest.ID,
+		Title:          r.PostFormValue("title"),
+		Artist:         r.PostFormValue("artist"),
+		Note:           r.PostFormValue("note"),
+		AllowDuplicate: r.PostFormValue("duplicate_ok") == "1",
+	}
+	_, err := h.store.CreateRequest(r.Context(), in)
+	form := requestForm(gc.session)
+	if isFormError(err) {
+		form.Title, form.Artist, form.Note = in.Title, in.Artist, in.Note
+		form.Errors = fieldErrors(err)
+		form.Duplicate = db.ErrorCode(err) == db.EDUPLICATE
+		vm, verr := h.guestPage(r, gc, form)
+		if verr != nil {
+			h.fail(w, r, verr)
+			return
+		}
+		h.invalid(w, r, views.Guest(vm), views.RequestFormView(form))
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !isHTMX(r) {
+		http.Redirect(w, r, guestPath(gc.session.Code), http.StatusSeeOther)
+		return
+	}
+	form.Added = db.CleanText(in.Title)
+	vm, err := h.guestPage(r, gc, form)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// The cleared form, and the guest's list with the new song in it.
+	vm.Live.OOB = true
+	h.render(w, r, http.StatusOK, templ.Join(views.RequestFormView(vm.Form), views.GuestLiveView(vm.Live)))
+}
+
+// handleRequestWithdraw serves POST /j/{code}/requests/{requestID}/withdraw:
+// a guest takes back one of their own songs.
+func (h *Handler) handleRequestWithdraw(w http.ResponseWriter, r *http.Request) {
+	gc, ok := h.joinedGuest(w, r)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseInt(chi.URLParam(r, "requestID"), 10, 64)
+	if err != nil {
+		h.fail(w, r, db.Errorf(db.ENOTFOUND, "That request is not in this session."))
+		return
+	}
+	err = h.store.WithdrawRequest(r.Context(), gc.session.ID, gc.guest.ID, id)
+	if err != nil && db.ErrorCode(err) != db.ECONFLICT {
+		// A conflict means it is no longer waiting: the page below shows that.
+		h.fail(w, r, err)
+		return
+	}
+	vm, err := h.guestPage(r, gc, requestForm(gc.session))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.done(w, r, guestPath(gc.session.Code), views.GuestLiveView(vm.Live))
+}

@@ -1,0 +1,61 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/qr"
+)
+
+// requestScheme is "https" when the request came over TLS, directly or
+// through Fly's proxy, which says so in X-Forwarded-Proto.
+func requestScheme(r *http.Request) string {
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		return "https"
+	}
+	return "http"
+}
+
+// baseURL is where the app is reached: PUBLIC_URL, or the request's own
+// scheme and host.
+func (h *Handler) baseURL(r *http.Request) *url.URL {
+	if h.publicURL != nil {
+		u := *h.publicURL
+		return &u
+	}
+	return &url.URL{Scheme: requestScheme(r), Host: r.Host}
+}
+
+func (h *Handler) absoluteURL(r *http.Request, path string) string {
+	u := h.baseURL(r)
+	u.Path = path
+	return u.String()
+}
+
+// The paths of a session's pages, in one place.
+
+func guestPath(code string) string    { return "/j/" + code }
+func joinPath(code string) string     { return "/j/" + code + "/join" }
+func requestsPath(code string) string { return "/j/" + code + "/requests" }
+func displayPath(code string) string  { return "/d/" + code }
+func withdrawPath(code string, id int64) string {
+	return requestsPath(code) + "/" + strconv.FormatInt(id, 10) + "/withdraw"
+}
+func hostActionPath(sessionID int64, action string) string { return hostPath(sessionID) + "/" + action }
+func hostRequestPath(sessionID, requestID int64, action string) string {
+	return hostPath(sessionID) + "/requests/" + strconv.FormatInt(requestID, 10) + "/" + action
+}
+
+// joinURL is the address guests open, and the QR code encodes.
+func (h *Handler) joinURL(r *http.Request, s db.Session) string {
+	return h.absoluteURL(r, guestPath(s.Code))
+}
+
+// qrPath is the QR image of the join URL. Its query names the image's
+// content, so when the join URL changes so does the image's address, and the
+// image can be cached for good.
+func (h *Handler) qrPath(r *http.Request, s db.Session) string {
+	return "/qr/" + s.Code + ".png?v=" + qr.Key(h.joinURL(r, s))[:12]
+}

@@ -1,0 +1,187 @@
+// Package views holds the app's templ components and the view models they
+// take. A view model is built for its component: it holds what is shown,
+// already formatted, and the URLs its forms post to. Components never see
+// a database row and never call the store.
+package views
+
+// FieldErrors maps a form field's name to the message shown beside it.
+type FieldErrors map[string]string
+
+// HomePage is the front page: create a session, or join one by its code.
+type HomePage struct {
+	Create   CreateSessionForm
+	JoinCode string
+	JoinErr  string
+}
+
+// CreateSessionForm is the form that starts a session.
+type CreateSessionForm struct {
+	Name   string
+	Errors FieldErrors
+}
+
+// SessionInfo is what every page of a session shows about it, and how to join it.
+type SessionInfo struct {
+	Name       string
+	Code       string
+	JoinURL    string
+	QRURL      string
+	DisplayURL string
+	Ended      bool
+}
+
+// NowSinging is the turn in progress.
+type NowSinging struct {
+	Singer string
+	Title  string
+	Artist string
+	Note   string
+	Mine   bool // the guest looking at the page is the one singing
+}
+
+// QueueItem is one waiting request as a list shows it.
+type QueueItem struct {
+	ID       int64
+	Position int
+	Singer   string
+	Title    string
+	Artist   string
+	Note     string
+	Wait     string // "next", "about 8 min"
+	Mine     bool
+}
+
+// HostAction is a button on the dashboard: a POST to URL, labelled Label.
+type HostAction struct {
+	URL   string
+	Label string
+	Title string // the longer name a screen reader and a tooltip give
+}
+
+// HostQueueItem is a queue entry with the host's controls for it.
+type HostQueueItem struct {
+	QueueItem
+	Actions []HostAction
+}
+
+// DashboardPage is the host's page.
+type DashboardPage struct {
+	Session  SessionInfo
+	HostLink string
+	Live     DashboardLive
+	Settings SettingsForm
+}
+
+// DashboardLive is the part of the dashboard that changes as the night goes on.
+type DashboardLive struct {
+	RefreshURL    string
+	Ended         bool
+	Paused        bool
+	Now           *NowSinging
+	Queue         []HostQueueItem
+	Summary       QueueSummary
+	NextURL       string
+	NextLabel     string
+	SkipNowURL    string
+	PauseURL      string // pauses, or resumes when Paused
+	EndURL        string
+	TurnLengthMsg string
+}
+
+// QueueSummary is the queue in two figures.
+type QueueSummary struct {
+	Waiting int
+	Length  string // "about 35 min"
+}
+
+// SettingsForm is the host's form for the per-singer cap.
+type SettingsForm struct {
+	ActionURL string
+	SingerCap string
+	Saved     bool
+	Errors    FieldErrors
+}
+
+// JoinPage is what a guest sees on scanning the QR code.
+type JoinPage struct {
+	Session SessionInfo
+	Form    JoinForm
+}
+
+// JoinForm asks a guest for a singer name.
+type JoinForm struct {
+	ActionURL string
+	Name      string
+	Errors    FieldErrors
+}
+
+// GuestPage is a joined guest's page.
+type GuestPage struct {
+	Session SessionInfo
+	Singer  string
+	Form    RequestForm
+	Live    GuestLive
+}
+
+// RequestForm is the form a guest requests a song with.
+type RequestForm struct {
+	ActionURL string
+	Title     string
+	Artist    string
+	Note      string
+	Errors    FieldErrors
+	// Duplicate is set when the song is already waiting: the form asks the
+	// guest to confirm before it is added again.
+	Duplicate bool
+	Added     string // the title just added, for a confirmation line
+	Disabled  bool   // the session has ended
+}
+
+// GuestLive is the part of a guest's page that changes as the night goes on.
+type GuestLive struct {
+	RefreshURL string
+	OOB        bool // sent beside another fragment, to swap in by its id
+	Ended      bool
+	Paused     bool
+	UpNext     bool // the guest's request is first in the queue
+	Now        *NowSinging
+	Mine       []MyRequest
+	Queue      []QueueItem
+	Summary    QueueSummary
+}
+
+// MyRequest is one of the guest's own waiting requests.
+type MyRequest struct {
+	QueueItem
+	WithdrawURL string
+}
+
+// DisplayPage is the TV page.
+type DisplayPage struct {
+	Session SessionInfo
+	Live    DisplayLive
+}
+
+// DisplayLive is the part of the TV page that changes.
+type DisplayLive struct {
+	RefreshURL string
+	Ended      bool
+	Paused     bool
+	Now        *NowSinging
+	Next       []QueueItem
+	Summary    QueueSummary
+}
+
+// ErrorPage is a whole page that says something went wrong.
+type ErrorPage struct {
+	Status  int
+	Title   string
+	Message string
+}
+
+// EndConfirmPage asks the host to confirm ending the night.
+type EndConfirmPage struct {
+	SessionName string
+	EndURL      string
+	BackURL     string
+}
