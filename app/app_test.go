@@ -1,0 +1,210 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/karaoke-night/karaoke/app"
+	"github.com/karaoke-night/karaoke/qr/qrtest"
+)
+
+// startServer runs the real server, through the same Open and Run as
+// cmd/karaoke, on a random loopback port.
+func startServer(t *testing.T, cfg app.Config) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("server did not stop")
+		}
+	})
+	return "http://" + srv.Addr()
+}
+
+func testConfig(t *testing.T) app.Config {
+	dir := t.TempDir()
+	return app.Config{Addr: "127.0.0.1:0", DataDir: dir, DatabaseURL: "file:" + filepath.Join(dir, "karaoke.db")}
+}
+
+type phone struct {
+	t      *testing.T
+	base   string
+	client *http.Client
+}
+
+func newPhone(t *testing.T, base string) *phone {
+	jar, _ := cookiejar.New(nil)
+	return &phone{t: t, base: base, client: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
+}
+
+// open fetches a page (following redirects) and returns its document and final URL.
+func (p *phone) open(method, target string, form url.Values) (*goquery.Document, *url.URL) {
+	p.t.Helper()
+	if !strings.HasPrefix(target, "http") {
+		target = p.base + target
+	}
+	var resp *http.Response
+	var err error
+	if method == "POST" {
+		resp, err = p.client.PostForm(target, form)
+	} else {
+		resp, err = p.client.Get(target)
+	}
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		p.t.Fatalf("%s %s: status %d", method, target, resp.StatusCode)
+	}
+	doc, err := goquery.NewDocumentFromReader(resp.Body)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return doc, resp.Request.URL
+}
+
+func (p *phone) bytes(path string) []byte {
+	p.t.Helper()
+	resp, err := p.client.Get(p.base + path)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		p.t.Fatalf("GET %s: status %d", path, resp.StatusCode)
+	}
+	return b
+}
+
+func texts(doc *goquery.Document, selector string) []string {
+	var out []string
+	doc.Find(selector).Each(func(_ int, s *goquery.Selection) { out = append(out, strings.Join(strings.Fields(s.Text()), " ")) })
+	return out
+}
+
+// TestWholeNight walks a night over HTTP against the real server: the host
+// creates a session, the QR code scans to the join URL, two guests join and
+// request, the rotation holds, the host starts turns, the TV follows.
+func TestWholeNight(t *testing.T) {
+	base := startServer(t, testConfig(t))
+	host := newPhone(t, base)
+
+	home, _ := host.open("GET", "/", nil)
+	if home.Find(`[data-testid="create-session"]`).Length() != 1 {
+		t.Fatal("no create-session form on /")
+	}
+	dash, dashURL := host.open("POST", "/sessions", url.Values{"name": {"Friday at The Crown"}})
+	if !strings.HasPrefix(dashURL.Path, "/host/") {
+		t.Fatalf("after creating, the host is at %s", dashURL)
+	}
+	src, _ := dash.Find(`[data-testid="join-qr"]`).Attr("src")
+	joinURL, err := qrtest.Decode(host.bytes(src))
+	if err != nil {
+		t.Fatalf("QR code: %v", err)
+	}
+	code := dash.Find(`[data-testid="join-code"]`).Text()
+	if want := base + "/j/" + code; joinURL != want {
+		t.Fatalf("QR code says %q, want %q", joinURL, want)
+	}
+	if shown := dash.Find(`[data-testid="join-url"]`).Text(); shown != joinURL {
+		t.Errorf("dashboard shows join URL %q, QR says %q", shown, joinURL)
+	}
+
+	ann, bob := newPhone(t, base), newPhone(t, base)
+	for _, g := range []struct {
+		p    *phone
+		name string
+	}{{ann, "Ann"}, {bob, "Bob"}} {
+		page, _ := g.p.open("GET", joinURL, nil)
+		if !strings.Contains(page.Find("h1").Text(), "Friday at The Crown") {
+			t.Errorf("join page does not name the session")
+		}
+		action, _ := page.Find(`[data-testid="join-form"]`).Attr("action")
+		g.p.open("POST", action, url.Values{"name": {g.name}})
+	}
+	ann.open("POST", "/j/"+code+"/requests", url.Values{"title": {"Dancing Queen"}, "artist": {"ABBA"}})
+	ann.open("POST", "/j/"+code+"/requests", url.Values{"title": {"Africa"}, "artist": {"Toto"}})
+	bob.open("POST", "/j/"+code+"/requests", url.Values{"title": {"Total Eclipse of the Heart"}, "artist": {"Bonnie Tyler"}})
+
+	dash, _ = host.open("GET", dashURL.Path, nil)
+	got := strings.Join(texts(dash, `[data-testid="queue-item"] .title`), " | ")
+	if want := "Dancing Queen | Total Eclipse of the Heart | Africa"; got != want {
+		t.Errorf("rotation: queue = %q, want %q", got, want)
+	}
+	bobPage, _ := bob.open("GET", "/j/"+code, nil)
+	if wait := bobPage.Find(`[data-testid="my-request"] [data-testid="wait"]`).Text(); wait != "about 4 min" {
+		t.Errorf("Bob's estimated wait = %q, want about 4 min", wait)
+	}
+
+	action, _ := dash.Find(`[data-testid="next-singer"]`).Attr("action")
+	host.open("POST", action, nil)
+	display, _ := host.open("GET", "/d/"+code, nil)
+	if now := display.Find(`[data-testid="now-singing"]`).Text(); !strings.Contains(now, "Ann") || !strings.Contains(now, "Dancing Queen") {
+		t.Errorf("TV now singing = %q", now)
+	}
+	if next := texts(display, `[data-testid="queue-item"]`); len(next) != 2 || !strings.Contains(next[0], "Bob") {
+		t.Errorf("TV up next = %q", next)
+	}
+	if display.Find(`[data-testid="join-qr"]`).Length() != 1 || display.Find(`[data-testid="join-code"]`).Text() != code {
+		t.Error("TV does not show how to join")
+	}
+	bobPage, _ = bob.open("GET", "/j/"+code, nil)
+	if bobPage.Find(`[data-testid="up-next"]`).Length() != 1 {
+		t.Error("Bob is not told he is up next")
+	}
+	health, err := http.Get(base + "/healthz")
+	if err != nil || health.StatusCode != http.StatusOK {
+		t.Errorf("healthz: %v %v", health, err)
+	}
+}
+
+func TestFromEnv(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want app.Config
+		bad  bool
+	}{
+		{"defaults", nil, app.Config{Addr: ":8080", DataDir: "./data", DatabaseURL: "file:data/karaoke.db"}, false},
+		{"data dir moves the database", map[string]string{"DATA_DIR": "/data", "PORT": "9000"},
+			app.Config{Addr: ":9000", DataDir: "/data", DatabaseURL: "file:/data/karaoke.db"}, false},
+		{"explicit database and public URL", map[string]string{"DATABASE_URL": "file:/x.db", "PUBLIC_URL": "https://k.example"},
+			app.Config{Addr: ":8080", DataDir: "./data", DatabaseURL: "file:/x.db", PublicURL: "https://k.example"}, false},
+		{"bad port", map[string]string{"PORT": "eighty"}, app.Config{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := app.FromEnv(func(k string) string { return tt.env[k] })
+			if (err != nil) != tt.bad {
+				t.Fatalf("err = %v, want error %v", err, tt.bad)
+			}
+			if !tt.bad && got != tt.want {
+				t.Errorf("config = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,74 @@
+package qr_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/karaoke-night/karaoke/qr"
+	"github.com/karaoke-night/karaoke/qr/qrtest"
+)
+
+func TestCacheMakesOnceAndScans(t *testing.T) {
+	cache, err := qr.NewCache(filepath.Join(t.TempDir(), "qr-codes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const url = "https://karaoke.example.com/j/ABCD"
+	first, err := cache.PNG(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := qrtest.Decode(first); err != nil || got != url {
+		t.Fatalf("decoded %q, %v; want %q", got, err, url)
+	}
+	info, err := os.Stat(cache.Path(url))
+	if err != nil {
+		t.Fatalf("not kept on disk: %v", err)
+	}
+	// A second call is served from the file: put another valid image there
+	// and it is what comes back.
+	planted, err := cache.PNG("planted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cache.Path(url), planted, info.Mode()); err != nil {
+		t.Fatal(err)
+	}
+	second, err := cache.PNG(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text, _ := qrtest.Decode(second); text != "planted" {
+		t.Errorf("second call decoded to %q: it did not read the file on disk", text)
+	}
+	if other := cache.Path("https://other.example.com/j/ABCD"); other == cache.Path(url) {
+		t.Error("two URLs share a file name")
+	}
+}
+
+func TestCacheRegeneratesABrokenFile(t *testing.T) {
+	cache, _ := qr.NewCache(t.TempDir())
+	const url = "http://localhost:8080/j/WXYZ"
+	good, _ := cache.PNG(url)
+	for name, broken := range map[string][]byte{
+		"truncated": good[:len(good)/2],
+		"garbage":   []byte("not a png at all"),
+		"empty":     {},
+	} {
+		t.Run(name, func(t *testing.T) {
+			os.WriteFile(cache.Path(url), broken, 0o640)
+			got, err := cache.PNG(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if text, err := qrtest.Decode(got); err != nil || text != url {
+				t.Errorf("after a %s file: decoded %q, %v", name, text, err)
+			}
+			onDisk, _ := os.ReadFile(cache.Path(url))
+			if len(onDisk) != len(good) {
+				t.Errorf("the %s file was not replaced on disk", name)
+			}
+		})
+	}
+}
