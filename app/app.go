@@ -7,8 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
@@ -16,7 +16,9 @@ import (
 	"github.com/karaoke-night/karaoke/qr"
 )
 
-// shutdownTimeout bounds how long a stop waits for requests in flight.
+// shutdownTimeout bounds how long a stop waits for requests in flight. It
+// stays well inside fly.toml's kill_timeout, so the database is always
+// closed cleanly before Fly would kill the process.
 const shutdownTimeout = 10 * time.Second
 
 // Server is a running karaoke server: listening, with its store open.
@@ -24,6 +26,7 @@ type Server struct {
 	cfg      Config
 	log      *slog.Logger
 	store    *db.Store
+	unlock   func()
 	listener net.Listener
 	http     *http.Server
 }
@@ -34,14 +37,31 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-		return nil, fmt.Errorf("DATA_DIR %s cannot be created: %w", cfg.DataDir, err)
+	if err := prepareDataDir(cfg.DataDir); err != nil {
+		return nil, err
 	}
+	if err := checkStorage(cfg, log); err != nil {
+		return nil, err
+	}
+	unlock, err := lockDataDir(cfg.DataDir, false)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := open(ctx, cfg, log)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	srv.unlock = unlock
+	return srv, nil
+}
+
+func open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	qrCache, err := qr.NewCache(filepath.Join(cfg.DataDir, QRDir))
 	if err != nil {
 		return nil, err
 	}
-	store, err := db.Open(ctx, cfg.DatabaseURL)
+	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -70,14 +90,44 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	}, nil
 }
 
+func openStore(ctx context.Context, cfg Config) (*db.Store, error) {
+	return db.Open(ctx, cfg.DatabaseURL, db.BackupBeforeMigrating(filepath.Join(cfg.DataDir, BackupDir), cfg.BackupsKept))
+}
+
+// checkStorage refuses, where a volume is required (on Fly.io), a DATA_DIR
+// or database file that is not on one: the bug that once lost every session
+// on every deploy. ALLOW_EPHEMERAL_DATA=1 turns the refusal into a warning.
+func checkStorage(cfg Config, log *slog.Logger) error {
+	if !cfg.RequireVolume {
+		return nil
+	}
+	err := checkVolume(cfg.DataDir, "/")
+	if err == nil && !insideDir(databaseFile(cfg.DatabaseURL), cfg.DataDir) {
+		err = fmt.Errorf("DATABASE_URL %s is outside DATA_DIR %s, so it is not on the volume; every session would be lost "+
+			"on the next deploy (set ALLOW_EPHEMERAL_DATA=1 to run anyway)", cfg.DatabaseURL, cfg.DataDir)
+	}
+	if err != nil && cfg.AllowEphemeral {
+		log.Warn("!!! ALLOW_EPHEMERAL_DATA=1: running with data that the next restart or deploy will DELETE !!!", "problem", err)
+		return nil
+	}
+	return err
+}
+
 // Addr is the address the server listens on, with the real port when the
 // configuration asked for port 0.
 func (s *Server) Addr() string { return s.listener.Addr().String() }
 
 // Run serves until ctx ends, then stops: no new connections, requests in
-// flight finish (within shutdownTimeout), and the store is closed.
+// flight finish (within shutdownTimeout), the background work stops, and the
+// store is checkpointed and closed.
 func (s *Server) Run(ctx context.Context) error {
+	defer s.unlock()
 	s.log.Info("karaoke is listening", "addr", s.Addr(), "data_dir", s.cfg.DataDir)
+
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	var background sync.WaitGroup
+	background.Go(func() { s.backupDaily(bgCtx) })
+
 	served := make(chan error, 1)
 	go func() { served <- s.http.Serve(s.listener) }()
 
@@ -85,7 +135,7 @@ func (s *Server) Run(ctx context.Context) error {
 	select {
 	case err = <-served:
 	case <-ctx.Done():
-		s.log.Info("stopping")
+		s.log.Info("stopping: finishing requests in flight")
 		stopCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 		defer cancel()
 		err = s.http.Shutdown(stopCtx)
@@ -93,8 +143,11 @@ func (s *Server) Run(ctx context.Context) error {
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
+	stopBackground()
+	background.Wait()
 	if cerr := s.store.Close(); cerr != nil && err == nil {
 		err = cerr
 	}
+	s.log.Info("stopped", "err", err)
 	return err
 }

@@ -189,11 +189,16 @@ func TestFromEnv(t *testing.T) {
 		want app.Config
 		bad  bool
 	}{
-		{"defaults", nil, app.Config{Addr: ":8080", DataDir: "./data", DatabaseURL: "file:data/karaoke.db"}, false},
-		{"data dir moves the database", map[string]string{"DATA_DIR": "/data", "PORT": "9000"},
-			app.Config{Addr: ":9000", DataDir: "/data", DatabaseURL: "file:/data/karaoke.db"}, false},
+		{"defaults", nil, app.Config{Addr: ":8080", DataDir: "./data", DatabaseURL: "file:data/karaoke.db", BackupsKept: 7}, false},
+		{"data dir moves the database", map[string]string{"DATA_DIR": "/srv/k", "PORT": "9000"},
+			app.Config{Addr: ":9000", DataDir: "/srv/k", DatabaseURL: "file:/srv/k/karaoke.db", BackupsKept: 7}, false},
 		{"explicit database and public URL", map[string]string{"DATABASE_URL": "file:/x.db", "PUBLIC_URL": "https://k.example"},
-			app.Config{Addr: ":8080", DataDir: "./data", DatabaseURL: "file:/x.db", PublicURL: "https://k.example"}, false},
+			app.Config{Addr: ":8080", DataDir: "./data", DatabaseURL: "file:/x.db", PublicURL: "https://k.example", BackupsKept: 7}, false},
+		{"on Fly the data lives on the volume, which must be there", map[string]string{"FLY_APP_NAME": "karaoke"},
+			app.Config{Addr: ":8080", DataDir: "/data", DatabaseURL: "file:/data/karaoke.db", BackupsKept: 7, RequireVolume: true}, false},
+		{"the volume check can be overridden", map[string]string{"FLY_APP_NAME": "karaoke", "ALLOW_EPHEMERAL_DATA": "1", "BACKUPS_KEPT": "3"},
+			app.Config{Addr: ":8080", DataDir: "/data", DatabaseURL: "file:/data/karaoke.db", BackupsKept: 3, RequireVolume: true, AllowEphemeral: true}, false},
+		{"bad backup count", map[string]string{"BACKUPS_KEPT": "0"}, app.Config{}, true},
 		{"bad port", map[string]string{"PORT": "eighty"}, app.Config{}, true},
 	}
 	for _, tt := range tests {

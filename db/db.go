@@ -20,6 +20,7 @@ import (
 // transactions queue in Go instead of failing with SQLITE_BUSY; reads use a
 // pool of their own, which WAL lets run beside the writer.
 type Store struct {
+	url   string
 	write *sql.DB
 	read  *sql.DB
 
@@ -35,9 +36,30 @@ const (
 	connPragmas       = "_busy_timeout=5000&_foreign_keys=1&_journal_mode=WAL&_synchronous=FULL"
 )
 
+// Option changes how Open opens the store.
+type Option func(*options)
+
+type options struct {
+	backupDir   string
+	backupsKept int
+}
+
+// BackupBeforeMigrating makes Open back the database up into dir (keeping
+// the newest keep backups) before it applies a migration to a database that
+// already has a schema.
+func BackupBeforeMigrating(dir string, keep int) Option {
+	return func(o *options) { o.backupDir, o.backupsKept = dir, keep }
+}
+
 // Open opens (creating if need be) the database at a file: URL and brings its
-// schema up to date.
-func Open(ctx context.Context, databaseURL string) (*Store, error) {
+// schema up to date. Parameters in the URL come before the store's own
+// (connPragmas), and the driver takes the first of a repeated parameter, so
+// a URL can override a default: file:k.db?_synchronous=NORMAL.
+func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if !strings.HasPrefix(databaseURL, "file:") {
 		return nil, fmt.Errorf("DATABASE_URL %q: only file: URLs are supported", databaseURL)
 	}
@@ -49,9 +71,14 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	write.SetConnMaxIdleTime(0)
 	write.SetConnMaxLifetime(0)
 
-	s := &Store{write: write, Now: time.Now}
+	s := &Store{url: databaseURL, write: write, Now: time.Now}
 	// The writer creates the file and switches it to WAL before any reader opens it.
-	if err := s.migrate(ctx); err != nil {
+	migrations, err := Migrations()
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	if err := s.migrate(ctx, o, migrations); err != nil {
 		write.Close()
 		return nil, err
 	}
@@ -87,11 +114,15 @@ func openPool(databaseURL, extra string) (*sql.DB, error) {
 	return sql.OpenDB(connector), nil
 }
 
-// Close closes the database.
+// Close checkpoints the write-ahead log into the database file, so that the
+// file alone holds everything, and closes the database.
 func (s *Store) Close() error {
 	var err error
 	if s.read != nil {
 		err = s.read.Close()
+	}
+	if _, cerr := s.write.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); cerr != nil && err == nil {
+		err = fmt.Errorf("checkpoint: %w", cerr)
 	}
 	if werr := s.write.Close(); werr != nil && err == nil {
 		err = werr

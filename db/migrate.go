@@ -74,11 +74,7 @@ func schemaVersion(ctx context.Context, q queryer) (int, error) {
 // migrate applies, each in its own transaction, the migrations the database
 // has not seen yet. It refuses a database whose schema is newer than this
 // program's.
-func (s *Store) migrate(ctx context.Context) error {
-	migrations, err := Migrations()
-	if err != nil {
-		return err
-	}
+func (s *Store) migrate(ctx context.Context, o options, migrations []Migration) error {
 	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT    NOT NULL,
@@ -92,6 +88,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	if newest := migrations[len(migrations)-1].Version; current > newest {
 		return fmt.Errorf("the database's schema (version %d) is newer than this program's (version %d): run a newer release", current, newest)
+	}
+	if pending := migrations[len(migrations)-1].Version > current; pending && current > 0 && o.backupDir != "" {
+		if _, err := s.backupWith(ctx, s.write, o.backupDir, o.backupsKept); err != nil {
+			return fmt.Errorf("backup before migrating: %w", err)
+		}
 	}
 	for _, m := range migrations {
 		if m.Version <= current {

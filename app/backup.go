@@ -1,0 +1,90 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/karaoke-night/karaoke/db"
+)
+
+// backupEvery is how old the newest backup may get before the server takes
+// another; backupCheckEvery is how often it looks.
+const (
+	backupEvery      = 24 * time.Hour
+	backupCheckEvery = time.Hour
+)
+
+// backupDaily takes a backup whenever the newest one is a day old, until ctx ends.
+func (s *Server) backupDaily(ctx context.Context) {
+	dir := filepath.Join(s.cfg.DataDir, BackupDir)
+	for {
+		latest, err := db.LatestBackupTime(dir)
+		if err == nil && time.Since(latest) >= backupEvery {
+			if path, err := s.store.Backup(ctx, dir, s.cfg.BackupsKept); err != nil {
+				s.log.Error("daily backup failed", "err", err)
+			} else {
+				s.log.Info("daily backup taken", "path", path)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backupCheckEvery):
+		}
+	}
+}
+
+// Backup takes a backup of the configured database into DATA_DIR/backups
+// now, beside a running server or not, and returns its path.
+func Backup(ctx context.Context, cfg Config) (string, error) {
+	if err := prepareDataDir(cfg.DataDir); err != nil {
+		return "", err
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return "", err
+	}
+	defer store.Close()
+	return store.Backup(ctx, filepath.Join(cfg.DataDir, BackupDir), cfg.BackupsKept)
+}
+
+// Restore puts a backup file in place of the configured database. It
+// refuses while a server runs on DATA_DIR, and first backs up the database
+// it replaces, whose path it returns ("" when there was none).
+func Restore(ctx context.Context, cfg Config, file string) (string, error) {
+	if err := prepareDataDir(cfg.DataDir); err != nil {
+		return "", err
+	}
+	unlock, err := lockDataDir(cfg.DataDir, true)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if err := db.CheckFile(ctx, file); err != nil {
+		return "", fmt.Errorf("%s is not a sound backup: %w", file, err)
+	}
+	// Keep a copy of the file to restore: the backup of the current
+	// database below may prune it if it is the oldest in backups/.
+	staged := filepath.Join(cfg.DataDir, ".restore-staged.db")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(staged, data, 0o640); err != nil {
+		return "", err
+	}
+	defer os.Remove(staged)
+
+	target := databaseFile(cfg.DatabaseURL)
+	var saved string
+	if _, err := os.Stat(target); err == nil {
+		saved, err = Backup(ctx, cfg)
+		if err != nil {
+			return "", fmt.Errorf("back up the current database before restoring: %w", err)
+		}
+	}
+	return saved, db.Restore(ctx, staged, target)
+}
