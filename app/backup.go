@@ -17,11 +17,16 @@ const (
 	backupCheckEvery = time.Hour
 )
 
-// backupDaily takes a backup whenever the newest one is a day old, until ctx ends.
+// backupDaily takes a backup whenever the newest one is a day old, until
+// ctx ends. With no backup yet, the first is due a day after the start.
 func (s *Server) backupDaily(ctx context.Context) {
 	dir := filepath.Join(s.cfg.DataDir, BackupDir)
+	started := time.Now()
 	for {
 		latest, err := db.LatestBackupTime(dir)
+		if latest.IsZero() {
+			latest = started
+		}
 		if err == nil && time.Since(latest) >= backupEvery {
 			if path, err := s.store.Backup(ctx, dir, s.cfg.BackupsKept); err != nil {
 				s.log.Error("daily backup failed", "err", err)

@@ -40,8 +40,11 @@ func placeRequest(ctx context.Context, tx *sql.Tx, sessionID, guestID int64) (in
 	}
 	for attempt := 0; attempt < 2; attempt++ {
 		var prev, next sql.NullFloat64
+		// "+round" keeps SQLite from picking the round index, which would sort
+		// every earlier round; walking the queue back from its end finds the
+		// place after a row or two, since new requests mostly go near the end.
 		err := tx.QueryRowContext(ctx, `SELECT position FROM requests
-			WHERE session_id = ? AND status = 'waiting' AND round <= ? ORDER BY position DESC LIMIT 1`,
+			WHERE session_id = ? AND status = 'waiting' AND +round <= ? ORDER BY position DESC LIMIT 1`,
 			sessionID, round).Scan(&prev)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return 0, 0, fmt.Errorf("rotation place: %w", err)

@@ -1,10 +1,18 @@
-// Command karaoke runs the karaoke-night server. Configuration comes from
-// the environment; see the README.
+// Command karaoke runs the karaoke-night server, and the operator's
+// subcommands beside it. Configuration comes from the environment; see the
+// README.
+//
+//	karaoke               serve (the default)
+//	karaoke backup        back the database up into DATA_DIR/backups now
+//	karaoke restore FILE  put a backup back (the server must be stopped)
+//	karaoke version       print the version
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -13,24 +21,58 @@ import (
 	"github.com/karaoke-night/karaoke/app"
 )
 
+// version is stamped at build time: -ldflags "-X main.version=…".
+var version = "dev"
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "karaoke:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context) error {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	cfg, err := app.FromEnv(os.Getenv)
+var errUsage = errors.New("usage: karaoke [serve | backup | restore FILE | version]")
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	if cmd == "version" {
+		fmt.Fprintln(stdout, version)
+		return nil
+	}
+	cfg, err := app.FromEnv(getenv)
 	if err != nil {
 		return err
 	}
-	srv, err := app.Open(ctx, cfg, log)
-	if err != nil {
-		return err
+	switch {
+	case cmd == "serve" && len(args) == 0:
+		log := slog.New(slog.NewTextHandler(os.Stderr, nil)).With("version", version)
+		srv, err := app.Open(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		return srv.Run(ctx)
+	case cmd == "backup" && len(args) == 0:
+		path, err := app.Backup(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "backup written:", path)
+		return nil
+	case cmd == "restore" && len(args) == 1:
+		saved, err := app.Restore(ctx, cfg, args[0])
+		if err != nil {
+			return err
+		}
+		if saved != "" {
+			fmt.Fprintln(stdout, "the database as it was is saved in", saved)
+		}
+		fmt.Fprintln(stdout, "restored", args[0], "into", cfg.DatabaseURL)
+		return nil
 	}
-	return srv.Run(ctx)
+	return errUsage
 }

@@ -55,4 +55,8 @@ CREATE TABLE requests (
 );
 
 CREATE INDEX requests_queue ON requests (session_id, status, position);
-CREATE INDEX requests_guest ON requests (guest_id, status);
+-- The rotation asks for the round in progress, and a new request for a song
+-- already waiting: both stay index look-ups however long the queue grows.
+CREATE INDEX requests_round ON requests (session_id, status, round);
+CREATE INDEX requests_song ON requests (session_id, song_key);
+CREATE INDEX requests_guest ON requests (guest_id, status, round);
