@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,8 +20,9 @@ import (
 )
 
 // startServer runs the real server, through the same Open and Run as
-// cmd/karaoke, on a random loopback port.
-func startServer(t *testing.T, cfg app.Config) string {
+// cmd/karaoke, on a random loopback port. It stops at the end of the test,
+// or earlier through the returned stop.
+func startServer(t *testing.T, cfg app.Config) (base string, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -29,18 +31,22 @@ func startServer(t *testing.T, cfg app.Config) string {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("Run: %v", err)
+				}
+			case <-time.After(15 * time.Second):
+				t.Error("server did not stop")
 			}
-		case <-time.After(15 * time.Second):
-			t.Error("server did not stop")
-		}
-	})
-	return "http://" + srv.Addr()
+		})
+	}
+	t.Cleanup(stop)
+	return "http://" + srv.Addr(), stop
 }
 
 func testConfig(t *testing.T) app.Config {
@@ -110,7 +116,7 @@ func texts(doc *goquery.Document, selector string) []string {
 // creates a session, the QR code scans to the join URL, two guests join and
 // request, the rotation holds, the host starts turns, the TV follows.
 func TestWholeNight(t *testing.T) {
-	base := startServer(t, testConfig(t))
+	base, _ := startServer(t, testConfig(t))
 	host := newPhone(t, base)
 
 	home, _ := host.open("GET", "/", nil)
@@ -211,5 +217,42 @@ func TestFromEnv(t *testing.T) {
 				t.Errorf("config = %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestQRFollowsPublicURL: a new PUBLIC_URL gives a new QR file, which scans
+// to the new address; the old one is never served for it.
+func TestQRFollowsPublicURL(t *testing.T) {
+	cfg := testConfig(t)
+	var decoded []string
+	host := newPhone(t, "")
+	var dash string
+	for _, public := range []string{"https://karaoke.example.com", "https://sing.example.org"} {
+		cfg.PublicURL = public
+		base, stop := startServer(t, cfg)
+		host.base = base
+		if dash == "" {
+			_, u := host.open("POST", "/sessions", url.Values{"name": {"Moving night"}})
+			dash = u.Path
+		}
+		page, _ := host.open("GET", dash, nil)
+		src, _ := page.Find(`[data-testid="join-qr"]`).Attr("src")
+		text, err := qrtest.Decode(host.bytes(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		decoded = append(decoded, text)
+		stop()
+	}
+	code := decoded[0][strings.LastIndex(decoded[0], "/")+1:]
+	if want := "https://karaoke.example.com/j/" + code; decoded[0] != want {
+		t.Errorf("first QR = %q, want %q", decoded[0], want)
+	}
+	if want := "https://sing.example.org/j/" + code; decoded[1] != want {
+		t.Errorf("QR after the change = %q, want %q", decoded[1], want)
+	}
+	files, _ := filepath.Glob(filepath.Join(cfg.DataDir, app.QRDir, "*.png"))
+	if len(files) != 2 {
+		t.Errorf("QR files = %v, want one for each URL", files)
 	}
 }
