@@ -43,6 +43,11 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err := checkStorage(cfg, log); err != nil {
 		return nil, err
 	}
+	if from, saved, err := restorePending(ctx, cfg); err != nil {
+		return nil, err
+	} else if from != "" {
+		log.Warn("restored a backup at start-up, as asked", "from", from, "replaced_database_saved_in", saved)
+	}
 	unlock, err := lockDataDir(cfg.DataDir, false)
 	if err != nil {
 		return nil, err

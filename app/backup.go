@@ -93,3 +93,42 @@ func Restore(ctx context.Context, cfg Config, file string) (string, error) {
 	}
 	return saved, db.Restore(ctx, staged, target)
 }
+
+// pendingRestoreFile, in DATA_DIR, names a backup to restore at the next
+// start: the way to restore on a host such as Fly.io, where the server is
+// always running and the operator can only restart it.
+const pendingRestoreFile = "restore-on-start"
+
+// RestoreOnStart checks a backup file and arranges for the server to restore
+// it when it next starts (before it opens the database).
+func RestoreOnStart(ctx context.Context, cfg Config, file string) error {
+	if err := prepareDataDir(cfg.DataDir); err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return err
+	}
+	if err := db.CheckFile(ctx, abs); err != nil {
+		return fmt.Errorf("%s is not a sound backup: %w", file, err)
+	}
+	return os.WriteFile(filepath.Join(cfg.DataDir, pendingRestoreFile), []byte(abs), 0o640)
+}
+
+// restorePending carries out a restore arranged by RestoreOnStart, if any.
+func restorePending(ctx context.Context, cfg Config) (from, saved string, err error) {
+	marker := filepath.Join(cfg.DataDir, pendingRestoreFile)
+	b, err := os.ReadFile(marker)
+	if os.IsNotExist(err) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	from = string(b)
+	saved, err = Restore(ctx, cfg, from)
+	if err != nil {
+		return from, "", fmt.Errorf("restore of %s asked for at start-up failed (remove %s to start without it): %w", from, marker, err)
+	}
+	return from, saved, os.Remove(marker)
+}

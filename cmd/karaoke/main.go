@@ -5,6 +5,8 @@
 //	karaoke               serve (the default)
 //	karaoke backup        back the database up into DATA_DIR/backups now
 //	karaoke restore FILE  put a backup back (the server must be stopped)
+//	karaoke restore --on-restart FILE
+//	                      put it back when the server next starts
 //	karaoke version       print the version
 package main
 
@@ -33,7 +35,7 @@ func main() {
 	}
 }
 
-var errUsage = errors.New("usage: karaoke [serve | backup | restore FILE | version]")
+var errUsage = errors.New("usage: karaoke [serve | backup | restore [--on-restart] FILE | version]")
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	cmd := "serve"
@@ -62,6 +64,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 		fmt.Fprintln(stdout, "backup written:", path)
+		return nil
+	case cmd == "restore" && len(args) == 2 && args[0] == "--on-restart":
+		if err := app.RestoreOnStart(ctx, cfg, args[1]); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "the server will restore", args[1], "when it next starts: restart it now")
 		return nil
 	case cmd == "restore" && len(args) == 1:
 		saved, err := app.Restore(ctx, cfg, args[0])

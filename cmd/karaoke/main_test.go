@@ -327,3 +327,40 @@ func TestRefusesEphemeralDataOnFly(t *testing.T) {
 		t.Errorf("no loud warning when running on ephemeral data:\n%s", srv.log())
 	}
 }
+
+// TestRestoreOnRestart is how an operator restores on Fly.io, where the
+// server always runs: ask for it, then restart.
+func TestRestoreOnRestart(t *testing.T) {
+	dataDir := t.TempDir()
+	srv := startServer(t, dataDir)
+	host, dash, code, phones := night(t, srv.base, "Ann")
+	phones[0].post(srv.base, "/j/"+code+"/requests", url.Values{"title": {"Kept"}})
+	out, err := command(dataDir, "backup")
+	if err != nil {
+		t.Fatalf("backup: %v\n%s", err, out)
+	}
+	path := strings.TrimSpace(strings.TrimPrefix(out, "backup written:"))
+	phones[0].post(srv.base, "/j/"+code+"/requests", url.Values{"title": {"Undone"}})
+	if out, err := command(dataDir, "restore", "--on-restart", path); err != nil {
+		t.Fatalf("restore --on-restart: %v\n%s", err, out)
+	}
+	if exit, _ := srv.stop(syscall.SIGTERM); exit != 0 {
+		t.Fatalf("stop: exit %d", exit)
+	}
+	srv = startServer(t, dataDir)
+	titles := host.doc(srv.base, dash).Find(`[data-testid="queue-item"] .title`).Text()
+	if titles != "Kept" {
+		t.Errorf("queue after restore on restart = %q, want only Kept", titles)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, "restore-on-start")); !os.IsNotExist(err) {
+		t.Errorf("the restore request is still there: %v", err)
+	}
+}
+
+// command runs the binary with a subcommand on dataDir.
+func command(dataDir string, args ...string) (string, error) {
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "DATA_DIR="+dataDir)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
