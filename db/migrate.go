@@ -89,15 +89,24 @@ func (s *Store) migrate(ctx context.Context, o options, migrations []Migration) 
 	if newest := migrations[len(migrations)-1].Version; current > newest {
 		return fmt.Errorf("the database's schema (version %d) is newer than this program's (version %d): run a newer release", current, newest)
 	}
-	if pending := migrations[len(migrations)-1].Version > current; pending && current > 0 && o.backupDir != "" {
+	applied, err := appliedVersions(ctx, s.write)
+	if err != nil {
+		return err
+	}
+	// Every migration not yet recorded runs, in order, even one numbered
+	// below the newest applied: branches that were merged late stay safe.
+	var pending []Migration
+	for _, m := range migrations {
+		if !applied[m.Version] {
+			pending = append(pending, m)
+		}
+	}
+	if len(pending) > 0 && len(applied) > 0 && o.backupDir != "" {
 		if _, err := s.backupWith(ctx, s.write, o.backupDir, o.backupsKept); err != nil {
 			return fmt.Errorf("backup before migrating: %w", err)
 		}
 	}
-	for _, m := range migrations {
-		if m.Version <= current {
-			continue
-		}
+	for _, m := range pending {
 		err := s.inWrite(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return err
@@ -111,4 +120,21 @@ func (s *Store) migrate(ctx context.Context, o options, migrations []Migration) 
 		}
 	}
 	return nil
+}
+
+func appliedVersions(ctx context.Context, conn *sql.DB) (map[int]bool, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("read applied migrations: %w", err)
+	}
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		applied[v] = true
+	}
+	return applied, rows.Err()
 }

@@ -42,3 +42,26 @@ func TestBackupBeforeANewMigration(t *testing.T) {
 		t.Errorf("backups = %v, want still one", got)
 	}
 }
+
+func TestMigrationMergedLateStillRuns(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, "file:"+filepath.Join(t.TempDir(), "k.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	migrations, _ := Migrations()
+	top := migrations[len(migrations)-1].Version
+	later := Migration{Version: top + 2, Name: "later.sql", SQL: "CREATE TABLE later (x INTEGER)"}
+	if err := s.migrate(ctx, options{}, append(migrations, later)); err != nil {
+		t.Fatal(err)
+	}
+	// A branch merged afterwards brings a lower number that never ran.
+	late := Migration{Version: top + 1, Name: "late.sql", SQL: "CREATE TABLE late (x INTEGER)"}
+	if err := s.migrate(ctx, options{}, append(migrations, late, later)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.write.ExecContext(ctx, `INSERT INTO late (x) VALUES (1)`); err != nil {
+		t.Errorf("the late migration did not run: %v", err)
+	}
+}
