@@ -7,17 +7,21 @@ import (
 	"fmt"
 )
 
-const guestColumns = `id, session_id, name, name_ordinal, joined_at`
+const guestColumns = `id, session_id, name, name_ordinal, joined_at, removed_at`
 
 func scanGuest(row interface{ Scan(...any) error }) (Guest, error) {
 	var (
-		g      Guest
-		joined int64
+		g       Guest
+		joined  int64
+		removed sql.NullInt64
 	)
-	if err := row.Scan(&g.ID, &g.SessionID, &g.Name, &g.Ordinal, &joined); err != nil {
+	if err := row.Scan(&g.ID, &g.SessionID, &g.Name, &g.Ordinal, &joined, &removed); err != nil {
 		return Guest{}, err
 	}
 	g.JoinedAt = fromMillis(joined)
+	if removed.Valid {
+		g.RemovedAt = fromMillis(removed.Int64)
+	}
 	return g, nil
 }
 
@@ -25,7 +29,7 @@ func scanGuest(row interface{ Scan(...any) error }) (Guest, error) {
 // name. A device that already joined keeps its guest and takes the new name.
 // Two guests may give the same name; the later one gets the next ordinal.
 // Errors: EINVALID for a bad name, ENOTFOUND, ECONFLICT when the session
-// has ended.
+// has ended or the host removed this device's guest.
 func (s *Store) JoinSession(ctx context.Context, sessionID int64, deviceToken, name string) (Guest, error) {
 	name = CleanText(name)
 	if err := checkLength("name", "singer name", name, 1, MaxSingerName); err != nil {
@@ -42,6 +46,8 @@ func (s *Store) JoinSession(ctx context.Context, sessionID int64, deviceToken, n
 		}
 		existing, err := getGuest(ctx, tx, sessionID, deviceToken)
 		switch {
+		case err == nil && existing.Removed():
+			return FieldErrorf(ECONFLICT, "name", "The host has removed this phone from the session, so it cannot join again.")
 		case err == nil && foldKey(existing.Name) == key:
 			// The same name again (perhaps re-cased): keep the ordinal.
 			g, err = scanGuest(tx.QueryRowContext(ctx,
@@ -89,4 +95,82 @@ func getGuest(ctx context.Context, q queryer, sessionID int64, deviceToken strin
 		return Guest{}, fmt.Errorf("get guest: %w", err)
 	}
 	return g, nil
+}
+
+// Guest returns one guest of a session by id.
+// Errors: ENOTFOUND.
+func (s *Store) Guest(ctx context.Context, sessionID, guestID int64) (Guest, error) {
+	return getGuestByID(ctx, s.read, sessionID, guestID)
+}
+
+func getGuestByID(ctx context.Context, q queryer, sessionID, guestID int64) (Guest, error) {
+	g, err := scanGuest(q.QueryRowContext(ctx,
+		`SELECT `+guestColumns+` FROM guests WHERE session_id = ? AND id = ?`, sessionID, guestID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Guest{}, Errorf(ENOTFOUND, "That guest is not in this session.")
+	}
+	if err != nil {
+		return Guest{}, fmt.Errorf("get guest %d: %w", guestID, err)
+	}
+	return g, nil
+}
+
+// GuestListing is a guest as the host's list shows them: with the number of
+// their songs waiting.
+type GuestListing struct {
+	Guest
+	Waiting int
+}
+
+// Guests returns the guests of a session in the order they joined.
+// Errors: none of its own; an unknown session has no guests.
+func (s *Store) Guests(ctx context.Context, sessionID int64) ([]GuestListing, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+guestColumns+`,
+		(SELECT COUNT(*) FROM requests r WHERE r.guest_id = guests.id AND r.status = 'waiting')
+		FROM guests WHERE session_id = ? ORDER BY joined_at, id`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("list guests: %w", err)
+	}
+	defer rows.Close()
+	var out []GuestListing
+	for rows.Next() {
+		var (
+			l       GuestListing
+			joined  int64
+			removed sql.NullInt64
+		)
+		if err := rows.Scan(&l.ID, &l.SessionID, &l.Name, &l.Ordinal, &joined, &removed, &l.Waiting); err != nil {
+			return nil, err
+		}
+		l.JoinedAt = fromMillis(joined)
+		if removed.Valid {
+			l.RemovedAt = fromMillis(removed.Int64)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// RemoveGuest takes a guest out of a session on the host's word: their
+// waiting requests leave the queue (as removed), and their device can
+// neither request nor join again there. A song being sung is left to finish.
+// Removing a removed guest does nothing.
+// Errors: ENOTFOUND, ECONFLICT when the session has ended.
+func (s *Store) RemoveGuest(ctx context.Context, sessionID, guestID int64) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		if _, err := openSession(ctx, tx, sessionID); err != nil {
+			return err
+		}
+		g, err := getGuestByID(ctx, tx, sessionID, guestID)
+		if err != nil || g.Removed() {
+			return err
+		}
+		now := s.nowMillis()
+		if _, err := tx.ExecContext(ctx, `UPDATE requests SET status = 'removed', ended_at = ?
+			WHERE guest_id = ? AND status = 'waiting'`, now, guestID); err != nil {
+			return fmt.Errorf("remove guest's requests: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE guests SET removed_at = ? WHERE id = ?`, now, guestID)
+		return err
+	})
 }

@@ -40,8 +40,11 @@ func songKey(title, artist string) string { return foldKey(title) + "\x1f" + fol
 
 // CreateRequest puts a guest's song in the session's queue, in its place in
 // the rotation (see placeRequest).
-// Errors: EINVALID for bad fields; ECONFLICT when the session has ended,
-// requests are paused or the guest is at the singer cap; EDUPLICATE when the
+// The checks and the insert are one write transaction, so parallel requests
+// of one guest can never pass the cap together.
+// Errors: EINVALID for bad fields; ENOTFOUND when the guest is not in the
+// session; ECONFLICT when the session has ended, requests are paused, the
+// host removed the guest, or the guest is at the singer cap; EDUPLICATE when the
 // same song is already waiting or being sung and AllowDuplicate is false.
 func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, error) {
 	in, err := in.Clean()
@@ -54,6 +57,17 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 		sess, err := openSession(ctx, tx, in.SessionID)
 		if err != nil {
 			return err
+		}
+		var removed sql.NullInt64
+		err = tx.QueryRowContext(ctx, `SELECT removed_at FROM guests WHERE id = ? AND session_id = ?`, in.GuestID, in.SessionID).Scan(&removed)
+		if errors.Is(err, sql.ErrNoRows) {
+			return Errorf(ENOTFOUND, "You have not joined this session yet.")
+		}
+		if err != nil {
+			return fmt.Errorf("read guest: %w", err)
+		}
+		if removed.Valid {
+			return Errorf(ECONFLICT, "The host has removed you from this session, so you cannot request songs.")
 		}
 		if sess.RequestsPaused {
 			return Errorf(ECONFLICT, "The host has paused requests for now. Try again in a little while.")

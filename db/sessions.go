@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // DefaultSingerCap is how many requests one singer may have waiting until
@@ -177,4 +178,73 @@ func openSession(ctx context.Context, tx *sql.Tx, sessionID int64) (Session, err
 		return Session{}, Errorf(ECONFLICT, "This session has ended.")
 	}
 	return sess, nil
+}
+
+// RotateHostKey gives the session a new host key and returns it: the old
+// key, and so every host link and host cookie made from it, stops working.
+// Errors: ENOTFOUND.
+func (s *Store) RotateHostKey(ctx context.Context, sessionID int64) (string, error) {
+	hostKey := NewToken()
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE sessions SET host_secret_hash = ? WHERE id = ?`, hashToken(hostKey), sessionID)
+		if err != nil {
+			return fmt.Errorf("rotate host key: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return Errorf(ENOTFOUND, "There is no such session.")
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hostKey, nil
+}
+
+// OpenCodes returns the join codes of the sessions still open.
+func (s *Store) OpenCodes(ctx context.Context) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT code FROM sessions WHERE ended_at IS NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("open codes: %w", err)
+	}
+	defer rows.Close()
+	var codes []string
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return nil, err
+		}
+		codes = append(codes, code)
+	}
+	return codes, rows.Err()
+}
+
+// PurgeEnded deletes every session that ended before the given time, with
+// its guests (their names) and its requests, and returns how many sessions
+// went. SQLite's secure_delete overwrites the deleted rows in the file, so
+// the names do not linger in free pages.
+func (s *Store) PurgeEnded(ctx context.Context, endedBefore time.Time) (int, error) {
+	var n int64
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+			return fmt.Errorf("secure_delete: %w", err)
+		}
+		// The cascade would do this too; deleting children first keeps each
+		// statement simple to reason about.
+		const ended = `SELECT id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?`
+		before := endedBefore.UnixMilli()
+		if _, err := tx.ExecContext(ctx, `DELETE FROM requests WHERE session_id IN (`+ended+`)`, before); err != nil {
+			return fmt.Errorf("purge requests: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM guests WHERE session_id IN (`+ended+`)`, before); err != nil {
+			return fmt.Errorf("purge guests: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?`, before)
+		if err != nil {
+			return fmt.Errorf("purge sessions: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
 }

@@ -18,12 +18,13 @@ const (
 	MaxNote        = 200
 )
 
-// CleanText makes typed text fit to store: Unicode normalised to NFC,
-// control and invisible formatting characters dropped, runs of white space
-// folded to one space, and the ends trimmed.
+// CleanText makes typed text fit to store: control and invisible formatting
+// characters dropped, runs of white space folded to one space, the ends
+// trimmed, and Unicode normalised to NFC, so that "é" typed as one character
+// or as e and an accent is the same text. Normalising comes last: dropping a
+// character can bring two others together that NFC composes.
 func CleanText(s string) string {
 	s = strings.ToValidUTF8(s, "")
-	s = norm.NFC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -43,7 +44,7 @@ func CleanText(s string) string {
 		space = false
 		b.WriteRune(r)
 	}
-	return b.String()
+	return norm.NFC.String(b.String())
 }
 
 // foldKey is the form of a name or song used to compare two of them: cleaned,

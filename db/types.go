@@ -28,7 +28,13 @@ type Guest struct {
 	// the first John is 1, the second 2.
 	Ordinal  int
 	JoinedAt time.Time
+	// RemovedAt is when the host removed the guest from the session; zero
+	// for a guest in good standing.
+	RemovedAt time.Time
 }
+
+// Removed reports whether the host removed the guest from the session.
+func (g Guest) Removed() bool { return !g.RemovedAt.IsZero() }
 
 // DisplayName is the name as others see it: "John", or "John (2)" for the
 // second John of the night.
