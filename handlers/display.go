@@ -51,7 +51,7 @@ func (h *Handler) handleQR(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	png, err := h.qr.PNG(content)
+	png, err := h.qr.PNG(sess.Code, content)
 	if err != nil {
 		h.internalError(w, r, err)
 		return

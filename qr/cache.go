@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	qrcode "github.com/skip2/go-qrcode"
 )
@@ -43,16 +44,39 @@ func Key(content string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// Path returns where the image of content is kept.
-func (c *Cache) Path(content string) string {
-	return filepath.Join(c.dir, Key(content)+".png")
+// Each image is filed under a tag, the join code of the session it is for,
+// so that the images of sessions that are gone can be found and deleted
+// (see Prune) whatever address they encode.
+
+// validTag reports whether tag can name images: letters and digits only, so
+// it is safe in a file name.
+func validTag(tag string) bool {
+	if tag == "" || len(tag) > 32 {
+		return false
+	}
+	for i := 0; i < len(tag); i++ {
+		c := tag[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
-// PNG returns the image of content: from disk when a whole PNG is there,
-// otherwise made afresh and written to disk atomically (temporary file,
-// fsync, rename), so a crash never leaves half an image under the name.
-func (c *Cache) PNG(content string) ([]byte, error) {
-	path := c.Path(content)
+// Path returns where the image of content, filed under tag, is kept.
+func (c *Cache) Path(tag, content string) string {
+	return filepath.Join(c.dir, tag+"-"+Key(content)+".png")
+}
+
+// PNG returns the image of content, filed under tag: from disk when a whole
+// PNG is there, otherwise made afresh and written to disk atomically
+// (temporary file, fsync, rename), so a crash never leaves half an image
+// under the name.
+func (c *Cache) PNG(tag, content string) ([]byte, error) {
+	if !validTag(tag) {
+		return nil, fmt.Errorf("QR cache: tag %q is not letters and digits", tag)
+	}
+	path := c.Path(tag, content)
 	if b, err := os.ReadFile(path); err == nil && validPNG(b) {
 		return b, nil
 	}
@@ -66,13 +90,34 @@ func (c *Cache) PNG(content string) ([]byte, error) {
 	return b, nil
 }
 
-// Remove deletes the image of content, if it is there.
-func (c *Cache) Remove(content string) error {
-	err := os.Remove(c.Path(content))
+// Remove deletes the image of content filed under tag, if it is there.
+func (c *Cache) Remove(tag, content string) error {
+	err := os.Remove(c.Path(tag, content))
 	if os.IsNotExist(err) {
 		return nil
 	}
 	return err
+}
+
+// Prune deletes every image whose tag keep refuses, and returns how many
+// went. Files that are not the cache's own images are left alone.
+func (c *Cache) Prune(keep func(tag string) bool) (int, error) {
+	entries, err := os.ReadDir(c.dir)
+	if err != nil {
+		return 0, fmt.Errorf("QR cache: %w", err)
+	}
+	removed := 0
+	for _, e := range entries {
+		tag, rest, ok := strings.Cut(e.Name(), "-")
+		if !ok || !e.Type().IsRegular() || !validTag(tag) || !strings.HasSuffix(rest, ".png") || keep(tag) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(c.dir, e.Name())); err != nil && !os.IsNotExist(err) {
+			return removed, fmt.Errorf("QR cache: %w", err)
+		}
+		removed++
+	}
+	return removed, nil
 }
 
 // pngEnd is the IEND chunk every complete PNG file ends with.

@@ -15,34 +15,34 @@ func TestCacheMakesOnceAndScans(t *testing.T) {
 		t.Fatal(err)
 	}
 	const url = "https://karaoke.example.com/j/ABCD"
-	first, err := cache.PNG(url)
+	first, err := cache.PNG("ABCD", url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, err := qrtest.Decode(first); err != nil || got != url {
 		t.Fatalf("decoded %q, %v; want %q", got, err, url)
 	}
-	info, err := os.Stat(cache.Path(url))
+	info, err := os.Stat(cache.Path("ABCD", url))
 	if err != nil {
 		t.Fatalf("not kept on disk: %v", err)
 	}
 	// A second call is served from the file: put another valid image there
 	// and it is what comes back.
-	planted, err := cache.PNG("planted")
+	planted, err := cache.PNG("ABCD", "planted")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(cache.Path(url), planted, info.Mode()); err != nil {
+	if err := os.WriteFile(cache.Path("ABCD", url), planted, info.Mode()); err != nil {
 		t.Fatal(err)
 	}
-	second, err := cache.PNG(url)
+	second, err := cache.PNG("ABCD", url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if text, _ := qrtest.Decode(second); text != "planted" {
 		t.Errorf("second call decoded to %q: it did not read the file on disk", text)
 	}
-	if other := cache.Path("https://other.example.com/j/ABCD"); other == cache.Path(url) {
+	if other := cache.Path("ABCD", "https://other.example.com/j/ABCD"); other == cache.Path("ABCD", url) {
 		t.Error("two URLs share a file name")
 	}
 }
@@ -50,25 +50,54 @@ func TestCacheMakesOnceAndScans(t *testing.T) {
 func TestCacheRegeneratesABrokenFile(t *testing.T) {
 	cache, _ := qr.NewCache(t.TempDir())
 	const url = "http://localhost:8080/j/WXYZ"
-	good, _ := cache.PNG(url)
+	good, _ := cache.PNG("ABCD", url)
 	for name, broken := range map[string][]byte{
 		"truncated": good[:len(good)/2],
 		"garbage":   []byte("not a png at all"),
 		"empty":     {},
 	} {
 		t.Run(name, func(t *testing.T) {
-			os.WriteFile(cache.Path(url), broken, 0o640)
-			got, err := cache.PNG(url)
+			os.WriteFile(cache.Path("ABCD", url), broken, 0o640)
+			got, err := cache.PNG("ABCD", url)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if text, err := qrtest.Decode(got); err != nil || text != url {
 				t.Errorf("after a %s file: decoded %q, %v", name, text, err)
 			}
-			onDisk, _ := os.ReadFile(cache.Path(url))
+			onDisk, _ := os.ReadFile(cache.Path("ABCD", url))
 			if len(onDisk) != len(good) {
 				t.Errorf("the %s file was not replaced on disk", name)
 			}
 		})
+	}
+}
+
+func TestCachePrunesByTag(t *testing.T) {
+	dir := t.TempDir()
+	cache, _ := qr.NewCache(dir)
+	for _, tag := range []string{"KEEP", "GONE"} {
+		for _, base := range []string{"http://localhost:8080", "https://karaoke.example.com"} {
+			if _, err := cache.PNG(tag, base+"/j/"+tag); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not an image"), 0o640)
+	n, err := cache.Prune(func(tag string) bool { return tag == "KEEP" })
+	if err != nil || n != 2 {
+		t.Fatalf("Prune = %d, %v; want the 2 images of GONE", n, err)
+	}
+	if _, err := os.Stat(cache.Path("KEEP", "http://localhost:8080/j/KEEP")); err != nil {
+		t.Errorf("a kept image went: %v", err)
+	}
+	if _, err := os.Stat(cache.Path("GONE", "http://localhost:8080/j/GONE")); !os.IsNotExist(err) {
+		t.Errorf("a pruned image is still there: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "notes.txt")); err != nil {
+		t.Errorf("a file that is not an image went: %v", err)
+	}
+	if _, err := cache.PNG("../x", "content"); err == nil {
+		t.Error("a tag that is not letters and digits was accepted")
 	}
 }
