@@ -27,6 +27,7 @@ type Server struct {
 	log      *slog.Logger
 	store    *db.Store
 	unlock   func()
+	qr       *qr.Cache
 	listener net.Listener
 	http     *http.Server
 }
@@ -70,7 +71,8 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := handlers.New(store, handlers.Config{PublicURL: cfg.PublicURL, QR: qrCache, Log: log})
+	h, err := handlers.New(store, handlers.Config{PublicURL: cfg.PublicURL, QR: qrCache, Log: log,
+		TrustProxy: cfg.TrustProxy, Limits: cfg.Limits})
 	if err != nil {
 		store.Close()
 		return nil, err
@@ -84,6 +86,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		cfg:      cfg,
 		log:      log,
 		store:    store,
+		qr:       qrCache,
 		listener: ln,
 		http: &http.Server{
 			Handler:           h.Routes(),
@@ -132,6 +135,7 @@ func (s *Server) Run(ctx context.Context) error {
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	var background sync.WaitGroup
 	background.Go(func() { s.backupDaily(bgCtx) })
+	background.Go(func() { s.purgeLoop(bgCtx) })
 
 	served := make(chan error, 1)
 	go func() { served <- s.http.Serve(s.listener) }()

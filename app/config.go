@@ -5,10 +5,12 @@ package app
 
 import (
 	"fmt"
-
-	"github.com/karaoke-night/karaoke/db"
 	"path/filepath"
 	"strconv"
+	"time"
+
+	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/handlers"
 )
 
 // Config is the server's configuration. FromEnv reads it from the
@@ -31,6 +33,15 @@ type Config struct {
 	// AllowEphemeral starts anyway, with a loud warning, when RequireVolume
 	// finds no volume (ALLOW_EPHEMERAL_DATA=1).
 	AllowEphemeral bool
+	// TrustProxy names the proxy whose X-Forwarded-Proto and client address
+	// headers are believed: "" or "none", "fly", or its addresses (see
+	// handlers.ParseTrustProxy).
+	TrustProxy string
+	// Limits are the abuse limits; a zero Rate is no limit.
+	Limits handlers.Limits
+	// Retention is how long an ended session, with its guests' names, is
+	// kept before it is purged; zero keeps them for good.
+	Retention time.Duration
 }
 
 // Defaults when the environment says nothing.
@@ -40,6 +51,12 @@ const (
 	FlyDataDir     = "/data" // where fly.toml mounts the volume
 	DatabaseFile   = "karaoke.db"
 	QRDir          = "qr-codes"
+
+	DefaultRetentionDays = 30
+	// The abuse limits' defaults, as the README documents them.
+	DefaultLimitDeviceWrites    = "10/1m"
+	DefaultLimitAddressWrites   = "300/1m"
+	DefaultLimitAddressSessions = "10/1h"
 )
 
 // FromEnv reads the configuration from environment variables through
@@ -73,7 +90,41 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if cfg.DatabaseURL == "" {
 		cfg.DatabaseURL = "file:" + filepath.Join(cfg.DataDir, DatabaseFile)
 	}
+	if err := securityFromEnv(getenv, &cfg); err != nil {
+		return Config{}, err
+	}
 	return cfg, nil
+}
+
+// securityFromEnv reads the proxy, the abuse limits and the retention.
+func securityFromEnv(getenv func(string) string, cfg *Config) error {
+	cfg.TrustProxy = getenv("TRUST_PROXY")
+	if cfg.TrustProxy == "" && getenv("FLY_APP_NAME") != "" {
+		cfg.TrustProxy = "fly" // Fly sets FLY_APP_NAME in every machine it runs
+	}
+	if _, err := handlers.ParseTrustProxy(cfg.TrustProxy); err != nil {
+		return err
+	}
+	var err error
+	for _, l := range []struct {
+		name, fallback string
+		rate           *handlers.Rate
+	}{
+		{"LIMIT_DEVICE_WRITES", DefaultLimitDeviceWrites, &cfg.Limits.DeviceWrites},
+		{"LIMIT_ADDRESS_WRITES", DefaultLimitAddressWrites, &cfg.Limits.AddressWrites},
+		{"LIMIT_ADDRESS_SESSIONS", DefaultLimitAddressSessions, &cfg.Limits.AddressSessions},
+	} {
+		if *l.rate, err = handlers.ParseRate(or(getenv(l.name), l.fallback)); err != nil {
+			return fmt.Errorf("%s: %w", l.name, err)
+		}
+	}
+	days := or(getenv("RETENTION_DAYS"), strconv.Itoa(DefaultRetentionDays))
+	n, err := strconv.Atoi(days)
+	if err != nil || n < 0 {
+		return fmt.Errorf("RETENTION_DAYS must be a number of days (0 keeps ended sessions for good), not %q", days)
+	}
+	cfg.Retention = time.Duration(n) * 24 * time.Hour
+	return nil
 }
 
 func or(s, fallback string) string {

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/url"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/qr"
 )
@@ -19,6 +21,11 @@ type Handler struct {
 	// publicURL is the base of join links and QR codes; nil means each
 	// request's own scheme and host.
 	publicURL *url.URL
+	proxy     TrustProxy
+	limits    limiters
+	// mux is the router Routes built, which refuse asks which route a
+	// request is for.
+	mux *chi.Mux
 }
 
 // Config is what New needs besides the store.
@@ -28,6 +35,11 @@ type Config struct {
 	PublicURL string
 	QR        *qr.Cache
 	Log       *slog.Logger
+	// TrustProxy names the proxy whose forwarding headers are believed, as
+	// ParseTrustProxy reads it; empty believes none.
+	TrustProxy string
+	// Limits are the abuse limits; a zero Rate is no limit.
+	Limits Limits
 }
 
 // New returns the handlers for a store.
@@ -36,6 +48,12 @@ func New(store *db.Store, cfg Config) (*Handler, error) {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
+	proxy, err := ParseTrustProxy(cfg.TrustProxy)
+	if err != nil {
+		return nil, &ConfigError{err.Error()}
+	}
+	h.proxy = proxy
+	h.limits = h.newLimiters(cfg.Limits)
 	if cfg.PublicURL != "" {
 		u, err := url.Parse(cfg.PublicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

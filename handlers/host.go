@@ -34,6 +34,11 @@ func (h *Handler) requireHost(next http.Handler) http.Handler {
 			err = h.store.CheckHost(r.Context(), id, hostKey(r, id))
 		}
 		if db.ErrorCode(err) == db.EFORBIDDEN {
+			if isHTMX(r) {
+				// A dashboard left open after its host key was replaced:
+				// reload it, so it says why its controls are gone.
+				w.Header().Set("HX-Refresh", "true")
+			}
 			h.renderError(w, r, http.StatusForbidden, "This is the host's page",
 				"Only the host of this session can see it. If you are the host, open your private host link on this device.")
 			return
@@ -42,6 +47,8 @@ func (h *Handler) requireHost(next http.Handler) http.Handler {
 			h.fail(w, r, err)
 			return
 		}
+		// Host pages carry the host link: no cache may keep them.
+		w.Header().Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), hostSessionKey{}, id)))
 	})
 }
@@ -81,17 +88,28 @@ func (h *Handler) handleDashboard(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusOK, views.DashboardLiveView(live))
 		return
 	}
-	h.render(w, r, http.StatusOK, views.Dashboard(h.dashboardPage(r, night, live, settingsForm(night.Session))))
+	vm, err := h.dashboardPage(r, night, live, settingsForm(night.Session))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.Dashboard(vm))
 }
 
-func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.DashboardLive, settings views.SettingsForm) views.DashboardPage {
+func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.DashboardLive, settings views.SettingsForm) (views.DashboardPage, error) {
 	id := night.Session.ID
-	return views.DashboardPage{
-		Session:  h.sessionInfo(r, night.Session),
-		HostLink: h.absoluteURL(r, hostPath(id)+"/claim/"+hostKey(r, id)),
-		Live:     live,
-		Settings: settings,
+	guests, err := h.store.Guests(r.Context(), id)
+	if err != nil {
+		return views.DashboardPage{}, err
 	}
+	return views.DashboardPage{
+		Session:        h.sessionInfo(r, night.Session),
+		HostLink:       h.absoluteURL(r, hostPath(id)+"/claim/"+hostKey(r, id)),
+		NewHostLinkURL: hostActionPath(id, "host-link"),
+		Live:           live,
+		Settings:       settings,
+		Guests:         guestItems(night.Session, guests),
+	}, nil
 }
 
 // hostActionDone answers a host action with the dashboard's live part (htmx)
@@ -159,7 +177,12 @@ func (h *Handler) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, nerr)
 			return
 		}
-		h.invalid(w, r, views.Dashboard(h.dashboardPage(r, night, dashboardLive(night), form)), views.SettingsFormView(form))
+		vm, verr := h.dashboardPage(r, night, dashboardLive(night), form)
+		if verr != nil {
+			h.fail(w, r, verr)
+			return
+		}
+		h.invalid(w, r, views.Dashboard(vm), views.SettingsFormView(form))
 		return
 	}
 	if err != nil {
@@ -230,4 +253,77 @@ func (h *Handler) handleRequestRemove(w http.ResponseWriter, r *http.Request) {
 		err = h.store.RemoveRequest(r.Context(), hostSessionID(r), id)
 	}
 	h.hostActionDone(w, r, err)
+}
+
+// handleHostLinkRotate serves POST /host/{sessionID}/host-link: a new host
+// key for the session. This device gets it; every other host device, and
+// anyone holding the old host link, is signed out.
+func (h *Handler) handleHostLinkRotate(w http.ResponseWriter, r *http.Request) {
+	id := hostSessionID(r)
+	key, err := h.store.RotateHostKey(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	setHostKey(w, r, id, key)
+	h.redirect(w, r, hostPath(id))
+}
+
+// guestID parses the {guestID} of a host guest route.
+func guestID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "guestID"), 10, 64)
+	if err != nil {
+		return 0, db.Errorf(db.ENOTFOUND, "That guest is not in this session.")
+	}
+	return id, nil
+}
+
+// handleGuestRemoveConfirm serves GET /host/{sessionID}/guests/{guestID}/remove:
+// asks before a guest is removed, without needing JavaScript.
+func (h *Handler) handleGuestRemoveConfirm(w http.ResponseWriter, r *http.Request) {
+	sessionID := hostSessionID(r)
+	id, err := guestID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	sess, err := h.store.Session(r.Context(), sessionID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	guests, err := h.store.Guests(r.Context(), sessionID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, g := range guests {
+		if g.ID == id {
+			h.render(w, r, http.StatusOK, views.RemoveGuestConfirm(views.RemoveGuestPage{
+				SessionName: sess.Name,
+				GuestName:   g.DisplayName(),
+				Waiting:     g.Waiting,
+				RemoveURL:   guestRemovePath(sessionID, id),
+				BackURL:     hostPath(sessionID),
+			}))
+			return
+		}
+	}
+	h.fail(w, r, db.Errorf(db.ENOTFOUND, "That guest is not in this session."))
+}
+
+// handleGuestRemove serves POST /host/{sessionID}/guests/{guestID}/remove:
+// the guest's waiting songs leave the queue and their phone cannot request
+// again in this session.
+func (h *Handler) handleGuestRemove(w http.ResponseWriter, r *http.Request) {
+	sessionID := hostSessionID(r)
+	id, err := guestID(r)
+	if err == nil {
+		err = h.store.RemoveGuest(r.Context(), sessionID, id)
+	}
+	if err != nil && db.ErrorCode(err) != db.ECONFLICT {
+		h.fail(w, r, err)
+		return
+	}
+	h.redirect(w, r, hostPath(sessionID))
 }

@@ -9,36 +9,42 @@ import (
 	"github.com/karaoke-night/karaoke/static"
 )
 
-// maxBodyBytes bounds a request body: a karaoke form is a few hundred bytes.
-const maxBodyBytes = 64 << 10
-
 // Routes returns the app's router: the table of contents of the whole site.
 func (h *Handler) Routes() http.Handler {
 	r := chi.NewRouter()
+	h.mux = r
 	r.Use(middleware.Recoverer)
-	r.Use(h.limitBody)
+	// Every answer: who the client is (trusting only the configured proxy),
+	// the security headers, no cross-site writes, bodies of 64 KB at most.
+	r.Use(h.resolveClient, h.secureHeaders, h.crossOrigin, h.limitBody)
 
 	r.Get("/healthz", h.handleHealth)
 	r.Handle("/static/*", http.StripPrefix("/static/", static.Handler()))
 
 	// Start or find a session.
 	r.Get("/", h.handleHome)
-	r.Post("/sessions", h.handleSessionCreate)
+	r.With(h.limits.addressSessions, h.limits.addressWrites).Post("/sessions", h.handleSessionCreate)
 	r.Get("/j", h.handleJoinByCode)
 
-	// Guests, by the session's join code.
+	// Guests, by the session's join code. Their writes are limited per
+	// device first, so one phone's burst does not use up its network's share.
 	r.Route("/j/{code}", func(r chi.Router) {
 		r.Get("/", h.handleGuestPage)
-		r.Post("/join", h.handleGuestJoin)
-		r.Post("/requests", h.handleRequestCreate)
-		r.Post("/requests/{requestID}/withdraw", h.handleRequestWithdraw)
+		r.Group(func(r chi.Router) {
+			r.Use(h.limits.deviceWrites, h.limits.addressWrites)
+			r.Post("/join", h.handleGuestJoin)
+			r.Post("/requests", h.handleRequestCreate)
+			r.Post("/requests/{requestID}/withdraw", h.handleRequestWithdraw)
+		})
 	})
 
 	// The TV, and the QR code it shows.
 	r.Get("/d/{code}", h.handleDisplay)
 	r.Get("/qr/{code}.png", h.handleQR)
 
-	// The host. The claim link sets the host cookie; everything else needs it.
+	// The host. The claim link sets the host cookie (a GET that changes no
+	// data: it only hands this browser the key it already holds in the
+	// link); everything else needs the cookie.
 	r.Get("/host/{sessionID}/claim/{key}", h.handleHostClaim)
 	r.Route("/host/{sessionID}", func(r chi.Router) {
 		r.Use(h.requireHost)
@@ -48,25 +54,16 @@ func (h *Handler) Routes() http.Handler {
 		r.Post("/pause", h.handleRequestsPause)
 		r.Post("/resume", h.handleRequestsResume)
 		r.Post("/settings", h.handleSettingsSave)
+		r.Post("/host-link", h.handleHostLinkRotate)
 		r.Get("/end", h.handleSessionEndConfirm)
 		r.Post("/end", h.handleSessionEnd)
 		r.Post("/requests/{requestID}/{move:up|down|top|back}", h.handleRequestMove)
 		r.Post("/requests/{requestID}/skip", h.handleRequestSkip)
 		r.Post("/requests/{requestID}/remove", h.handleRequestRemove)
+		r.Get("/guests/{guestID}/remove", h.handleGuestRemoveConfirm)
+		r.Post("/guests/{guestID}/remove", h.handleGuestRemove)
 	})
 
 	r.NotFound(h.handleNotFound)
 	return r
-}
-
-// limitBody refuses request bodies over maxBodyBytes.
-func (h *Handler) limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > maxBodyBytes {
-			h.renderError(w, r, http.StatusRequestEntityTooLarge, "Too much", "That was more than a karaoke form ever sends.")
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-		next.ServeHTTP(w, r)
-	})
 }

@@ -9,15 +9,6 @@ import (
 	"github.com/karaoke-night/karaoke/qr"
 )
 
-// requestScheme is "https" when the request came over TLS, directly or
-// through Fly's proxy, which says so in X-Forwarded-Proto.
-func requestScheme(r *http.Request) string {
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		return "https"
-	}
-	return "http"
-}
-
 // baseURL is where the app is reached: PUBLIC_URL, or the request's own
 // scheme and host.
 func (h *Handler) baseURL(r *http.Request) *url.URL {
@@ -44,6 +35,9 @@ func withdrawPath(code string, id int64) string {
 	return requestsPath(code) + "/" + strconv.FormatInt(id, 10) + "/withdraw"
 }
 func hostActionPath(sessionID int64, action string) string { return hostPath(sessionID) + "/" + action }
+func guestRemovePath(sessionID, guestID int64) string {
+	return hostPath(sessionID) + "/guests/" + strconv.FormatInt(guestID, 10) + "/remove"
+}
 func hostRequestPath(sessionID, requestID int64, action string) string {
 	return hostPath(sessionID) + "/requests/" + strconv.FormatInt(requestID, 10) + "/" + action
 }

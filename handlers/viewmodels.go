@@ -105,6 +105,7 @@ func dashboardLive(n db.Night) views.DashboardLive {
 	for i, r := range n.Queue {
 		item := views.HostQueueItem{QueueItem: queueItem(n, i, 0)}
 		if !live.Ended {
+			item.RemoveSingerURL = guestRemovePath(id, r.GuestID)
 			song := r.Title + " (" + r.Singer + ")"
 			item.Actions = []views.HostAction{
 				{URL: hostRequestPath(id, r.ID, "top"), Label: "Top", Title: "Move to the top: " + song},
@@ -132,6 +133,7 @@ func guestLive(n db.Night, g db.Guest) views.GuestLive {
 		Paused:     n.Session.RequestsPaused,
 		Now:        nowSinging(n, g.ID),
 		Summary:    queueSummary(n),
+		Removed:    g.Removed(),
 	}
 	for i, r := range n.Queue {
 		item := queueItem(n, i, g.ID)
@@ -162,4 +164,16 @@ func displayLive(n db.Night) views.DisplayLive {
 		live.Next = append(live.Next, queueItem(n, i, 0))
 	}
 	return live
+}
+
+func guestItems(s db.Session, guests []db.GuestListing) []views.GuestItem {
+	items := make([]views.GuestItem, 0, len(guests))
+	for _, g := range guests {
+		item := views.GuestItem{Name: g.DisplayName(), Waiting: g.Waiting, Removed: g.Removed()}
+		if s.Open() && !g.Removed() {
+			item.RemoveURL = guestRemovePath(s.ID, g.ID)
+		}
+		items = append(items, item)
+	}
+	return items
 }

@@ -62,14 +62,36 @@ type HostAction struct {
 type HostQueueItem struct {
 	QueueItem
 	Actions []HostAction
+	// RemoveSingerURL asks to remove the singer from the session.
+	RemoveSingerURL string
 }
 
 // DashboardPage is the host's page.
 type DashboardPage struct {
 	Session  SessionInfo
 	HostLink string
-	Live     DashboardLive
-	Settings SettingsForm
+	// NewHostLinkURL makes a new host link, signing out other host devices.
+	NewHostLinkURL string
+	Live           DashboardLive
+	Settings       SettingsForm
+	Guests         []GuestItem
+}
+
+// GuestItem is a guest in the host's list.
+type GuestItem struct {
+	Name      string // as others see it: "John (2)"
+	Waiting   int    // songs waiting
+	Removed   bool
+	RemoveURL string // the page that asks before removing them
+}
+
+// RemoveGuestPage asks the host before removing a guest from the session.
+type RemoveGuestPage struct {
+	SessionName string
+	GuestName   string
+	Waiting     int
+	RemoveURL   string
+	BackURL     string
 }
 
 // DashboardLive is the part of the dashboard that changes as the night goes on.
@@ -143,7 +165,9 @@ type GuestLive struct {
 	OOB        bool // sent beside another fragment, to swap in by its id
 	Ended      bool
 	Paused     bool
-	UpNext     bool // the guest's request is first in the queue
+	UpNext     bool   // the guest's request is first in the queue
+	Removed    bool   // the host removed the guest from the session
+	Notice     string // a message for the guest, such as a limit that stopped them
 	Now        *NowSinging
 	Mine       []MyRequest
 	Queue      []QueueItem

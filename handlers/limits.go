@@ -1,0 +1,106 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/httprate"
+)
+
+// Rate is a limit of Requests in each Window. The zero Rate is no limit.
+type Rate struct {
+	Requests int
+	Window   time.Duration
+}
+
+// ParseRate reads a rate such as "10/1m" (10 a minute) or "20/1h"; "off"
+// or "0" is no limit.
+func ParseRate(s string) (Rate, error) {
+	s = strings.TrimSpace(s)
+	if s == "off" || s == "0" {
+		return Rate{}, nil
+	}
+	count, window, ok := strings.Cut(s, "/")
+	n, err := strconv.Atoi(count)
+	if !ok || err != nil || n < 1 {
+		return Rate{}, fmt.Errorf("%q is not a rate: want a count and a duration, such as 10/1m, or off", s)
+	}
+	d, err := time.ParseDuration(window)
+	if err != nil || d < time.Second {
+		return Rate{}, fmt.Errorf("%q is not a rate: the window must be a duration of a second or more, such as 1m or 1h", s)
+	}
+	return Rate{Requests: n, Window: d}, nil
+}
+
+// String formats the rate as ParseRate reads it.
+func (r Rate) String() string {
+	if r.Requests == 0 {
+		return "off"
+	}
+	window := r.Window.String()
+	switch {
+	case r.Window%time.Hour == 0:
+		window = strconv.Itoa(int(r.Window/time.Hour)) + "h"
+	case r.Window%time.Minute == 0:
+		window = strconv.Itoa(int(r.Window/time.Minute)) + "m"
+	}
+	return strconv.Itoa(r.Requests) + "/" + window
+}
+
+// Limits are the abuse limits, counted in memory by each server process.
+type Limits struct {
+	// DeviceWrites bounds the writes (joins, requests, withdrawals) of one
+	// guest's device: a phone firing requests in a loop is stopped after a
+	// handful, and nobody else notices.
+	DeviceWrites Rate
+	// AddressWrites bounds the writes from one client address, whatever the
+	// device: generous, since a whole bar can share one public address.
+	AddressWrites Rate
+	// AddressSessions bounds the sessions started from one client address.
+	AddressSessions Rate
+}
+
+// limiters are the running counters of Limits.
+type limiters struct {
+	deviceWrites, addressWrites, addressSessions func(http.Handler) http.Handler
+}
+
+// What a guest is told when a limit stops them; the form stays as it was.
+const (
+	tooFastDevice   = "Slow down: that is a lot of requests from one phone. Wait a minute, then try again."
+	tooFastAddress  = "Too many requests are coming from your network right now. Wait a minute, then try again."
+	tooManySessions = "Too many sessions have been started from your network. Try again later."
+)
+
+func (h *Handler) newLimiters(l Limits) limiters {
+	return limiters{
+		deviceWrites:    h.limiter(l.DeviceWrites, deviceToken, tooFastDevice),
+		addressWrites:   h.limiter(l.AddressWrites, clientAddress, tooFastAddress),
+		addressSessions: h.limiter(l.AddressSessions, clientAddress, tooManySessions),
+	}
+}
+
+// limiter returns a middleware that counts requests by key and, past the
+// rate, refuses them with 429 and message. A request without a key (a
+// device without its cookie yet) is not counted here.
+func (h *Handler) limiter(rate Rate, key func(*http.Request) string, message string) func(http.Handler) http.Handler {
+	if rate.Requests <= 0 {
+		return func(next http.Handler) http.Handler { return next }
+	}
+	rl := httprate.NewRateLimiter(rate.Requests, rate.Window,
+		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
+			h.refuse(w, r, http.StatusTooManyRequests, message)
+		}))
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			k := key(r)
+			if k != "" && rl.RespondOnLimit(w, r, k) {
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
