@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,7 +17,9 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/karaoke-night/karaoke/app"
+	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/handlers"
+	"github.com/karaoke-night/karaoke/qr"
 	"github.com/karaoke-night/karaoke/qr/qrtest"
 )
 
@@ -256,5 +259,96 @@ func TestQRFollowsPublicURL(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(cfg.DataDir, app.QRDir, "*.png"))
 	if len(files) != 2 {
 		t.Errorf("QR files = %v, want one for each URL", files)
+	}
+}
+
+func TestFromEnvSecurity(t *testing.T) {
+	day := 24 * time.Hour
+	defaults := handlers.Limits{
+		DeviceWrites:    handlers.Rate{Requests: 10, Window: time.Minute},
+		AddressWrites:   handlers.Rate{Requests: 300, Window: time.Minute},
+		AddressSessions: handlers.Rate{Requests: 10, Window: time.Hour},
+	}
+	tests := []struct {
+		name      string
+		env       map[string]string
+		trust     string
+		limits    handlers.Limits
+		retention time.Duration
+		bad       bool
+	}{
+		{"defaults", nil, "", defaults, 30 * day, false},
+		{"on Fly the proxy is Fly's", map[string]string{"FLY_APP_NAME": "karaoke"}, "fly", defaults, 30 * day, false},
+		{"an explicit proxy wins on Fly", map[string]string{"FLY_APP_NAME": "karaoke", "TRUST_PROXY": "none"}, "none", defaults, 30 * day, false},
+		{"proxy addresses", map[string]string{"TRUST_PROXY": "127.0.0.1, 10.0.0.0/8"}, "127.0.0.1, 10.0.0.0/8", defaults, 30 * day, false},
+		{"limits set and off", map[string]string{"LIMIT_DEVICE_WRITES": "5/30s", "LIMIT_ADDRESS_WRITES": "off", "LIMIT_ADDRESS_SESSIONS": "0"}, "",
+			handlers.Limits{DeviceWrites: handlers.Rate{Requests: 5, Window: 30 * time.Second}}, 30 * day, false},
+		{"retention", map[string]string{"RETENTION_DAYS": "7"}, "", defaults, 7 * day, false},
+		{"bad proxy", map[string]string{"TRUST_PROXY": "my-proxy"}, "", defaults, 0, true},
+		{"bad rate", map[string]string{"LIMIT_DEVICE_WRITES": "ten a minute"}, "", defaults, 0, true},
+		{"bad window", map[string]string{"LIMIT_ADDRESS_WRITES": "10/1ms"}, "", defaults, 0, true},
+		{"bad retention", map[string]string{"RETENTION_DAYS": "-1"}, "", defaults, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := app.FromEnv(func(k string) string { return tt.env[k] })
+			if (err != nil) != tt.bad {
+				t.Fatalf("err = %v, want error %v", err, tt.bad)
+			}
+			if tt.bad {
+				return
+			}
+			if got.TrustProxy != tt.trust || got.Limits != tt.limits || got.Retention != tt.retention {
+				t.Errorf("got proxy %q, limits %+v, retention %v; want %q, %+v, %v",
+					got.TrustProxy, got.Limits, got.Retention, tt.trust, tt.limits, tt.retention)
+			}
+		})
+	}
+}
+
+func TestPurge(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := db.Open(ctx, "file:"+filepath.Join(dir, "karaoke.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	images, _ := qr.NewCache(filepath.Join(dir, app.QRDir))
+	now := time.Date(2026, 11, 26, 20, 0, 0, 0, time.UTC)
+	store.Now = func() time.Time { return now }
+
+	old, _, _ := store.CreateSession(ctx, "long ago")
+	store.EndSession(ctx, old.ID)
+	now = now.Add(25 * 24 * time.Hour)
+	recent, _, _ := store.CreateSession(ctx, "last week")
+	store.EndSession(ctx, recent.ID)
+	tonight, _, _ := store.CreateSession(ctx, "tonight")
+	now = now.Add(7 * 24 * time.Hour)
+	for _, s := range []db.Session{old, recent, tonight} {
+		if _, err := images.PNG(s.Code, "http://localhost/j/"+s.Code); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if err := app.Purge(ctx, store, images, 30*24*time.Hour, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		s         db.Session
+		wantKept  bool
+		wantImage bool
+	}{{old, false, false}, {recent, true, false}, {tonight, true, true}} {
+		_, err := store.Session(ctx, tt.s.ID)
+		if kept := err == nil; kept != tt.wantKept {
+			t.Errorf("session %q kept = %v, want %v", tt.s.Name, kept, tt.wantKept)
+		}
+		if tt.s.ID != tonight.ID && tt.s.Code == tonight.Code {
+			continue // an ended session's code, given again tonight: the image is tonight's
+		}
+		_, err = os.Stat(images.Path(tt.s.Code, "http://localhost/j/"+tt.s.Code))
+		if image := err == nil; image != tt.wantImage {
+			t.Errorf("session %q QR image kept = %v, want %v", tt.s.Name, image, tt.wantImage)
+		}
 	}
 }

@@ -28,6 +28,12 @@ type testApp struct {
 
 func newTestApp(t *testing.T) *testApp {
 	t.Helper()
+	return newTestAppWith(t, handlers.Config{})
+}
+
+// newTestAppWith is newTestApp with settings: limits, a trusted proxy.
+func newTestAppWith(t *testing.T, cfg handlers.Config) *testApp {
+	t.Helper()
 	dir := t.TempDir()
 	store, err := db.Open(context.Background(), "file:"+filepath.Join(dir, "karaoke.db"))
 	if err != nil {
@@ -38,7 +44,8 @@ func newTestApp(t *testing.T) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := handlers.New(store, handlers.Config{QR: cache})
+	cfg.QR = cache
+	h, err := handlers.New(store, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +60,7 @@ type browser struct {
 	app    *testApp
 	client *http.Client
 	htmx   bool
+	header http.Header // sent with every request, such as Origin
 }
 
 func (a *testApp) browser() *browser {
@@ -94,8 +102,17 @@ func (b *browser) do(method, path string, form url.Values) response {
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	return b.send(req)
+}
+
+// send sends a request built by hand, with the browser's cookies and headers.
+func (b *browser) send(req *http.Request) response {
+	b.app.t.Helper()
 	if b.htmx {
 		req.Header.Set("HX-Request", "true")
+	}
+	for k, v := range b.header {
+		req.Header[k] = v
 	}
 	resp, err := b.client.Do(req)
 	if err != nil {
