@@ -6,10 +6,12 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/tursodatabase/libsql-client-go/libsql"
@@ -26,6 +28,8 @@ type Store struct {
 
 	// Now is the store's clock; tests replace it.
 	Now func() time.Time
+
+	onChange atomic.Pointer[func(sessionID, version int64)]
 }
 
 // Pragmas every connection gets. They are given as DSN parameters, which
@@ -176,6 +180,71 @@ func (s *Store) inRead(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	defer tx.Rollback()
 	return fn(tx)
+}
+
+// inSessionWrite is inWrite for a write that changes a session: in the same
+// transaction it bumps the session's version, and once committed it tells
+// the OnChange function. A write that fails changes nothing and tells no one.
+func (s *Store) inSessionWrite(ctx context.Context, sessionID int64, fn func(tx *sql.Tx) error) error {
+	var version int64
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, `UPDATE sessions SET version = version + 1 WHERE id = ? RETURNING version`, sessionID).Scan(&version)
+		if errors.Is(err, sql.ErrNoRows) {
+			return Errorf(ENOTFOUND, "There is no such session.")
+		}
+		if err != nil {
+			return fmt.Errorf("bump session version: %w", err)
+		}
+		return nil
+	})
+	if err == nil {
+		if fn := s.onChange.Load(); fn != nil {
+			(*fn)(sessionID, version)
+		}
+	}
+	return err
+}
+
+// OnChange sets the function told, after each committed write to a session,
+// the session and its new version. It is called on the writer's goroutine,
+// so it must return quickly. Writes by other processes are not told; see
+// SessionVersions.
+func (s *Store) OnChange(fn func(sessionID, version int64)) { s.onChange.Store(&fn) }
+
+// SessionVersions returns the current version of each of the sessions that
+// exists, by id. One query answers for up to a few hundred ids, so a live
+// stream can poll for changes made by another process.
+func (s *Store) SessionVersions(ctx context.Context, ids []int64) (map[int64]int64, error) {
+	out := make(map[int64]int64, len(ids))
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		marks := strings.Repeat(",?", len(part))[1:]
+		rows, err := s.read.QueryContext(ctx, `SELECT id, version FROM sessions WHERE id IN (`+marks+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("session versions: %w", err)
+		}
+		for rows.Next() {
+			var id, v int64
+			if err := rows.Scan(&id, &v); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = v
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func (s *Store) nowMillis() int64 { return s.Now().UnixMilli() }

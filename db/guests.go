@@ -40,7 +40,7 @@ func (s *Store) JoinSession(ctx context.Context, sessionID int64, deviceToken, n
 	}
 	key := foldKey(name)
 	var g Guest
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
 		if _, err := openSession(ctx, tx, sessionID); err != nil {
 			return err
 		}

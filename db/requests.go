@@ -53,7 +53,7 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 	}
 	key := songKey(in.Title, in.Artist)
 	var req Request
-	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+	err = s.inSessionWrite(ctx, in.SessionID, func(tx *sql.Tx) error {
 		sess, err := openSession(ctx, tx, in.SessionID)
 		if err != nil {
 			return err
@@ -164,7 +164,7 @@ func getRequest(ctx context.Context, q queryer, sessionID, requestID int64) (Req
 // Errors: ENOTFOUND when it is not a request of this guest; ECONFLICT when it
 // is no longer waiting.
 func (s *Store) WithdrawRequest(ctx context.Context, sessionID, guestID, requestID int64) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
 		r, err := getRequest(ctx, tx, sessionID, requestID)
 		if err != nil {
 			return err

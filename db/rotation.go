@@ -108,7 +108,7 @@ const (
 // Errors: ENOTFOUND, ECONFLICT when the request is not waiting or the session
 // has ended, EINVALID for an unknown move.
 func (s *Store) MoveRequest(ctx context.Context, sessionID, requestID int64, move Move) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
 		pos, err := waitingPosition(ctx, tx, sessionID, requestID)
 		if err != nil {
 			return err

@@ -16,7 +16,7 @@ const DefaultSingerCap = 3
 // MaxSingerCap bounds what a host may set the cap to.
 const MaxSingerCap = 20
 
-const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at`
+const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version`
 
 func scanSession(row interface{ Scan(...any) error }) (Session, error) {
 	var (
@@ -24,7 +24,7 @@ func scanSession(row interface{ Scan(...any) error }) (Session, error) {
 		created int64
 		ended   sql.NullInt64
 	)
-	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended); err != nil {
+	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version); err != nil {
 		return Session{}, err
 	}
 	s.CreatedAt = fromMillis(created)
@@ -128,7 +128,7 @@ func (s *Store) CheckHost(ctx context.Context, sessionID int64, hostKey string) 
 // record. Ending an ended session does nothing.
 // Errors: ENOTFOUND.
 func (s *Store) EndSession(ctx context.Context, sessionID int64) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
 		if _, err := getSession(ctx, tx, sessionID); err != nil {
 			return err
 		}
@@ -159,7 +159,7 @@ func (s *Store) SetSingerCap(ctx context.Context, sessionID int64, singerCap int
 }
 
 func (s *Store) updateOpenSession(ctx context.Context, sessionID int64, query string, args ...any) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
 		if _, err := openSession(ctx, tx, sessionID); err != nil {
 			return err
 		}

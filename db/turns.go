@@ -16,7 +16,7 @@ func (s *Store) StartNext(ctx context.Context, sessionID int64) (Request, bool, 
 		started Request
 		ok      bool
 	)
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
 		if _, err := openSession(ctx, tx, sessionID); err != nil {
 			return err
 		}
@@ -60,7 +60,7 @@ func (s *Store) RemoveRequest(ctx context.Context, sessionID, requestID int64) e
 }
 
 func (s *Store) endRequest(ctx context.Context, sessionID, requestID int64, to string, from ...string) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
 		if _, err := openSession(ctx, tx, sessionID); err != nil {
 			return err
 		}

@@ -14,6 +14,9 @@ type Session struct {
 	RequestsPaused bool
 	CreatedAt      time.Time
 	EndedAt        time.Time // zero while the session is open
+	// Version goes up by one with every write to the session, so two reads
+	// with the same version saw the same night.
+	Version int64
 }
 
 // Open reports whether the session still takes guests and requests.
