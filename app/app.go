@@ -13,6 +13,7 @@ import (
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/handlers"
+	"github.com/karaoke-night/karaoke/live"
 	"github.com/karaoke-night/karaoke/qr"
 )
 
@@ -28,6 +29,7 @@ type Server struct {
 	store    *db.Store
 	unlock   func()
 	qr       *qr.Cache
+	handlers *handlers.Handler
 	listener net.Listener
 	http     *http.Server
 }
@@ -72,21 +74,24 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	h, err := handlers.New(store, handlers.Config{PublicURL: cfg.PublicURL, QR: qrCache, Log: log,
-		TrustProxy: cfg.TrustProxy, Limits: cfg.Limits})
+		TrustProxy: cfg.TrustProxy, Limits: cfg.Limits,
+		Live: live.Config{MaxStreams: cfg.MaxStreams}})
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		h.Close()
 		store.Close()
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	return &Server{
+	srv := &Server{
 		cfg:      cfg,
 		log:      log,
 		store:    store,
 		qr:       qrCache,
+		handlers: h,
 		listener: ln,
 		http: &http.Server{
 			Handler:           h.Routes(),
@@ -95,7 +100,11 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 			IdleTimeout:       120 * time.Second,
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		},
-	}, nil
+	}
+	// Live streams never go idle by themselves: end them when a shutdown
+	// starts, or Shutdown would wait for them until its timeout.
+	srv.http.RegisterOnShutdown(h.Close)
+	return srv, nil
 }
 
 func openStore(ctx context.Context, cfg Config) (*db.Store, error) {
@@ -145,6 +154,7 @@ func (s *Server) Run(ctx context.Context) error {
 	case err = <-served:
 	case <-ctx.Done():
 		s.log.Info("stopping: finishing requests in flight")
+		s.handlers.Close() // end the live streams first, so Shutdown finds their connections idle
 		stopCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 		defer cancel()
 		err = s.http.Shutdown(stopCtx)
@@ -154,6 +164,7 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	stopBackground()
 	background.Wait()
+	s.handlers.Close()
 	if cerr := s.store.Close(); cerr != nil && err == nil {
 		err = cerr
 	}

@@ -42,6 +42,8 @@ type Config struct {
 	// Retention is how long an ended session, with its guests' names, is
 	// kept before it is purged; zero keeps them for good.
 	Retention time.Duration
+	// MaxStreams caps the live pages open at once; 0 means the default.
+	MaxStreams int
 }
 
 // Defaults when the environment says nothing.
@@ -86,6 +88,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("BACKUPS_KEPT must be a whole number of at least 1, not %q", v)
 		}
 		cfg.BackupsKept = n
+	}
+	if v := getenv("MAX_STREAMS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return Config{}, fmt.Errorf("MAX_STREAMS must be a positive number, not %q", v)
+		}
+		cfg.MaxStreams = n
 	}
 	if cfg.DatabaseURL == "" {
 		cfg.DatabaseURL = "file:" + filepath.Join(cfg.DataDir, DatabaseFile)

@@ -174,3 +174,22 @@ func (s *Store) RemoveGuest(ctx context.Context, sessionID, guestID int64) error
 		return err
 	})
 }
+
+// RemovedGuests returns the ids of the guests the host removed from a
+// session, for pages that must tell them so.
+func (s *Store) RemovedGuests(ctx context.Context, sessionID int64) (map[int64]bool, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id FROM guests WHERE session_id = ? AND removed_at IS NOT NULL`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("removed guests: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}

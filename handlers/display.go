@@ -24,7 +24,8 @@ func (h *Handler) handleDisplay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	live := displayLive(night)
-	h.page(w, r, views.Display(views.DisplayPage{Session: h.sessionInfo(r, sess), Live: live}), views.DisplayLiveView(live))
+	vm := views.DisplayPage{Session: h.sessionInfo(r, night.Session), Stream: streamURL(displayPath(sess.Code), night.Session), Live: live}
+	h.page(w, r, views.Display(vm), views.DisplayLiveView(live))
 }
 
 // qrMaxAge is how long a QR image may be cached: its address changes with

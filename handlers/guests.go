@@ -72,6 +72,7 @@ func (h *Handler) guestPage(r *http.Request, gc guestContext, form views.Request
 	}
 	return views.GuestPage{
 		Session: h.sessionInfo(r, night.Session),
+		Stream:  streamURL(guestPath(night.Session.Code), night.Session),
 		Singer:  gc.guest.DisplayName(),
 		Form:    form,
 		Live:    guestLive(night, gc.guest),

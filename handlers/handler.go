@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/live"
 	"github.com/karaoke-night/karaoke/qr"
 )
 
@@ -18,6 +19,7 @@ type Handler struct {
 	store *db.Store
 	qr    *qr.Cache
 	log   *slog.Logger
+	live  *live.Broker
 	// publicURL is the base of join links and QR codes; nil means each
 	// request's own scheme and host.
 	publicURL *url.URL
@@ -40,9 +42,12 @@ type Config struct {
 	TrustProxy string
 	// Limits are the abuse limits; a zero Rate is no limit.
 	Limits Limits
+	// Live tunes the live streams; the zero value takes live's defaults.
+	Live live.Config
 }
 
-// New returns the handlers for a store.
+// New returns the handlers for a store. It starts the live streams' broker
+// and has the store tell it of every write; Close stops it.
 func New(store *db.Store, cfg Config) (*Handler, error) {
 	h := &Handler{store: store, qr: cfg.QR, log: cfg.Log}
 	if h.log == nil {
@@ -62,6 +67,11 @@ func New(store *db.Store, cfg Config) (*Handler, error) {
 		u.Path, u.RawQuery, u.Fragment = "", "", ""
 		h.publicURL = u
 	}
+	if cfg.Live.Log == nil {
+		cfg.Live.Log = h.log
+	}
+	h.live = live.New(liveSource{store}, cfg.Live)
+	store.OnChange(h.live.Notify)
 	return h, nil
 }
 

@@ -104,6 +104,7 @@ func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.Dash
 	}
 	return views.DashboardPage{
 		Session:        h.sessionInfo(r, night.Session),
+		Stream:         streamURL(hostPath(id), night.Session),
 		HostLink:       h.absoluteURL(r, hostPath(id)+"/claim/"+hostKey(r, id)),
 		NewHostLinkURL: hostActionPath(id, "host-link"),
 		Live:           live,

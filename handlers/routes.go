@@ -36,10 +36,12 @@ func (h *Handler) Routes() http.Handler {
 			r.Post("/requests", h.handleRequestCreate)
 			r.Post("/requests/{requestID}/withdraw", h.handleRequestWithdraw)
 		})
+		r.Get("/events", h.handleGuestEvents)
 	})
 
 	// The TV, and the QR code it shows.
 	r.Get("/d/{code}", h.handleDisplay)
+	r.Get("/d/{code}/events", h.handleDisplayEvents)
 	r.Get("/qr/{code}.png", h.handleQR)
 
 	// The host. The claim link sets the host cookie (a GET that changes no
@@ -49,6 +51,7 @@ func (h *Handler) Routes() http.Handler {
 	r.Route("/host/{sessionID}", func(r chi.Router) {
 		r.Use(h.requireHost)
 		r.Get("/", h.handleDashboard)
+		r.Get("/events", h.handleDashboardEvents)
 		r.Post("/next", h.handleTurnNext)
 		r.Post("/stop", h.handleTurnStop)
 		r.Post("/pause", h.handleRequestsPause)

@@ -14,6 +14,10 @@ import (
 // displayQueueLength is how many upcoming singers the TV lists.
 const displayQueueLength = 5
 
+// guestQueueLength is how many songs of the queue a guest's page lists; a
+// guest's own songs are listed with their places whatever their place.
+const guestQueueLength = 20
+
 // The view models are built here from the store's Night, so every page
 // formats the queue, the waits and the now-singing line the same way.
 
@@ -45,15 +49,15 @@ func formatMinutes(d time.Duration) string {
 	return strconv.Itoa(m) + " min"
 }
 
-func nowSinging(n db.Night, guestID int64) *views.NowSinging {
+func nowSinging(n db.Night) *views.NowSinging {
 	if n.NowSinging == nil {
 		return nil
 	}
 	r := n.NowSinging
-	return &views.NowSinging{Singer: r.Singer, Title: r.Title, Artist: r.Artist, Note: r.Note, Mine: guestID != 0 && r.GuestID == guestID}
+	return &views.NowSinging{Singer: r.Singer, Title: r.Title, Artist: r.Artist, Note: r.Note, Key: r.ID}
 }
 
-func queueItem(n db.Night, i int, guestID int64) views.QueueItem {
+func queueItem(n db.Night, i int) views.QueueItem {
 	r := n.Queue[i]
 	return views.QueueItem{
 		ID:       r.ID,
@@ -63,7 +67,6 @@ func queueItem(n db.Night, i int, guestID int64) views.QueueItem {
 		Artist:   r.Artist,
 		Note:     r.Note,
 		Wait:     formatWait(n.PlaceOf(i)),
-		Mine:     guestID != 0 && r.GuestID == guestID,
 	}
 }
 
@@ -77,10 +80,9 @@ func queueSummary(n db.Night) views.QueueSummary {
 func dashboardLive(n db.Night) views.DashboardLive {
 	id := n.Session.ID
 	live := views.DashboardLive{
-		RefreshURL: hostPath(id),
 		Ended:      !n.Session.Open(),
 		Paused:     n.Session.RequestsPaused,
-		Now:        nowSinging(n, 0),
+		Now:        nowSinging(n),
 		Summary:    queueSummary(n),
 		NextURL:    hostActionPath(id, "next"),
 		NextLabel:  "Start next singer",
@@ -103,7 +105,7 @@ func dashboardLive(n db.Night) views.DashboardLive {
 		live.TurnLengthMsg = fmt.Sprintf("Waits assume %s a turn until the first turns are timed.", formatMinutes(n.TurnLength))
 	}
 	for i, r := range n.Queue {
-		item := views.HostQueueItem{QueueItem: queueItem(n, i, 0)}
+		item := views.HostQueueItem{QueueItem: queueItem(n, i)}
 		if !live.Ended {
 			item.RemoveSingerURL = guestRemovePath(id, r.GuestID)
 			song := r.Title + " (" + r.Singer + ")"
@@ -125,27 +127,53 @@ func settingsForm(s db.Session) views.SettingsForm {
 	return views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap)}
 }
 
+// guestLive is a guest's whole live view model, for their page.
 func guestLive(n db.Night, g db.Guest) views.GuestLive {
-	code := n.Session.Code
-	live := views.GuestLive{
-		RefreshURL: guestPath(code),
-		Ended:      !n.Session.Open(),
-		Paused:     n.Session.RequestsPaused,
-		Now:        nowSinging(n, g.ID),
-		Summary:    queueSummary(n),
-		Removed:    g.Removed(),
+	return views.GuestLive{
+		Status: guestStatus(n, g.ID, g.Removed()),
+		Now:    nowSinging(n),
+		Mine:   myRequests(n, g.ID),
+		Queue:  guestQueue(n),
 	}
+}
+
+// guestStatus is what is personal in a guest's status: their banner and the
+// page title that repeats it.
+func guestStatus(n db.Night, guestID int64, removed bool) views.GuestStatus {
+	st := views.GuestStatus{
+		Title:   n.Session.Name,
+		Ended:   !n.Session.Open(),
+		Removed: removed,
+		Paused:  n.Session.RequestsPaused,
+		OnNow:   n.NowSinging != nil && n.NowSinging.GuestID == guestID,
+		UpNext:  len(n.Queue) > 0 && n.Queue[0].GuestID == guestID,
+	}
+	switch {
+	case st.Ended, st.Removed:
+	case st.OnNow:
+		st.Title = "You're on! · " + n.Session.Name
+	case st.UpNext:
+		st.Title = "You're up next! · " + n.Session.Name
+	}
+	return st
+}
+
+func myRequests(n db.Night, guestID int64) []views.MyRequest {
+	var out []views.MyRequest
 	for i, r := range n.Queue {
-		item := queueItem(n, i, g.ID)
-		live.Queue = append(live.Queue, item)
-		if item.Mine {
-			live.Mine = append(live.Mine, views.MyRequest{QueueItem: item, WithdrawURL: withdrawPath(code, r.ID)})
-			if i == 0 {
-				live.UpNext = true
-			}
+		if r.GuestID == guestID {
+			out = append(out, views.MyRequest{QueueItem: queueItem(n, i), WithdrawURL: withdrawPath(n.Session.Code, r.ID)})
 		}
 	}
-	return live
+	return out
+}
+
+func guestQueue(n db.Night) views.GuestQueue {
+	q := views.GuestQueue{Summary: queueSummary(n), More: max(0, len(n.Queue)-guestQueueLength)}
+	for i := range min(len(n.Queue), guestQueueLength) {
+		q.Items = append(q.Items, queueItem(n, i))
+	}
+	return q
 }
 
 func requestForm(s db.Session) views.RequestForm {
@@ -154,14 +182,13 @@ func requestForm(s db.Session) views.RequestForm {
 
 func displayLive(n db.Night) views.DisplayLive {
 	live := views.DisplayLive{
-		RefreshURL: displayPath(n.Session.Code),
-		Ended:      !n.Session.Open(),
-		Paused:     n.Session.RequestsPaused,
-		Now:        nowSinging(n, 0),
-		Summary:    queueSummary(n),
+		Ended:   !n.Session.Open(),
+		Paused:  n.Session.RequestsPaused,
+		Now:     nowSinging(n),
+		Summary: queueSummary(n),
 	}
 	for i := range min(len(n.Queue), displayQueueLength) {
-		live.Next = append(live.Next, queueItem(n, i, 0))
+		live.Next = append(live.Next, queueItem(n, i))
 	}
 	return live
 }

@@ -36,7 +36,8 @@ type NowSinging struct {
 	Title  string
 	Artist string
 	Note   string
-	Mine   bool // the guest looking at the page is the one singing
+	// Key tells one turn from the next, so a page can mark a new singer.
+	Key int64
 }
 
 // QueueItem is one waiting request as a list shows it.
@@ -48,7 +49,6 @@ type QueueItem struct {
 	Artist   string
 	Note     string
 	Wait     string // "next", "about 8 min"
-	Mine     bool
 }
 
 // HostAction is a button on the dashboard: a POST to URL, labelled Label.
@@ -69,6 +69,7 @@ type HostQueueItem struct {
 // DashboardPage is the host's page.
 type DashboardPage struct {
 	Session  SessionInfo
+	Stream   string // the live stream's URL, "" once the session has ended
 	HostLink string
 	// NewHostLinkURL makes a new host link, signing out other host devices.
 	NewHostLinkURL string
@@ -96,7 +97,6 @@ type RemoveGuestPage struct {
 
 // DashboardLive is the part of the dashboard that changes as the night goes on.
 type DashboardLive struct {
-	RefreshURL    string
 	Ended         bool
 	Paused        bool
 	Now           *NowSinging
@@ -140,6 +140,7 @@ type JoinForm struct {
 // GuestPage is a joined guest's page.
 type GuestPage struct {
 	Session SessionInfo
+	Stream  string // the live stream's URL, "" once the session has ended
 	Singer  string
 	Form    RequestForm
 	Live    GuestLive
@@ -159,19 +160,34 @@ type RequestForm struct {
 	Disabled  bool   // the session has ended
 }
 
-// GuestLive is the part of a guest's page that changes as the night goes on.
+// GuestLive is the part of a guest's page that changes as the night goes
+// on. Status and Mine are the guest's own; Now and Queue are the same for
+// every guest, so a change renders them once for all.
 type GuestLive struct {
-	RefreshURL string
-	OOB        bool // sent beside another fragment, to swap in by its id
-	Ended      bool
-	Paused     bool
-	UpNext     bool   // the guest's request is first in the queue
-	Removed    bool   // the host removed the guest from the session
-	Notice     string // a message for the guest, such as a limit that stopped them
-	Now        *NowSinging
-	Mine       []MyRequest
-	Queue      []QueueItem
-	Summary    QueueSummary
+	OOB    bool   // sent beside another fragment, to swap in by its id
+	Notice string // a message for the guest, such as a limit that stopped them
+	Status GuestStatus
+	Now    *NowSinging
+	Mine   []MyRequest
+	Queue  GuestQueue
+}
+
+// GuestStatus is what a guest is told about their turn and the night, and
+// the page title that says it in a background tab.
+type GuestStatus struct {
+	Title   string
+	Ended   bool
+	Removed bool // the host removed the guest from the session
+	Paused  bool
+	UpNext  bool // the guest's request is first in the queue
+	OnNow   bool // the guest is singing
+}
+
+// GuestQueue is the queue as guests see it: the first few songs.
+type GuestQueue struct {
+	Items   []QueueItem
+	More    int // songs waiting after Items
+	Summary QueueSummary
 }
 
 // MyRequest is one of the guest's own waiting requests.
@@ -183,17 +199,17 @@ type MyRequest struct {
 // DisplayPage is the TV page.
 type DisplayPage struct {
 	Session SessionInfo
+	Stream  string // the live stream's URL, "" once the session has ended
 	Live    DisplayLive
 }
 
 // DisplayLive is the part of the TV page that changes.
 type DisplayLive struct {
-	RefreshURL string
-	Ended      bool
-	Paused     bool
-	Now        *NowSinging
-	Next       []QueueItem
-	Summary    QueueSummary
+	Ended   bool
+	Paused  bool
+	Now     *NowSinging
+	Next    []QueueItem
+	Summary QueueSummary
 }
 
 // ErrorPage is a whole page that says something went wrong.

@@ -36,7 +36,7 @@ func TestDashboardShowsJoinAndQueue(t *testing.T) {
 		Session:  session,
 		HostLink: "http://example.test/host/1/claim/k",
 		Live: views.DashboardLive{
-			RefreshURL: "/host/1", NextURL: "/host/1/next", NextLabel: "Start next: Ann",
+			NextURL: "/host/1/next", NextLabel: "Start next: Ann",
 			Now: &views.NowSinging{Singer: "Bob", Title: "Africa", Artist: "Toto"},
 			Queue: []views.HostQueueItem{
 				{QueueItem: views.QueueItem{Position: 1, Singer: "Ann", Title: "Dancing Queen", Artist: "ABBA", Note: "key +1"},
@@ -73,11 +73,12 @@ func TestDashboardShowsJoinAndQueue(t *testing.T) {
 
 func TestGuestTextIsNeverHTML(t *testing.T) {
 	evil := `<script>alert(1)</script><img src=x onerror=alert(2)>`
-	item := views.QueueItem{Position: 1, Singer: evil, Title: evil, Artist: evil, Note: evil, Mine: true}
+	item := views.QueueItem{Position: 1, Singer: evil, Title: evil, Artist: evil, Note: evil}
 	pages := map[string]templ.Component{
 		"guest": views.Guest(views.GuestPage{Session: views.SessionInfo{Name: evil}, Singer: evil,
 			Form: views.RequestForm{Title: evil, Errors: views.FieldErrors{"title": evil}},
-			Live: views.GuestLive{Now: &views.NowSinging{Singer: evil, Title: evil}, Mine: []views.MyRequest{{QueueItem: item}}, Queue: []views.QueueItem{item}}}),
+			Live: views.GuestLive{Status: views.GuestStatus{Title: evil}, Now: &views.NowSinging{Singer: evil, Title: evil}, Mine: []views.MyRequest{{QueueItem: item}}, Queue: views.GuestQueue{Items: []views.QueueItem{item}}}}),
+		"guest status event": views.GuestStatusEvent(views.GuestStatus{Title: evil}),
 		"display": views.Display(views.DisplayPage{Session: views.SessionInfo{Name: evil},
 			Live: views.DisplayLive{Now: &views.NowSinging{Singer: evil, Title: evil, Artist: evil}, Next: []views.QueueItem{item}}}),
 		"dashboard": views.Dashboard(views.DashboardPage{Session: views.SessionInfo{Name: evil},
@@ -126,23 +127,87 @@ func TestRequestFormKeepsValuesAndShowsErrors(t *testing.T) {
 
 func TestGuestBanners(t *testing.T) {
 	tests := []struct {
-		name string
-		live views.GuestLive
-		want string // the testid of the banner, "" for none
+		name   string
+		status views.GuestStatus
+		want   string // the testid of the banner, "" for none
 	}{
-		{"waiting", views.GuestLive{}, ""},
-		{"up next", views.GuestLive{UpNext: true}, "up-next"},
-		{"singing", views.GuestLive{Now: &views.NowSinging{Mine: true}}, "your-turn"},
-		{"someone else singing", views.GuestLive{Now: &views.NowSinging{}}, ""},
+		{"waiting", views.GuestStatus{}, ""},
+		{"up next", views.GuestStatus{UpNext: true}, "up-next"},
+		{"singing", views.GuestStatus{OnNow: true}, "your-turn"},
+		{"ended", views.GuestStatus{Ended: true, UpNext: true}, "ended"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc := render(t, views.GuestLiveView(tt.live))
-			for _, id := range []string{"up-next", "your-turn"} {
+			doc := render(t, views.GuestLiveView(views.GuestLive{Status: tt.status}))
+			for _, id := range []string{"up-next", "your-turn", "ended"} {
 				if got, want := testid(doc, id).Length(), map[bool]int{true: 1}[id == tt.want]; got != want {
 					t.Errorf("%s shown %d times, want %d", id, got, want)
 				}
 			}
 		})
+	}
+}
+
+// TestLiveRegionsNameTheirEvents checks that every part a stream swaps
+// carries the sse-swap of its event and swaps itself whole, and that a
+// page with a stream connects to it (and one without does not).
+func TestLiveRegionsNameTheirEvents(t *testing.T) {
+	guest := views.GuestPage{Session: session, Stream: "/j/ABCD/events?v=3", Live: views.GuestLive{Status: views.GuestStatus{Title: "You're up next! · Friday"}}}
+	display := views.DisplayPage{Session: session, Stream: "/d/ABCD/events?v=3"}
+	dash := views.DashboardPage{Session: session, Stream: "/host/1/events?v=3"}
+	tests := []struct {
+		name   string
+		page   templ.Component
+		stream string
+		swaps  []string
+	}{
+		{"guest", views.Guest(guest), guest.Stream, []string{"guest-status", "now", "mine", "queue"}},
+		{"display", views.Display(display), display.Stream, []string{"display-now", "display-next"}},
+		{"dashboard", views.Dashboard(dash), dash.Stream, []string{"host-live"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := render(t, tt.page)
+			conn := doc.Find("[sse-connect]")
+			if got, _ := conn.Attr("sse-connect"); got != tt.stream {
+				t.Errorf("sse-connect = %q, want %q", got, tt.stream)
+			}
+			if ext, _ := conn.Attr("hx-ext"); ext != "sse" {
+				t.Errorf("hx-ext = %q beside sse-connect", ext)
+			}
+			if got, _ := conn.Attr("sse-close"); got != "ended" {
+				t.Errorf("sse-close = %q", got)
+			}
+			for _, name := range tt.swaps {
+				el := conn.Find(`[sse-swap="` + name + `"]`)
+				if el.Length() != 1 {
+					t.Errorf("%d elements swap %q, want 1", el.Length(), name)
+					continue
+				}
+				if swap, _ := el.Attr("hx-swap"); swap != "outerHTML" {
+					t.Errorf("%q swaps %q, want outerHTML", name, swap)
+				}
+			}
+			if doc.Find("[hx-trigger]").Length() != 0 {
+				t.Error("the page still polls")
+			}
+		})
+	}
+	if got := render(t, views.Guest(guest)).Find("title").Text(); got != "You're up next! · Friday" {
+		t.Errorf("guest page title = %q", got)
+	}
+	guest.Stream = ""
+	if render(t, views.Guest(guest)).Find("[sse-connect]").Length() != 0 {
+		t.Error("a page without a stream connects to one")
+	}
+}
+
+func TestGuestStatusEventCarriesTheTitle(t *testing.T) {
+	var buf strings.Builder
+	if err := views.GuestStatusEvent(views.GuestStatus{Title: "You're on! · Friday", OnNow: true}).Render(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(buf.String(), "<title>You&#39;re on! · Friday</title>") {
+		t.Errorf("event does not start with the title: %q", buf.String())
 	}
 }

@@ -1,0 +1,165 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/live"
+	"github.com/karaoke-night/karaoke/views"
+)
+
+// The names of the events a stream sends; each page's sse-swap attributes
+// name the same.
+const (
+	eventHostLive    = "host-live"
+	eventDisplayNow  = "display-now"
+	eventDisplayNext = "display-next"
+	eventGuestStatus = "guest-status"
+	eventGuestNow    = "now"
+	eventGuestMine   = "mine"
+	eventGuestQueue  = "queue"
+)
+
+// streamURL is a page's event stream, with the version the page was
+// rendered at, so that an unchanged session sends nothing on connect; ""
+// once the session has ended.
+func streamURL(path string, s db.Session) string {
+	if !s.Open() {
+		return ""
+	}
+	return path + "/events?v=" + strconv.FormatInt(s.Version, 10)
+}
+
+// handleGuestEvents serves GET /j/{code}/events: a joined guest's stream.
+func (h *Handler) handleGuestEvents(w http.ResponseWriter, r *http.Request) {
+	gc, err := h.loadGuest(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !gc.joined {
+		// 204 tells the browser not to reconnect: there is nothing to follow.
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	h.live.Serve(w, r, live.Listener{SessionID: gc.session.ID, Page: live.PageGuest, GuestID: gc.guest.ID})
+}
+
+// handleDisplayEvents serves GET /d/{code}/events: the TV's stream.
+func (h *Handler) handleDisplayEvents(w http.ResponseWriter, r *http.Request) {
+	sess, err := h.store.SessionByCode(r.Context(), chi.URLParam(r, "code"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.live.Serve(w, r, live.Listener{SessionID: sess.ID, Page: live.PageDisplay})
+}
+
+// handleDashboardEvents serves GET /host/{sessionID}/events: the host's stream.
+func (h *Handler) handleDashboardEvents(w http.ResponseWriter, r *http.Request) {
+	h.live.Serve(w, r, live.Listener{SessionID: hostSessionID(r), Page: live.PageHost})
+}
+
+// Close ends the live streams, so that a server shutting down is not held up
+// by them. The pages reconnect by themselves once a server is back.
+func (h *Handler) Close() { h.live.Close() }
+
+// LiveStreams returns how many live streams are open.
+func (h *Handler) LiveStreams() int { return h.live.Streams() }
+
+// liveSource gives the live broker the session's state, read from the store.
+type liveSource struct{ store *db.Store }
+
+func (s liveSource) Frame(ctx context.Context, sessionID int64) (live.Frame, error) {
+	night, err := s.store.Night(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	return &liveFrame{store: s.store, night: night, guests: map[int64][]live.Event{}}, nil
+}
+
+func (s liveSource) Versions(ctx context.Context, ids []int64) (map[int64]int64, error) {
+	return s.store.SessionVersions(ctx, ids)
+}
+
+// liveFrame renders one version of a session for the streams. What is the
+// same for everyone on a page is rendered once, on first use; what is a
+// guest's own is rendered once per guest.
+type liveFrame struct {
+	store   *db.Store
+	night   db.Night
+	removed map[int64]bool // guests the host removed, read on first use
+	host    []live.Event
+	display []live.Event
+	guest   []live.Event // the guests' shared fragments
+	guests  map[int64][]live.Event
+}
+
+func (f *liveFrame) Version() int64 { return f.night.Session.Version }
+func (f *liveFrame) Ended() bool    { return !f.night.Session.Open() }
+
+func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
+	var err error
+	switch l.Page {
+	case live.PageHost:
+		if f.host == nil {
+			f.host, err = f.render(
+				eventHostLive, views.DashboardLiveView(dashboardLive(f.night)))
+		}
+		return f.host, err
+	case live.PageDisplay:
+		if f.display == nil {
+			d := displayLive(f.night)
+			f.display, err = f.render(
+				eventDisplayNow, views.DisplayNowView(d),
+				eventDisplayNext, views.DisplayNextView(d))
+		}
+		return f.display, err
+	case live.PageGuest:
+		if f.guest == nil {
+			f.guest, err = f.render(
+				eventGuestNow, views.GuestNowView(nowSinging(f.night)),
+				eventGuestQueue, views.GuestQueueView(guestQueue(f.night)))
+			if err != nil {
+				return nil, err
+			}
+		}
+		if own, ok := f.guests[l.GuestID]; ok {
+			return own, nil
+		}
+		if f.removed == nil {
+			if f.removed, err = f.store.RemovedGuests(context.Background(), f.night.Session.ID); err != nil {
+				return nil, err
+			}
+		}
+		own, err := f.render(
+			eventGuestStatus, views.GuestStatusEvent(guestStatus(f.night, l.GuestID, f.removed[l.GuestID])),
+			eventGuestMine, views.MyRequestsView(myRequests(f.night, l.GuestID)))
+		if err != nil {
+			return nil, err
+		}
+		own = append(own, f.guest...)
+		f.guests[l.GuestID] = own
+		return own, nil
+	}
+	return nil, nil
+}
+
+// render renders name, component pairs into events.
+func (f *liveFrame) render(pairs ...any) ([]live.Event, error) {
+	out := make([]live.Event, 0, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		var buf bytes.Buffer
+		if err := pairs[i+1].(templ.Component).Render(context.Background(), &buf); err != nil {
+			return nil, err
+		}
+		out = append(out, live.NewEvent(f.Version(), pairs[i].(string), buf.Bytes()))
+	}
+	return out, nil
+}

@@ -1,0 +1,435 @@
+// Package live keeps every open page of a session current. A page opens one
+// server-sent event stream (text/event-stream) to the Broker; when the
+// session changes, the Broker loads the session once, has each fragment
+// rendered once for everyone who sees the same thing (and once per guest for
+// what is personal), and sends each listener only the fragments that differ
+// from what it last sent that listener.
+//
+// Changes are learnt two ways: Notify, called by this process after each
+// committed write, and a poll of the sessions' versions in the database,
+// which catches writes made by another process.
+package live
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// The pages a stream can feed.
+const (
+	PageHost    = "host"
+	PageGuest   = "guest"
+	PageDisplay = "display"
+)
+
+// EndedEvent is the name of the last event a stream sends, once its session
+// has ended; the page closes its stream on it (sse-close).
+const EndedEvent = "ended"
+
+// Defaults for a zero Config.
+const (
+	DefaultMaxStreams   = 2000
+	DefaultHeartbeat    = 15 * time.Second
+	DefaultPollInterval = time.Second
+	DefaultWriteTimeout = 10 * time.Second
+	DefaultBuffer       = 8
+	// DefaultRetry is the reconnect delay a stream asks browsers to use.
+	DefaultRetry = 2 * time.Second
+)
+
+// Config tunes a Broker. Zero fields take the defaults above.
+type Config struct {
+	// MaxStreams caps the streams open at once, over all sessions; past it a
+	// new stream is answered 503 with Retry-After.
+	MaxStreams int
+	// Heartbeat is how often an idle stream sends a comment, so proxies do
+	// not close it. At most 20 s in production.
+	Heartbeat time.Duration
+	// PollInterval is how often the versions of watched sessions are read
+	// from the database, to catch writes by other processes.
+	PollInterval time.Duration
+	// WriteTimeout bounds one write to a client; a client that cannot take
+	// it in that time is dropped.
+	WriteTimeout time.Duration
+	// Buffer is how many changes may wait for a client that is slow to read
+	// before it is dropped (it reconnects and gets the current state).
+	Buffer int
+	// Retry is the reconnect delay sent to browsers.
+	Retry time.Duration
+	Log   *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxStreams <= 0 {
+		c.MaxStreams = DefaultMaxStreams
+	}
+	if c.Heartbeat <= 0 {
+		c.Heartbeat = DefaultHeartbeat
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = DefaultPollInterval
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = DefaultWriteTimeout
+	}
+	if c.Buffer <= 0 {
+		c.Buffer = DefaultBuffer
+	}
+	if c.Retry <= 0 {
+		c.Retry = DefaultRetry
+	}
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+	return c
+}
+
+// Listener says who is at the other end of a stream: the session, the page,
+// and on a guest's page the guest.
+type Listener struct {
+	SessionID int64
+	Page      string
+	GuestID   int64
+}
+
+// Event is one named fragment of HTML; a page swaps it into the element
+// whose sse-swap names it. Make one with NewEvent.
+type Event struct {
+	Name string
+	HTML []byte
+	wire []byte
+}
+
+// NewEvent encodes a fragment once, as the server-sent event a stream
+// writes, with the session's version as its id. A Frame makes each shared
+// event once and hands the same Event to every listener.
+func NewEvent(version int64, name string, html []byte) Event {
+	var b bytes.Buffer
+	b.Grow(len(html) + len(name) + 64)
+	b.WriteString("id: ")
+	b.WriteString(strconv.FormatInt(version, 10))
+	b.WriteString("\nevent: ")
+	b.WriteString(name)
+	b.WriteByte('\n')
+	for line := range bytes.Lines(html) {
+		b.WriteString("data: ")
+		b.Write(bytes.TrimRight(line, "\r\n"))
+		b.WriteByte('\n')
+	}
+	if len(html) == 0 {
+		b.WriteString("data: \n")
+	}
+	b.WriteByte('\n')
+	return Event{Name: name, HTML: html, wire: b.Bytes()}
+}
+
+var endedWire = []byte("event: " + EndedEvent + "\ndata: ended\n\n")
+
+// Frame is a session's state at one version, able to render what each
+// listener sees. The Broker uses a Frame from one goroutine at a time, so it
+// may cache what it renders without locking.
+type Frame interface {
+	Version() int64
+	Ended() bool
+	// Events returns every fragment the listener's page shows live. The
+	// Broker sends only those that changed.
+	Events(l Listener) ([]Event, error)
+}
+
+// Source loads what the Broker needs from the database.
+type Source interface {
+	// Frame reads a session's current state. It returns an error for a
+	// session that does not exist.
+	Frame(ctx context.Context, sessionID int64) (Frame, error)
+	// Versions returns the current version of each existing session.
+	Versions(ctx context.Context, ids []int64) (map[int64]int64, error)
+}
+
+// Errors Serve answers 503 for.
+var (
+	ErrFull   = errors.New("live: too many streams are open")
+	ErrClosed = errors.New("live: the broker is closed")
+)
+
+// Broker holds the open streams of every session.
+type Broker struct {
+	cfg    Config
+	src    Source
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu     sync.Mutex
+	hubs   map[int64]*hub
+	open   int
+	closed bool
+}
+
+// hub is one session's streams. Its fields are guarded by the Broker's mu,
+// except frame, which only the hub's worker touches.
+type hub struct {
+	id      int64
+	streams map[*stream]struct{}
+	version int64     // the newest version loaded or announced as loaded
+	dirty   bool      // a change every stream must hear of
+	fresh   []*stream // new streams waiting for their first state
+	running bool      // a worker is on it
+	frame   Frame
+}
+
+type message struct {
+	parts [][]byte
+	final bool
+}
+
+type stream struct {
+	Listener
+	known   int64 // the version the page already shows, 0 if unknown
+	out     chan message
+	end     chan struct{}
+	endOnce sync.Once
+	// Only the hub's worker touches these.
+	started bool
+	last    map[string][]byte
+}
+
+func (s *stream) stop() { s.endOnce.Do(func() { close(s.end) }) }
+
+// New starts a Broker over src. Close stops it.
+func New(src Source, cfg Config) *Broker {
+	ctx, cancel := context.WithCancel(context.Background())
+	b := &Broker{cfg: cfg.withDefaults(), src: src, ctx: ctx, cancel: cancel, hubs: map[int64]*hub{}}
+	b.wg.Add(1)
+	go b.poll()
+	return b
+}
+
+// Notify tells the Broker that a session has reached a version. It never
+// blocks on a client.
+func (b *Broker) Notify(sessionID, version int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	h := b.hubs[sessionID]
+	if h == nil || b.closed || version <= h.version {
+		return
+	}
+	h.dirty = true
+	b.kick(h)
+}
+
+// Streams returns how many streams are open.
+func (b *Broker) Streams() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.open
+}
+
+// Close ends every stream and stops the Broker; new streams are refused.
+// Streams end cleanly (their handlers return), so an http.Server's Shutdown
+// is not held up by them. It is safe to call more than once.
+func (b *Broker) Close() {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return
+	}
+	b.closed = true
+	for _, h := range b.hubs {
+		for s := range h.streams {
+			s.stop()
+		}
+	}
+	b.mu.Unlock()
+	b.cancel()
+	b.wg.Wait()
+}
+
+func (b *Broker) subscribe(l Listener, known int64) (*stream, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil, ErrClosed
+	}
+	if b.open >= b.cfg.MaxStreams {
+		return nil, ErrFull
+	}
+	b.open++
+	h := b.hubs[l.SessionID]
+	if h == nil {
+		h = &hub{id: l.SessionID, streams: map[*stream]struct{}{}}
+		b.hubs[l.SessionID] = h
+	}
+	s := &stream{Listener: l, known: known, out: make(chan message, b.cfg.Buffer), end: make(chan struct{}), last: map[string][]byte{}}
+	h.streams[s] = struct{}{}
+	h.fresh = append(h.fresh, s)
+	b.kick(h)
+	return s, nil
+}
+
+// unsubscribe forgets a stream; it is safe to call twice.
+func (b *Broker) unsubscribe(s *stream) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s.stop()
+	h := b.hubs[s.SessionID]
+	if h == nil {
+		return
+	}
+	if _, ok := h.streams[s]; !ok {
+		return
+	}
+	delete(h.streams, s)
+	b.open--
+	if len(h.streams) == 0 && !h.running {
+		delete(b.hubs, h.id)
+	}
+}
+
+// kick starts the hub's worker unless one is running. Call with mu held.
+func (b *Broker) kick(h *hub) {
+	if h.running {
+		return
+	}
+	h.running = true
+	b.wg.Add(1)
+	go b.work(h)
+}
+
+// work renders and sends a hub's changes until there are none left. One
+// worker per hub at a time, so changes are coalesced: a burst of writes
+// while a render runs costs one more render, not one each.
+func (b *Broker) work(h *hub) {
+	defer b.wg.Done()
+	for {
+		b.mu.Lock()
+		if b.closed || (!h.dirty && len(h.fresh) == 0) {
+			h.running = false
+			if len(h.streams) == 0 && b.hubs[h.id] == h {
+				delete(b.hubs, h.id)
+			}
+			b.mu.Unlock()
+			return
+		}
+		dirty, fresh := h.dirty, h.fresh
+		h.dirty, h.fresh = false, nil
+		b.mu.Unlock()
+		b.refresh(h, dirty, fresh)
+	}
+}
+
+func (b *Broker) refresh(h *hub, dirty bool, fresh []*stream) {
+	frame := h.frame
+	if !dirty && frame != nil {
+		// Only new streams to serve: the last frame does if nothing changed.
+		vs, err := b.src.Versions(b.ctx, []int64{h.id})
+		if err != nil || vs[h.id] != frame.Version() {
+			frame = nil
+		}
+	}
+	if frame == nil || dirty {
+		f, err := b.src.Frame(b.ctx, h.id)
+		if err != nil {
+			if b.ctx.Err() == nil {
+				b.cfg.Log.Error("live: load session", "session", h.id, "err", err)
+			}
+			for _, s := range fresh {
+				b.drop(s) // it reconnects and tries again
+			}
+			return
+		}
+		// A repeated announcement of a version already sent changes nothing
+		// for the streams that have it.
+		dirty = h.frame == nil || f.Version() != h.frame.Version()
+		frame = f
+		h.frame = f
+	}
+	b.mu.Lock()
+	h.version = max(h.version, frame.Version())
+	targets := fresh
+	if dirty {
+		targets = make([]*stream, 0, len(h.streams))
+		for s := range h.streams {
+			targets = append(targets, s)
+		}
+	}
+	b.mu.Unlock()
+	for _, s := range targets {
+		b.deliver(frame, s)
+	}
+}
+
+// deliver sends a stream the fragments of frame that differ from what it
+// last sent it, without ever waiting for the client.
+func (b *Broker) deliver(frame Frame, s *stream) {
+	events, err := frame.Events(s.Listener)
+	if err != nil {
+		b.cfg.Log.Error("live: render", "session", s.SessionID, "page", s.Page, "err", err)
+		b.drop(s)
+		return
+	}
+	uptodate := !s.started && s.known == frame.Version()
+	s.started = true
+	var parts [][]byte
+	for _, e := range events {
+		if prev, ok := s.last[e.Name]; ok && bytes.Equal(prev, e.HTML) {
+			continue
+		}
+		s.last[e.Name] = e.HTML
+		if !uptodate {
+			parts = append(parts, e.wire)
+		}
+	}
+	final := frame.Ended()
+	if final {
+		parts = append(parts, endedWire)
+	}
+	if len(parts) == 0 {
+		return
+	}
+	select {
+	case s.out <- message{parts: parts, final: final}:
+	default:
+		b.drop(s) // too far behind: it reconnects and gets the current state
+	}
+}
+
+func (b *Broker) drop(s *stream) { b.unsubscribe(s) }
+
+// poll reads the versions of the sessions with open streams, and treats a
+// newer one (written by another process) like a Notify.
+func (b *Broker) poll() {
+	defer b.wg.Done()
+	t := time.NewTicker(b.cfg.PollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-b.ctx.Done():
+			return
+		case <-t.C:
+		}
+		b.mu.Lock()
+		ids := make([]int64, 0, len(b.hubs))
+		for id := range b.hubs {
+			ids = append(ids, id)
+		}
+		b.mu.Unlock()
+		if len(ids) == 0 {
+			continue
+		}
+		versions, err := b.src.Versions(b.ctx, ids)
+		if err != nil {
+			if b.ctx.Err() == nil {
+				b.cfg.Log.Warn("live: poll versions", "err", err)
+			}
+			continue
+		}
+		for id, v := range versions {
+			b.Notify(id, v)
+		}
+	}
+}

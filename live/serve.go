@@ -1,0 +1,82 @@
+package live
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Serve streams a session's changes to one listener until the client goes
+// away, the session ends, the client falls too far behind, or the Broker is
+// closed. Past MaxStreams (or once closed) it answers 503 with Retry-After.
+//
+// A page passes the version it was rendered at as the query parameter v; a
+// reconnecting browser sends the last event id. Either way, if the session
+// has moved on since, the stream starts with the current state.
+func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, l Listener) {
+	s, err := b.subscribe(l, knownVersion(r))
+	if err != nil {
+		retry := "5"
+		if errors.Is(err, ErrClosed) {
+			retry = "2"
+		}
+		w.Header().Set("Retry-After", retry)
+		w.Header().Set("Cache-Control", "no-store")
+		http.Error(w, "Too many live pages are open right now. This page will try again by itself.", http.StatusServiceUnavailable)
+		return
+	}
+	defer b.unsubscribe(s)
+
+	rc := http.NewResponseController(w)
+	// The server's ReadTimeout would otherwise end a long-lived stream.
+	_ = rc.SetReadDeadline(time.Time{})
+	write := func(parts ...[]byte) bool {
+		_ = rc.SetWriteDeadline(time.Now().Add(b.cfg.WriteTimeout))
+		for _, p := range parts {
+			if _, err := w.Write(p); err != nil {
+				return false
+			}
+		}
+		return rc.Flush() == nil
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // tell buffering proxies to pass events on at once
+	w.WriteHeader(http.StatusOK)
+	if !write([]byte("retry: " + strconv.FormatInt(b.cfg.Retry.Milliseconds(), 10) + "\n\n")) {
+		return
+	}
+	heartbeat := time.NewTicker(b.cfg.Heartbeat)
+	defer heartbeat.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.end:
+			return
+		case m := <-s.out:
+			if !write(m.parts...) || m.final {
+				return
+			}
+		case <-heartbeat.C:
+			if !write(heartbeatComment) {
+				return
+			}
+		}
+	}
+}
+
+var heartbeatComment = []byte(": keep-alive\n\n")
+
+// knownVersion is the version the client already shows: the last event id
+// of a reconnecting stream, else the page's v parameter, else 0 (unknown).
+func knownVersion(r *http.Request) int64 {
+	for _, s := range []string{r.Header.Get("Last-Event-ID"), r.URL.Query().Get("v")} {
+		if v, err := strconv.ParseInt(s, 10, 64); err == nil && v > 0 {
+			return v
+		}
+	}
+	return 0
+}
