@@ -211,7 +211,7 @@ func TestFromEnv(t *testing.T) {
 		{"bad backup count", map[string]string{"BACKUPS_KEPT": "0"}, app.Config{}, true},
 		{"bad port", map[string]string{"PORT": "eighty"}, app.Config{}, true},
 		{"stream cap", map[string]string{"MAX_STREAMS": "500"},
-			app.Config{Addr: ":8080", DataDir: "./data", DatabaseURL: "file:data/karaoke.db", MaxStreams: 500}, false},
+			app.Config{Addr: ":8080", DataDir: "./data", DatabaseURL: "file:data/karaoke.db", BackupsKept: 7, MaxStreams: 500}, false},
 		{"bad stream cap", map[string]string{"MAX_STREAMS": "0"}, app.Config{}, true},
 	}
 	for _, tt := range tests {
