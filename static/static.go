@@ -8,7 +8,7 @@ import (
 	"net/http"
 )
 
-//go:embed *.css *.js
+//go:embed *.css *.js *.svg
 var files embed.FS
 
 // Handler serves the embedded files. Their names do not change with their
