@@ -155,7 +155,7 @@ func (n *night) request(g *phone, title string) {
 // their songs (second in line: no banner yet), the others only the queue,
 // which is the same bytes for all.
 func TestEveryListenerHearsAChange(t *testing.T) {
-	base := startServer(t, testConfig(t))
+	base, _ := startServer(t, testConfig(t))
 	const guests = 40
 	n := newNight(t, base, guests)
 	n.request(n.guests[1], "Africa")
@@ -217,7 +217,7 @@ func TestEveryListenerHearsAChange(t *testing.T) {
 // TestPersonalFragmentsAreOwn checks that each guest hears their own place,
 // wait and banner, not another's.
 func TestPersonalFragmentsAreOwn(t *testing.T) {
-	base := startServer(t, testConfig(t))
+	base, _ := startServer(t, testConfig(t))
 	n := newNight(t, base, 3)
 	n.request(n.guests[0], "One")
 	n.request(n.guests[1], "Two")
@@ -260,7 +260,7 @@ func TestPersonalFragmentsAreOwn(t *testing.T) {
 // id (or none) gets the whole current state at once; one that is up to date
 // gets nothing until something changes.
 func TestReconnectGetsCurrentState(t *testing.T) {
-	base := startServer(t, testConfig(t))
+	base, _ := startServer(t, testConfig(t))
 	n := newNight(t, base, 2)
 	ann := n.guests[0]
 	doc, _ := ann.open("GET", "/j/"+n.code, nil)
@@ -294,7 +294,7 @@ func TestReconnectGetsCurrentState(t *testing.T) {
 // and lets the dashboard grow until its writes block, while other listeners
 // keep hearing every change.
 func TestStalledClientDoesNotBlockOthers(t *testing.T) {
-	base := startServer(t, testConfig(t))
+	base, _ := startServer(t, testConfig(t))
 	n := newNight(t, base, 30)
 	// A queue long enough that each dashboard fragment is large.
 	for i, g := range n.guests {

@@ -157,7 +157,7 @@ func (s *Store) Guests(ctx context.Context, sessionID int64) ([]GuestListing, er
 // Removing a removed guest does nothing.
 // Errors: ENOTFOUND, ECONFLICT when the session has ended.
 func (s *Store) RemoveGuest(ctx context.Context, sessionID, guestID int64) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
 		if _, err := openSession(ctx, tx, sessionID); err != nil {
 			return err
 		}

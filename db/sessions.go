@@ -185,7 +185,7 @@ func openSession(ctx context.Context, tx *sql.Tx, sessionID int64) (Session, err
 // Errors: ENOTFOUND.
 func (s *Store) RotateHostKey(ctx context.Context, sessionID int64) (string, error) {
 	hostKey := NewToken()
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE sessions SET host_secret_hash = ? WHERE id = ?`, hashToken(hostKey), sessionID)
 		if err != nil {
 			return fmt.Errorf("rotate host key: %w", err)

@@ -5,5 +5,7 @@ ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 
 -- The rotation asks for the earliest round still waiting, and a new request
 -- for the same song already waiting; both stay quick with a long queue.
-CREATE INDEX requests_round ON requests (session_id, status, round);
-CREATE INDEX requests_song ON requests (session_id, song_key);
+-- 0001 creates these indexes too (since it was amended before release), so
+-- only a database made by an earlier 0001 lacks them.
+CREATE INDEX IF NOT EXISTS requests_round ON requests (session_id, status, round);
+CREATE INDEX IF NOT EXISTS requests_song ON requests (session_id, song_key);
