@@ -7,11 +7,13 @@ package browsertest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -24,17 +26,70 @@ var Flags = []string{"headless", "no-sandbox", "disable-gpu", "disable-backgroun
 	"disable-component-update", "no-first-run"}
 
 // ChromiumPath returns the Chromium to run: $CHROMIUM if set, else the first
-// of chromium, chromium-browser and google-chrome on the PATH.
+// of chromium, chromium-browser and google-chrome on the PATH. On a fresh
+// Debian machine where the tests run as root, it installs Debian's chromium
+// package first, so that `go test ./...` works there as it stands.
 func ChromiumPath() (string, error) {
 	if p := os.Getenv("CHROMIUM"); p != "" {
 		return p, nil
 	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
-		}
+	if p, ok := findChromium(); ok {
+		return p, nil
+	}
+	if err := installChromium(); err != nil {
+		return "", fmt.Errorf("no Chromium found, and installing it failed (%v): install Debian's chromium package "+
+			"(apt-get install -y chromium), or set CHROMIUM to its path", err)
+	}
+	if p, ok := findChromium(); ok {
+		return p, nil
 	}
 	return "", errors.New("no Chromium found: install Debian's chromium package (apt-get install -y chromium), or set CHROMIUM to its path")
+}
+
+func findChromium() (string, bool) {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// installChromium runs apt-get for Debian's chromium, once at a time across
+// the test binaries that go test runs side by side (a lock file serialises
+// them; the second finds it installed).
+func installChromium() error {
+	if os.Geteuid() != 0 {
+		return errors.New("not root, so apt-get cannot install it")
+	}
+	if _, err := exec.LookPath("apt-get"); err != nil {
+		return errors.New("no apt-get on this machine")
+	}
+	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "karaoke-chromium-install.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return err
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+	if _, ok := findChromium(); ok {
+		return nil
+	}
+	for _, args := range [][]string{{"update"}, {"install", "-y", "chromium"}} {
+		cmd := exec.Command("apt-get", args...)
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("apt-get %s: %v: %s", strings.Join(args, " "), err, lastLines(out, 5))
+		}
+	}
+	return nil
+}
+
+func lastLines(out []byte, n int) string {
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // Browser is a running headless Chromium.
