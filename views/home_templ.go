@@ -116,7 +116,7 @@ func CreateSession(f CreateSessionForm) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<form id=\"create-session\" class=\"card\" method=\"post\" action=\"/sessions\" data-testid=\"create-session\" hx-post=\"/sessions\" hx-swap=\"outerHTML\"><h2>Host a session</h2>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<form id=\"create-session\" class=\"card\" method=\"post\" novalidate action=\"/sessions\" data-testid=\"create-session\" hx-post=\"/sessions\" hx-swap=\"outerHTML\"><h2>Host a session</h2>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -144,6 +145,28 @@ func (b *Browser) Person(width, height int64) context.Context {
 			}
 		}
 	}()
+	return ctx
+}
+
+// PhoneUserAgent is the user agent a Phone's browser sends.
+const PhoneUserAgent = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+
+// Phone opens a tab as Person does, on a phone: 390×844, touch, a mobile
+// viewport and a phone's user agent. (Device pixel ratio 1 keeps its
+// screenshots small.)
+func (b *Browser) Phone() context.Context {
+	b.t.Helper()
+	ctx := b.Person(390, 844)
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: PhoneUserAgent})
+			return err
+		}),
+	)
+	if err != nil {
+		b.t.Fatalf("make the tab a phone: %v", err)
+	}
 	return ctx
 }
 

@@ -1,0 +1,224 @@
+// Package e2e_test walks the karaoke night through a real browser: headless
+// Chromium, driven with chromedp, against the real server on a random
+// loopback port. The host works on a laptop-sized window, guests on phones
+// (390×844, touch, a phone's user agent), the TV at 1080p; each person has a
+// browser context, and so cookies, of their own.
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/png"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/karaoke-night/karaoke/app"
+	"github.com/karaoke-night/karaoke/internal/browsertest"
+	"github.com/karaoke-night/karaoke/qr/qrtest"
+)
+
+// wait bounds every wait for a page to change: generous for a shared CI
+// machine; a live update normally lands in milliseconds.
+const wait = 15 * time.Second
+
+// server is the real karaoke server, restartable on the same address and
+// data directory.
+type server struct {
+	t    *testing.T
+	cfg  app.Config
+	base string
+	stop func()
+}
+
+// startServer runs the server with the configuration a deployment gets from
+// its environment (the real abuse limits included), on 127.0.0.1.
+func startServer(t *testing.T) *server {
+	t.Helper()
+	dir := t.TempDir()
+	cfg, err := app.FromEnv(func(k string) string { return map[string]string{"DATA_DIR": dir}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Addr = "127.0.0.1:0"
+	s := &server{t: t, cfg: cfg}
+	s.start()
+	return s
+}
+
+func (s *server) start() {
+	s.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, err := app.Open(ctx, s.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.cfg.Addr = srv.Addr() // a restart comes back on the same port
+	s.base = "http://" + srv.Addr()
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	var once sync.Once
+	s.stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					s.t.Errorf("Run: %v", err)
+				}
+			case <-time.After(20 * time.Second):
+				s.t.Error("server did not stop")
+			}
+		})
+	}
+	s.t.Cleanup(s.stop)
+}
+
+// restart stops the server and starts it again on the same address and data.
+func (s *server) restart() {
+	s.t.Helper()
+	s.stop()
+	// The port is free again once the listener is closed.
+	for i := 0; ; i++ {
+		ln, err := net.Listen("tcp", s.cfg.Addr)
+		if err == nil {
+			ln.Close()
+			break
+		}
+		if i == 50 {
+			s.t.Fatalf("port %s not free after the stop: %v", s.cfg.Addr, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.start()
+}
+
+// startBrowser starts Chromium and, at the end of the test, fails it if any
+// page logged a console error or a CSP violation, except those allowed.
+func startBrowser(t *testing.T, allowed ...func(string) bool) *browsertest.Browser {
+	t.Helper()
+	b := browsertest.Start(t)
+	t.Cleanup(func() {
+		var bad []string
+	next:
+		for _, e := range b.ConsoleErrors() {
+			for _, ok := range allowed {
+				if ok(e) {
+					continue next
+				}
+			}
+			bad = append(bad, e)
+		}
+		if len(bad) > 0 {
+			t.Errorf("pages logged %d console errors or CSP violations:\n%s", len(bad), strings.Join(bad, "\n"))
+		}
+	})
+	return b
+}
+
+// texts is JavaScript for the trimmed texts of the elements sel matches,
+// joined by " | ".
+func texts(sel string) string {
+	return fmt.Sprintf(`Array.from(document.querySelectorAll(%q)).map(function(e){return e.textContent.replace(/\s+/g,' ').trim()}).join(' | ')`, sel)
+}
+
+func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	browsertest.Do(t, ctx, wait, what, actions...)
+}
+
+func waitFor(t *testing.T, ctx context.Context, what, expr string) {
+	t.Helper()
+	browsertest.WaitFor(t, ctx, wait, what, expr)
+}
+
+// waitText waits until the texts of sel read want.
+func waitText(t *testing.T, ctx context.Context, what, sel, want string) {
+	t.Helper()
+	waitFor(t, ctx, what, fmt.Sprintf(`%s === %q`, texts(sel), want))
+}
+
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	return browsertest.Eval[T](t, ctx, expr)
+}
+
+// markNotReloaded puts a mark in the page's memory that a reload would wipe.
+func markNotReloaded(t *testing.T, ctx context.Context) {
+	t.Helper()
+	eval[chromedp.Void](t, ctx, `window.karaokeNotReloaded = true`)
+}
+
+func checkNotReloaded(t *testing.T, ctx context.Context, who string) {
+	t.Helper()
+	if !eval[bool](t, ctx, `window.karaokeNotReloaded === true`) {
+		t.Errorf("%s's page was reloaded; it should have been updated in place", who)
+	}
+}
+
+// hostCreates makes the laptop create a session and returns the dashboard's
+// URL and the join URL read from the QR code in a screenshot of it.
+func hostCreates(t *testing.T, s *server, laptop context.Context, name string) (dashURL, joinURL string) {
+	t.Helper()
+	do(t, laptop, "open the home page", chromedp.Navigate(s.base+"/"))
+	do(t, laptop, "create a session",
+		chromedp.SendKeys(chromedp.CSS("#session-name"), name),
+		chromedp.Click(chromedp.CSS(`[data-testid="create-session"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="join-qr"]`)),
+	)
+	waitFor(t, laptop, "the QR code to load", `(function(){var i=document.querySelector('[data-testid="join-qr"]');return i.complete && i.naturalWidth>0})()`)
+	dashURL = eval[string](t, laptop, `location.href`)
+	// Scan the code the way a phone would: from the pixels on the screen.
+	shot, err := chromedp.Run(laptop, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	joinURL, err = qrtest.DecodeImage(img)
+	if err != nil {
+		t.Fatalf("no QR code readable in a screenshot of the dashboard: %v", err)
+	}
+	return dashURL, joinURL
+}
+
+// guestJoins opens the join URL on a phone and joins as name.
+func guestJoins(t *testing.T, phone context.Context, joinURL, name string) {
+	t.Helper()
+	do(t, phone, name+" opens the join link", chromedp.Navigate(joinURL))
+	do(t, phone, name+" joins",
+		chromedp.SendKeys(chromedp.CSS("#singer-name"), name),
+		chromedp.Click(chromedp.CSS(`[data-testid="join-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="request-form"]`)),
+	)
+}
+
+// request fills in and sends the request form on a guest's phone.
+func request(t *testing.T, phone context.Context, title, artist string) {
+	t.Helper()
+	added := eval[int](t, phone, `document.querySelectorAll('[data-testid="my-request"]').length`)
+	do(t, phone, "request "+title,
+		chromedp.SendKeys(chromedp.CSS("#title"), title),
+		chromedp.SendKeys(chromedp.CSS("#artist"), artist),
+		chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)),
+	)
+	waitFor(t, phone, title+" in the guest's songs", fmt.Sprintf(`document.querySelectorAll('[data-testid="my-request"]').length === %d`, added+1))
+}
+
+const (
+	hostQueue    = `#host-live [data-testid="queue-item"] .title`
+	tvQueue      = `#display-next [data-testid="queue-item"] .title`
+	guestQueue   = `#guest-queue [data-testid="queue-item"] .title`
+	myRequests   = `[data-testid="my-request"] .title`
+	tvNow        = `#display-now .display-singer`
+	guestNowText = `#guest-now`
+)
