@@ -115,7 +115,7 @@ func openPool(databaseURL, extra string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", databaseURL, err)
 	}
-	return sql.OpenDB(connector), nil
+	return sql.OpenDB(stmtCachingConnector{connector}), nil
 }
 
 // Close checkpoints the write-ahead log into the database file, so that the
