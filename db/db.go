@@ -26,6 +26,9 @@ type Store struct {
 	write *sql.DB
 	read  *sql.DB
 
+	// changed gets a value after each write commits; see Changes.
+	changed chan struct{}
+
 	// Now is the store's clock; tests replace it.
 	Now func() time.Time
 
@@ -46,6 +49,8 @@ type Option func(*options)
 type options struct {
 	backupDir   string
 	backupsKept int
+	replication replicationMode
+	upTo        int // the schema version to migrate to; 0 for the newest
 }
 
 // BackupBeforeMigrating makes Open back the database up into dir (keeping
@@ -75,7 +80,7 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 	write.SetConnMaxIdleTime(0)
 	write.SetConnMaxLifetime(0)
 
-	s := &Store{url: databaseURL, write: write, Now: time.Now}
+	s := &Store{url: databaseURL, write: write, changed: make(chan struct{}, 1), Now: time.Now}
 	// The writer creates the file and switches it to WAL before any reader opens it.
 	migrations, err := Migrations()
 	if err != nil {
@@ -85,6 +90,10 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 	if err := s.migrate(ctx, o, migrations); err != nil {
 		write.Close()
 		return nil, err
+	}
+	if err := s.setUpReplication(ctx, o.replication); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("replication: %w", err)
 	}
 	read, err := openPool(databaseURL, "_query_only=1")
 	if err != nil {
@@ -167,6 +176,10 @@ func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	select {
+	case s.changed <- struct{}{}:
+	default:
 	}
 	return nil
 }

@@ -97,13 +97,18 @@ func (s *Store) migrate(ctx context.Context, o options, migrations []Migration) 
 	// below the newest applied: branches that were merged late stay safe.
 	var pending []Migration
 	for _, m := range migrations {
-		if !applied[m.Version] {
+		if !applied[m.Version] && (o.upTo == 0 || m.Version <= o.upTo) {
 			pending = append(pending, m)
 		}
 	}
 	if len(pending) > 0 && len(applied) > 0 && o.backupDir != "" {
 		if _, err := s.backupWith(ctx, s.write, o.backupDir, o.backupsKept); err != nil {
 			return fmt.Errorf("backup before migrating: %w", err)
+		}
+	}
+	if len(pending) > 0 {
+		if err := s.dropTriggers(ctx); err != nil {
+			return fmt.Errorf("before migrating: %w", err)
 		}
 	}
 	for _, m := range pending {

@@ -1,0 +1,132 @@
+package db
+
+import (
+	"context"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func openReplicated(t *testing.T, opts ...Option) (*Store, string) {
+	t.Helper()
+	url := "file:" + filepath.Join(t.TempDir(), "k.db")
+	s, err := Open(context.Background(), url, append([]Option{Replication(true)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, url
+}
+
+func outbox(t *testing.T, s *Store) []OutboxEntry {
+	t.Helper()
+	b, err := s.NextReplicationBatch(context.Background(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Entries
+}
+
+// TestOutboxFollowsEveryWrite: each change to a replicated table lands in
+// the outbox in the order it happened, with its values exactly.
+func TestOutboxFollowsEveryWrite(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openReplicated(t)
+	if got := outbox(t, s); len(got) != 1 || got[0].Op != OpReset {
+		t.Fatalf("a new replicated database queues %v, want one reset", got)
+	}
+	sess, _, _ := s.CreateSession(ctx, "Quiz 'n' song")
+	g, _ := s.JoinSession(ctx, sess.ID, NewToken(), "Ann")
+	if _, err := s.CreateRequest(ctx, NewRequest{SessionID: sess.ID, GuestID: g.ID, Title: "Africa"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EndSession(ctx, sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range outbox(t, s)[1:] {
+		got = append(got, e.Op+" "+e.Table)
+	}
+	if want := "upsert sessions|upsert guests|upsert requests|upsert sessions"; strings.Join(got, "|") != want {
+		t.Errorf("outbox = %q, want %q", strings.Join(got, "|"), want)
+	}
+	cols, vals, err := outbox(t, s)[1].Values()
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := map[string]any{}
+	for i, c := range cols {
+		row[c] = vals[i]
+	}
+	if row["name"] != "Quiz 'n' song" || row["id"] != sess.ID || row["ended_at"] != nil {
+		t.Errorf("captured session row = %v", row)
+	}
+	if h, ok := row["host_secret_hash"].([]byte); !ok || len(h) != 32 {
+		t.Errorf("host_secret_hash captured as %T %v, want 32 bytes", row["host_secret_hash"], row["host_secret_hash"])
+	}
+}
+
+func TestParseLiteralRoundTrips(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openReplicated(t)
+	for _, v := range []any{nil, int64(-7), int64(math.MaxInt64), 1.5, 3.0, 0.1, 1e-300, math.Pi, "it's", "", []byte{0, 1, 0xff}} {
+		var lit string
+		if err := s.read.QueryRowContext(ctx, `SELECT quote(?)`, v).Scan(&lit); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ParseLiteral(lit)
+		if err != nil {
+			t.Fatalf("%v: %v", v, err)
+		}
+		if b, ok := v.([]byte); ok {
+			if string(got.([]byte)) != string(b) {
+				t.Errorf("blob %x came back as %v", b, got)
+			}
+		} else if got != v {
+			t.Errorf("%#v quoted as %s came back as %#v", v, lit, got)
+		}
+	}
+}
+
+// TestTriggersFollowTheSchema: a migration that adds a column gets a trigger
+// that captures it, with the new schema version; a database opened without
+// replication has no triggers and an empty outbox.
+func TestTriggersFollowTheSchema(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openReplicated(t)
+	migrations, _ := Migrations()
+	next := Migration{Version: migrations[len(migrations)-1].Version + 1, Name: "9999_extra.sql",
+		SQL: "ALTER TABLE sessions ADD COLUMN mood TEXT NOT NULL DEFAULT 'happy'"}
+	if err := s.migrate(ctx, options{}, append(migrations, next)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.setUpReplication(ctx, replicationKeep); err != nil {
+		t.Fatal(err)
+	}
+	s.CreateSession(ctx, "After")
+	var last OutboxEntry
+	s.read.QueryRowContext(ctx, `SELECT schema_version, row FROM replication_outbox ORDER BY seq DESC LIMIT 1`).Scan(&last.SchemaVersion, &last.Row)
+	if last.SchemaVersion != next.Version || !strings.Contains(last.Row, `"mood":"'happy'"`) {
+		t.Errorf("entry after the migration = %+v", last)
+	}
+	if b := outbox(t, s); len(b) != 1 || b[0].SchemaVersion != 1 {
+		t.Errorf("the next batch = %+v, want only the entry from before the migration", b)
+	}
+
+	_, url := openReplicated(t)
+	s2, err := Open(ctx, url, Replication(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	var triggers, waiting int
+	s2.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema WHERE type = 'trigger'`).Scan(&triggers)
+	s2.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM replication_outbox`).Scan(&waiting)
+	if triggers != 0 || waiting != 0 {
+		t.Errorf("with replication off: %d triggers, %d entries waiting", triggers, waiting)
+	}
+	if st, _ := s2.ReplicationStatus(ctx); st.Enabled {
+		t.Error("status says enabled")
+	}
+}

@@ -1,0 +1,188 @@
+// Package tursotest runs the real Turso server for tests: the tursodb binary
+// from the npm package turso, answering Hrana over HTTP on a free loopback
+// port, with its database in a temporary file. A machine without it gets it
+// installed into a cache folder; a machine that cannot install it fails the
+// test with a clear message, never skips it.
+package tursotest
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Version is the npm package version the tests run against.
+const Version = "0.6.0"
+
+// Dir is where the package is installed: $XDG_CACHE_HOME/karaoke-test/turso,
+// or ~/.cache/karaoke-test/turso. .ci/run installs it there too.
+func Dir() (string, error) {
+	cache := os.Getenv("XDG_CACHE_HOME")
+	if cache == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", err
+		}
+		cache = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(cache, "karaoke-test", "turso"), nil
+}
+
+// platformPackage is the npm package holding this platform's binary. The
+// package's own turso command is a Node wrapper that spawns it; the tests
+// start the binary directly, so that stopping it by its process id stops
+// the server.
+func platformPackage() string {
+	arch := map[string]string{"amd64": "x64", "arm64": "arm64"}[runtime.GOARCH]
+	return fmt.Sprintf("@tursodatabase/cli-%s-%s-gnu", runtime.GOOS, arch)
+}
+
+var (
+	installOnce sync.Once
+	binary      string
+	installErr  error
+)
+
+// Binary returns the path of tursodb, installing it first when missing.
+func Binary() (string, error) {
+	installOnce.Do(func() { binary, installErr = install() })
+	return binary, installErr
+}
+
+func install() (string, error) {
+	dir, err := Dir()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "node_modules", platformPackage(), "tursodb")
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	// go test runs packages in parallel: one installs, the others wait for it.
+	lock, err := os.OpenFile(filepath.Join(dir, ".install-lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return "", err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
+	cmd := exec.Command("npm", "install", "--no-audit", "--no-fund", "--prefix", dir, "turso@"+Version)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("tursodb is missing and `npm install --prefix %s turso@%s` failed (%v); the replication tests need the real Turso server:\n%s",
+			dir, Version, err, out)
+	}
+	if _, err := os.Stat(bin); err != nil {
+		return "", fmt.Errorf("npm installed turso@%s but %s is not there: %w", Version, bin, err)
+	}
+	return bin, nil
+}
+
+// Server is a running tursodb.
+type Server struct {
+	// URL is the server's address, such as http://127.0.0.1:41234.
+	URL  string
+	File string // the database file it serves
+
+	t    testing.TB
+	addr string
+	cmd  *exec.Cmd
+	out  *bytes.Buffer
+	done chan struct{}
+}
+
+// Start runs tursodb on a free loopback port with a new database file in a
+// temporary folder, and stops it when the test ends. It fails the test when
+// the binary cannot be had or does not answer.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	s := &Server{t: t, File: filepath.Join(t.TempDir(), "turso.db")}
+	s.Restart()
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// Restart starts the server again after Stop, on the same port and file,
+// or starts it the first time.
+func (s *Server) Restart() {
+	s.t.Helper()
+	bin, err := Binary()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if s.addr == "" {
+		s.addr = freeAddr(s.t)
+		s.URL = "http://" + s.addr
+	}
+	s.out = &bytes.Buffer{}
+	s.cmd = exec.Command(bin, "--sync-server", s.addr, s.File)
+	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatalf("start tursodb: %v", err)
+	}
+	s.done = make(chan struct{})
+	go func(cmd *exec.Cmd, done chan struct{}) { cmd.Wait(); close(done) }(s.cmd, s.done)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := http.Post(s.URL+"/v2/pipeline", "application/json",
+			strings.NewReader(`{"requests":[{"type":"execute","stmt":{"sql":"SELECT 1"}}]}`))
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		select {
+		case <-s.done:
+			s.t.Fatalf("tursodb exited at start:\n%s", s.out)
+		default:
+		}
+		if time.Now().After(deadline) {
+			s.Stop()
+			s.t.Fatalf("tursodb did not answer on %s: %v\n%s", s.addr, err, s.out)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Stop kills the server by its process id and waits for it to exit. The
+// database file stays for a Restart.
+func (s *Server) Stop() {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	select {
+	case <-s.done:
+	default:
+		s.cmd.Process.Kill()
+		<-s.done
+	}
+	s.cmd = nil
+}
+
+func freeAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
