@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS replication_outbox (
 	seq            INTEGER PRIMARY KEY AUTOINCREMENT,
 	schema_version INTEGER NOT NULL,
 	table_name     TEXT    NOT NULL,
+	key_column     TEXT    NOT NULL,
 	op             TEXT    NOT NULL CHECK (op IN ('upsert', 'delete', 'reset')),
 	row            TEXT    NOT NULL,
 	created_at     INTEGER NOT NULL
@@ -220,8 +221,8 @@ func rowJSON(alias string, cols []string) string {
 // version before it applies the entry.
 func triggerSQL(t ReplicatedTable, version int) map[string]string {
 	entry := func(op, alias string, cols []string, when string) string {
-		q := fmt.Sprintf(`INSERT INTO replication_outbox (schema_version, table_name, op, row, created_at) SELECT %d, %s, '%s', %s, %s`,
-			version, quoteText(t.Name), op, rowJSON(alias, cols), nowSQL)
+		q := fmt.Sprintf(`INSERT INTO replication_outbox (schema_version, table_name, key_column, op, row, created_at) SELECT %d, %s, %s, '%s', %s, %s`,
+			version, quoteText(t.Name), quoteText(t.Key), op, rowJSON(alias, cols), nowSQL)
 		if when != "" {
 			q += " WHERE " + when
 		}
@@ -397,14 +398,14 @@ func seed(ctx context.Context, tx *sql.Tx, tables []ReplicatedTable, version int
 		children[len(tables)-1-i] = t.Name
 	}
 	names, _ := json.Marshal(children)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO replication_outbox (schema_version, table_name, op, row, created_at)
-		VALUES (?, '', 'reset', ?, `+nowSQL+`)`, version, string(names)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO replication_outbox (schema_version, table_name, key_column, op, row, created_at)
+		VALUES (?, '', '', 'reset', ?, `+nowSQL+`)`, version, string(names)); err != nil {
 		return err
 	}
 	for _, t := range tables {
-		q := fmt.Sprintf(`INSERT INTO replication_outbox (schema_version, table_name, op, row, created_at)
-			SELECT %d, %s, 'upsert', %s, %s FROM %s ORDER BY %s`,
-			version, quoteText(t.Name), rowJSON("", t.Columns), nowSQL, QuoteIdent(t.Name), QuoteIdent(t.Key))
+		q := fmt.Sprintf(`INSERT INTO replication_outbox (schema_version, table_name, key_column, op, row, created_at)
+			SELECT %d, %s, %s, 'upsert', %s, %s FROM %s ORDER BY %s`,
+			version, quoteText(t.Name), quoteText(t.Key), rowJSON("", t.Columns), nowSQL, QuoteIdent(t.Name), QuoteIdent(t.Key))
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("queue the rows of %s: %w", t.Name, err)
 		}
@@ -429,6 +430,7 @@ type OutboxEntry struct {
 	Seq           int64
 	SchemaVersion int
 	Table         string
+	Key           string // the table's primary key column
 	Op            string // OpUpsert, OpDelete or OpReset
 	Row           string // for OpUpsert and OpDelete: see Values; for OpReset a JSON array of table names
 	CreatedAt     time.Time
@@ -517,7 +519,7 @@ func (s *Store) NextReplicationBatch(ctx context.Context, max int) (ReplicationB
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'replication_outbox'`).Scan(&b.MaxSeq); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT seq, schema_version, table_name, op, row, created_at FROM replication_outbox
+		rows, err := tx.QueryContext(ctx, `SELECT seq, schema_version, table_name, key_column, op, row, created_at FROM replication_outbox
 			WHERE schema_version = (SELECT schema_version FROM replication_outbox ORDER BY seq LIMIT 1)
 			  AND seq < COALESCE((SELECT MIN(seq) FROM replication_outbox WHERE schema_version != (
 			      SELECT schema_version FROM replication_outbox ORDER BY seq LIMIT 1)), 9223372036854775807)
@@ -529,7 +531,7 @@ func (s *Store) NextReplicationBatch(ctx context.Context, max int) (ReplicationB
 		for rows.Next() {
 			var e OutboxEntry
 			var created int64
-			if err := rows.Scan(&e.Seq, &e.SchemaVersion, &e.Table, &e.Op, &e.Row, &created); err != nil {
+			if err := rows.Scan(&e.Seq, &e.SchemaVersion, &e.Table, &e.Key, &e.Op, &e.Row, &created); err != nil {
 				return err
 			}
 			e.CreatedAt = fromMillis(created)
@@ -622,6 +624,8 @@ func (s *Store) ReplicationStatus(ctx context.Context) (ReplicationStatus, error
 
 // ReplicaSource is a copy of the database to restore from.
 type ReplicaSource interface {
+	// Position returns how far the copy has got.
+	Position(ctx context.Context) (ReplicaPosition, error)
 	// Rows calls fn with the rows of table, page by page in key order, each
 	// row holding the values of columns in that order.
 	Rows(ctx context.Context, table ReplicatedTable, fn func(page [][]any) error) error
@@ -629,11 +633,16 @@ type ReplicaSource interface {
 
 // RestoreReplica fills a new database from a copy, every replicated table in
 // one transaction, and takes over the copy's position, so that shipping
-// carries on from there. It refuses a database that holds any row. It
+// carries on from there. It refuses a database that holds any row, and a
+// copy that changed while it was read (someone else writes to it). It
 // returns how many rows each table got.
-func (s *Store) RestoreReplica(ctx context.Context, src ReplicaSource, pos ReplicaPosition) (map[string]int, error) {
+func (s *Store) RestoreReplica(ctx context.Context, src ReplicaSource) (map[string]int, error) {
 	counts := map[string]int{}
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		pos, err := src.Position(ctx)
+		if err != nil {
+			return err
+		}
 		if err := syncTriggers(ctx, tx, nil, 0); err != nil {
 			return err
 		}
@@ -674,6 +683,11 @@ func (s *Store) RestoreReplica(ctx context.Context, src ReplicaSource, pos Repli
 			if err != nil {
 				return err
 			}
+		}
+		if after, err := src.Position(ctx); err != nil {
+			return err
+		} else if after != pos {
+			return fmt.Errorf("the copy changed while it was read (from change %d to %d): is another machine writing to it?", pos.Seq, after.Seq)
 		}
 		if _, err := tx.ExecContext(ctx, createMachinery); err != nil {
 			return err

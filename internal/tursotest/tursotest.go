@@ -7,6 +7,7 @@ package tursotest
 
 import (
 	"bytes"
+	"database/sql"
 	"fmt"
 	"net"
 	"net/http"
@@ -19,6 +20,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tursodatabase/libsql-client-go/libsql"
+	_ "modernc.org/sqlite" // for file: URLs
 )
 
 // Version is the npm package version the tests run against.
@@ -185,4 +189,55 @@ func freeAddr(t testing.TB) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// Dump returns every row of the named tables in key order (the first
+// column), each row printed with its Go types, so that a local database and
+// its remote copy compare as equal only when every value and its type are.
+func Dump(t testing.TB, q *sql.DB, tables ...string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for _, table := range tables {
+		rows, err := q.Query(`SELECT * FROM "` + table + `" ORDER BY 1`)
+		if err != nil {
+			t.Fatalf("dump %s: %v", table, err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			for i, v := range vals {
+				fmt.Fprintf(&b, "%s=%#v ", cols[i], v)
+			}
+			out[table] = append(out[table], b.String())
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// Open returns database/sql on a database: the remote for an http:// URL,
+// a local file read-only for a file: URL.
+func Open(t testing.TB, url string) *sql.DB {
+	t.Helper()
+	if strings.HasPrefix(url, "file:") {
+		url += "?mode=ro"
+	}
+	c, err := libsql.NewConnector(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := sql.OpenDB(c)
+	t.Cleanup(func() { q.Close() })
+	return q
 }

@@ -1,0 +1,318 @@
+package replica_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/internal/tursotest"
+	"github.com/karaoke-night/karaoke/replica"
+)
+
+var appTables = []string{"sessions", "guests", "requests"}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+type setup struct {
+	t       *testing.T
+	server  *tursotest.Server
+	remote  *replica.Remote
+	store   *db.Store
+	dbURL   string
+	shipper *replica.Shipper
+}
+
+func newSetup(t *testing.T) *setup {
+	t.Helper()
+	s := &setup{t: t, server: tursotest.Start(t)}
+	s.remote = openRemote(t, s.server.URL)
+	s.dbURL = "file:" + filepath.Join(t.TempDir(), "karaoke.db")
+	s.store, s.shipper = openStore(t, s.dbURL, s.remote)
+	return s
+}
+
+func openRemote(t *testing.T, url string) *replica.Remote {
+	t.Helper()
+	r, err := replica.Open(url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+func openStore(t *testing.T, dbURL string, remote *replica.Remote) (*db.Store, *replica.Shipper) {
+	t.Helper()
+	ctx := context.Background()
+	store, err := db.Open(ctx, dbURL, db.Replication(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	sh, err := replica.NewShipper(ctx, store, remote, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, sh
+}
+
+func (s *setup) ship() {
+	s.t.Helper()
+	if err := s.shipper.ShipAll(context.Background()); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// same fails the test unless the remote holds exactly the local rows.
+func same(t *testing.T, dbURL, remoteURL string) {
+	t.Helper()
+	local := tursotest.Dump(t, tursotest.Open(t, dbURL), appTables...)
+	remote := tursotest.Dump(t, tursotest.Open(t, remoteURL), appTables...)
+	if !reflect.DeepEqual(local, remote) {
+		t.Fatalf("the remote differs from the local database:\nlocal:  %v\nremote: %v", local, remote)
+	}
+	if len(local["sessions"]) == 0 {
+		t.Fatal("nothing to compare: the test proved nothing")
+	}
+}
+
+func remoteInt(t *testing.T, url, query string) int64 {
+	t.Helper()
+	var n int64
+	if err := tursotest.Open(t, url).QueryRow(query).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// night writes a little of everything: a session, guests (one renamed into
+// a name another just left, which only works in order), requests, turns.
+func night(t *testing.T, store *db.Store) db.Session {
+	t.Helper()
+	ctx := context.Background()
+	sess, _, err := store.CreateSession(ctx, "Friday at The Crown")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.SetSingerCap(ctx, sess.ID, db.MaxSingerCap)
+	john, bob := db.NewToken(), db.NewToken()
+	a, _ := store.JoinSession(ctx, sess.ID, john, "John")
+	b, _ := store.JoinSession(ctx, sess.ID, bob, "Bob")
+	store.JoinSession(ctx, sess.ID, john, "Jim")
+	store.JoinSession(ctx, sess.ID, bob, "John") // takes John #1, which Jim just freed
+	for i, g := range []db.Guest{a, b, a, b, a} {
+		if _, err := store.CreateRequest(ctx, db.NewRequest{SessionID: sess.ID, GuestID: g.ID, Title: fmt.Sprintf("Song %d", i), Note: "it's ok"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store.StartNext(ctx, sess.ID)
+	store.StartNext(ctx, sess.ID)
+	return sess
+}
+
+func TestChangesArriveInOrder(t *testing.T) {
+	s := newSetup(t)
+	s.shipper.BatchSize = 3 // many batches, each applied in turn
+	night(t, s.store)
+	s.ship()
+	same(t, s.dbURL, s.server.URL)
+	st, _ := s.store.ReplicationStatus(context.Background())
+	if st.Waiting != 0 || st.LastSuccess.IsZero() {
+		t.Errorf("after shipping: %+v", st)
+	}
+	if got := remoteInt(t, s.server.URL, `SELECT last_seq FROM replication_source`); got != st.ShippedSeq || got == 0 {
+		t.Errorf("remote last_seq = %d, local shipped = %d", got, st.ShippedSeq)
+	}
+	if got := remoteInt(t, s.server.URL, `SELECT COUNT(*) FROM sqlite_schema WHERE type = 'trigger' OR name LIKE 'replication_outbox%'`); got != 0 {
+		t.Errorf("the remote got %d pieces of local machinery", got)
+	}
+	if got := remoteInt(t, s.server.URL, `SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND name = 'requests_queue'`); got != 1 {
+		t.Error("the remote has not got the migrations' indexes")
+	}
+}
+
+// TestFailedBatchIsRetriedAndAppliedOnce: a batch the remote rejects
+// half-way leaves nothing behind there and stays in the outbox; once the
+// remote takes it, it is applied, and sending it again changes nothing.
+func TestFailedBatchIsRetriedAndAppliedOnce(t *testing.T) {
+	ctx := context.Background()
+	s := newSetup(t)
+	sess := night(t, s.store)
+	s.ship()
+	before := remoteInt(t, s.server.URL, `SELECT last_seq FROM replication_source`)
+
+	// The remote refuses a second request with the same title: the batch
+	// below fails at its third statement, after two that worked.
+	remote := tursotest.Open(t, s.server.URL)
+	if _, err := remote.Exec(`CREATE UNIQUE INDEX test_one_title ON requests (title)`); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := s.store.JoinSession(ctx, sess.ID, db.NewToken(), "Cat")
+	for _, title := range []string{"Twice", "Twice"} {
+		if _, err := s.store.CreateRequest(ctx, db.NewRequest{SessionID: sess.ID, GuestID: g.ID, Title: title, AllowDuplicate: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pending, _ := s.store.NextReplicationBatch(ctx, 100)
+	err := s.shipper.ShipAll(ctx)
+	if err == nil || !strings.Contains(err.Error(), "UNIQUE") {
+		t.Fatalf("shipping into the refusing remote: %v", err)
+	}
+	if got := remoteInt(t, s.server.URL, `SELECT COUNT(*) FROM guests WHERE name = 'Cat'`); got != 0 {
+		t.Error("the failed batch left its first statements on the remote")
+	}
+	if got := remoteInt(t, s.server.URL, `SELECT last_seq FROM replication_source`); got != before {
+		t.Errorf("the failed batch moved the remote's position from %d to %d", before, got)
+	}
+	if st, _ := s.store.ReplicationStatus(ctx); st.Waiting != len(pending.Entries) {
+		t.Errorf("after the failure %d entries wait, want %d", st.Waiting, len(pending.Entries))
+	}
+
+	if _, err := remote.Exec(`DROP INDEX test_one_title`); err != nil {
+		t.Fatal(err)
+	}
+	s.ship()
+	same(t, s.dbURL, s.server.URL)
+
+	// The same batch again, as after a lost confirmation: the remote is past
+	// it, so it is refused whole.
+	err = replica.ShipForTest(ctx, s.remote, pending)
+	if err == nil || !strings.Contains(err.Error(), "NOT NULL") {
+		t.Fatalf("sending an applied batch again: %v", err)
+	}
+	same(t, s.dbURL, s.server.URL)
+}
+
+// TestLostConfirmation: the remote committed a batch but the app died before
+// it noted so. The next shipper sees the remote's position, confirms, and
+// sends nothing twice.
+func TestLostConfirmation(t *testing.T) {
+	ctx := context.Background()
+	s := newSetup(t)
+	sess := night(t, s.store)
+	s.ship()
+	s.store.EndSession(ctx, sess.ID)
+	b, _ := s.store.NextReplicationBatch(ctx, 1000)
+	if err := replica.ShipForTest(ctx, s.remote, b); err != nil {
+		t.Fatal(err)
+	}
+	_, again := openStoreOn(t, s.store, s.remote)
+	if err := again.ShipAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := s.store.ReplicationStatus(ctx); st.Waiting != 0 || st.ShippedSeq != b.Entries[len(b.Entries)-1].Seq {
+		t.Errorf("status after confirming = %+v", st)
+	}
+	same(t, s.dbURL, s.server.URL)
+}
+
+func openStoreOn(t *testing.T, store *db.Store, remote *replica.Remote) (*db.Store, *replica.Shipper) {
+	sh, err := replica.NewShipper(context.Background(), store, remote, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, sh
+}
+
+func TestNewerRemoteSchemaIsRefused(t *testing.T) {
+	ctx := context.Background()
+	s := newSetup(t)
+	night(t, s.store)
+	s.ship()
+	if _, err := tursotest.Open(t, s.server.URL).Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, '9999_future.sql', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	_, sh := openStoreOn(t, s.store, s.remote)
+	err := sh.ShipAll(ctx)
+	if err == nil || !strings.Contains(err.Error(), replica.ErrNewerRemote) || !strings.Contains(err.Error(), "run a newer release") {
+		t.Errorf("shipping to a newer remote: %v", err)
+	}
+	_, err = replica.Restore(ctx, s.remote, "file:"+filepath.Join(t.TempDir(), "new.db"))
+	if err == nil || !strings.Contains(err.Error(), replica.ErrNewerRemote) {
+		t.Errorf("restoring from a newer remote: %v", err)
+	}
+}
+
+// TestRestoreAndTakeOver: a new database restored from the remote holds
+// every row; it ships on from there, and the machine it replaced, should it
+// come back, is refused.
+func TestRestoreAndTakeOver(t *testing.T) {
+	ctx := context.Background()
+	s := newSetup(t)
+	s.shipper.BatchSize = 2
+	sess := night(t, s.store)
+	s.ship()
+
+	newURL := "file:" + filepath.Join(t.TempDir(), "karaoke.db")
+	restored, err := replica.Restore(ctx, s.remote, newURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if restored == nil || restored.Rows["requests"] != 5 || restored.Rows["guests"] != 2 || restored.Rows["sessions"] != 1 {
+		t.Fatalf("restored %+v", restored)
+	}
+	local := tursotest.Dump(t, tursotest.Open(t, s.dbURL), appTables...)
+	if got := tursotest.Dump(t, tursotest.Open(t, newURL), appTables...); !reflect.DeepEqual(got, local) {
+		t.Fatalf("restored rows differ:\n%v\n%v", got, local)
+	}
+
+	store2, sh2 := openStore(t, newURL, s.remote)
+	if st, _ := store2.ReplicationStatus(ctx); st.Waiting != 0 {
+		t.Errorf("a restored database queues %d entries, want none", st.Waiting)
+	}
+	store2.EndSession(ctx, sess.ID)
+	if err := sh2.ShipAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	same(t, newURL, s.server.URL)
+
+	s.store.SetRequestsPaused(ctx, sess.ID, true)
+	err = s.shipper.ShipAll(ctx)
+	if err == nil || !strings.Contains(err.Error(), "one machine writes to one Turso database") {
+		t.Errorf("the replaced machine shipping again: %v", err)
+	}
+	same(t, newURL, s.server.URL)
+
+	if r, err := replica.Restore(ctx, openRemote(t, tursotest.Start(t).URL), "file:"+filepath.Join(t.TempDir(), "x.db")); r != nil || err != nil {
+		t.Errorf("restoring from an empty remote: %+v, %v", r, err)
+	}
+}
+
+// TestTurningReplicationOnSendsEverything: a database that ran without
+// replication gets a full copy when it is turned on, and again after it was
+// off for a while.
+func TestTurningReplicationOnSendsEverything(t *testing.T) {
+	ctx := context.Background()
+	server := tursotest.Start(t)
+	remote := openRemote(t, server.URL)
+	dbURL := "file:" + filepath.Join(t.TempDir(), "karaoke.db")
+	plain, err := db.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	night(t, plain)
+	plain.Close()
+	for round := range 2 {
+		store, sh := openStore(t, dbURL, remote)
+		if round == 1 {
+			night(t, store)
+		}
+		if err := sh.ShipAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		same(t, dbURL, server.URL)
+		store.Close()
+		off, err := db.Open(ctx, dbURL, db.Replication(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		night(t, off)
+		off.Close()
+	}
+}
