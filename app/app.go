@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/karaoke-night/karaoke/handlers"
 	"github.com/karaoke-night/karaoke/live"
 	"github.com/karaoke-night/karaoke/qr"
+	"github.com/karaoke-night/karaoke/replica"
 )
 
 // shutdownTimeout bounds how long a stop waits for requests in flight. It
@@ -27,6 +29,8 @@ type Server struct {
 	cfg      Config
 	log      *slog.Logger
 	store    *db.Store
+	remote   *replica.Remote // nil without TURSO_DATABASE_URL
+	shipper  *replica.Shipper
 	unlock   func()
 	qr       *qr.Cache
 	handlers *handlers.Handler
@@ -64,26 +68,69 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	return srv, nil
 }
 
+// openRemote opens the Turso database replication goes to and, when the
+// local database is new (a fresh volume) and Turso holds a copy, restores
+// the copy before anything else opens the database.
+func openRemote(ctx context.Context, cfg Config, log *slog.Logger) (*replica.Remote, error) {
+	if cfg.TursoURL == "" {
+		return nil, nil
+	}
+	remote, err := replica.Open(cfg.TursoURL, cfg.TursoToken)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(databaseFile(cfg.DatabaseURL)); !os.IsNotExist(err) {
+		return remote, nil
+	}
+	restored, err := restoreFromTurso(ctx, cfg, remote, freshStartWait)
+	if err != nil {
+		remote.Close()
+		return nil, err
+	}
+	if restored == nil {
+		log.Info("new database, and Turso holds no copy: starting empty", "turso", remote.String())
+	} else {
+		log.Warn("new database: restored the copy from Turso", "turso", remote.String(), "rows", restored.Rows,
+			"schema_version", restored.Version, "up_to_change", restored.Position.Seq)
+	}
+	return remote, nil
+}
+
 func open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	qrCache, err := qr.NewCache(filepath.Join(cfg.DataDir, QRDir))
 	if err != nil {
 		return nil, err
 	}
-	store, err := openStore(ctx, cfg)
+	remote, err := openRemote(ctx, cfg, log)
 	if err != nil {
 		return nil, err
+	}
+	store, err := openStore(ctx, cfg, db.Replication(remote != nil))
+	if err != nil {
+		closeRemote(remote)
+		return nil, err
+	}
+	var shipper *replica.Shipper
+	if remote != nil {
+		if shipper, err = replica.NewShipper(ctx, store, remote, log); err != nil {
+			store.Close()
+			remote.Close()
+			return nil, err
+		}
 	}
 	h, err := handlers.New(store, handlers.Config{PublicURL: cfg.PublicURL, QR: qrCache, Log: log,
 		TrustProxy: cfg.TrustProxy, Limits: cfg.Limits,
 		Live: live.Config{MaxStreams: cfg.MaxStreams}})
 	if err != nil {
 		store.Close()
+		closeRemote(remote)
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		h.Close()
 		store.Close()
+		closeRemote(remote)
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &Server{
@@ -92,6 +139,8 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		store:    store,
 		qr:       qrCache,
 		handlers: h,
+		remote:   remote,
+		shipper:  shipper,
 		listener: ln,
 		http: &http.Server{
 			Handler:           h.Routes(),
@@ -107,8 +156,17 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	return srv, nil
 }
 
-func openStore(ctx context.Context, cfg Config) (*db.Store, error) {
-	return db.Open(ctx, cfg.DatabaseURL, db.BackupBeforeMigrating(filepath.Join(cfg.DataDir, BackupDir), cfg.BackupsKept))
+// openStore opens the configured database. The server says whether it
+// replicates (db.Replication); an operator's command beside it says nothing,
+// which keeps the database as the server set it up.
+func openStore(ctx context.Context, cfg Config, opts ...db.Option) (*db.Store, error) {
+	return db.Open(ctx, cfg.DatabaseURL, append([]db.Option{db.BackupBeforeMigrating(filepath.Join(cfg.DataDir, BackupDir), cfg.BackupsKept)}, opts...)...)
+}
+
+func closeRemote(r *replica.Remote) {
+	if r != nil {
+		r.Close()
+	}
 }
 
 // checkStorage refuses, where a volume is required (on Fly.io), a DATA_DIR
@@ -145,6 +203,10 @@ func (s *Server) Run(ctx context.Context) error {
 	var background sync.WaitGroup
 	background.Go(func() { s.backupDaily(bgCtx) })
 	background.Go(func() { s.purgeLoop(bgCtx) })
+	if s.shipper != nil {
+		s.log.Info("replicating to Turso", "turso", s.remote.String())
+		background.Go(func() { s.shipper.Run(bgCtx) })
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- s.http.Serve(s.listener) }()
@@ -168,6 +230,7 @@ func (s *Server) Run(ctx context.Context) error {
 	if cerr := s.store.Close(); cerr != nil && err == nil {
 		err = cerr
 	}
+	closeRemote(s.remote)
 	s.log.Info("stopped", "err", err)
 	return err
 }

@@ -44,6 +44,12 @@ type Config struct {
 	Retention time.Duration
 	// MaxStreams caps the live pages open at once; 0 means the default.
 	MaxStreams int
+	// TursoURL turns on replication to the Turso database at that address
+	// (TURSO_DATABASE_URL); empty means none.
+	TursoURL string
+	// TursoToken is the Turso database's auth token (TURSO_AUTH_TOKEN);
+	// a local server may need none.
+	TursoToken string
 }
 
 // Defaults when the environment says nothing.
@@ -81,6 +87,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		BackupsKept:    db.DefaultBackupsKept,
 		RequireVolume:  onFly,
 		AllowEphemeral: getenv("ALLOW_EPHEMERAL_DATA") == "1",
+		TursoURL:       getenv("TURSO_DATABASE_URL"),
+		TursoToken:     getenv("TURSO_AUTH_TOKEN"),
+	}
+	if cfg.TursoURL == "" && cfg.TursoToken != "" {
+		return Config{}, fmt.Errorf("TURSO_AUTH_TOKEN is set but TURSO_DATABASE_URL is not: set both to replicate to Turso")
 	}
 	if v := getenv("BACKUPS_KEPT"); v != "" {
 		n, err := strconv.Atoi(v)

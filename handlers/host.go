@@ -110,6 +110,7 @@ func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.Dash
 		Live:           live,
 		Settings:       settings,
 		Guests:         guestItems(night.Session, guests),
+		Replication:    h.replicationLine(r),
 	}, nil
 }
 

@@ -204,3 +204,42 @@ func guestItems(s db.Session, guests []db.GuestListing) []views.GuestItem {
 	}
 	return items
 }
+
+// replicationLine says how the copy in Turso is doing, or nil without one.
+// The error itself is for the operator (logs, karaoke status), not the page.
+func (h *Handler) replicationLine(r *http.Request) *views.ReplicationLine {
+	st, err := h.store.ReplicationStatus(r.Context())
+	if err != nil {
+		h.log.Error("replication status", "err", err)
+		return nil
+	}
+	if !st.Enabled {
+		return nil
+	}
+	now := time.Now()
+	line := &views.ReplicationLine{Behind: st.LastError != "" && st.LastErrorAt.After(st.LastSuccess)}
+	switch {
+	case st.Waiting == 0 && st.LastSuccess.IsZero():
+		line.Text = "Copy in Turso: up to date."
+	case st.Waiting == 0:
+		line.Text = "Copy in Turso: up to date, last sent " + formatAgo(now.Sub(st.LastSuccess)) + " ago."
+	default:
+		line.Text = fmt.Sprintf("Copy in Turso: %d waiting to be sent, the oldest %s old.", st.Waiting, formatAgo(now.Sub(st.Oldest)))
+	}
+	if line.Behind {
+		line.Text += " Turso cannot be reached (last tried " + formatAgo(now.Sub(st.LastErrorAt)) + " ago); the night carries on here and catches up when it can."
+	}
+	return line
+}
+
+// formatAgo is a duration as a host reads it: "12 s", "5 min", "3 h".
+func formatAgo(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return strconv.Itoa(max(0, int(d.Seconds()))) + " s"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + " min"
+	default:
+		return strconv.Itoa(int(d.Hours())) + " h"
+	}
+}

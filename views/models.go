@@ -76,6 +76,8 @@ type DashboardPage struct {
 	Live           DashboardLive
 	Settings       SettingsForm
 	Guests         []GuestItem
+	// Replication is the line about the copy in Turso; nil without one.
+	Replication *ReplicationLine
 }
 
 // GuestItem is a guest in the host's list.
@@ -93,6 +95,13 @@ type RemoveGuestPage struct {
 	Waiting     int
 	RemoveURL   string
 	BackURL     string
+}
+
+// ReplicationLine tells the host how the copy of the nights in Turso is
+// doing: up to date, catching up, or behind because Turso cannot be reached.
+type ReplicationLine struct {
+	Behind bool // the last attempt failed: the copy is falling behind
+	Text   string
 }
 
 // DashboardLive is the part of the dashboard that changes as the night goes on.

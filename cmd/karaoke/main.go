@@ -7,6 +7,9 @@
 //	karaoke restore FILE  put a backup back (the server must be stopped)
 //	karaoke restore --on-restart FILE
 //	                      put it back when the server next starts
+//	karaoke restore --from-turso
+//	                      fill an empty DATA_DIR from the copy in Turso
+//	karaoke status        how replication to Turso is doing
 //	karaoke version       print the version
 package main
 
@@ -16,8 +19,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"github.com/karaoke-night/karaoke/app"
@@ -35,7 +40,7 @@ func main() {
 	}
 }
 
-var errUsage = errors.New("usage: karaoke [serve | backup | restore [--on-restart] FILE | version]")
+var errUsage = errors.New("usage: karaoke [serve | backup | restore [--on-restart] FILE | restore --from-turso | status | version]")
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	cmd := "serve"
@@ -64,6 +69,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 		fmt.Fprintln(stdout, "backup written:", path)
+		return nil
+	case cmd == "status" && len(args) == 0:
+		return app.Status(ctx, cfg, stdout)
+	case cmd == "restore" && len(args) == 1 && args[0] == "--from-turso":
+		restored, err := app.RestoreFromTurso(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "restored from Turso into %s, up to change %d (schema version %d):\n", cfg.DatabaseURL, restored.Position.Seq, restored.Version)
+		for _, table := range slices.Sorted(maps.Keys(restored.Rows)) {
+			fmt.Fprintf(stdout, "  %s: %d rows\n", table, restored.Rows[table])
+		}
 		return nil
 	case cmd == "restore" && len(args) == 2 && args[0] == "--on-restart":
 		if err := app.RestoreOnStart(ctx, cfg, args[1]); err != nil {
