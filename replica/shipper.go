@@ -12,10 +12,14 @@ import (
 )
 
 // Shipping pace: a batch holds at most DefaultBatchSize entries; an idle
-// shipper looks at the outbox every idlePoll besides waking on each write;
-// a failure waits between minBackoff and maxBackoff, doubling, with jitter.
+// shipper wakes on a write and lets gather pass first, so that a burst of
+// writes goes in one batch with one local confirmation (each is a write
+// transaction that guests' writes would queue behind), and looks at the
+// outbox every idlePoll anyway; a failure waits between minBackoff and
+// maxBackoff, doubling, with jitter.
 const (
 	DefaultBatchSize = 500
+	gather           = 100 * time.Millisecond
 	idlePoll         = 5 * time.Second
 	minBackoff       = time.Second
 	maxBackoff       = time.Minute
@@ -84,6 +88,11 @@ func (s *Shipper) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-s.store.Changes():
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(gather):
+			}
 		case <-time.After(idlePoll):
 		}
 	}
