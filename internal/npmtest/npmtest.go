@@ -28,7 +28,7 @@ func CacheDir() (string, error) {
 // Install makes sure name@version is installed and returns the package's
 // folder (…/node_modules/name). A missing npm fails the test, saying so.
 // Test binaries that go test runs side by side take turns through a lock.
-func Install(t *testing.T, name, version string) string {
+func Install(t testing.TB, name, version string) string {
 	t.Helper()
 	dir, err := install(name, version)
 	if err != nil {

@@ -1,8 +1,8 @@
 // Package tursotest runs the real Turso server for tests: the tursodb binary
 // from the npm package turso, answering Hrana over HTTP on a free loopback
 // port, with its database in a temporary file. A machine without it gets it
-// installed into a cache folder; a machine that cannot install it fails the
-// test with a clear message, never skips it.
+// installed into the tests' cache folder (package npmtest); a machine that
+// cannot install it fails the test with a clear message, never skips it.
 package tursotest
 
 import (
@@ -16,31 +16,17 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/tursodatabase/libsql-client-go/libsql"
+
+	"github.com/karaoke-night/karaoke/internal/npmtest"
 	_ "modernc.org/sqlite" // for file: URLs
 )
 
 // Version is the npm package version the tests run against.
 const Version = "0.6.0"
-
-// Dir is where the package is installed: $XDG_CACHE_HOME/karaoke-test/turso,
-// or ~/.cache/karaoke-test/turso. .ci/run installs it there too.
-func Dir() (string, error) {
-	cache := os.Getenv("XDG_CACHE_HOME")
-	if cache == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", err
-		}
-		cache = filepath.Join(home, ".cache")
-	}
-	return filepath.Join(cache, "karaoke-test", "turso"), nil
-}
 
 // platformPackage is the npm package holding this platform's binary. The
 // package's own turso command is a Node wrapper that spawns it; the tests
@@ -48,55 +34,20 @@ func Dir() (string, error) {
 // the server.
 func platformPackage() string {
 	arch := map[string]string{"amd64": "x64", "arm64": "arm64"}[runtime.GOARCH]
-	return fmt.Sprintf("@tursodatabase/cli-%s-%s-gnu", runtime.GOOS, arch)
+	return fmt.Sprintf("cli-%s-%s-gnu", runtime.GOOS, arch)
 }
 
-var (
-	installOnce sync.Once
-	binary      string
-	installErr  error
-)
-
-// Binary returns the path of tursodb, installing it first when missing.
-func Binary() (string, error) {
-	installOnce.Do(func() { binary, installErr = install() })
-	return binary, installErr
-}
-
-func install() (string, error) {
-	dir, err := Dir()
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "node_modules", platformPackage(), "tursodb")
-	if _, err := os.Stat(bin); err == nil {
-		return bin, nil
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	// go test runs packages in parallel: one installs, the others wait for it.
-	lock, err := os.OpenFile(filepath.Join(dir, ".install-lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return "", err
-	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		return "", err
-	}
-	if _, err := os.Stat(bin); err == nil {
-		return bin, nil
-	}
-	cmd := exec.Command("npm", "install", "--no-audit", "--no-fund", "--prefix", dir, "turso@"+Version)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("tursodb is missing and `npm install --prefix %s turso@%s` failed (%v); the replication tests need the real Turso server:\n%s",
-			dir, Version, err, out)
-	}
+// Binary returns the path of tursodb, installing the npm package turso
+// (through npmtest, into the tests' cache folder) when it is missing. It
+// fails the test, saying why, when it cannot.
+func Binary(t testing.TB) string {
+	t.Helper()
+	pkg := npmtest.Install(t, "turso", Version) // …/node_modules/turso
+	bin := filepath.Join(filepath.Dir(pkg), "@tursodatabase", platformPackage(), "tursodb")
 	if _, err := os.Stat(bin); err != nil {
-		return "", fmt.Errorf("npm installed turso@%s but %s is not there: %w", Version, bin, err)
+		t.Fatalf("turso@%s is installed but its server binary is not there (%v): the replication tests need the real Turso server", Version, err)
 	}
-	return bin, nil
+	return bin
 }
 
 // Server is a running tursodb.
@@ -127,10 +78,7 @@ func Start(t testing.TB) *Server {
 // or starts it the first time.
 func (s *Server) Restart() {
 	s.t.Helper()
-	bin, err := Binary()
-	if err != nil {
-		s.t.Fatal(err)
-	}
+	bin := Binary(s.t)
 	if s.addr == "" {
 		s.addr = freeAddr(s.t)
 		s.URL = "http://" + s.addr
