@@ -91,7 +91,7 @@ func openRemote(ctx context.Context, cfg Config, log *slog.Logger) (*replica.Rem
 		log.Info("new database, and Turso holds no copy: starting empty", "turso", remote.String())
 	} else {
 		log.Warn("new database: restored the copy from Turso", "turso", remote.String(), "rows", restored.Rows,
-			"schema_version", restored.Version, "up_to_change", restored.Position.Seq)
+			"migrations", restored.Migrations, "up_to_change", restored.Position.Seq)
 	}
 	return remote, nil
 }

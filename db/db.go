@@ -50,7 +50,7 @@ type options struct {
 	backupDir   string
 	backupsKept int
 	replication replicationMode
-	upTo        int // the schema version to migrate to; 0 for the newest
+	only        map[int]bool // the migrations to apply; nil for all
 }
 
 // BackupBeforeMigrating makes Open back the database up into dir (keeping

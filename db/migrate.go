@@ -97,7 +97,7 @@ func (s *Store) migrate(ctx context.Context, o options, migrations []Migration) 
 	// below the newest applied: branches that were merged late stay safe.
 	var pending []Migration
 	for _, m := range migrations {
-		if !applied[m.Version] && (o.upTo == 0 || m.Version <= o.upTo) {
+		if !applied[m.Version] && (o.only == nil || o.only[m.Version]) {
 			pending = append(pending, m)
 		}
 	}
@@ -142,4 +142,34 @@ func appliedVersions(ctx context.Context, conn *sql.DB) (map[int]bool, error) {
 		applied[v] = true
 	}
 	return applied, rows.Err()
+}
+
+// AppliedMigrations returns the versions of the migrations applied to the
+// database, in the order they were applied (which, for a branch merged
+// late, is not always the order of their numbers). Replication applies them
+// to the remote in the same order, at the same point among the changes.
+func (s *Store) AppliedMigrations(ctx context.Context) ([]int, error) {
+	rows, err := s.write.QueryContext(ctx, `SELECT version FROM schema_migrations ORDER BY applied_at, version`)
+	if err != nil {
+		return nil, fmt.Errorf("read applied migrations: %w", err)
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// schemaStep is how many migrations the database has applied: each change
+// in the outbox carries it, so the shipper knows which migrations the
+// remote must have before the change.
+func schemaStep(ctx context.Context, q queryer) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n)
+	return n, err
 }

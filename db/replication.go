@@ -31,7 +31,7 @@ const (
 	createMachinery = `
 CREATE TABLE IF NOT EXISTS replication_outbox (
 	seq            INTEGER PRIMARY KEY AUTOINCREMENT,
-	schema_version INTEGER NOT NULL,
+	schema_step    INTEGER NOT NULL,
 	table_name     TEXT    NOT NULL,
 	key_column     TEXT    NOT NULL,
 	op             TEXT    NOT NULL CHECK (op IN ('upsert', 'delete', 'reset')),
@@ -84,11 +84,16 @@ func Replication(on bool) Option {
 	}
 }
 
-// MigrateUpTo makes Open stop at the given schema version instead of the
-// newest: a restore fills a new database at the schema its copy has, then
-// opens it again to migrate the rest of the way.
-func MigrateUpTo(version int) Option {
-	return func(o *options) { o.upTo = version }
+// OnlyMigrations makes Open apply only the migrations with these versions:
+// a restore fills a new database at the schema its copy has, then opens it
+// again to migrate the rest of the way.
+func OnlyMigrations(versions []int) Option {
+	return func(o *options) {
+		o.only = map[int]bool{}
+		for _, v := range versions {
+			o.only[v] = true
+		}
+	}
 }
 
 // ReplicatedTable is a table whose rows are replicated: every app table,
@@ -217,12 +222,12 @@ func rowJSON(alias string, cols []string) string {
 }
 
 // triggerSQL returns the outbox triggers of a table, by name. The schema
-// version is part of each entry: the shipper brings the remote to that
-// version before it applies the entry.
-func triggerSQL(t ReplicatedTable, version int) map[string]string {
+// step (how many migrations are applied) is part of each entry: the shipper
+// gives the remote the same migrations before it applies the entry.
+func triggerSQL(t ReplicatedTable, step int) map[string]string {
 	entry := func(op, alias string, cols []string, when string) string {
-		q := fmt.Sprintf(`INSERT INTO replication_outbox (schema_version, table_name, key_column, op, row, created_at) SELECT %d, %s, %s, '%s', %s, %s`,
-			version, quoteText(t.Name), quoteText(t.Key), op, rowJSON(alias, cols), nowSQL)
+		q := fmt.Sprintf(`INSERT INTO replication_outbox (schema_step, table_name, key_column, op, row, created_at) SELECT %d, %s, %s, '%s', %s, %s`,
+			step, quoteText(t.Name), quoteText(t.Key), op, rowJSON(alias, cols), nowSQL)
 		if when != "" {
 			q += " WHERE " + when
 		}
@@ -247,10 +252,10 @@ func triggerSQL(t ReplicatedTable, version int) map[string]string {
 // tables is nil): stale ones are dropped, missing ones created, and ones
 // already right are left alone, so an Open that changes nothing writes
 // nothing.
-func syncTriggers(ctx context.Context, tx *sql.Tx, tables []ReplicatedTable, version int) error {
+func syncTriggers(ctx context.Context, tx *sql.Tx, tables []ReplicatedTable, step int) error {
 	want := map[string]string{}
 	for _, t := range tables {
-		for name, sql := range triggerSQL(t, version) {
+		for name, sql := range triggerSQL(t, step) {
 			want[name] = sql
 		}
 	}
@@ -366,17 +371,17 @@ func (s *Store) setUpReplication(ctx context.Context, mode replicationMode) erro
 		if err != nil {
 			return err
 		}
-		version, err := schemaVersion(ctx, tx)
+		step, err := schemaStep(ctx, tx)
 		if err != nil {
 			return err
 		}
-		if err := syncTriggers(ctx, tx, tables, version); err != nil {
+		if err := syncTriggers(ctx, tx, tables, step); err != nil {
 			return err
 		}
 		if exists && st.Seeded {
 			return nil
 		}
-		return seed(ctx, tx, tables, version, st.ShippedSeq, st.RemoteWriter)
+		return seed(ctx, tx, tables, step, st.ShippedSeq, st.RemoteWriter)
 	})
 }
 
@@ -386,7 +391,7 @@ func newWriterID() string { return hex.EncodeToString(randomBytes(8)) }
 // seed replaces the outbox with a full copy of the database: a reset of the
 // remote's tables, then every row, parents first. The remote is expected to
 // be at position (shippedSeq, remoteWriter).
-func seed(ctx context.Context, tx *sql.Tx, tables []ReplicatedTable, version int, shippedSeq int64, remoteWriter string) error {
+func seed(ctx context.Context, tx *sql.Tx, tables []ReplicatedTable, step int, shippedSeq int64, remoteWriter string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM replication_outbox`); err != nil {
 		return err
 	}
@@ -398,14 +403,14 @@ func seed(ctx context.Context, tx *sql.Tx, tables []ReplicatedTable, version int
 		children[len(tables)-1-i] = t.Name
 	}
 	names, _ := json.Marshal(children)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO replication_outbox (schema_version, table_name, key_column, op, row, created_at)
-		VALUES (?, '', '', 'reset', ?, `+nowSQL+`)`, version, string(names)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO replication_outbox (schema_step, table_name, key_column, op, row, created_at)
+		VALUES (?, '', '', 'reset', ?, `+nowSQL+`)`, step, string(names)); err != nil {
 		return err
 	}
 	for _, t := range tables {
-		q := fmt.Sprintf(`INSERT INTO replication_outbox (schema_version, table_name, key_column, op, row, created_at)
+		q := fmt.Sprintf(`INSERT INTO replication_outbox (schema_step, table_name, key_column, op, row, created_at)
 			SELECT %d, %s, %s, 'upsert', %s, %s FROM %s ORDER BY %s`,
-			version, quoteText(t.Name), quoteText(t.Key), rowJSON("", t.Columns), nowSQL, QuoteIdent(t.Name), QuoteIdent(t.Key))
+			step, quoteText(t.Name), quoteText(t.Key), rowJSON("", t.Columns), nowSQL, QuoteIdent(t.Name), QuoteIdent(t.Key))
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("queue the rows of %s: %w", t.Name, err)
 		}
@@ -427,13 +432,15 @@ func keepSeqAbove(ctx context.Context, tx *sql.Tx, n int64) error {
 
 // OutboxEntry is one change waiting to be shipped.
 type OutboxEntry struct {
-	Seq           int64
-	SchemaVersion int
-	Table         string
-	Key           string // the table's primary key column
-	Op            string // OpUpsert, OpDelete or OpReset
-	Row           string // for OpUpsert and OpDelete: see Values; for OpReset a JSON array of table names
-	CreatedAt     time.Time
+	Seq int64
+	// SchemaStep is how many migrations the database had applied when the
+	// change was made: the remote gets the same ones first.
+	SchemaStep int
+	Table      string
+	Key        string // the table's primary key column
+	Op         string // OpUpsert, OpDelete or OpReset
+	Row        string // for OpUpsert and OpDelete: see Values; for OpReset a JSON array of table names
+	CreatedAt  time.Time
 }
 
 // Values returns an upsert's columns and values (a delete's key column and
@@ -498,13 +505,13 @@ type ReplicationBatch struct {
 	Expect ReplicaPosition
 	// MaxSeq is the highest outbox number this database ever gave out.
 	MaxSeq int64
-	// Entries are the oldest waiting, all of one schema version; none when
+	// Entries are the oldest waiting, all of one schema step; none when
 	// everything is shipped.
 	Entries []OutboxEntry
 }
 
 // NextReplicationBatch returns up to max of the oldest outbox entries, all
-// of the schema version of the first, with the replication state.
+// of the schema step of the first, with the replication state.
 func (s *Store) NextReplicationBatch(ctx context.Context, max int) (ReplicationBatch, error) {
 	var b ReplicationBatch
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
@@ -519,10 +526,10 @@ func (s *Store) NextReplicationBatch(ctx context.Context, max int) (ReplicationB
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'replication_outbox'`).Scan(&b.MaxSeq); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT seq, schema_version, table_name, key_column, op, row, created_at FROM replication_outbox
-			WHERE schema_version = (SELECT schema_version FROM replication_outbox ORDER BY seq LIMIT 1)
-			  AND seq < COALESCE((SELECT MIN(seq) FROM replication_outbox WHERE schema_version != (
-			      SELECT schema_version FROM replication_outbox ORDER BY seq LIMIT 1)), 9223372036854775807)
+		rows, err := tx.QueryContext(ctx, `SELECT seq, schema_step, table_name, key_column, op, row, created_at FROM replication_outbox
+			WHERE schema_step = (SELECT schema_step FROM replication_outbox ORDER BY seq LIMIT 1)
+			  AND seq < COALESCE((SELECT MIN(seq) FROM replication_outbox WHERE schema_step != (
+			      SELECT schema_step FROM replication_outbox ORDER BY seq LIMIT 1)), 9223372036854775807)
 			ORDER BY seq LIMIT ?`, max)
 		if err != nil {
 			return err
@@ -531,7 +538,7 @@ func (s *Store) NextReplicationBatch(ctx context.Context, max int) (ReplicationB
 		for rows.Next() {
 			var e OutboxEntry
 			var created int64
-			if err := rows.Scan(&e.Seq, &e.SchemaVersion, &e.Table, &e.Key, &e.Op, &e.Row, &created); err != nil {
+			if err := rows.Scan(&e.Seq, &e.SchemaStep, &e.Table, &e.Key, &e.Op, &e.Row, &created); err != nil {
 				return err
 			}
 			e.CreatedAt = fromMillis(created)
@@ -572,11 +579,11 @@ func (s *Store) Reseed(ctx context.Context, pos ReplicaPosition) error {
 		if err != nil {
 			return err
 		}
-		version, err := schemaVersion(ctx, tx)
+		step, err := schemaStep(ctx, tx)
 		if err != nil {
 			return err
 		}
-		return seed(ctx, tx, tables, version, pos.Seq, pos.Writer)
+		return seed(ctx, tx, tables, step, pos.Seq, pos.Writer)
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,15 +76,15 @@ func (r *Remote) String() string { return r.name }
 
 // remoteState is what the remote says about itself.
 type remoteState struct {
-	Version     int  // newest migration applied there; 0 for none
-	Initialized bool // replication_source exists
+	Applied     map[int]bool // the migrations applied there
+	Initialized bool         // replication_source exists
 	Pos         db.ReplicaPosition
 }
 
 func (r *Remote) state(ctx context.Context) (remoteState, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	var st remoteState
+	st := remoteState{Applied: map[int]bool{}}
 	rows, err := r.db.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('schema_migrations', 'replication_source')`)
 	if err != nil {
 		return st, fmt.Errorf("read Turso's schema: %w", err)
@@ -102,8 +103,21 @@ func (r *Remote) state(ctx context.Context) (remoteState, error) {
 		return st, err
 	}
 	if have["schema_migrations"] {
-		if err := r.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&st.Version); err != nil {
-			return st, fmt.Errorf("read Turso's schema version: %w", err)
+		rows, err := r.db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+		if err != nil {
+			return st, fmt.Errorf("read Turso's migrations: %w", err)
+		}
+		for rows.Next() {
+			var v int
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return st, err
+			}
+			st.Applied[v] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return st, err
 		}
 	}
 	if have["replication_source"] {
@@ -143,13 +157,11 @@ func (r *Remote) initialize(ctx context.Context) error {
 	return nil
 }
 
-// migrate applies to the remote the migrations above version from up to
-// version to, each in one batch with its record in schema_migrations.
-func (r *Remote) migrate(ctx context.Context, migrations []db.Migration, from, to int) error {
+// migrate applies migrations to the remote in the order given, each in one
+// batch with its record in schema_migrations (so one applied already is
+// refused whole).
+func (r *Remote) migrate(ctx context.Context, migrations []db.Migration) error {
 	for _, m := range migrations {
-		if m.Version <= from || m.Version > to {
-			continue
-		}
 		stmts := append([]string{"BEGIN"}, remoteStatements(m.SQL)...)
 		stmts = append(stmts, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, "COMMIT")
 		if err := r.exec(ctx, stmts, []any{m.Version, m.Name, time.Now().UnixMilli()}); err != nil {
@@ -322,4 +334,27 @@ func (r *Remote) page(ctx context.Context, query string, args []any, width int) 
 		page = append(page, row)
 	}
 	return page, rows.Err()
+}
+
+// unknownMigrations returns the migrations applied to the remote that this
+// program does not have: the remote's schema is newer.
+func unknownMigrations(applied map[int]bool, known []db.Migration) []int {
+	have := map[int]bool{}
+	for _, m := range known {
+		have[m.Version] = true
+	}
+	var out []int
+	for v := range applied {
+		if !have[v] {
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// newerError is the refusal of a remote whose schema is newer.
+func newerError(r *Remote, unknown []int, doing string) error {
+	return fmt.Errorf("%s (it has migration %v, which this program does not) at %s: run a newer release of karaoke %s",
+		ErrNewerRemote, unknown, r, doing)
 }

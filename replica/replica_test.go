@@ -2,6 +2,7 @@ package replica_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -314,5 +315,57 @@ func TestTurningReplicationOnSendsEverything(t *testing.T) {
 		}
 		night(t, off)
 		off.Close()
+	}
+}
+
+// TestMigrationsReachTheRemoteInStep: a database that got migration 2 late
+// (after 3, as when a branch is merged late) ships the changes made before
+// it, then migration 2, then the changes made after, so the remote applies
+// each change to the schema it was made with.
+func TestMigrationsReachTheRemoteInStep(t *testing.T) {
+	ctx := context.Background()
+	server := tursotest.Start(t)
+	remote := openRemote(t, server.URL)
+	dbURL := "file:" + filepath.Join(t.TempDir(), "karaoke.db")
+	all, _ := db.Migrations()
+	if len(all) < 3 {
+		t.Fatal("this test needs three migrations")
+	}
+	early, err := db.Open(ctx, dbURL, db.Replication(true), db.OnlyMigrations([]int{all[0].Version, all[2].Version}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", strings.TrimPrefix(dbURL, "file:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	insert := func(name string) {
+		if _, err := raw.Exec(`INSERT INTO sessions (name, code, host_secret_hash, created_at) VALUES (?, ?, x'00', 1)`, name, name[:4]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	insert("SHIPPED EARLY")
+	sh, _ := replica.NewShipper(ctx, early, remote, quiet)
+	if err := sh.ShipAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	insert("WAITING WHILE 2 ARRIVES")
+	early.Close()
+
+	store, sh := openStore(t, dbURL, remote) // applies migration 2 now
+	sess, _, err := store.CreateSession(ctx, "After")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.SetSingerCap(ctx, sess.ID, 5)
+	if err := sh.ShipAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	same(t, dbURL, server.URL)
+	var n int
+	tursotest.Open(t, server.URL).QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&n)
+	if n != len(all) {
+		t.Errorf("the remote has %d migrations, want %d", n, len(all))
 	}
 }

@@ -3,15 +3,17 @@ package replica
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/karaoke-night/karaoke/db"
 )
 
 // Restored says what a restore brought back.
 type Restored struct {
-	Position db.ReplicaPosition
-	Version  int            // the schema version of the copy
-	Rows     map[string]int // rows by table
+	Position   db.ReplicaPosition
+	Migrations []int          // the migrations the copy had, which the restore applied first
+	Rows       map[string]int // rows by table
 }
 
 // Restore fills a new local database at databaseURL from the remote copy:
@@ -20,24 +22,24 @@ type Restored struct {
 // the copy's position, so shipping carries on from there. Opening the
 // database afterwards migrates it the rest of the way. It returns nil, and
 // creates nothing, when the remote holds no copy. It refuses a copy whose
-// schema is newer than this program's.
+// schema is newer than this program's (a migration it does not know).
 func Restore(ctx context.Context, remote *Remote, databaseURL string) (*Restored, error) {
 	rs, err := remote.state(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if !rs.Initialized || rs.Version == 0 || rs.Pos.Seq == 0 {
+	if !rs.Initialized || len(rs.Applied) == 0 || rs.Pos.Seq == 0 {
 		return nil, nil
 	}
 	migrations, err := db.Migrations()
 	if err != nil {
 		return nil, err
 	}
-	if newest := migrations[len(migrations)-1].Version; rs.Version > newest {
-		return nil, fmt.Errorf("%s (version %d against %d) at %s: run a newer release of karaoke to restore from it",
-			ErrNewerRemote, rs.Version, newest, remote)
+	if unknown := unknownMigrations(rs.Applied, migrations); len(unknown) > 0 {
+		return nil, newerError(remote, unknown, "to restore from it")
 	}
-	store, err := db.Open(ctx, databaseURL, db.MigrateUpTo(rs.Version), db.Replication(false))
+	applied := slices.Sorted(maps.Keys(rs.Applied))
+	store, err := db.Open(ctx, databaseURL, db.OnlyMigrations(applied), db.Replication(false))
 	if err != nil {
 		return nil, err
 	}
@@ -48,5 +50,5 @@ func Restore(ctx context.Context, remote *Remote, databaseURL string) (*Restored
 	if err != nil {
 		return nil, fmt.Errorf("restore from Turso: %w", err)
 	}
-	return &Restored{Position: rs.Pos, Version: rs.Version, Rows: rows}, nil
+	return &Restored{Position: rs.Pos, Migrations: applied, Rows: rows}, nil
 }

@@ -33,10 +33,13 @@ type Shipper struct {
 	// BatchSize is how many entries one request carries at most.
 	BatchSize int
 
-	migrations    []db.Migration
-	localVersion  int  // the local schema version; the server does not migrate while it runs
+	migrations map[int]db.Migration
+	known      []db.Migration
+	// local is the migrations applied here, in the order they were; the
+	// server does not migrate while it runs.
+	local         []int
 	synced        bool // the remote's position was checked since the last failure
-	remoteVersion int
+	remoteApplied map[int]bool
 }
 
 // NewShipper returns a shipper from store to remote. The store must have
@@ -46,14 +49,19 @@ func NewShipper(ctx context.Context, store *db.Store, remote *Remote, log *slog.
 	if err != nil {
 		return nil, err
 	}
-	version, err := store.SchemaVersion(ctx)
+	local, err := store.AppliedMigrations(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Shipper{store: store, remote: remote, log: log, BatchSize: DefaultBatchSize, migrations: migrations, localVersion: version}, nil
+	byVersion := map[int]db.Migration{}
+	for _, m := range migrations {
+		byVersion[m.Version] = m
+	}
+	return &Shipper{store: store, remote: remote, log: log, BatchSize: DefaultBatchSize,
+		migrations: byVersion, known: migrations, local: local}, nil
 }
 
 // Run ships until ctx ends: whenever something is written, and again after
@@ -113,15 +121,10 @@ func (s *Shipper) ShipAll(ctx context.Context) error {
 			return err
 		}
 		if len(b.Entries) == 0 {
-			// Nothing older is waiting: the remote can take the newest schema.
-			return s.migrateRemote(ctx, s.localVersion)
+			// Nothing older is waiting: the remote can take every migration.
+			return s.migrateRemote(ctx, len(s.local))
 		}
-		version := b.Entries[0].SchemaVersion
-		if s.remoteVersion > version {
-			s.synced = false
-			return fmt.Errorf("Turso's schema (version %d) is ahead of the changes waiting (made at version %d)", s.remoteVersion, version)
-		}
-		if err := s.migrateRemote(ctx, version); err != nil {
+		if err := s.migrateRemote(ctx, b.Entries[0].SchemaStep); err != nil {
 			return err
 		}
 		if err := s.remote.ship(ctx, b); err != nil {
@@ -144,15 +147,32 @@ func (s *Shipper) ShipAll(ctx context.Context) error {
 	}
 }
 
-func (s *Shipper) migrateRemote(ctx context.Context, to int) error {
-	if s.remoteVersion >= to {
+// migrateRemote gives the remote the first step migrations applied here,
+// in the same order, those it lacks: what the next changes were made with.
+func (s *Shipper) migrateRemote(ctx context.Context, step int) error {
+	step = min(step, len(s.local))
+	for _, v := range s.local[step:] {
+		if s.remoteApplied[v] {
+			s.synced = false
+			return fmt.Errorf("Turso already has migration %d, which was applied here after the changes waiting to be sent", v)
+		}
+	}
+	var missing []db.Migration
+	for _, v := range s.local[:step] {
+		if !s.remoteApplied[v] {
+			missing = append(missing, s.migrations[v])
+		}
+	}
+	if len(missing) == 0 {
 		return nil
 	}
-	if err := s.remote.migrate(ctx, s.migrations, s.remoteVersion, to); err != nil {
+	if err := s.remote.migrate(ctx, missing); err != nil {
 		s.synced = false
 		return err
 	}
-	s.remoteVersion = to
+	for _, m := range missing {
+		s.remoteApplied[m.Version] = true
+	}
 	return nil
 }
 
@@ -171,19 +191,18 @@ func (s *Shipper) sync(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if newest := s.migrations[len(s.migrations)-1].Version; rs.Version > newest {
-		return fmt.Errorf("%s (version %d against %d) at %s: run a newer release of karaoke, or point TURSO_DATABASE_URL at another database",
-			ErrNewerRemote, rs.Version, newest, s.remote)
+	if unknown := unknownMigrations(rs.Applied, s.known); len(unknown) > 0 {
+		return newerError(s.remote, unknown, "here, or point TURSO_DATABASE_URL at another database")
 	}
 	if !rs.Initialized {
-		if rs.Version > 0 {
+		if len(rs.Applied) > 0 {
 			return fmt.Errorf("the Turso database at %s has a karaoke schema but no replication record: point TURSO_DATABASE_URL at an empty database", s.remote)
 		}
 		if err := s.remote.initialize(ctx); err != nil {
 			return err
 		}
 	}
-	s.remoteVersion = rs.Version
+	s.remoteApplied = rs.Applied
 	b, err := s.store.NextReplicationBatch(ctx, 1)
 	if err != nil {
 		return err

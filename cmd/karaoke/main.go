@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "restored from Turso into %s, up to change %d (schema version %d):\n", cfg.DatabaseURL, restored.Position.Seq, restored.Version)
+		fmt.Fprintf(stdout, "restored from Turso into %s, up to change %d (migrations %v):\n", cfg.DatabaseURL, restored.Position.Seq, restored.Migrations)
 		for _, table := range slices.Sorted(maps.Keys(restored.Rows)) {
 			fmt.Fprintf(stdout, "  %s: %d rows\n", table, restored.Rows[table])
 		}
