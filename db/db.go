@@ -33,6 +33,8 @@ type Store struct {
 	Now func() time.Time
 
 	onChange atomic.Pointer[func(sessionID, version int64)]
+
+	nights nightCache // see Night
 }
 
 // Pragmas every connection gets. They are given as DSN parameters, which

@@ -154,3 +154,44 @@ func TestSameNameGuestsAreToldApart(t *testing.T) {
 		t.Errorf("unknown device: %v, want not found", err)
 	}
 }
+
+// TestNightSeesWritesOfAnotherProcess: a Night kept from before is never
+// served once another store on the same file (another process) has written.
+func TestNightSeesWritesOfAnotherProcess(t *testing.T) {
+	ctx := context.Background()
+	path := "file:" + filepath.Join(t.TempDir(), "karaoke.db")
+	a, err := db.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := db.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	sess, _, _ := a.CreateSession(ctx, "two processes")
+	g, _ := a.JoinSession(ctx, sess.ID, db.NewToken(), "Ann")
+	for i, title := range []string{"first", "second"} {
+		if _, err := b.CreateRequest(ctx, db.NewRequest{SessionID: sess.ID, GuestID: g.ID, Title: title}); err != nil {
+			t.Fatal(err)
+		}
+		n, err := a.Night(ctx, sess.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(n.Queue) != i+1 {
+			t.Fatalf("after %d requests by the other store, the queue has %d", i+1, len(n.Queue))
+		}
+		again, _ := a.Night(ctx, sess.ID) // unchanged: the kept Night
+		if len(again.Queue) != i+1 || again.Session.Version != n.Session.Version {
+			t.Errorf("a second read without a write differs: %d songs, version %d", len(again.Queue), again.Session.Version)
+		}
+	}
+	if err := b.EndSession(ctx, sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := a.Night(ctx, sess.ID); n.Session.Open() {
+		t.Error("the other store ended the session, but the Night still shows it open")
+	}
+}
