@@ -95,8 +95,14 @@ func (s *Store) SessionByCode(ctx context.Context, code string) (Session, error)
 	if !ok {
 		return Session{}, Errorf(ENOTFOUND, "There is no session with that code. Check the code on the screen.")
 	}
+	// Two look-ups, each straight off an index: the open session (the
+	// partial unique index), else the latest that had the code.
 	sess, err := scanSession(s.read.QueryRowContext(ctx,
-		`SELECT `+sessionColumns+` FROM sessions WHERE code = ? ORDER BY ended_at IS NULL DESC, id DESC LIMIT 1`, code))
+		`SELECT `+sessionColumns+` FROM sessions WHERE code = ? AND ended_at IS NULL`, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		sess, err = scanSession(s.read.QueryRowContext(ctx,
+			`SELECT `+sessionColumns+` FROM sessions WHERE code = ? ORDER BY id DESC LIMIT 1`, code))
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, Errorf(ENOTFOUND, "There is no session with the code %s. Check the code on the screen.", code)
 	}

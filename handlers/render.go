@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strconv"
+	"sync"
 
 	"github.com/a-h/templ"
 
@@ -20,15 +22,29 @@ func isHTMX(r *http.Request) bool {
 // render writes c with the given status. It renders into a buffer first, so
 // a failed render sends an error page rather than half a page.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
 		h.internalError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Vary", "HX-Request")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// renderBuffers are reused between renders: a page is some kilobytes, and
+// growing a fresh buffer to that size for every request is garbage.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putRenderBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return // an unusually large page: let it go
+	}
+	b.Reset()
+	renderBuffers.Put(b)
 }
 
 // page answers a GET: the whole page, or for htmx the fragment the page
