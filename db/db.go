@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,12 @@ type Store struct {
 	onChange atomic.Pointer[func(sessionID, version int64)]
 
 	nights nightCache // see Night
+
+	// The writer goroutine's queue and lifetime; see inWrite.
+	jobs       chan *writeJob
+	quit       chan struct{}
+	quitOnce   sync.Once
+	writerDone chan struct{}
 }
 
 // Pragmas every connection gets. They are given as DSN parameters, which
@@ -82,23 +89,29 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 	write.SetConnMaxIdleTime(0)
 	write.SetConnMaxLifetime(0)
 
-	s := &Store{url: databaseURL, write: write, changed: make(chan struct{}, 1), Now: time.Now}
+	s := &Store{url: databaseURL, write: write, changed: make(chan struct{}, 1), Now: time.Now,
+		jobs: make(chan *writeJob), quit: make(chan struct{}), writerDone: make(chan struct{})}
+	go s.runWriter()
 	// The writer creates the file and switches it to WAL before any reader opens it.
 	migrations, err := Migrations()
 	if err != nil {
+		s.stopWriter()
 		write.Close()
 		return nil, err
 	}
 	if err := s.migrate(ctx, o, migrations); err != nil {
+		s.stopWriter()
 		write.Close()
 		return nil, err
 	}
 	if err := s.setUpReplication(ctx, o.replication); err != nil {
+		s.stopWriter()
 		write.Close()
 		return nil, fmt.Errorf("replication: %w", err)
 	}
 	read, err := openPool(databaseURL, "_query_only=1")
 	if err != nil {
+		s.stopWriter()
 		write.Close()
 		return nil, err
 	}
@@ -132,6 +145,7 @@ func openPool(databaseURL, extra string) (*sql.DB, error) {
 // Close checkpoints the write-ahead log into the database file, so that the
 // file alone holds everything, and closes the database.
 func (s *Store) Close() error {
+	s.stopWriter()
 	var err error
 	if s.read != nil {
 		err = s.read.Close()
@@ -143,6 +157,13 @@ func (s *Store) Close() error {
 		err = werr
 	}
 	return err
+}
+
+// stopWriter lets the write in progress finish and stops the writer; later
+// writes fail. It is safe to call more than once.
+func (s *Store) stopWriter() {
+	s.quitOnce.Do(func() { close(s.quit) })
+	<-s.writerDone
 }
 
 // Ping reports whether the database answers a query.
@@ -165,25 +186,131 @@ func (s *Store) Pragmas(ctx context.Context) (map[string]string, error) {
 	return got, nil
 }
 
-// inWrite runs fn in one write transaction (BEGIN IMMEDIATE on the single
-// write connection) and commits it if fn returns nil.
+// inWrite runs fn in a write transaction (BEGIN IMMEDIATE on the single
+// write connection) and returns once that transaction has committed, or
+// fn's error, in which case nothing fn wrote is kept.
+//
+// Writes are committed in groups: the writer goroutine (runWriter) takes
+// every write waiting when it starts a transaction, runs each in a savepoint
+// of its own, and commits them together, so one fsync serves the group.
+// Each write is still all-or-nothing: a failing one is rolled back to its
+// savepoint and the others are committed.
 func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+	job := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.jobs <- job:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.quit:
+		return errStoreClosed
+	}
+	// Once taken, the write may commit: wait for the answer whatever ctx says.
+	return <-job.done
+}
+
+var errStoreClosed = errors.New("the store is closed")
+
+// maxWriteGroup bounds the writes committed together.
+const maxWriteGroup = 64
+
+type writeJob struct {
+	ctx  context.Context
+	fn   func(tx *sql.Tx) error
+	done chan error
+}
+
+// runWriter commits the store's writes, in groups, until Close.
+func (s *Store) runWriter() {
+	defer close(s.writerDone)
+	for {
+		var first *writeJob
+		select {
+		case first = <-s.jobs:
+		case <-s.quit:
+			return
+		}
+		group := []*writeJob{first}
+	gather:
+		for len(group) < maxWriteGroup {
+			select {
+			case j := <-s.jobs:
+				group = append(group, j)
+			default:
+				break gather
+			}
+		}
+		s.commitGroup(group)
+	}
+}
+
+// commitGroup runs a group of writes in one transaction and tells each its
+// result. A lone write runs as it would on its own, without a savepoint.
+func (s *Store) commitGroup(group []*writeJob) {
+	results := make([]error, len(group))
+	finish := func() {
+		for i, j := range group {
+			j.done <- results[i]
+		}
+	}
+	defer finish()
+	fail := func(err error) {
+		for i := range results {
+			if results[i] == nil {
+				results[i] = err
+			}
+		}
+	}
+	tx, err := s.write.BeginTx(context.Background(), nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		fail(fmt.Errorf("begin: %w", err))
+		return
 	}
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
+	alone := len(group) == 1
+	committed := 0
+	for i, j := range group {
+		if err := j.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		if !alone {
+			if _, err := tx.ExecContext(j.ctx, `SAVEPOINT write`); err != nil {
+				results[i] = fmt.Errorf("savepoint: %w", err)
+				continue
+			}
+		}
+		if err := j.fn(tx); err != nil {
+			results[i] = err
+			if alone {
+				return
+			}
+			// Undo this write alone. If SQLite already rolled the whole
+			// transaction back (a full disk, say), nothing of the group holds.
+			if _, rerr := tx.Exec(`ROLLBACK TO write`); rerr != nil {
+				fail(fmt.Errorf("undo a failed write: %w (after %v)", rerr, err))
+				return
+			}
+		} else {
+			committed++
+		}
+		if !alone {
+			if _, err := tx.Exec(`RELEASE write`); err != nil {
+				fail(fmt.Errorf("release savepoint: %w", err))
+				return
+			}
+		}
+	}
+	if committed == 0 {
+		return
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		fail(fmt.Errorf("commit: %w", err))
+		return
 	}
 	select {
 	case s.changed <- struct{}{}:
 	default:
 	}
-	return nil
 }
 
 // inRead runs fn in one read transaction, so everything it reads is from one
