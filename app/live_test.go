@@ -178,7 +178,8 @@ func TestEveryListenerHearsAChange(t *testing.T) {
 		}
 		return got
 	}
-	check(host, "host-live")
+	// The host's queue changed, and so did the guest list (Ann's count).
+	check(host, "host-live,guests")
 	tvEvents := check(tv, "display-next")
 	if ev, _ := find(tvEvents, "display-next"); !strings.Contains(ev.Data, "Dancing Queen") {
 		t.Errorf("the TV's up next lacks the new song: %s", ev.Data)

@@ -55,6 +55,7 @@ func TestEveryonesPageFollowsTheQueue(t *testing.T) {
 	guestJoins(t, bob, joinURL, "Bob")
 	markNotReloaded(t, ann)
 	markNotReloaded(t, bob)
+	waitText(t, laptop, "the host's guest list", `[data-testid="guest"] .singer`, "Ann | Bob")
 
 	request(t, ann, "Dancing Queen", "ABBA")
 	request(t, ann, "Africa", "Toto")

@@ -18,6 +18,7 @@ import (
 // name the same.
 const (
 	eventHostLive    = "host-live"
+	eventHostGuests  = "guests"
 	eventDisplayNow  = "display-now"
 	eventDisplayNext = "display-next"
 	eventGuestStatus = "guest-status"
@@ -109,8 +110,13 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 	switch l.Page {
 	case live.PageHost:
 		if f.host == nil {
+			guests, gerr := f.store.Guests(context.Background(), f.night.Session.ID)
+			if gerr != nil {
+				return nil, gerr
+			}
 			f.host, err = f.render(
-				eventHostLive, views.DashboardLiveView(dashboardLive(f.night)))
+				eventHostLive, views.DashboardLiveView(dashboardLive(f.night)),
+				eventHostGuests, views.GuestsCard(guestItems(f.night.Session, guests)))
 		}
 		return f.host, err
 	case live.PageDisplay:
