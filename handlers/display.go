@@ -25,7 +25,7 @@ func (h *Handler) handleDisplay(w http.ResponseWriter, r *http.Request) {
 	}
 	live := displayLive(night)
 	vm := views.DisplayPage{Session: h.sessionInfo(r, night.Session), Stream: streamURL(displayPath(sess.Code), night.Session), Live: live}
-	h.page(w, r, views.Display(vm), views.DisplayLiveView(live))
+	h.respond(w, r, http.StatusOK, views.DisplayLiveView(live), ready(views.Display(vm)))
 }
 
 // qrMaxAge is how long a QR image may be cached: its address changes with

@@ -44,12 +44,9 @@ func (h *Handler) handleGuestPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !gc.joined {
-		if isHTMX(r) {
-			// A refresh from a page whose guest is gone: load the join form.
-			h.redirect(w, r, guestPath(gc.session.Code))
-			return
-		}
-		h.render(w, r, http.StatusOK, views.Join(h.joinPage(r, gc.session, views.JoinForm{})))
+		// The join form has no fragment: a refresh from a page whose guest
+		// is gone loads it whole.
+		h.respondPage(w, r, guestPath(gc.session.Code), views.Join(h.joinPage(r, gc.session, views.JoinForm{})))
 		return
 	}
 	vm, err := h.guestPage(r, gc, requestForm(gc.session))
@@ -57,7 +54,7 @@ func (h *Handler) handleGuestPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.page(w, r, views.Guest(vm), views.GuestLiveView(vm.Live))
+	h.respond(w, r, http.StatusOK, views.GuestLiveView(vm.Live), ready(views.Guest(vm)))
 }
 
 func (h *Handler) joinPage(r *http.Request, s db.Session, form views.JoinForm) views.JoinPage {
@@ -91,7 +88,7 @@ func (h *Handler) handleGuestJoin(w http.ResponseWriter, r *http.Request) {
 	_, err = h.store.JoinSession(r.Context(), sess.ID, ensureDeviceToken(w, r), name)
 	if isFormError(err) {
 		vm := h.joinPage(r, sess, views.JoinForm{Name: name, Errors: fieldErrors(err)})
-		h.invalid(w, r, views.Join(vm), views.JoinFormView(vm.Form))
+		h.respond(w, r, formStatus(err), views.JoinFormView(vm.Form), ready(views.Join(vm)))
 		return
 	}
 	if err != nil {

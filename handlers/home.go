@@ -19,7 +19,7 @@ func (h *Handler) handleSessionCreate(w http.ResponseWriter, r *http.Request) {
 	sess, key, err := h.store.CreateSession(r.Context(), name)
 	if isFormError(err) {
 		form := views.CreateSessionForm{Name: name, Errors: fieldErrors(err)}
-		h.invalid(w, r, views.Home(views.HomePage{Create: form}), views.CreateSession(form))
+		h.respond(w, r, formStatus(err), views.CreateSession(form), ready(views.Home(views.HomePage{Create: form})))
 		return
 	}
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/karaoke-night/karaoke/db"
@@ -34,12 +35,9 @@ func (h *Handler) requireHost(next http.Handler) http.Handler {
 			err = h.store.CheckHost(r.Context(), id, hostKey(r, id))
 		}
 		if db.ErrorCode(err) == db.EFORBIDDEN {
-			if isHTMX(r) {
-				// A dashboard left open after its host key was replaced:
-				// reload it, so it says why its controls are gone.
-				w.Header().Set("HX-Refresh", "true")
-			}
-			h.renderError(w, r, http.StatusForbidden, "This is the host's page",
+			// A dashboard left open after its host key was replaced reloads,
+			// so it says why its controls are gone.
+			h.failWhole(w, r, http.StatusForbidden, "This is the host's page",
 				"Only the host of this session can see it. If you are the host, open your private host link on this device.")
 			return
 		}
@@ -84,16 +82,10 @@ func (h *Handler) handleDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	live := dashboardLive(night)
-	if isHTMX(r) {
-		h.render(w, r, http.StatusOK, views.DashboardLiveView(live))
-		return
-	}
-	vm, err := h.dashboardPage(r, night, live, settingsForm(night.Session))
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusOK, views.Dashboard(vm))
+	h.respond(w, r, http.StatusOK, views.DashboardLiveView(live), func() (templ.Component, error) {
+		vm, err := h.dashboardPage(r, night, live, settingsForm(night.Session))
+		return views.Dashboard(vm), err
+	})
 }
 
 func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.DashboardLive, settings views.SettingsForm) (views.DashboardPage, error) {
@@ -123,16 +115,13 @@ func (h *Handler) hostActionDone(w http.ResponseWriter, r *http.Request, err err
 		return
 	}
 	id := hostSessionID(r)
-	if !isHTMX(r) {
-		http.Redirect(w, r, hostPath(id), http.StatusSeeOther)
-		return
-	}
-	night, nerr := h.store.Night(r.Context(), id)
-	if nerr != nil {
-		h.fail(w, r, nerr)
-		return
-	}
-	h.render(w, r, http.StatusOK, views.DashboardLiveView(dashboardLive(night)))
+	h.done(w, r, hostPath(id), func() (templ.Component, error) {
+		night, err := h.store.Night(r.Context(), id)
+		if err != nil {
+			return nil, err
+		}
+		return views.DashboardLiveView(dashboardLive(night)), nil
+	})
 }
 
 // handleTurnNext serves POST /host/{sessionID}/next: ends the turn being
@@ -174,17 +163,14 @@ func (h *Handler) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 	form := views.SettingsForm{ActionURL: hostActionPath(id, "settings"), SingerCap: typed}
 	if isFormError(err) {
 		form.Errors = fieldErrors(err)
-		night, nerr := h.store.Night(r.Context(), id)
-		if nerr != nil {
-			h.fail(w, r, nerr)
-			return
-		}
-		vm, verr := h.dashboardPage(r, night, dashboardLive(night), form)
-		if verr != nil {
-			h.fail(w, r, verr)
-			return
-		}
-		h.invalid(w, r, views.Dashboard(vm), views.SettingsFormView(form))
+		h.respond(w, r, formStatus(err), views.SettingsFormView(form), func() (templ.Component, error) {
+			night, err := h.store.Night(r.Context(), id)
+			if err != nil {
+				return nil, err
+			}
+			vm, err := h.dashboardPage(r, night, dashboardLive(night), form)
+			return views.Dashboard(vm), err
+		})
 		return
 	}
 	if err != nil {
@@ -192,7 +178,7 @@ func (h *Handler) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form.Saved = true
-	h.done(w, r, hostPath(id), views.SettingsFormView(form))
+	h.done(w, r, hostPath(id), ready(views.SettingsFormView(form)))
 }
 
 // handleSessionEndConfirm serves GET /host/{sessionID}/end: asks before the

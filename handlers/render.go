@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"sync"
@@ -47,21 +48,39 @@ func putRenderBuffer(b *bytes.Buffer) {
 	renderBuffers.Put(b)
 }
 
-// page answers a GET: the whole page, or for htmx the fragment the page
-// refreshes itself with.
-func (h *Handler) page(w http.ResponseWriter, r *http.Request, page, fragment templ.Component) {
+// view builds a component only when the answer needs it. Building it may
+// ask the store, and so fail.
+type view func() (templ.Component, error)
+
+// ready is a view already built.
+func ready(c templ.Component) view { return func() (templ.Component, error) { return c, nil } }
+
+// respond answers with status: htmx gets the fragment it swaps in, anything
+// else the whole page, which page builds only then.
+func (h *Handler) respond(w http.ResponseWriter, r *http.Request, status int, fragment templ.Component, page view) {
 	if isHTMX(r) {
-		h.render(w, r, http.StatusOK, fragment)
+		h.render(w, r, status, fragment)
+		return
+	}
+	h.build(w, r, status, page)
+}
+
+// respondPage answers with a page that has no fragment of its own: a plain
+// request gets it, and htmx is sent to load it whole from to.
+func (h *Handler) respondPage(w http.ResponseWriter, r *http.Request, to string, page templ.Component) {
+	if isHTMX(r) {
+		h.redirect(w, r, to)
 		return
 	}
 	h.render(w, r, http.StatusOK, page)
 }
 
-// done answers a POST that worked: htmx gets the fragment that changed, a
-// plain form post a redirect to the page (POST, redirect, GET).
-func (h *Handler) done(w http.ResponseWriter, r *http.Request, to string, fragment templ.Component) {
+// done answers a POST that worked: htmx gets the fragment that changed, built
+// only then, and a plain form post a redirect to the page (POST, redirect,
+// GET).
+func (h *Handler) done(w http.ResponseWriter, r *http.Request, to string, fragment view) {
 	if isHTMX(r) {
-		h.render(w, r, http.StatusOK, fragment)
+		h.build(w, r, http.StatusOK, fragment)
 		return
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
@@ -77,25 +96,41 @@ func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-// invalid answers a form that did not pass: 422 with the form re-rendered,
-// its values kept and its messages beside the fields. htmx swaps in the form;
-// a plain post gets the whole page around it.
-func (h *Handler) invalid(w http.ResponseWriter, r *http.Request, page, form templ.Component) {
-	if isHTMX(r) {
-		h.render(w, r, http.StatusUnprocessableEntity, form)
+func (h *Handler) build(w http.ResponseWriter, r *http.Request, status int, v view) {
+	c, err := v()
+	if err != nil {
+		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusUnprocessableEntity, page)
+	h.render(w, r, status, c)
 }
 
-// fieldErrors turns a store error into the messages of a form. A message
-// about no one field goes under the key "".
+// refusal is a request a limit stopped before it reached the store: too
+// many requests (429) or a body too large (413). The middleware that counts
+// the limit puts it in the request's context (see refused), and the route's
+// handler answers it where it would have called the store: with its form
+// and the message, like any other error a form shows, or with an error page.
+type refusal struct {
+	status  int
+	message string
+}
+
+func (e *refusal) Error() string { return e.message }
+
+// fieldErrors turns a store error or a refusal into the messages of a form.
+// A message about no one field goes under the key "".
 func fieldErrors(err error) views.FieldErrors {
+	if ref, ok := errors.AsType[*refusal](err); ok {
+		return views.FieldErrors{"": ref.message}
+	}
 	return views.FieldErrors{db.ErrorField(err): db.ErrorMessage(err)}
 }
 
 // isFormError reports whether err is one a form shows beside its fields.
 func isFormError(err error) bool {
+	if _, ok := errors.AsType[*refusal](err); ok {
+		return true
+	}
 	switch db.ErrorCode(err) {
 	case db.EINVALID, db.EDUPLICATE, db.ECONFLICT:
 		return true
@@ -103,9 +138,34 @@ func isFormError(err error) bool {
 	return false
 }
 
-// fail answers an error no form can show, mapping the store's error codes to
-// statuses in this one place. Internal errors are logged and not shown.
+// formStatus is the status of a form sent back with err's message: 422,
+// what was typed does not fit, or the refusal's own 429 or 413. htmx swaps
+// all three (see the layout's htmx config).
+func formStatus(err error) int {
+	if ref, ok := errors.AsType[*refusal](err); ok {
+		return ref.status
+	}
+	return http.StatusUnprocessableEntity
+}
+
+// fail answers an error no form can show, mapping the store's error codes
+// and the refusals to statuses in this one place. Internal errors are logged
+// and not shown.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if ref, ok := errors.AsType[*refusal](err); ok {
+		if isHTMX(r) {
+			// htmx swaps a 413 or 429 (for the forms that show them): have
+			// it show this page in place of the page's body instead.
+			w.Header().Set("HX-Retarget", "body")
+			w.Header().Set("HX-Reswap", "innerHTML")
+		}
+		title := "Too many requests"
+		if ref.status == http.StatusRequestEntityTooLarge {
+			title = "Too much"
+		}
+		h.renderError(w, r, ref.status, title, ref.message)
+		return
+	}
 	switch db.ErrorCode(err) {
 	case db.ENOTFOUND:
 		h.renderError(w, r, http.StatusNotFound, "Not found", db.ErrorMessage(err))
@@ -118,6 +178,15 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		h.internalError(w, r, err)
 	}
+}
+
+// failWhole answers with an error page that htmx does not swap in: it
+// reloads the whole page instead, which then says why.
+func (h *Handler) failWhole(w http.ResponseWriter, r *http.Request, status int, title, message string) {
+	if isHTMX(r) {
+		w.Header().Set("HX-Refresh", "true")
+	}
+	h.renderError(w, r, status, title, message)
 }
 
 func (h *Handler) internalError(w http.ResponseWriter, r *http.Request, err error) {

@@ -46,31 +46,23 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		form.Title, form.Artist, form.Note = in.Title, in.Artist, in.Note
 		form.Errors = fieldErrors(err)
 		form.Duplicate = db.ErrorCode(err) == db.EDUPLICATE
-		vm, verr := h.guestPage(r, gc, form)
-		if verr != nil {
-			h.fail(w, r, verr)
-			return
-		}
-		h.invalid(w, r, views.Guest(vm), views.RequestFormView(form))
+		h.respond(w, r, formStatus(err), views.RequestFormView(form), func() (templ.Component, error) {
+			vm, err := h.guestPage(r, gc, form)
+			return views.Guest(vm), err
+		})
 		return
 	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if !isHTMX(r) {
-		http.Redirect(w, r, guestPath(gc.session.Code), http.StatusSeeOther)
-		return
-	}
-	form.Added = db.CleanText(in.Title)
-	vm, err := h.guestPage(r, gc, form)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	// The cleared form, and the guest's list with the new song in it.
-	vm.Live.OOB = true
-	h.render(w, r, http.StatusOK, templ.Join(views.RequestFormView(vm.Form), views.GuestLiveView(vm.Live)))
+	h.done(w, r, guestPath(gc.session.Code), func() (templ.Component, error) {
+		form.Added = db.CleanText(in.Title)
+		vm, err := h.guestPage(r, gc, form)
+		// The cleared form, and the guest's list with the new song in it.
+		vm.Live.OOB = true
+		return templ.Join(views.RequestFormView(vm.Form), views.GuestLiveView(vm.Live)), err
+	})
 }
 
 // handleRequestWithdraw serves POST /j/{code}/requests/{requestID}/withdraw:
@@ -91,10 +83,8 @@ func (h *Handler) handleRequestWithdraw(w http.ResponseWriter, r *http.Request) 
 		h.fail(w, r, err)
 		return
 	}
-	vm, err := h.guestPage(r, gc, requestForm(gc.session))
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.done(w, r, guestPath(gc.session.Code), views.GuestLiveView(vm.Live))
+	h.done(w, r, guestPath(gc.session.Code), func() (templ.Component, error) {
+		vm, err := h.guestPage(r, gc, requestForm(gc.session))
+		return views.GuestLiveView(vm.Live), err
+	})
 }

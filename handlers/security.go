@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/karaoke-night/karaoke/views"
@@ -111,13 +110,13 @@ func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, status int, mes
 	switch pattern {
 	case "/sessions":
 		form := views.CreateSessionForm{Name: value("name"), Errors: errs}
-		h.refused(w, r, status, views.Home(views.HomePage{Create: form}), views.CreateSession(form))
+		h.respond(w, r, status, views.CreateSession(form), ready(views.Home(views.HomePage{Create: form})))
 		return
 	case "/j/{code}/join":
 		sess, err := h.store.SessionByCode(r.Context(), chi.URLParam(r, "code"))
 		if err == nil {
 			vm := h.joinPage(r, sess, views.JoinForm{Name: value("name"), Errors: errs})
-			h.refused(w, r, status, views.Join(vm), views.JoinFormView(vm.Form))
+			h.respond(w, r, status, views.JoinFormView(vm.Form), ready(views.Join(vm)))
 			return
 		}
 	case "/j/{code}/requests":
@@ -126,7 +125,7 @@ func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, status int, mes
 			form := requestForm(gc.session)
 			form.Title, form.Artist, form.Note, form.Errors = value("title"), value("artist"), value("note"), errs
 			if vm, err := h.guestPage(r, gc, form); err == nil {
-				h.refused(w, r, status, views.Guest(vm), views.RequestFormView(form))
+				h.respond(w, r, status, views.RequestFormView(form), ready(views.Guest(vm)))
 				return
 			}
 		}
@@ -135,32 +134,13 @@ func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, status int, mes
 		if err == nil && gc.joined {
 			if vm, err := h.guestPage(r, gc, requestForm(gc.session)); err == nil {
 				vm.Live.Notice = message
-				h.refused(w, r, status, views.Guest(vm), views.GuestLiveView(vm.Live))
+				h.respond(w, r, status, views.GuestLiveView(vm.Live), ready(views.Guest(vm)))
 				return
 			}
 		}
 	}
-	if isHTMX(r) {
-		// No form to put the message in: show the error page in place of
-		// the page's body.
-		w.Header().Set("HX-Retarget", "body")
-		w.Header().Set("HX-Reswap", "innerHTML")
-	}
-	title := "Too many requests"
-	if status == http.StatusRequestEntityTooLarge {
-		title = "Too much"
-	}
-	h.renderError(w, r, status, title, message)
-}
-
-// refused sends a refused form: the fragment for htmx, the whole page for a
-// plain form post.
-func (h *Handler) refused(w http.ResponseWriter, r *http.Request, status int, page, fragment templ.Component) {
-	if isHTMX(r) {
-		h.render(w, r, status, fragment)
-		return
-	}
-	h.render(w, r, status, page)
+	// No form to put the message in.
+	h.fail(w, r, &refusal{status: status, message: message})
 }
 
 // route returns the pattern of the route r is for and r with its URL
