@@ -85,7 +85,9 @@ func (h *Handler) handleGuestJoin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PostFormValue("name")
-	_, err = h.store.JoinSession(r.Context(), sess.ID, ensureDeviceToken(w, r), name)
+	if err = refused(r); err == nil {
+		_, err = h.store.JoinSession(r.Context(), sess.ID, ensureDeviceToken(w, r), name)
+	}
 	if isFormError(err) {
 		vm := h.joinPage(r, sess, views.JoinForm{Name: name, Errors: fieldErrors(err)})
 		h.respond(w, r, formStatus(err), views.JoinFormView(vm.Form), ready(views.Join(vm)))

@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"net/url"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/live"
 	"github.com/karaoke-night/karaoke/qr"
@@ -25,9 +23,6 @@ type Handler struct {
 	publicURL *url.URL
 	proxy     TrustProxy
 	limits    limiters
-	// mux is the router Routes built, which refuse asks which route a
-	// request is for.
-	mux *chi.Mux
 }
 
 // Config is what New needs besides the store.

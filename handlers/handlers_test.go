@@ -24,6 +24,7 @@ type testApp struct {
 	t      *testing.T
 	server *httptest.Server
 	store  *db.Store
+	routes http.Handler
 }
 
 func newTestApp(t *testing.T) *testApp {
@@ -49,9 +50,10 @@ func newTestAppWith(t *testing.T, cfg handlers.Config) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h.Routes())
+	routes := h.Routes()
+	srv := httptest.NewServer(routes)
 	t.Cleanup(srv.Close)
-	return &testApp{t: t, server: srv, store: store}
+	return &testApp{t: t, server: srv, store: store, routes: routes}
 }
 
 // browser is one device: its own cookies, redirects not followed so that

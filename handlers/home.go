@@ -16,7 +16,14 @@ func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) {
 // session becomes its host.
 func (h *Handler) handleSessionCreate(w http.ResponseWriter, r *http.Request) {
 	name := r.PostFormValue("name")
-	sess, key, err := h.store.CreateSession(r.Context(), name)
+	var (
+		sess db.Session
+		key  string
+	)
+	err := refused(r)
+	if err == nil {
+		sess, key, err = h.store.CreateSession(r.Context(), name)
+	}
 	if isFormError(err) {
 		form := views.CreateSessionForm{Name: name, Errors: fieldErrors(err)}
 		h.respond(w, r, formStatus(err), views.CreateSession(form), ready(views.Home(views.HomePage{Create: form})))

@@ -30,6 +30,12 @@ func parseSessionID(r *http.Request) (int64, error) {
 // rights are checked.
 func (h *Handler) requireHost(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A body too large is refused before anything else: no host form
+		// shows that message.
+		if err := refused(r); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		id, err := parseSessionID(r)
 		if err == nil {
 			err = h.store.CheckHost(r.Context(), id, hostKey(r, id))

@@ -84,21 +84,25 @@ func (h *Handler) newLimiters(l Limits) limiters {
 }
 
 // limiter returns a middleware that counts requests by key and, past the
-// rate, refuses them with 429 and message. A request without a key (a
-// device without its cookie yet) is not counted here.
+// rate, passes them on refused with 429 and message (see refused): the
+// handler re-renders its form with the message, and the Retry-After header
+// httprate has set. A request without a key (a device without its cookie
+// yet) is not counted here, nor one a limit before has refused.
 func (h *Handler) limiter(rate Rate, key func(*http.Request) string, message string) func(http.Handler) http.Handler {
 	if rate.Requests <= 0 {
 		return func(next http.Handler) http.Handler { return next }
 	}
 	rl := httprate.NewRateLimiter(rate.Requests, rate.Window,
-		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
-			h.refuse(w, r, http.StatusTooManyRequests, message)
+		// The in-memory counter never fails; were one to, OnLimit reports
+		// the request as over the limit.
+		httprate.WithErrorHandler(func(_ http.ResponseWriter, r *http.Request, err error) {
+			h.log.Error("rate limit", "path", r.URL.Path, "err", err)
 		}))
+	limited := &refusal{status: http.StatusTooManyRequests, message: message}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			k := key(r)
-			if k != "" && rl.RespondOnLimit(w, r, k) {
-				return
+			if k := key(r); k != "" && refused(r) == nil && rl.OnLimit(w, r, k) {
+				r = withRefusal(r, limited)
 			}
 			next.ServeHTTP(w, r)
 		})

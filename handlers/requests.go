@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -40,7 +41,10 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		Note:           r.PostFormValue("note"),
 		AllowDuplicate: r.PostFormValue("duplicate_ok") == "1",
 	}
-	_, err := h.store.CreateRequest(r.Context(), in)
+	err := refused(r)
+	if err == nil {
+		_, err = h.store.CreateRequest(r.Context(), in)
+	}
 	form := requestForm(gc.session)
 	if isFormError(err) {
 		form.Title, form.Artist, form.Note = in.Title, in.Artist, in.Note
@@ -72,12 +76,27 @@ func (h *Handler) handleRequestWithdraw(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	id, err := strconv.ParseInt(chi.URLParam(r, "requestID"), 10, 64)
-	if err != nil {
-		h.fail(w, r, db.Errorf(db.ENOTFOUND, "That request is not in this session."))
+	err := refused(r)
+	if err == nil {
+		var id int64
+		id, err = strconv.ParseInt(chi.URLParam(r, "requestID"), 10, 64)
+		if err != nil {
+			h.fail(w, r, db.Errorf(db.ENOTFOUND, "That request is not in this session."))
+			return
+		}
+		err = h.store.WithdrawRequest(r.Context(), gc.session.ID, gc.guest.ID, id)
+	}
+	if _, ok := errors.AsType[*refusal](err); ok {
+		// The guest's list is what the withdraw button swaps: it says why.
+		vm, verr := h.guestPage(r, gc, requestForm(gc.session))
+		if verr != nil {
+			h.fail(w, r, verr)
+			return
+		}
+		vm.Live.Notice = err.Error()
+		h.respond(w, r, formStatus(err), views.GuestLiveView(vm.Live), ready(views.Guest(vm)))
 		return
 	}
-	err = h.store.WithdrawRequest(r.Context(), gc.session.ID, gc.guest.ID, id)
 	if err != nil && db.ErrorCode(err) != db.ECONFLICT {
 		// A conflict means it is no longer waiting: the page below shows that.
 		h.fail(w, r, err)

@@ -12,7 +12,6 @@ import (
 // Routes returns the app's router: the table of contents of the whole site.
 func (h *Handler) Routes() http.Handler {
 	r := chi.NewRouter()
-	h.mux = r
 	r.Use(middleware.Recoverer)
 	// Every answer: who the client is (trusting only the configured proxy),
 	// the security headers, no cross-site writes, bodies of 64 KB at most.

@@ -3,12 +3,10 @@ package handlers
 import (
 	"context"
 	"errors"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
-
-	"github.com/go-chi/chi/v5"
-
-	"github.com/karaoke-night/karaoke/views"
 )
 
 // contentSecurityPolicy allows the page only what comes from the app itself:
@@ -61,13 +59,13 @@ const maxBodyBytes = 64 << 10
 
 const tooLarge = "That was far more than this form takes (64 KB at most). Shorten what you typed and try again."
 
-// limitBody refuses request bodies over maxBodyBytes with 413, and parses
-// the form of every other one, so a handler's PostFormValue never meets a
-// body it could not read.
+// limitBody bounds request bodies to maxBodyBytes, and parses the form of
+// every one, so a handler's PostFormValue never meets a body it could not
+// read. A body over the bound is refused with 413 (see refuseBody).
 func (h *Handler) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBodyBytes {
-			h.refuse(w, r, http.StatusRequestEntityTooLarge, tooLarge)
+			h.refuseBody(w, r, next)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
@@ -82,7 +80,7 @@ func (h *Handler) limitBody(next http.Handler) http.Handler {
 			var tooBig *http.MaxBytesError
 			switch {
 			case errors.As(err, &tooBig):
-				h.refuse(w, r, http.StatusRequestEntityTooLarge, tooLarge)
+				h.refuseBody(w, r, next)
 				return
 			case err != nil:
 				h.renderError(w, r, http.StatusBadRequest, "That did not work", "The form could not be read. Please try again.")
@@ -93,66 +91,36 @@ func (h *Handler) limitBody(next http.Handler) http.Handler {
 	})
 }
 
-// refuse answers a write that a limit stopped (413 for a body too large,
-// 429 for too many requests) with the form it came from, re-rendered with
-// message above its fields and, when the body could be read, what was
-// typed. This is the one place that knows which form each route posts.
-// A route without a form of its own gets an error page.
-func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, status int, message string) {
-	pattern, r := h.route(r)
-	errs := views.FieldErrors{"": message}
-	value := func(name string) string {
-		if status == http.StatusRequestEntityTooLarge {
-			return "" // the body was not read
-		}
-		return r.PostFormValue(name)
-	}
-	switch pattern {
-	case "/sessions":
-		form := views.CreateSessionForm{Name: value("name"), Errors: errs}
-		h.respond(w, r, status, views.CreateSession(form), ready(views.Home(views.HomePage{Create: form})))
+// refuseBody refuses a body too large. A POST goes on to its route with the
+// refusal and an empty form, as if nothing had been typed (the body was not
+// read): the handler answers it, with its own form where it has one, and
+// requireHost for every host route. Any other request has nothing to show
+// it in, and gets the error page here.
+func (h *Handler) refuseBody(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	ref := &refusal{status: http.StatusRequestEntityTooLarge, message: tooLarge}
+	if r.Method != http.MethodPost {
+		h.fail(w, r, ref)
 		return
-	case "/j/{code}/join":
-		sess, err := h.store.SessionByCode(r.Context(), chi.URLParam(r, "code"))
-		if err == nil {
-			vm := h.joinPage(r, sess, views.JoinForm{Name: value("name"), Errors: errs})
-			h.respond(w, r, status, views.JoinFormView(vm.Form), ready(views.Join(vm)))
-			return
-		}
-	case "/j/{code}/requests":
-		gc, err := h.loadGuest(r)
-		if err == nil && gc.joined {
-			form := requestForm(gc.session)
-			form.Title, form.Artist, form.Note, form.Errors = value("title"), value("artist"), value("note"), errs
-			if vm, err := h.guestPage(r, gc, form); err == nil {
-				h.respond(w, r, status, views.RequestFormView(form), ready(views.Guest(vm)))
-				return
-			}
-		}
-	case "/j/{code}/requests/{requestID}/withdraw":
-		gc, err := h.loadGuest(r)
-		if err == nil && gc.joined {
-			if vm, err := h.guestPage(r, gc, requestForm(gc.session)); err == nil {
-				vm.Live.Notice = message
-				h.respond(w, r, status, views.GuestLiveView(vm.Live), ready(views.Guest(vm)))
-				return
-			}
-		}
 	}
-	// No form to put the message in.
-	h.fail(w, r, &refusal{status: status, message: message})
+	r.Body = http.NoBody
+	r.Form, r.PostForm = url.Values{}, url.Values{}
+	r.MultipartForm = &multipart.Form{Value: map[string][]string{}, File: map[string][]*multipart.FileHeader{}}
+	next.ServeHTTP(w, withRefusal(r, ref))
 }
 
-// route returns the pattern of the route r is for and r with its URL
-// parameters, also when a middleware that runs before routing asks.
-func (h *Handler) route(r *http.Request) (string, *http.Request) {
-	if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.RoutePattern() != "" {
-		return rctx.RoutePattern(), r
+type refusalKey struct{}
+
+// withRefusal returns r carrying a limit's refusal, for the handler to answer.
+func withRefusal(r *http.Request, ref *refusal) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), refusalKey{}, ref))
+}
+
+// refused returns the refusal a limit put on r, or nil. A handler that
+// writes calls it where it would call the store, and answers a refusal as it
+// answers the store's errors; a limit never reaches the store.
+func refused(r *http.Request) error {
+	if ref, ok := r.Context().Value(refusalKey{}).(*refusal); ok {
+		return ref
 	}
-	if h.mux == nil {
-		return "", r
-	}
-	rctx := chi.NewRouteContext()
-	pattern := h.mux.Find(rctx, r.Method, r.URL.Path)
-	return pattern, r.WithContext(context.WithValue(r.Context(), chi.RouteCtxKey, rctx))
+	return nil
 }
