@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/a-h/templ"
@@ -17,14 +18,6 @@ type hostSessionKey struct{}
 // hostSessionID returns the session a requireHost route is for.
 func hostSessionID(r *http.Request) int64 { return r.Context().Value(hostSessionKey{}).(int64) }
 
-func parseSessionID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "sessionID"), 10, 64)
-	if err != nil {
-		return 0, db.Errorf(db.ENOTFOUND, "There is no such session.")
-	}
-	return id, nil
-}
-
 // requireHost lets a request through to a session's /host/ routes only when
 // its host cookie holds the session's host key. This is the one place host
 // rights are checked.
@@ -36,7 +29,7 @@ func (h *Handler) requireHost(next http.Handler) http.Handler {
 			h.fail(w, r, err)
 			return
 		}
-		id, err := parseSessionID(r)
+		id, err := pathID(r, "sessionID")
 		if err == nil {
 			err = h.store.CheckHost(r.Context(), id, hostKey(r, id))
 		}
@@ -61,7 +54,7 @@ func (h *Handler) requireHost(next http.Handler) http.Handler {
 // link. It makes this browser a host too, then shows the dashboard without
 // the key in the address bar.
 func (h *Handler) handleHostClaim(w http.ResponseWriter, r *http.Request) {
-	id, err := parseSessionID(r)
+	id, err := pathID(r, "sessionID")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -212,19 +205,10 @@ func (h *Handler) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
 	h.redirect(w, r, hostPath(id))
 }
 
-// requestID parses the {requestID} of a host request route.
-func requestID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "requestID"), 10, 64)
-	if err != nil {
-		return 0, db.Errorf(db.ENOTFOUND, "That request is not in this session.")
-	}
-	return id, nil
-}
-
 // handleRequestMove serves POST /host/{sessionID}/requests/{requestID}/{move}:
 // up, down, top or back.
 func (h *Handler) handleRequestMove(w http.ResponseWriter, r *http.Request) {
-	id, err := requestID(r)
+	id, err := pathID(r, "requestID")
 	if err == nil {
 		err = h.store.MoveRequest(r.Context(), hostSessionID(r), id, db.Move(chi.URLParam(r, "move")))
 	}
@@ -233,7 +217,7 @@ func (h *Handler) handleRequestMove(w http.ResponseWriter, r *http.Request) {
 
 // handleRequestSkip serves POST /host/{sessionID}/requests/{requestID}/skip.
 func (h *Handler) handleRequestSkip(w http.ResponseWriter, r *http.Request) {
-	id, err := requestID(r)
+	id, err := pathID(r, "requestID")
 	if err == nil {
 		err = h.store.SkipRequest(r.Context(), hostSessionID(r), id)
 	}
@@ -242,7 +226,7 @@ func (h *Handler) handleRequestSkip(w http.ResponseWriter, r *http.Request) {
 
 // handleRequestRemove serves POST /host/{sessionID}/requests/{requestID}/remove.
 func (h *Handler) handleRequestRemove(w http.ResponseWriter, r *http.Request) {
-	id, err := requestID(r)
+	id, err := pathID(r, "requestID")
 	if err == nil {
 		err = h.store.RemoveRequest(r.Context(), hostSessionID(r), id)
 	}
@@ -263,20 +247,11 @@ func (h *Handler) handleHostLinkRotate(w http.ResponseWriter, r *http.Request) {
 	h.redirect(w, r, hostPath(id))
 }
 
-// guestID parses the {guestID} of a host guest route.
-func guestID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "guestID"), 10, 64)
-	if err != nil {
-		return 0, db.Errorf(db.ENOTFOUND, "That guest is not in this session.")
-	}
-	return id, nil
-}
-
 // handleGuestRemoveConfirm serves GET /host/{sessionID}/guests/{guestID}/remove:
 // asks before a guest is removed, without needing JavaScript.
 func (h *Handler) handleGuestRemoveConfirm(w http.ResponseWriter, r *http.Request) {
 	sessionID := hostSessionID(r)
-	id, err := guestID(r)
+	id, err := pathID(r, "guestID")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -291,19 +266,18 @@ func (h *Handler) handleGuestRemoveConfirm(w http.ResponseWriter, r *http.Reques
 		h.fail(w, r, err)
 		return
 	}
-	for _, g := range guests {
-		if g.ID == id {
-			h.render(w, r, http.StatusOK, views.RemoveGuestConfirm(views.RemoveGuestPage{
-				SessionName: sess.Name,
-				GuestName:   g.DisplayName(),
-				Waiting:     g.Waiting,
-				RemoveURL:   guestRemovePath(sessionID, id),
-				BackURL:     hostPath(sessionID),
-			}))
-			return
-		}
+	i := slices.IndexFunc(guests, func(g db.GuestListing) bool { return g.ID == id })
+	if i < 0 {
+		h.fail(w, r, db.Errorf(db.ENOTFOUND, "%s", notFound["guestID"]))
+		return
 	}
-	h.fail(w, r, db.Errorf(db.ENOTFOUND, "That guest is not in this session."))
+	h.render(w, r, http.StatusOK, views.RemoveGuestConfirm(views.RemoveGuestPage{
+		SessionName: sess.Name,
+		GuestName:   guests[i].DisplayName(),
+		Waiting:     guests[i].Waiting,
+		RemoveURL:   guestRemovePath(sessionID, id),
+		BackURL:     hostPath(sessionID),
+	}))
 }
 
 // handleGuestRemove serves POST /host/{sessionID}/guests/{guestID}/remove:
@@ -311,7 +285,7 @@ func (h *Handler) handleGuestRemoveConfirm(w http.ResponseWriter, r *http.Reques
 // again in this session.
 func (h *Handler) handleGuestRemove(w http.ResponseWriter, r *http.Request) {
 	sessionID := hostSessionID(r)
-	id, err := guestID(r)
+	id, err := pathID(r, "guestID")
 	if err == nil {
 		err = h.store.RemoveGuest(r.Context(), sessionID, id)
 	}

@@ -3,10 +3,8 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/a-h/templ"
-	"github.com/go-chi/chi/v5"
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/views"
@@ -79,12 +77,9 @@ func (h *Handler) handleRequestWithdraw(w http.ResponseWriter, r *http.Request) 
 	err := refused(r)
 	if err == nil {
 		var id int64
-		id, err = strconv.ParseInt(chi.URLParam(r, "requestID"), 10, 64)
-		if err != nil {
-			h.fail(w, r, db.Errorf(db.ENOTFOUND, "That request is not in this session."))
-			return
+		if id, err = pathID(r, "requestID"); err == nil {
+			err = h.store.WithdrawRequest(r.Context(), gc.session.ID, gc.guest.ID, id)
 		}
-		err = h.store.WithdrawRequest(r.Context(), gc.session.ID, gc.guest.ID, id)
 	}
 	if _, ok := errors.AsType[*refusal](err); ok {
 		// The guest's list is what the withdraw button swaps: it says why.

@@ -1,9 +1,12 @@
 package handlers
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/go-chi/chi/v5"
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/qr"
@@ -52,4 +55,22 @@ func (h *Handler) joinURL(r *http.Request, s db.Session) string {
 // image can be cached for good.
 func (h *Handler) qrPath(r *http.Request, s db.Session) string {
 	return "/qr/" + s.Code + ".png?v=" + qr.Key(h.joinURL(r, s))[:12]
+}
+
+// notFound is what a guest or the host is told when the ID in a path
+// parameter names nothing.
+var notFound = map[string]string{
+	"sessionID": "There is no such session.",
+	"requestID": "That request is not in this session.",
+	"guestID":   "That guest is not in this session.",
+}
+
+// pathID returns the ID in the path parameter name, or a not-found error
+// when it is not one.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
+	if err != nil {
+		return 0, db.Errorf(db.ENOTFOUND, "%s", cmp.Or(notFound[name], "There is nothing here."))
+	}
+	return id, nil
 }
