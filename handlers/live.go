@@ -6,25 +6,11 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/live"
 	"github.com/karaoke-night/karaoke/views"
-)
-
-// The names of the events a stream sends; each page's sse-swap attributes
-// name the same.
-const (
-	eventHostLive    = "host-live"
-	eventHostGuests  = "guests"
-	eventDisplayNow  = "display-now"
-	eventDisplayNext = "display-next"
-	eventGuestStatus = "guest-status"
-	eventGuestNow    = "now"
-	eventGuestMine   = "mine"
-	eventGuestQueue  = "queue"
 )
 
 // streamURL is a page's event stream, with the version the page was
@@ -71,9 +57,6 @@ func (h *Handler) handleDashboardEvents(w http.ResponseWriter, r *http.Request) 
 // by them. The pages reconnect by themselves once a server is back.
 func (h *Handler) Close() { h.live.Close() }
 
-// LiveStreams returns how many live streams are open.
-func (h *Handler) LiveStreams() int { return h.live.Streams() }
-
 // liveSource gives the live broker the session's state, read from the store.
 type liveSource struct{ store *db.Store }
 
@@ -115,23 +98,23 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 				return nil, gerr
 			}
 			f.host, err = f.render(
-				eventHostLive, views.DashboardLiveView(dashboardLive(f.night)),
-				eventHostGuests, views.GuestsCard(guestItems(f.night.Session, guests)))
+				views.Fragment{Event: views.EventHostLive, Component: views.DashboardLiveView(dashboardLive(f.night))},
+				views.Fragment{Event: views.EventHostGuests, Component: views.GuestsCard(guestItems(f.night.Session, guests))})
 		}
 		return f.host, err
 	case live.PageDisplay:
 		if f.display == nil {
 			d := displayLive(f.night)
 			f.display, err = f.render(
-				eventDisplayNow, views.DisplayNowView(d),
-				eventDisplayNext, views.DisplayNextView(d))
+				views.Fragment{Event: views.EventDisplayNow, Component: views.DisplayNowView(d)},
+				views.Fragment{Event: views.EventDisplayNext, Component: views.DisplayNextView(d)})
 		}
 		return f.display, err
 	case live.PageGuest:
 		if f.guest == nil {
 			f.guest, err = f.render(
-				eventGuestNow, views.GuestNowView(nowSinging(f.night)),
-				eventGuestQueue, views.GuestQueueView(guestQueue(f.night)))
+				views.Fragment{Event: views.EventGuestNow, Component: views.GuestNowView(nowSinging(f.night))},
+				views.Fragment{Event: views.EventGuestQueue, Component: views.GuestQueueView(guestQueue(f.night))})
 			if err != nil {
 				return nil, err
 			}
@@ -145,8 +128,8 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 			}
 		}
 		own, err := f.render(
-			eventGuestStatus, views.GuestStatusEvent(guestStatus(f.night, l.GuestID, f.removed[l.GuestID])),
-			eventGuestMine, views.MyRequestsView(myRequests(f.night, l.GuestID)))
+			views.Fragment{Event: views.EventGuestStatus, Component: views.GuestStatusEvent(guestStatus(f.night, l.GuestID, f.removed[l.GuestID]))},
+			views.Fragment{Event: views.EventGuestMine, Component: views.MyRequestsView(myRequests(f.night, l.GuestID))})
 		if err != nil {
 			return nil, err
 		}
@@ -157,15 +140,15 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 	return nil, nil
 }
 
-// render renders name, component pairs into events.
-func (f *liveFrame) render(pairs ...any) ([]live.Event, error) {
-	out := make([]live.Event, 0, len(pairs)/2)
-	for i := 0; i < len(pairs); i += 2 {
+// render renders fragments into the events of this frame's version.
+func (f *liveFrame) render(fragments ...views.Fragment) ([]live.Event, error) {
+	out := make([]live.Event, 0, len(fragments))
+	for _, fr := range fragments {
 		var buf bytes.Buffer
-		if err := pairs[i+1].(templ.Component).Render(context.Background(), &buf); err != nil {
+		if err := fr.Component.Render(context.Background(), &buf); err != nil {
 			return nil, err
 		}
-		out = append(out, live.NewEvent(f.Version(), pairs[i].(string), buf.Bytes()))
+		out = append(out, live.NewEvent(f.Version(), fr.Event, buf.Bytes()))
 	}
 	return out, nil
 }
