@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/views"
@@ -48,8 +49,8 @@ func (h *Handler) handleJoinByCode(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	vm := views.HomePage{JoinCode: typed, JoinErr: "There is no session with that code. Check the code on the screen: it has " +
-		"4 letters and digits."}
+	vm := views.HomePage{Join: views.JoinCodeForm{Code: typed, Errors: views.FieldErrors{"code": "There is no session with that code. " +
+		"Check the code on the screen: it has " + strconv.Itoa(db.JoinCodeLength) + " letters and digits."}}}
 	h.render(w, r, http.StatusNotFound, views.Home(vm))
 }
 

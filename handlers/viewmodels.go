@@ -49,6 +49,24 @@ func formatMinutes(d time.Duration) string {
 	return strconv.Itoa(m) + " min"
 }
 
+// ordinal spells a place in line: 1st, 2nd, 3rd, 4th, 11th, 21st.
+func ordinal(n int) string {
+	suffix := "th"
+	switch n % 100 {
+	case 11, 12, 13:
+	default:
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return strconv.Itoa(n) + suffix
+}
+
 func nowSinging(n db.Night) *views.NowSinging {
 	if n.NowSinging == nil {
 		return nil
@@ -162,7 +180,7 @@ func myRequests(n db.Night, guestID int64) []views.MyRequest {
 	var out []views.MyRequest
 	for i, r := range n.Queue {
 		if r.GuestID == guestID {
-			out = append(out, views.MyRequest{QueueItem: queueItem(n, i), WithdrawURL: withdrawPath(n.Session.Code, r.ID)})
+			out = append(out, views.MyRequest{QueueItem: queueItem(n, i), Place: ordinal(i+1) + " in line", WithdrawURL: withdrawPath(n.Session.Code, r.ID)})
 		}
 	}
 	return out

@@ -9,9 +9,14 @@ type FieldErrors map[string]string
 
 // HomePage is the front page: create a session, or join one by its code.
 type HomePage struct {
-	Create   CreateSessionForm
-	JoinCode string
-	JoinErr  string
+	Create CreateSessionForm
+	Join   JoinCodeForm
+}
+
+// JoinCodeForm is the form a guest types a session's code into.
+type JoinCodeForm struct {
+	Code   string
+	Errors FieldErrors
 }
 
 // CreateSessionForm is the form that starts a session.
@@ -202,6 +207,7 @@ type GuestQueue struct {
 // MyRequest is one of the guest's own waiting requests.
 type MyRequest struct {
 	QueueItem
+	Place       string // "2nd in line"
 	WithdrawURL string
 }
 

@@ -3,12 +3,14 @@ package views_test
 import (
 	"bytes"
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
 
+	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -209,5 +211,65 @@ func TestGuestStatusEventCarriesTheTitle(t *testing.T) {
 	}
 	if !strings.HasPrefix(buf.String(), "<title>You&#39;re on! · Friday</title>") {
 		t.Errorf("event does not start with the title: %q", buf.String())
+	}
+}
+
+// TestEveryFieldIsLabelledAndTiedToItsMessage checks the fields of every
+// form: a label names the input, and a message, when there is one, marks
+// the input invalid and describes it.
+func TestEveryFieldIsLabelledAndTiedToItsMessage(t *testing.T) {
+	forms := []struct {
+		name   string
+		render func(views.FieldErrors) templ.Component
+		fields []string
+	}{
+		{"new session", func(e views.FieldErrors) templ.Component {
+			return views.Home(views.HomePage{Create: views.CreateSessionForm{Errors: e}})
+		}, []string{"name"}},
+		{"join by code", func(e views.FieldErrors) templ.Component {
+			return views.Home(views.HomePage{Join: views.JoinCodeForm{Errors: e}})
+		}, []string{"code"}},
+		{"join", func(e views.FieldErrors) templ.Component { return views.JoinFormView(views.JoinForm{Errors: e}) }, []string{"name"}},
+		{"song request", func(e views.FieldErrors) templ.Component { return views.RequestFormView(views.RequestForm{Errors: e}) },
+			[]string{"title", "artist", "note"}},
+		{"settings", func(e views.FieldErrors) templ.Component { return views.SettingsFormView(views.SettingsForm{Errors: e}) },
+			[]string{"singer_cap"}},
+	}
+	for _, f := range forms {
+		for _, field := range f.fields {
+			t.Run(f.name+"/"+field, func(t *testing.T) {
+				for _, bad := range []bool{false, true} {
+					errs := views.FieldErrors{}
+					if bad {
+						errs[field] = "Not like that."
+					}
+					doc := render(t, f.render(errs))
+					input := doc.Find(`input[name="` + field + `"]`)
+					id, _ := input.Attr("id")
+					if input.Length() != 1 || id == "" || doc.Find(`label[for="`+id+`"]`).Length() != 1 {
+						t.Fatalf("the %s input (%d) has no label naming its id %q", field, input.Length(), id)
+					}
+					invalid, _ := input.Attr("aria-invalid")
+					describedBy, hasDesc := input.Attr("aria-describedby")
+					message := doc.Find("#" + field + "-error")
+					if !bad {
+						if invalid != "" || hasDesc || message.Length() != 0 {
+							t.Errorf("without a message: aria-invalid=%q aria-describedby=%q, %d messages", invalid, describedBy, message.Length())
+						}
+						continue
+					}
+					if invalid != "true" || describedBy != field+"-error" || message.Text() != "Not like that." {
+						t.Errorf("with a message: aria-invalid=%q aria-describedby=%q message %q", invalid, describedBy, message.Text())
+					}
+					if role, _ := message.Attr("role"); role != "alert" {
+						t.Errorf("message role = %q", role)
+					}
+				}
+			})
+		}
+	}
+	doc := render(t, views.SettingsFormView(views.SettingsForm{}))
+	if got, _ := doc.Find(`input[name="singer_cap"]`).Attr("max"); got != strconv.Itoa(db.MaxSingerCap) {
+		t.Errorf("singer cap max = %q, want db.MaxSingerCap, %d", got, db.MaxSingerCap)
 	}
 }
