@@ -232,7 +232,9 @@ func TestEveryFieldIsLabelledAndTiedToItsMessage(t *testing.T) {
 		{"join", func(e views.FieldErrors) templ.Component { return views.JoinFormView(views.JoinForm{Errors: e}) }, []string{"name"}},
 		{"song request", func(e views.FieldErrors) templ.Component { return views.RequestFormView(views.RequestForm{Errors: e}) },
 			[]string{"title", "artist", "note"}},
-		{"settings", func(e views.FieldErrors) templ.Component { return views.SettingsFormView(views.SettingsForm{Errors: e}) },
+		{"settings", func(e views.FieldErrors) templ.Component {
+			return views.SettingsFormView(views.SettingsForm{Errors: e})
+		},
 			[]string{"singer_cap"}},
 	}
 	for _, f := range forms {
