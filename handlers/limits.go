@@ -35,21 +35,6 @@ func ParseRate(s string) (Rate, error) {
 	return Rate{Requests: n, Window: d}, nil
 }
 
-// String formats the rate as ParseRate reads it.
-func (r Rate) String() string {
-	if r.Requests == 0 {
-		return "off"
-	}
-	window := r.Window.String()
-	switch {
-	case r.Window%time.Hour == 0:
-		window = strconv.Itoa(int(r.Window/time.Hour)) + "h"
-	case r.Window%time.Minute == 0:
-		window = strconv.Itoa(int(r.Window/time.Minute)) + "m"
-	}
-	return strconv.Itoa(r.Requests) + "/" + window
-}
-
 // Limits are the abuse limits, counted in memory by each server process.
 type Limits struct {
 	// DeviceWrites bounds the writes (joins, requests, withdrawals) of one

@@ -12,9 +12,12 @@ package live
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -83,9 +86,7 @@ func (c Config) withDefaults() Config {
 	if c.Retry <= 0 {
 		c.Retry = DefaultRetry
 	}
-	if c.Log == nil {
-		c.Log = slog.Default()
-	}
+	c.Log = cmp.Or(c.Log, slog.Default())
 	return c
 }
 
@@ -222,13 +223,6 @@ func (b *Broker) Notify(sessionID, version int64) {
 	b.kick(h)
 }
 
-// Streams returns how many streams are open.
-func (b *Broker) Streams() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.open
-}
-
 // Close ends every stream and stops the Broker; new streams are refused.
 // Streams end cleanly (their handlers return), so an http.Server's Shutdown
 // is not held up by them. It is safe to call more than once.
@@ -352,10 +346,7 @@ func (b *Broker) refresh(h *hub, dirty bool, fresh []*stream) {
 	h.version = max(h.version, frame.Version())
 	targets := fresh
 	if dirty {
-		targets = make([]*stream, 0, len(h.streams))
-		for s := range h.streams {
-			targets = append(targets, s)
-		}
+		targets = slices.Collect(maps.Keys(h.streams))
 	}
 	b.mu.Unlock()
 	for _, s := range targets {
@@ -413,10 +404,7 @@ func (b *Broker) poll() {
 		case <-t.C:
 		}
 		b.mu.Lock()
-		ids := make([]int64, 0, len(b.hubs))
-		for id := range b.hubs {
-			ids = append(ids, id)
-		}
+		ids := slices.Collect(maps.Keys(b.hubs))
 		b.mu.Unlock()
 		if len(ids) == 0 {
 			continue
