@@ -81,14 +81,14 @@ func (h *Handler) handleRequestWithdraw(w http.ResponseWriter, r *http.Request) 
 			err = h.store.WithdrawRequest(r.Context(), gc.session.ID, gc.guest.ID, id)
 		}
 	}
-	if _, ok := errors.AsType[*refusal](err); ok {
+	if ref, ok := errors.AsType[*refusal](err); ok {
 		// The guest's list is what the withdraw button swaps: it says why.
 		vm, verr := h.guestPage(r, gc, requestForm(gc.session))
 		if verr != nil {
 			h.fail(w, r, verr)
 			return
 		}
-		vm.Live.Notice = err.Error()
+		vm.Live.Notice = ref.message
 		h.respond(w, r, formStatus(err), views.GuestLiveView(vm.Live), ready(views.Guest(vm)))
 		return
 	}
