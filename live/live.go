@@ -12,13 +12,10 @@ package live
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"errors"
-	"log/slog"
 	"maps"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -30,66 +27,6 @@ const (
 	PageDisplay = "display"
 )
 
-// EndedEvent is the name of the last event a stream sends, once its session
-// has ended; the page closes its stream on it (sse-close).
-const EndedEvent = "ended"
-
-// Defaults for a zero Config.
-const (
-	DefaultMaxStreams   = 2000
-	DefaultHeartbeat    = 15 * time.Second
-	DefaultPollInterval = time.Second
-	DefaultWriteTimeout = 10 * time.Second
-	DefaultBuffer       = 8
-	// DefaultRetry is the reconnect delay a stream asks browsers to use.
-	DefaultRetry = 2 * time.Second
-)
-
-// Config tunes a Broker. Zero fields take the defaults above.
-type Config struct {
-	// MaxStreams caps the streams open at once, over all sessions; past it a
-	// new stream is answered 503 with Retry-After.
-	MaxStreams int
-	// Heartbeat is how often an idle stream sends a comment, so proxies do
-	// not close it. At most 20 s in production.
-	Heartbeat time.Duration
-	// PollInterval is how often the versions of watched sessions are read
-	// from the database, to catch writes by other processes.
-	PollInterval time.Duration
-	// WriteTimeout bounds one write to a client; a client that cannot take
-	// it in that time is dropped.
-	WriteTimeout time.Duration
-	// Buffer is how many changes may wait for a client that is slow to read
-	// before it is dropped (it reconnects and gets the current state).
-	Buffer int
-	// Retry is the reconnect delay sent to browsers.
-	Retry time.Duration
-	Log   *slog.Logger
-}
-
-func (c Config) withDefaults() Config {
-	if c.MaxStreams <= 0 {
-		c.MaxStreams = DefaultMaxStreams
-	}
-	if c.Heartbeat <= 0 {
-		c.Heartbeat = DefaultHeartbeat
-	}
-	if c.PollInterval <= 0 {
-		c.PollInterval = DefaultPollInterval
-	}
-	if c.WriteTimeout <= 0 {
-		c.WriteTimeout = DefaultWriteTimeout
-	}
-	if c.Buffer <= 0 {
-		c.Buffer = DefaultBuffer
-	}
-	if c.Retry <= 0 {
-		c.Retry = DefaultRetry
-	}
-	c.Log = cmp.Or(c.Log, slog.Default())
-	return c
-}
-
 // Listener says who is at the other end of a stream: the session, the page,
 // and on a guest's page the guest.
 type Listener struct {
@@ -97,39 +34,6 @@ type Listener struct {
 	Page      string
 	GuestID   int64
 }
-
-// Event is one named fragment of HTML; a page swaps it into the element
-// whose sse-swap names it. Make one with NewEvent.
-type Event struct {
-	Name string
-	HTML []byte
-	wire []byte
-}
-
-// NewEvent encodes a fragment once, as the server-sent event a stream
-// writes, with the session's version as its id. A Frame makes each shared
-// event once and hands the same Event to every listener.
-func NewEvent(version int64, name string, html []byte) Event {
-	var b bytes.Buffer
-	b.Grow(len(html) + len(name) + 64)
-	b.WriteString("id: ")
-	b.WriteString(strconv.FormatInt(version, 10))
-	b.WriteString("\nevent: ")
-	b.WriteString(name)
-	b.WriteByte('\n')
-	for line := range bytes.Lines(html) {
-		b.WriteString("data: ")
-		b.Write(bytes.TrimRight(line, "\r\n"))
-		b.WriteByte('\n')
-	}
-	if len(html) == 0 {
-		b.WriteString("data: \n")
-	}
-	b.WriteByte('\n')
-	return Event{Name: name, HTML: html, wire: b.Bytes()}
-}
-
-var endedWire = []byte("event: " + EndedEvent + "\ndata: ended\n\n")
 
 // Frame is a session's state at one version, able to render what each
 // listener sees. The Broker uses a Frame from one goroutine at a time, so it

@@ -1,0 +1,43 @@
+package live
+
+import (
+	"bytes"
+	"strconv"
+)
+
+// EndedEvent is the name of the last event a stream sends, once its session
+// has ended; the page closes its stream on it (sse-close).
+const EndedEvent = "ended"
+
+// Event is one named fragment of HTML; a page swaps it into the element
+// whose sse-swap names it. Make one with NewEvent.
+type Event struct {
+	Name string
+	HTML []byte
+	wire []byte
+}
+
+// NewEvent encodes a fragment once, as the server-sent event a stream
+// writes, with the session's version as its id. A Frame makes each shared
+// event once and hands the same Event to every listener.
+func NewEvent(version int64, name string, html []byte) Event {
+	var b bytes.Buffer
+	b.Grow(len(html) + len(name) + 64)
+	b.WriteString("id: ")
+	b.WriteString(strconv.FormatInt(version, 10))
+	b.WriteString("\nevent: ")
+	b.WriteString(name)
+	b.WriteByte('\n')
+	for line := range bytes.Lines(html) {
+		b.WriteString("data: ")
+		b.Write(bytes.TrimRight(line, "\r\n"))
+		b.WriteByte('\n')
+	}
+	if len(html) == 0 {
+		b.WriteString("data: \n")
+	}
+	b.WriteByte('\n')
+	return Event{Name: name, HTML: html, wire: b.Bytes()}
+}
+
+var endedWire = []byte("event: " + EndedEvent + "\ndata: ended\n\n")
