@@ -27,6 +27,8 @@ func (h *Handler) Routes() http.Handler {
 
 	// Guests, by the session's join code. Their writes are limited per
 	// device first, so one phone's burst does not use up its network's share.
+	// A request a limit stops still reaches its handler, refused (see
+	// refused), which sends back the form it came from with the message.
 	r.Route("/j/{code}", func(r chi.Router) {
 		r.Get("/", h.handleGuestPage)
 		r.Group(func(r chi.Router) {
