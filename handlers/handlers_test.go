@@ -111,7 +111,7 @@ func (b *browser) do(method, path string, form url.Values) response {
 func (b *browser) send(req *http.Request) response {
 	b.app.t.Helper()
 	if b.htmx {
-		req.Header.Set("HX-Request", "true")
+		req.Header.Set(handlers.HTMXHeader, "true")
 	}
 	for k, v := range b.header {
 		req.Header[k] = v

@@ -14,10 +14,14 @@ import (
 	"github.com/karaoke-night/karaoke/views"
 )
 
+// htmxHeader marks the requests htmx sends. Only this file reads it: the
+// one place that decides fragment or page.
+const htmxHeader = "HX-Request"
+
 // isHTMX reports whether htmx sent the request, so it wants a fragment. A
 // history restore asks for the whole page.
 func isHTMX(r *http.Request) bool {
-	return r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true"
+	return r.Header.Get(htmxHeader) == "true" && r.Header.Get("HX-History-Restore-Request") != "true"
 }
 
 // render writes c with the given status. It renders into a buffer first, so
@@ -30,7 +34,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c t
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Vary", "HX-Request")
+	w.Header().Set("Vary", htmxHeader)
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
