@@ -42,11 +42,7 @@ func formatWait(p db.Place) string {
 }
 
 func formatMinutes(d time.Duration) string {
-	m := int(math.Round(d.Minutes()))
-	if m < 1 {
-		m = 1
-	}
-	return strconv.Itoa(m) + " min"
+	return strconv.Itoa(max(1, int(math.Round(d.Minutes())))) + " min"
 }
 
 // ordinal spells a place in line: 1st, 2nd, 3rd, 4th, 11th, 21st.
