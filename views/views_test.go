@@ -165,7 +165,7 @@ func TestLiveRegionsNameTheirEvents(t *testing.T) {
 	}{
 		{"guest", views.Guest(guest), guest.Stream, []string{"guest-status", "now", "mine", "queue"}},
 		{"display", views.Display(display), display.Stream, []string{"display-now", "display-next"}},
-		{"dashboard", views.Dashboard(dash), dash.Stream, []string{"host-live"}},
+		{"dashboard", views.Dashboard(dash), dash.Stream, []string{"host-live", "guests"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
