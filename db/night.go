@@ -128,24 +128,6 @@ func (n Night) PlaceOf(i int) Place {
 	return Place{Position: i + 1, Ahead: ahead, Wait: time.Duration(ahead) * n.TurnLength}
 }
 
-// GuestRequests returns the guest's waiting requests with their places, in
-// queue order.
-func (n Night) GuestRequests(guestID int64) []QueuedRequest {
-	var out []QueuedRequest
-	for i, r := range n.Queue {
-		if r.GuestID == guestID {
-			out = append(out, QueuedRequest{Request: r, Place: n.PlaceOf(i)})
-		}
-	}
-	return out
-}
-
-// QueuedRequest is a waiting request with its place in the queue.
-type QueuedRequest struct {
-	Request
-	Place Place
-}
-
 // maxCachedNights bounds the Nights kept; past it the cache starts afresh.
 const maxCachedNights = 1024
 

@@ -3,9 +3,11 @@ package replica_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -123,7 +125,7 @@ func TestChangesArriveInOrder(t *testing.T) {
 	night(t, s.store)
 	s.ship()
 	same(t, s.dbURL, s.server.URL)
-	st, _ := s.store.ReplicationStatus(context.Background())
+	st, _ := s.store.Outbox().Status(context.Background())
 	if st.Waiting != 0 || st.LastSuccess.IsZero() {
 		t.Errorf("after shipping: %+v", st)
 	}
@@ -160,7 +162,7 @@ func TestFailedBatchIsRetriedAndAppliedOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	pending, _ := s.store.NextReplicationBatch(ctx, 100)
+	pending, _ := s.store.Outbox().NextBatch(ctx, 100)
 	err := s.shipper.ShipAll(ctx)
 	if err == nil || !strings.Contains(err.Error(), "UNIQUE") {
 		t.Fatalf("shipping into the refusing remote: %v", err)
@@ -171,7 +173,7 @@ func TestFailedBatchIsRetriedAndAppliedOnce(t *testing.T) {
 	if got := remoteInt(t, s.server.URL, `SELECT last_seq FROM replication_source`); got != before {
 		t.Errorf("the failed batch moved the remote's position from %d to %d", before, got)
 	}
-	if st, _ := s.store.ReplicationStatus(ctx); st.Waiting != len(pending.Entries) {
+	if st, _ := s.store.Outbox().Status(ctx); st.Waiting != len(pending.Entries) {
 		t.Errorf("after the failure %d entries wait, want %d", st.Waiting, len(pending.Entries))
 	}
 
@@ -199,7 +201,7 @@ func TestLostConfirmation(t *testing.T) {
 	sess := night(t, s.store)
 	s.ship()
 	s.store.EndSession(ctx, sess.ID)
-	b, _ := s.store.NextReplicationBatch(ctx, 1000)
+	b, _ := s.store.Outbox().NextBatch(ctx, 1000)
 	if err := replica.ShipForTest(ctx, s.remote, b); err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +209,7 @@ func TestLostConfirmation(t *testing.T) {
 	if err := again.ShipAll(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := s.store.ReplicationStatus(ctx); st.Waiting != 0 || st.ShippedSeq != b.Entries[len(b.Entries)-1].Seq {
+	if st, _ := s.store.Outbox().Status(ctx); st.Waiting != 0 || st.ShippedSeq != b.Entries[len(b.Entries)-1].Seq {
 		t.Errorf("status after confirming = %+v", st)
 	}
 	same(t, s.dbURL, s.server.URL)
@@ -231,11 +233,12 @@ func TestNewerRemoteSchemaIsRefused(t *testing.T) {
 	}
 	_, sh := openStoreOn(t, s.store, s.remote)
 	err := sh.ShipAll(ctx)
-	if err == nil || !strings.Contains(err.Error(), replica.ErrNewerRemote) || !strings.Contains(err.Error(), "run a newer release") {
+	// The message tells the operator what to do.
+	if !errors.Is(err, replica.ErrNewerRemote) || !strings.Contains(err.Error(), "run a newer release") {
 		t.Errorf("shipping to a newer remote: %v", err)
 	}
 	_, err = replica.Restore(ctx, s.remote, "file:"+filepath.Join(t.TempDir(), "new.db"))
-	if err == nil || !strings.Contains(err.Error(), replica.ErrNewerRemote) {
+	if !errors.Is(err, replica.ErrNewerRemote) {
 		t.Errorf("restoring from a newer remote: %v", err)
 	}
 }
@@ -264,7 +267,7 @@ func TestRestoreAndTakeOver(t *testing.T) {
 	}
 
 	store2, sh2 := openStore(t, newURL, s.remote)
-	if st, _ := store2.ReplicationStatus(ctx); st.Waiting != 0 {
+	if st, _ := store2.Outbox().Status(ctx); st.Waiting != 0 {
 		t.Errorf("a restored database queues %d entries, want none", st.Waiting)
 	}
 	store2.EndSession(ctx, sess.ID)
@@ -275,13 +278,17 @@ func TestRestoreAndTakeOver(t *testing.T) {
 
 	s.store.SetRequestsPaused(ctx, sess.ID, true)
 	err = s.shipper.ShipAll(ctx)
-	if err == nil || !strings.Contains(err.Error(), "one machine writes to one Turso database") {
+	if !errors.Is(err, replica.ErrOtherWriter) {
 		t.Errorf("the replaced machine shipping again: %v", err)
 	}
 	same(t, newURL, s.server.URL)
 
-	if r, err := replica.Restore(ctx, openRemote(t, tursotest.Start(t).URL), "file:"+filepath.Join(t.TempDir(), "x.db")); r != nil || err != nil {
-		t.Errorf("restoring from an empty remote: %+v, %v", r, err)
+	emptyDB := filepath.Join(t.TempDir(), "x.db")
+	if r, err := replica.Restore(ctx, openRemote(t, tursotest.Start(t).URL), "file:"+emptyDB); r != nil || !errors.Is(err, replica.ErrNoCopy) {
+		t.Errorf("restoring from an empty remote: %+v, %v; want ErrNoCopy", r, err)
+	}
+	if _, err := os.Stat(emptyDB); !os.IsNotExist(err) {
+		t.Errorf("restoring from an empty remote made a database: %v", err)
 	}
 }
 
