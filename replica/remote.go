@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -196,16 +197,7 @@ func stripComments(stmt string) string {
 // unknownMigrations returns the migrations applied to the remote that this
 // program does not have: the remote's schema is newer.
 func unknownMigrations(applied map[int]bool, known []db.Migration) []int {
-	have := map[int]bool{}
-	for _, m := range known {
-		have[m.Version] = true
-	}
-	var out []int
-	for v := range applied {
-		if !have[v] {
-			out = append(out, v)
-		}
-	}
-	slices.Sort(out)
-	return out
+	return slices.DeleteFunc(slices.Sorted(maps.Keys(applied)), func(v int) bool {
+		return slices.ContainsFunc(known, func(m db.Migration) bool { return m.Version == v })
+	})
 }
