@@ -1,6 +1,8 @@
 // Package db keeps the karaoke night in SQLite: sessions, their guests and
 // their song requests. It speaks the domain: callers get Session, Guest and
-// Request values and *Error values, never rows.
+// Request values and *Error values, never rows. Its outbox (Store.Outbox)
+// queues every change for the copy in Turso, which package replica ships;
+// the SQLite plumbing under both is package sqlitedb.
 package db
 
 import (
