@@ -140,8 +140,8 @@ func (s *Store) migrate(ctx context.Context, o options, migrations []Migration) 
 // database, in the order they were applied (which, for a branch merged
 // late, is not always the order of their numbers). Replication applies them
 // to the remote in the same order, at the same point among the changes.
-func (s *Store) AppliedMigrations(ctx context.Context) ([]int, error) {
-	versions, err := sqlitedb.Column[int](ctx, s.writer.DB(), `SELECT version FROM schema_migrations ORDER BY applied_at, version`)
+func (o *Outbox) AppliedMigrations(ctx context.Context) ([]int, error) {
+	versions, err := sqlitedb.Column[int](ctx, o.s.writer.DB(), `SELECT version FROM schema_migrations ORDER BY applied_at, version`)
 	if err != nil {
 		return nil, fmt.Errorf("read applied migrations: %w", err)
 	}

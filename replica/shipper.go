@@ -48,7 +48,8 @@ func NewShipper(ctx context.Context, store *db.Store, remote *Remote, log *slog.
 	if err != nil {
 		return nil, err
 	}
-	local, err := store.AppliedMigrations(ctx)
+	outbox := store.Outbox()
+	local, err := outbox.AppliedMigrations(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +60,7 @@ func NewShipper(ctx context.Context, store *db.Store, remote *Remote, log *slog.
 	for _, m := range migrations {
 		byVersion[m.Version] = m
 	}
-	return &Shipper{outbox: store.Outbox(), remote: remote, log: log, BatchSize: DefaultBatchSize,
+	return &Shipper{outbox: outbox, remote: remote, log: log, BatchSize: DefaultBatchSize,
 		migrations: byVersion, known: migrations, local: local}, nil
 }
 
