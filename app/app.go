@@ -83,12 +83,11 @@ func openRemote(ctx context.Context, cfg Config, log *slog.Logger) (*replica.Rem
 		return remote, nil
 	}
 	restored, err := restoreFromTurso(ctx, cfg, remote, freshStartWait)
-	if err != nil {
+	if errors.Is(err, replica.ErrNoCopy) {
+		log.Info("new database, and Turso holds no copy: starting empty", "turso", remote.String())
+	} else if err != nil {
 		remote.Close()
 		return nil, err
-	}
-	if restored == nil {
-		log.Info("new database, and Turso holds no copy: starting empty", "turso", remote.String())
 	} else {
 		log.Warn("new database: restored the copy from Turso", "turso", remote.String(), "rows", restored.Rows,
 			"migrations", restored.Migrations, "up_to_change", restored.Position.Seq)

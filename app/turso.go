@@ -2,14 +2,12 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"github.com/karaoke-night/karaoke/replica"
 	"io"
 	"os"
-	"strings"
 	"time"
-
-	"github.com/karaoke-night/karaoke/db"
-	"github.com/karaoke-night/karaoke/replica"
 )
 
 // freshStartWait is how long a server whose database is new keeps trying to
@@ -19,18 +17,19 @@ import (
 const freshStartWait = 30 * time.Second
 
 // restoreFromTurso fills the new database from Turso, trying for up to wait.
-// It returns nil when Turso holds no copy. On failure the half-made database
-// is removed, so the data directory is new again for the next try.
+// It returns replica.ErrNoCopy, at once, when Turso holds no copy. On
+// failure the half-made database is removed, so the data directory is new
+// again for the next try.
 func restoreFromTurso(ctx context.Context, cfg Config, remote *replica.Remote, wait time.Duration) (*replica.Restored, error) {
 	deadline := time.Now().Add(wait)
 	pause := 500 * time.Millisecond
 	for {
 		restored, err := replica.Restore(ctx, remote, cfg.DatabaseURL)
-		if err == nil {
-			return restored, nil
+		if err == nil || errors.Is(err, replica.ErrNoCopy) {
+			return restored, err // with no copy, Restore made nothing
 		}
 		removeDatabase(cfg.DatabaseURL)
-		if strings.Contains(err.Error(), replica.ErrNewerRemote) || time.Now().Add(pause).After(deadline) || ctx.Err() != nil {
+		if errors.Is(err, replica.ErrNewerRemote) || time.Now().Add(pause).After(deadline) || ctx.Err() != nil {
 			return nil, fmt.Errorf("the database %s is new and could not be restored from Turso at %s: %w. "+
 				"Not starting empty, since Turso may hold the nights to restore: fix TURSO_DATABASE_URL, TURSO_AUTH_TOKEN or the network, "+
 				"or unset TURSO_DATABASE_URL to start without Turso", databaseFile(cfg.DatabaseURL), remote, err)
@@ -74,14 +73,7 @@ func RestoreFromTurso(ctx context.Context, cfg Config) (*replica.Restored, error
 		return nil, err
 	}
 	defer remote.Close()
-	restored, err := restoreFromTurso(ctx, cfg, remote, 0)
-	if err != nil {
-		return nil, err
-	}
-	if restored == nil {
-		return nil, fmt.Errorf("Turso at %s holds no copy to restore", remote)
-	}
-	return restored, nil
+	return restoreFromTurso(ctx, cfg, remote, 0)
 }
 
 // Status writes how replication is doing: `karaoke status`. It reads the
@@ -92,7 +84,7 @@ func Status(ctx context.Context, cfg Config, w io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	st, err := store.ReplicationStatus(ctx)
+	st, err := store.Outbox().Status(ctx)
 	if err != nil {
 		return err
 	}
@@ -138,9 +130,4 @@ func stamp(t, now time.Time) string {
 		return "never"
 	}
 	return fmt.Sprintf("%s (%s ago)", t.UTC().Format(time.RFC3339), now.Sub(t).Round(time.Second))
-}
-
-// ReplicationStatus is the store's replication status; tests poll it.
-func (s *Server) ReplicationStatus(ctx context.Context) (db.ReplicationStatus, error) {
-	return s.store.ReplicationStatus(ctx)
 }

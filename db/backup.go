@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/tursodatabase/libsql-client-go/libsql"
+	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 // DefaultBackupsKept is how many backups a backup folder keeps.
@@ -30,7 +30,7 @@ const (
 // (the read pool is query-only, which VACUUM INTO refuses), so writers carry
 // on while it runs.
 func (s *Store) Backup(ctx context.Context, dir string, keep int) (string, error) {
-	conn, err := openPool(s.url, "_query_only=0")
+	conn, err := sqlitedb.Open(s.url, "_query_only=0")
 	if err != nil {
 		return "", err
 	}
@@ -80,7 +80,8 @@ func Backups(dir string) ([]string, error) {
 			names = append(names, n)
 		}
 	}
-	sort.Sort(sort.Reverse(sort.StringSlice(names)))
+	slices.Sort(names)
+	slices.Reverse(names)
 	paths := make([]string, len(names))
 	for i, n := range names {
 		paths[i] = filepath.Join(dir, n)
@@ -121,38 +122,23 @@ func CheckFile(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err != nil {
 		return err
 	}
-	connector, err := libsql.NewConnector("file:" + path + "?mode=ro")
+	conn, err := sqlitedb.OpenFileReadOnly(path)
 	if err != nil {
 		return err
 	}
-	conn := sql.OpenDB(connector)
 	defer conn.Close()
-	rows, err := conn.QueryContext(ctx, `PRAGMA integrity_check`)
+	lines, err := sqlitedb.Column[string](ctx, conn, `PRAGMA integrity_check`)
 	if err != nil {
 		return fmt.Errorf("integrity check: %w", err)
 	}
-	defer rows.Close()
-	var problems []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			return err
-		}
-		if line != "ok" {
-			problems = append(problems, line)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("integrity check: %w", err)
-	}
-	if len(problems) > 0 {
+	if problems := slices.DeleteFunc(lines, func(line string) bool { return line == "ok" }); len(problems) > 0 {
 		return fmt.Errorf("integrity check: %s", strings.Join(problems, "; "))
 	}
-	var tables int
-	if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema WHERE name = 'schema_migrations'`).Scan(&tables); err != nil {
+	ours, err := sqlitedb.TableExists(ctx, conn, "schema_migrations")
+	if err != nil {
 		return fmt.Errorf("not a karaoke database: %w", err)
 	}
-	if tables == 0 {
+	if !ours {
 		return fmt.Errorf("not a karaoke database: it has no schema_migrations table")
 	}
 	return nil

@@ -5,17 +5,20 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 const guestColumns = `id, session_id, name, name_ordinal, joined_at, removed_at`
 
-func scanGuest(row interface{ Scan(...any) error }) (Guest, error) {
+// scanGuest reads a row of guestColumns, and then the columns of more.
+func scanGuest(row sqlitedb.Scanner, more ...any) (Guest, error) {
 	var (
 		g       Guest
 		joined  int64
 		removed sql.NullInt64
 	)
-	if err := row.Scan(&g.ID, &g.SessionID, &g.Name, &g.Ordinal, &joined, &removed); err != nil {
+	if err := row.Scan(append([]any{&g.ID, &g.SessionID, &g.Name, &g.Ordinal, &joined, &removed}, more...)...); err != nil {
 		return Guest{}, err
 	}
 	g.JoinedAt = fromMillis(joined)
@@ -81,7 +84,7 @@ func (s *Store) GuestByDevice(ctx context.Context, sessionID int64, deviceToken 
 	return getGuest(ctx, s.read, sessionID, deviceToken)
 }
 
-func getGuest(ctx context.Context, q queryer, sessionID int64, deviceToken string) (Guest, error) {
+func getGuest(ctx context.Context, q sqlitedb.Querier, sessionID int64, deviceToken string) (Guest, error) {
 	if deviceToken == "" {
 		return Guest{}, Errorf(ENOTFOUND, "You have not joined this session yet.")
 	}
@@ -103,7 +106,7 @@ func (s *Store) Guest(ctx context.Context, sessionID, guestID int64) (Guest, err
 	return getGuestByID(ctx, s.read, sessionID, guestID)
 }
 
-func getGuestByID(ctx context.Context, q queryer, sessionID, guestID int64) (Guest, error) {
+func getGuestByID(ctx context.Context, q sqlitedb.Querier, sessionID, guestID int64) (Guest, error) {
 	g, err := scanGuest(q.QueryRowContext(ctx,
 		`SELECT `+guestColumns+` FROM guests WHERE session_id = ? AND id = ?`, sessionID, guestID))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -125,30 +128,16 @@ type GuestListing struct {
 // Guests returns the guests of a session in the order they joined.
 // Errors: none of its own; an unknown session has no guests.
 func (s *Store) Guests(ctx context.Context, sessionID int64) ([]GuestListing, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+guestColumns+`,
+	out, err := sqlitedb.Collect(ctx, s.read, func(row sqlitedb.Scanner) (l GuestListing, err error) {
+		l.Guest, err = scanGuest(row, &l.Waiting)
+		return l, err
+	}, `SELECT `+guestColumns+`,
 		(SELECT COUNT(*) FROM requests r WHERE r.guest_id = guests.id AND r.status = 'waiting')
 		FROM guests WHERE session_id = ? ORDER BY joined_at, id`, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("list guests: %w", err)
 	}
-	defer rows.Close()
-	var out []GuestListing
-	for rows.Next() {
-		var (
-			l       GuestListing
-			joined  int64
-			removed sql.NullInt64
-		)
-		if err := rows.Scan(&l.ID, &l.SessionID, &l.Name, &l.Ordinal, &joined, &removed, &l.Waiting); err != nil {
-			return nil, err
-		}
-		l.JoinedAt = fromMillis(joined)
-		if removed.Valid {
-			l.RemovedAt = fromMillis(removed.Int64)
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // RemoveGuest takes a guest out of a session on the host's word: their
@@ -178,18 +167,13 @@ func (s *Store) RemoveGuest(ctx context.Context, sessionID, guestID int64) error
 // RemovedGuests returns the ids of the guests the host removed from a
 // session, for pages that must tell them so.
 func (s *Store) RemovedGuests(ctx context.Context, sessionID int64) (map[int64]bool, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id FROM guests WHERE session_id = ? AND removed_at IS NOT NULL`, sessionID)
+	ids, err := sqlitedb.Column[int64](ctx, s.read, `SELECT id FROM guests WHERE session_id = ? AND removed_at IS NOT NULL`, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("removed guests: %w", err)
 	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
 		out[id] = true
 	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -1,14 +1,17 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 //go:embed migrations/*.sql
@@ -43,7 +46,7 @@ func Migrations() ([]Migration, error) {
 		}
 		out = append(out, Migration{Version: version, Name: name, SQL: string(body)})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	slices.SortFunc(out, func(a, b Migration) int { return cmp.Compare(a.Version, b.Version) })
 	for i := 1; i < len(out); i++ {
 		if out[i].Version == out[i-1].Version {
 			return nil, fmt.Errorf("migrations %s and %s share a version", out[i-1].Name, out[i].Name)
@@ -52,22 +55,23 @@ func Migrations() ([]Migration, error) {
 	return out, nil
 }
 
-// SchemaVersion returns the newest migration applied to the database, 0 for
-// a new one.
-func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	return schemaVersion(ctx, s.write)
+// OnlyMigrations makes Open apply only the migrations with these versions:
+// a restore fills a new database at the schema its copy has, then opens it
+// again to migrate the rest of the way.
+func OnlyMigrations(versions []int) Option {
+	return func(o *options) {
+		o.only = map[int]bool{}
+		for _, v := range versions {
+			o.only[v] = true
+		}
+	}
 }
 
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func schemaVersion(ctx context.Context, q queryer) (int, error) {
+// schemaVersion returns the newest migration applied to the database, 0 for
+// a new one. migrate creates schema_migrations before it asks.
+func schemaVersion(ctx context.Context, q sqlitedb.Querier) (int, error) {
 	var v int
 	err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
-	if err != nil && strings.Contains(err.Error(), "no such table") {
-		return 0, nil
-	}
 	return v, err
 }
 
@@ -75,23 +79,28 @@ func schemaVersion(ctx context.Context, q queryer) (int, error) {
 // has not seen yet. It refuses a database whose schema is newer than this
 // program's.
 func (s *Store) migrate(ctx context.Context, o options, migrations []Migration) error {
-	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	write := s.writer.DB()
+	if _, err := write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT    NOT NULL,
 		applied_at INTEGER NOT NULL
 	)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	current, err := schemaVersion(ctx, s.write)
+	current, err := schemaVersion(ctx, write)
 	if err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
 	if newest := migrations[len(migrations)-1].Version; current > newest {
 		return fmt.Errorf("the database's schema (version %d) is newer than this program's (version %d): run a newer release", current, newest)
 	}
-	applied, err := appliedVersions(ctx, s.write)
+	versions, err := sqlitedb.Column[int](ctx, write, `SELECT version FROM schema_migrations`)
 	if err != nil {
-		return err
+		return fmt.Errorf("read applied migrations: %w", err)
+	}
+	applied := map[int]bool{}
+	for _, v := range versions {
+		applied[v] = true
 	}
 	// Every migration not yet recorded runs, in order, even one numbered
 	// below the newest applied: branches that were merged late stay safe.
@@ -102,7 +111,7 @@ func (s *Store) migrate(ctx context.Context, o options, migrations []Migration) 
 		}
 	}
 	if len(pending) > 0 && len(applied) > 0 && o.backupDir != "" {
-		if _, err := s.backupWith(ctx, s.write, o.backupDir, o.backupsKept); err != nil {
+		if _, err := s.backupWith(ctx, write, o.backupDir, o.backupsKept); err != nil {
 			return fmt.Errorf("backup before migrating: %w", err)
 		}
 	}
@@ -127,48 +136,22 @@ func (s *Store) migrate(ctx context.Context, o options, migrations []Migration) 
 	return nil
 }
 
-func appliedVersions(ctx context.Context, conn *sql.DB) (map[int]bool, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT version FROM schema_migrations`)
-	if err != nil {
-		return nil, fmt.Errorf("read applied migrations: %w", err)
-	}
-	defer rows.Close()
-	applied := map[int]bool{}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		applied[v] = true
-	}
-	return applied, rows.Err()
-}
-
 // AppliedMigrations returns the versions of the migrations applied to the
 // database, in the order they were applied (which, for a branch merged
 // late, is not always the order of their numbers). Replication applies them
 // to the remote in the same order, at the same point among the changes.
-func (s *Store) AppliedMigrations(ctx context.Context) ([]int, error) {
-	rows, err := s.write.QueryContext(ctx, `SELECT version FROM schema_migrations ORDER BY applied_at, version`)
+func (o *Outbox) AppliedMigrations(ctx context.Context) ([]int, error) {
+	versions, err := sqlitedb.Column[int](ctx, o.s.writer.DB(), `SELECT version FROM schema_migrations ORDER BY applied_at, version`)
 	if err != nil {
 		return nil, fmt.Errorf("read applied migrations: %w", err)
 	}
-	defer rows.Close()
-	var out []int
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return versions, nil
 }
 
 // schemaStep is how many migrations the database has applied: each change
 // in the outbox carries it, so the shipper knows which migrations the
 // remote must have before the change.
-func schemaStep(ctx context.Context, q queryer) (int, error) {
+func schemaStep(ctx context.Context, q sqlitedb.Querier) (int, error) {
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n)
 	return n, err

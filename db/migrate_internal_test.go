@@ -2,9 +2,7 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -63,47 +61,7 @@ func TestMigrationMergedLateStillRuns(t *testing.T) {
 	if err := s.migrate(ctx, options{}, append(migrations, late, later)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.write.ExecContext(ctx, `INSERT INTO late (x) VALUES (1)`); err != nil {
+	if _, err := s.writer.DB().ExecContext(ctx, `INSERT INTO late (x) VALUES (1)`); err != nil {
 		t.Errorf("the late migration did not run: %v", err)
-	}
-}
-
-// TestWriteGroupKeepsEachWriteAllOrNothing commits three writes together,
-// the middle one failing: the other two are kept, nothing of the middle one.
-func TestWriteGroupKeepsEachWriteAllOrNothing(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, "file:"+filepath.Join(t.TempDir(), "k.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	insert := func(name string, fail bool) *writeJob {
-		return &writeJob{ctx: ctx, done: make(chan error, 1), fn: func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (name, code, host_secret_hash, created_at) VALUES (?, ?, x'00', 0)`, name, name[:4]); err != nil {
-				return err
-			}
-			if fail {
-				return Errorf(ECONFLICT, "no")
-			}
-			return nil
-		}}
-	}
-	group := []*writeJob{insert("AAAA first", false), insert("BBBB fails", true), insert("CCCC third", false)}
-	s.commitGroup(group)
-	for i, want := range []bool{true, false, true} {
-		if err := <-group[i].done; (err == nil) != want {
-			t.Errorf("write %d: err = %v", i, err)
-		}
-	}
-	var names []string
-	rows, _ := s.write.QueryContext(ctx, `SELECT name FROM sessions ORDER BY id`)
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		names = append(names, n)
-	}
-	rows.Close()
-	if got := strings.Join(names, ","); got != "AAAA first,CCCC third" {
-		t.Errorf("sessions = %q, want the first and third only", got)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 // DefaultTurnLength is the length of a turn assumed until the session has
@@ -76,22 +78,11 @@ func (s *Store) loadNight(ctx context.Context, sessionID int64) (Night, error) {
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("now singing: %w", err)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+requestColumns+`
+		n.Queue, err = sqlitedb.Collect(ctx, tx, scanRequest, `SELECT `+requestColumns+`
 			FROM requests r JOIN guests g ON g.id = r.guest_id
 			WHERE r.session_id = ? AND r.status = 'waiting' ORDER BY r.position, r.id`, sessionID)
 		if err != nil {
 			return fmt.Errorf("queue: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanRequest(rows)
-			if err != nil {
-				return err
-			}
-			n.Queue = append(n.Queue, r)
-		}
-		if err := rows.Err(); err != nil {
-			return err
 		}
 		var avg sql.NullFloat64
 		err = tx.QueryRowContext(ctx, `SELECT AVG(ended_at - started_at) FROM requests
@@ -126,24 +117,6 @@ func (n Night) PlaceOf(i int) Place {
 		ahead++
 	}
 	return Place{Position: i + 1, Ahead: ahead, Wait: time.Duration(ahead) * n.TurnLength}
-}
-
-// GuestRequests returns the guest's waiting requests with their places, in
-// queue order.
-func (n Night) GuestRequests(guestID int64) []QueuedRequest {
-	var out []QueuedRequest
-	for i, r := range n.Queue {
-		if r.GuestID == guestID {
-			out = append(out, QueuedRequest{Request: r, Place: n.PlaceOf(i)})
-		}
-	}
-	return out
-}
-
-// QueuedRequest is a waiting request with its place in the queue.
-type QueuedRequest struct {
-	Request
-	Place Place
 }
 
 // maxCachedNights bounds the Nights kept; past it the cache starts afresh.

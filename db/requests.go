@@ -5,7 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
+
+	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 // NewRequest is what a guest asks for.
@@ -112,9 +113,7 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 	return req, err
 }
 
-func isForeignKeyViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
-}
+func isForeignKeyViolation(err error) bool { return sqlitedb.Violated(err) == sqlitedb.ForeignKey }
 
 func plural(n int, one, many string) string {
 	if n == 1 {
@@ -126,7 +125,7 @@ func plural(n int, one, many string) string {
 const requestColumns = `r.id, r.session_id, r.guest_id, g.name, g.name_ordinal, r.title, r.artist, r.note,
 	r.status, r.round, r.created_at, r.started_at, r.ended_at`
 
-func scanRequest(row interface{ Scan(...any) error }) (Request, error) {
+func scanRequest(row sqlitedb.Scanner) (Request, error) {
 	var (
 		r              Request
 		ordinal        int
@@ -148,7 +147,7 @@ func scanRequest(row interface{ Scan(...any) error }) (Request, error) {
 	return r, nil
 }
 
-func getRequest(ctx context.Context, q queryer, sessionID, requestID int64) (Request, error) {
+func getRequest(ctx context.Context, q sqlitedb.Querier, sessionID, requestID int64) (Request, error) {
 	r, err := scanRequest(q.QueryRowContext(ctx, `SELECT `+requestColumns+`
 		FROM requests r JOIN guests g ON g.id = r.guest_id WHERE r.id = ? AND r.session_id = ?`, requestID, sessionID))
 	if errors.Is(err, sql.ErrNoRows) {

@@ -5,8 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 // DefaultSingerCap is how many requests one singer may have waiting until
@@ -18,7 +19,7 @@ const MaxSingerCap = 20
 
 const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version`
 
-func scanSession(row interface{ Scan(...any) error }) (Session, error) {
+func scanSession(row sqlitedb.Scanner) (Session, error) {
 	var (
 		s       Session
 		created int64
@@ -66,9 +67,7 @@ func (s *Store) CreateSession(ctx context.Context, name string) (Session, string
 	return sess, hostKey, nil
 }
 
-func isUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
-}
+func isUniqueViolation(err error) bool { return sqlitedb.Violated(err) == sqlitedb.Unique }
 
 // Session returns the session with the given id, open or ended.
 // Errors: ENOTFOUND.
@@ -76,7 +75,7 @@ func (s *Store) Session(ctx context.Context, id int64) (Session, error) {
 	return getSession(ctx, s.read, id)
 }
 
-func getSession(ctx context.Context, q queryer, id int64) (Session, error) {
+func getSession(ctx context.Context, q sqlitedb.Querier, id int64) (Session, error) {
 	sess, err := scanSession(q.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, Errorf(ENOTFOUND, "There is no such session.")
@@ -209,20 +208,11 @@ func (s *Store) RotateHostKey(ctx context.Context, sessionID int64) (string, err
 
 // OpenCodes returns the join codes of the sessions still open.
 func (s *Store) OpenCodes(ctx context.Context) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT code FROM sessions WHERE ended_at IS NULL`)
+	codes, err := sqlitedb.Column[string](ctx, s.read, `SELECT code FROM sessions WHERE ended_at IS NULL`)
 	if err != nil {
 		return nil, fmt.Errorf("open codes: %w", err)
 	}
-	defer rows.Close()
-	var codes []string
-	for rows.Next() {
-		var code string
-		if err := rows.Scan(&code); err != nil {
-			return nil, err
-		}
-		codes = append(codes, code)
-	}
-	return codes, rows.Err()
+	return codes, nil
 }
 
 // PurgeEnded deletes every session that ended before the given time, with

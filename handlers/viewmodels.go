@@ -222,7 +222,7 @@ func guestItems(s db.Session, guests []db.GuestListing) []views.GuestItem {
 // replicationLine says how the copy in Turso is doing, or nil without one.
 // The error itself is for the operator (logs, karaoke status), not the page.
 func (h *Handler) replicationLine(r *http.Request) *views.ReplicationLine {
-	st, err := h.store.ReplicationStatus(r.Context())
+	st, err := h.store.Outbox().Status(r.Context())
 	if err != nil {
 		h.log.Error("replication status", "err", err)
 		return nil

@@ -58,12 +58,12 @@ func BenchmarkDrain(b *testing.B) {
 		shipper, _ := replica.NewShipper(ctx, store, remote, quiet)
 		write := guestsWriting(b, store)
 		for i := 0; ; i++ {
-			if st, _ := store.ReplicationStatus(ctx); st.Waiting >= 10000 {
+			if st, _ := store.Outbox().Status(ctx); st.Waiting >= 10000 {
 				break
 			}
 			write(i)
 		}
-		st, _ := store.ReplicationStatus(ctx)
+		st, _ := store.Outbox().Status(ctx)
 		b.StartTimer()
 		start := time.Now()
 		if err := shipper.ShipAll(ctx); err != nil {

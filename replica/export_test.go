@@ -8,4 +8,4 @@ import (
 
 // ShipForTest sends one batch without confirming it locally, as a shipper
 // that dies right after the remote's commit would.
-func ShipForTest(ctx context.Context, r *Remote, b db.ReplicationBatch) error { return r.ship(ctx, b) }
+func ShipForTest(ctx context.Context, r *Remote, b db.OutboxBatch) error { return r.ship(ctx, b) }

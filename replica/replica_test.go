@@ -3,9 +3,8 @@ package replica_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"io"
-	"log/slog"
+	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -16,114 +15,13 @@ import (
 	"github.com/karaoke-night/karaoke/replica"
 )
 
-var appTables = []string{"sessions", "guests", "requests"}
-
-var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
-
-type setup struct {
-	t       *testing.T
-	server  *tursotest.Server
-	remote  *replica.Remote
-	store   *db.Store
-	dbURL   string
-	shipper *replica.Shipper
-}
-
-func newSetup(t *testing.T) *setup {
-	t.Helper()
-	s := &setup{t: t, server: tursotest.Start(t)}
-	s.remote = openRemote(t, s.server.URL)
-	s.dbURL = "file:" + filepath.Join(t.TempDir(), "karaoke.db")
-	s.store, s.shipper = openStore(t, s.dbURL, s.remote)
-	return s
-}
-
-func openRemote(t *testing.T, url string) *replica.Remote {
-	t.Helper()
-	r, err := replica.Open(url, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return r
-}
-
-func openStore(t *testing.T, dbURL string, remote *replica.Remote) (*db.Store, *replica.Shipper) {
-	t.Helper()
-	ctx := context.Background()
-	store, err := db.Open(ctx, dbURL, db.Replication(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	sh, err := replica.NewShipper(ctx, store, remote, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return store, sh
-}
-
-func (s *setup) ship() {
-	s.t.Helper()
-	if err := s.shipper.ShipAll(context.Background()); err != nil {
-		s.t.Fatal(err)
-	}
-}
-
-// same fails the test unless the remote holds exactly the local rows.
-func same(t *testing.T, dbURL, remoteURL string) {
-	t.Helper()
-	local := tursotest.Dump(t, tursotest.Open(t, dbURL), appTables...)
-	remote := tursotest.Dump(t, tursotest.Open(t, remoteURL), appTables...)
-	if !reflect.DeepEqual(local, remote) {
-		t.Fatalf("the remote differs from the local database:\nlocal:  %v\nremote: %v", local, remote)
-	}
-	if len(local["sessions"]) == 0 {
-		t.Fatal("nothing to compare: the test proved nothing")
-	}
-}
-
-func remoteInt(t *testing.T, url, query string) int64 {
-	t.Helper()
-	var n int64
-	if err := tursotest.Open(t, url).QueryRow(query).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-// night writes a little of everything: a session, guests (one renamed into
-// a name another just left, which only works in order), requests, turns.
-func night(t *testing.T, store *db.Store) db.Session {
-	t.Helper()
-	ctx := context.Background()
-	sess, _, err := store.CreateSession(ctx, "Friday at The Crown")
-	if err != nil {
-		t.Fatal(err)
-	}
-	store.SetSingerCap(ctx, sess.ID, db.MaxSingerCap)
-	john, bob := db.NewToken(), db.NewToken()
-	a, _ := store.JoinSession(ctx, sess.ID, john, "John")
-	b, _ := store.JoinSession(ctx, sess.ID, bob, "Bob")
-	store.JoinSession(ctx, sess.ID, john, "Jim")
-	store.JoinSession(ctx, sess.ID, bob, "John") // takes John #1, which Jim just freed
-	for i, g := range []db.Guest{a, b, a, b, a} {
-		if _, err := store.CreateRequest(ctx, db.NewRequest{SessionID: sess.ID, GuestID: g.ID, Title: fmt.Sprintf("Song %d", i), Note: "it's ok"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	store.StartNext(ctx, sess.ID)
-	store.StartNext(ctx, sess.ID)
-	return sess
-}
-
 func TestChangesArriveInOrder(t *testing.T) {
 	s := newSetup(t)
 	s.shipper.BatchSize = 3 // many batches, each applied in turn
 	night(t, s.store)
 	s.ship()
 	same(t, s.dbURL, s.server.URL)
-	st, _ := s.store.ReplicationStatus(context.Background())
+	st, _ := s.store.Outbox().Status(context.Background())
 	if st.Waiting != 0 || st.LastSuccess.IsZero() {
 		t.Errorf("after shipping: %+v", st)
 	}
@@ -160,7 +58,7 @@ func TestFailedBatchIsRetriedAndAppliedOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	pending, _ := s.store.NextReplicationBatch(ctx, 100)
+	pending, _ := s.store.Outbox().NextBatch(ctx, 100)
 	err := s.shipper.ShipAll(ctx)
 	if err == nil || !strings.Contains(err.Error(), "UNIQUE") {
 		t.Fatalf("shipping into the refusing remote: %v", err)
@@ -171,7 +69,7 @@ func TestFailedBatchIsRetriedAndAppliedOnce(t *testing.T) {
 	if got := remoteInt(t, s.server.URL, `SELECT last_seq FROM replication_source`); got != before {
 		t.Errorf("the failed batch moved the remote's position from %d to %d", before, got)
 	}
-	if st, _ := s.store.ReplicationStatus(ctx); st.Waiting != len(pending.Entries) {
+	if st, _ := s.store.Outbox().Status(ctx); st.Waiting != len(pending.Entries) {
 		t.Errorf("after the failure %d entries wait, want %d", st.Waiting, len(pending.Entries))
 	}
 
@@ -199,7 +97,7 @@ func TestLostConfirmation(t *testing.T) {
 	sess := night(t, s.store)
 	s.ship()
 	s.store.EndSession(ctx, sess.ID)
-	b, _ := s.store.NextReplicationBatch(ctx, 1000)
+	b, _ := s.store.Outbox().NextBatch(ctx, 1000)
 	if err := replica.ShipForTest(ctx, s.remote, b); err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +105,7 @@ func TestLostConfirmation(t *testing.T) {
 	if err := again.ShipAll(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := s.store.ReplicationStatus(ctx); st.Waiting != 0 || st.ShippedSeq != b.Entries[len(b.Entries)-1].Seq {
+	if st, _ := s.store.Outbox().Status(ctx); st.Waiting != 0 || st.ShippedSeq != b.Entries[len(b.Entries)-1].Seq {
 		t.Errorf("status after confirming = %+v", st)
 	}
 	same(t, s.dbURL, s.server.URL)
@@ -231,11 +129,12 @@ func TestNewerRemoteSchemaIsRefused(t *testing.T) {
 	}
 	_, sh := openStoreOn(t, s.store, s.remote)
 	err := sh.ShipAll(ctx)
-	if err == nil || !strings.Contains(err.Error(), replica.ErrNewerRemote) || !strings.Contains(err.Error(), "run a newer release") {
+	// The message tells the operator what to do.
+	if !errors.Is(err, replica.ErrNewerRemote) || !strings.Contains(err.Error(), "run a newer release") {
 		t.Errorf("shipping to a newer remote: %v", err)
 	}
 	_, err = replica.Restore(ctx, s.remote, "file:"+filepath.Join(t.TempDir(), "new.db"))
-	if err == nil || !strings.Contains(err.Error(), replica.ErrNewerRemote) {
+	if !errors.Is(err, replica.ErrNewerRemote) {
 		t.Errorf("restoring from a newer remote: %v", err)
 	}
 }
@@ -264,7 +163,7 @@ func TestRestoreAndTakeOver(t *testing.T) {
 	}
 
 	store2, sh2 := openStore(t, newURL, s.remote)
-	if st, _ := store2.ReplicationStatus(ctx); st.Waiting != 0 {
+	if st, _ := store2.Outbox().Status(ctx); st.Waiting != 0 {
 		t.Errorf("a restored database queues %d entries, want none", st.Waiting)
 	}
 	store2.EndSession(ctx, sess.ID)
@@ -275,13 +174,17 @@ func TestRestoreAndTakeOver(t *testing.T) {
 
 	s.store.SetRequestsPaused(ctx, sess.ID, true)
 	err = s.shipper.ShipAll(ctx)
-	if err == nil || !strings.Contains(err.Error(), "one machine writes to one Turso database") {
+	if !errors.Is(err, replica.ErrOtherWriter) {
 		t.Errorf("the replaced machine shipping again: %v", err)
 	}
 	same(t, newURL, s.server.URL)
 
-	if r, err := replica.Restore(ctx, openRemote(t, tursotest.Start(t).URL), "file:"+filepath.Join(t.TempDir(), "x.db")); r != nil || err != nil {
-		t.Errorf("restoring from an empty remote: %+v, %v", r, err)
+	emptyDB := filepath.Join(t.TempDir(), "x.db")
+	if r, err := replica.Restore(ctx, openRemote(t, tursotest.Start(t).URL), "file:"+emptyDB); r != nil || !errors.Is(err, replica.ErrNoCopy) {
+		t.Errorf("restoring from an empty remote: %+v, %v; want ErrNoCopy", r, err)
+	}
+	if _, err := os.Stat(emptyDB); !os.IsNotExist(err) {
+		t.Errorf("restoring from an empty remote made a database: %v", err)
 	}
 }
 

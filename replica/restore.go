@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 // Restored says what a restore brought back.
@@ -20,16 +22,17 @@ type Restored struct {
 // it creates the database at the copy's schema version, copies every
 // replicated table page by page in one local transaction, and takes over
 // the copy's position, so shipping carries on from there. Opening the
-// database afterwards migrates it the rest of the way. It returns nil, and
-// creates nothing, when the remote holds no copy. It refuses a copy whose
-// schema is newer than this program's (a migration it does not know).
+// database afterwards migrates it the rest of the way. It returns ErrNoCopy,
+// and creates nothing, when the remote holds no copy. It refuses a copy whose
+// schema is newer than this program's (a migration it does not know) with
+// ErrNewerRemote.
 func Restore(ctx context.Context, remote *Remote, databaseURL string) (*Restored, error) {
 	rs, err := remote.state(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if !rs.Initialized || len(rs.Applied) == 0 || rs.Pos.Seq == 0 {
-		return nil, nil
+		return nil, fmt.Errorf("Turso at %s holds %w", remote, ErrNoCopy)
 	}
 	migrations, err := db.Migrations()
 	if err != nil {
@@ -43,7 +46,7 @@ func Restore(ctx context.Context, remote *Remote, databaseURL string) (*Restored
 	if err != nil {
 		return nil, err
 	}
-	rows, err := store.RestoreReplica(ctx, remote)
+	rows, err := store.Outbox().Restore(ctx, remote)
 	if cerr := store.Close(); err == nil {
 		err = cerr
 	}
@@ -51,4 +54,55 @@ func Restore(ctx context.Context, remote *Remote, databaseURL string) (*Restored
 		return nil, fmt.Errorf("restore from Turso: %w", err)
 	}
 	return &Restored{Position: rs.Pos, Migrations: applied, Rows: rows}, nil
+}
+
+// pageSize is how many rows a restore reads from the remote at a time.
+const pageSize = 500
+
+// Rows reads a table from the remote, page by page in key order.
+func (r *Remote) Rows(ctx context.Context, t db.ReplicatedTable, fn func(page [][]any) error) error {
+	cols := make([]string, len(t.Columns))
+	keyAt := -1
+	for i, c := range t.Columns {
+		cols[i] = sqlitedb.QuoteIdent(c)
+		if c == t.Key {
+			keyAt = i
+		}
+	}
+	base := fmt.Sprintf("SELECT %s FROM %s", strings.Join(cols, ", "), sqlitedb.QuoteIdent(t.Name))
+	order := fmt.Sprintf(" ORDER BY %s LIMIT %d", sqlitedb.QuoteIdent(t.Key), pageSize)
+	var after any
+	for first := true; ; first = false {
+		query, args := base+order, []any(nil)
+		if !first {
+			query, args = base+" WHERE "+sqlitedb.QuoteIdent(t.Key)+" > ?"+order, []any{after}
+		}
+		page, err := r.page(ctx, query, args, len(cols))
+		if err != nil {
+			return fmt.Errorf("read %s from Turso: %w", t.Name, err)
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		if err := fn(page); err != nil {
+			return err
+		}
+		if len(page) < pageSize {
+			return nil
+		}
+		after = page[len(page)-1][keyAt]
+	}
+}
+
+func (r *Remote) page(ctx context.Context, query string, args []any, width int) ([][]any, error) {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	return sqlitedb.Collect(ctx, r.db, func(scanner sqlitedb.Scanner) ([]any, error) {
+		row := make([]any, width)
+		ptrs := make([]any, width)
+		for i := range row {
+			ptrs[i] = &row[i]
+		}
+		return row, scanner.Scan(ptrs...)
+	}, query, args...)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
@@ -27,7 +26,7 @@ const (
 
 // Shipper sends the outbox of a store to a remote, in order.
 type Shipper struct {
-	store  *db.Store
+	outbox *db.Outbox
 	remote *Remote
 	log    *slog.Logger
 	// BatchSize is how many entries one request carries at most.
@@ -49,7 +48,8 @@ func NewShipper(ctx context.Context, store *db.Store, remote *Remote, log *slog.
 	if err != nil {
 		return nil, err
 	}
-	local, err := store.AppliedMigrations(ctx)
+	outbox := store.Outbox()
+	local, err := outbox.AppliedMigrations(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func NewShipper(ctx context.Context, store *db.Store, remote *Remote, log *slog.
 	for _, m := range migrations {
 		byVersion[m.Version] = m
 	}
-	return &Shipper{store: store, remote: remote, log: log, BatchSize: DefaultBatchSize,
+	return &Shipper{outbox: outbox, remote: remote, log: log, BatchSize: DefaultBatchSize,
 		migrations: byVersion, known: migrations, local: local}, nil
 }
 
@@ -78,7 +78,7 @@ func (s *Shipper) Run(ctx context.Context) {
 			backoff = min(max(2*backoff, minBackoff), maxBackoff)
 			wait := backoff/2 + rand.N(backoff/2+1)
 			s.log.Warn("replication to Turso failed; the app carries on and will retry", "err", err, "retry_in", wait.Round(time.Millisecond))
-			if rerr := s.store.RecordReplicationError(context.WithoutCancel(ctx), err.Error()); rerr != nil {
+			if rerr := s.outbox.RecordError(context.WithoutCancel(ctx), err.Error()); rerr != nil {
 				s.log.Error("record replication error", "err", rerr)
 			}
 			select {
@@ -95,7 +95,7 @@ func (s *Shipper) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-s.store.Changes():
+		case <-s.outbox.Changes():
 			select {
 			case <-ctx.Done():
 				return
@@ -116,7 +116,7 @@ func (s *Shipper) ShipAll(ctx context.Context) error {
 		s.synced = true
 	}
 	for {
-		b, err := s.store.NextReplicationBatch(ctx, s.BatchSize)
+		b, err := s.outbox.NextBatch(ctx, s.BatchSize)
 		if err != nil {
 			return err
 		}
@@ -129,18 +129,21 @@ func (s *Shipper) ShipAll(ctx context.Context) error {
 		}
 		if err := s.remote.ship(ctx, b); err != nil {
 			s.synced = false // whether it landed is read back from the remote
-			if !strings.Contains(err.Error(), "replication_source.last_seq") {
+			// A batch is refused whole unless the remote is where this
+			// database left it (b.Expect). Ask where it is: if it moved
+			// (the batch landed but its answer was lost, or another database
+			// wrote there, or it was emptied), find out why now, to carry on
+			// or to say so plainly; if not, the batch itself failed.
+			if pos, perr := s.remote.Position(ctx); perr != nil || pos == b.Expect {
 				return err
 			}
-			// The remote is not where this database left it: find out why
-			// now, to carry on or to say so plainly.
 			if err := s.sync(ctx); err != nil {
 				return err
 			}
 			s.synced = true
 			continue
 		}
-		if err := s.store.ConfirmShipped(ctx, db.ReplicaPosition{Writer: b.Writer, Seq: b.Entries[len(b.Entries)-1].Seq}); err != nil {
+		if err := s.outbox.Confirm(ctx, db.ReplicaPosition{Writer: b.Writer, Seq: b.Entries[len(b.Entries)-1].Seq}); err != nil {
 			s.synced = false
 			return err
 		}
@@ -176,10 +179,6 @@ func (s *Shipper) migrateRemote(ctx context.Context, step int) error {
 	return nil
 }
 
-// ErrNewerRemote is the start of the message when Turso's schema is newer
-// than this program's.
-const ErrNewerRemote = "Turso's schema is newer than this program's"
-
 // sync reads where the remote is and squares it with the outbox: after a
 // crash between the remote's commit and the local confirmation, the entries
 // the remote has are confirmed now; a remote that is new, or whose history
@@ -203,7 +202,7 @@ func (s *Shipper) sync(ctx context.Context) error {
 		}
 	}
 	s.remoteApplied = rs.Applied
-	b, err := s.store.NextReplicationBatch(ctx, 1)
+	b, err := s.outbox.NextBatch(ctx, 1)
 	if err != nil {
 		return err
 	}
@@ -212,13 +211,13 @@ func (s *Shipper) sync(ctx context.Context) error {
 		return nil
 	case rs.Pos.Writer == b.Writer && rs.Pos.Seq > b.Expect.Seq && rs.Pos.Seq <= b.MaxSeq:
 		s.log.Info("Turso had applied a batch whose confirmation was lost; confirming it now", "up_to", rs.Pos.Seq)
-		return s.store.ConfirmShipped(ctx, rs.Pos)
+		return s.outbox.Confirm(ctx, rs.Pos)
 	case rs.Pos.Writer == b.Writer || rs.Pos == (db.ReplicaPosition{}):
 		s.log.Warn("Turso's copy does not follow on from this database (new, emptied, or one of them restored from a backup): sending a full copy",
 			"turso_at", rs.Pos.Seq, "expected", b.Expect.Seq)
-		return s.store.Reseed(ctx, rs.Pos)
+		return s.outbox.Reseed(ctx, rs.Pos)
 	}
-	return fmt.Errorf("the Turso database at %s is written by another karaoke database (%s, at change %d), and one machine writes to one Turso database: "+
+	return fmt.Errorf("the Turso database at %s is written by another karaoke database (%s, at change %d), and %w: "+
 		"to carry on from that copy, restore it into an empty DATA_DIR (karaoke restore --from-turso); to keep this database, "+
-		"point TURSO_DATABASE_URL at a new, empty Turso database", s.remote, rs.Pos.Writer, rs.Pos.Seq)
+		"point TURSO_DATABASE_URL at a new, empty Turso database", s.remote, rs.Pos.Writer, rs.Pos.Seq, ErrOtherWriter)
 }

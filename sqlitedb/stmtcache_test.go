@@ -1,22 +1,14 @@
-package db
+package sqlitedb
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 )
 
 func TestStatementCache(t *testing.T) {
 	ctx := context.Background()
-	pool, err := openPool("file:"+filepath.Join(t.TempDir(), "c.db"), "_txlock=immediate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := openTestDB(t, "_txlock=immediate", `CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1), (2), (3)`)
 	pool.SetMaxOpenConns(1) // every query on the one connection, so the cache is hit
-	if _, err := pool.ExecContext(ctx, `CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1), (2), (3)`); err != nil {
-		t.Fatal(err)
-	}
 	const q = `SELECT n FROM t ORDER BY n`
 	// Reading the same query again while its first rows are still open on
 	// the connection must not disturb them.

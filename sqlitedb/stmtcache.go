@@ -1,4 +1,4 @@
-package db
+package sqlitedb
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 // SQLite spends much of a short query compiling its SQL. database/sql gives
 // each QueryContext or ExecContext the SQL text afresh, and the driver
-// compiles it every time, so the store's connections keep the statements
+// compiles it every time, so the connections Open makes keep the statements
 // they have compiled, by their text, and run those again. The store's SQL
 // is a fixed set of strings, so the cache stays small.
 
@@ -53,40 +53,38 @@ type cachedStmt struct {
 }
 
 // cached returns the connection's compiled statement for query, compiling
-// and keeping it on first use; nil when it cannot be used now.
-func (c *stmtCachingConn) cached(ctx context.Context, query string) (*cachedStmt, error) {
+// and keeping it on first use, and false when there is none to use now (the
+// query runs uncached then).
+func (c *stmtCachingConn) cached(ctx context.Context, query string) (*cachedStmt, bool, error) {
 	if cs, ok := c.stmts[query]; ok {
-		if cs.busy {
-			return nil, nil
-		}
-		return cs, nil
+		return cs, !cs.busy, nil
 	}
 	// Several statements in one string (a migration) are not worth keeping.
 	if len(c.stmts) >= maxCachedStmts || strings.Count(strings.TrimRight(strings.TrimSpace(query), ";"), ";") > 0 {
-		return nil, nil
+		return nil, false, nil
 	}
 	st, err := c.preparer.PrepareContext(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	_, canQuery := st.(driver.StmtQueryContext)
 	_, canExec := st.(driver.StmtExecContext)
 	if !canQuery || !canExec {
 		st.Close()
-		return nil, nil
+		return nil, false, nil
 	}
 	cs := &cachedStmt{stmt: st}
 	c.stmts[query] = cs
-	return cs, nil
+	return cs, true, nil
 }
 
 // QueryContext implements driver.QueryerContext.
 func (c *stmtCachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	cs, err := c.cached(ctx, query)
+	cs, ok, err := c.cached(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	if cs == nil {
+	if !ok {
 		return c.queryer.QueryContext(ctx, query, args)
 	}
 	rows, err := cs.stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
@@ -99,11 +97,11 @@ func (c *stmtCachingConn) QueryContext(ctx context.Context, query string, args [
 
 // ExecContext implements driver.ExecerContext.
 func (c *stmtCachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	cs, err := c.cached(ctx, query)
+	cs, ok, err := c.cached(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	if cs == nil {
+	if !ok {
 		return c.execer.ExecContext(ctx, query, args)
 	}
 	return cs.stmt.(driver.StmtExecContext).ExecContext(ctx, args)
@@ -119,6 +117,10 @@ func (c *stmtCachingConn) PrepareContext(ctx context.Context, query string) (dri
 func (c *stmtCachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	return c.beginner.BeginTx(ctx, opts)
 }
+
+// Unwrap returns the driver's connection, which modernc.org/sqlite's
+// connection-level functions (sqlite.Limit) look for.
+func (c *stmtCachingConn) Unwrap() driver.Conn { return c.Conn }
 
 // ResetSession implements driver.SessionResetter.
 func (c *stmtCachingConn) ResetSession(ctx context.Context) error {

@@ -1,0 +1,12 @@
+package app
+
+import (
+	"context"
+
+	"github.com/karaoke-night/karaoke/db"
+)
+
+// ReplicationStatus is the store's replication status; tests poll it.
+func (s *Server) ReplicationStatus(ctx context.Context) (db.OutboxStatus, error) {
+	return s.store.Outbox().Status(ctx)
+}

@@ -1,0 +1,25 @@
+package db
+
+import (
+	"context"
+	"fmt"
+)
+
+// Pragmas returns the connection settings in force on the write connection,
+// by name, as SQLite reports them.
+func (s *Store) Pragmas(ctx context.Context) (map[string]string, error) {
+	got := map[string]string{}
+	for _, name := range []string{"journal_mode", "synchronous", "foreign_keys", "busy_timeout"} {
+		var v string
+		if err := s.writer.DB().QueryRowContext(ctx, "PRAGMA "+name).Scan(&v); err != nil {
+			return nil, fmt.Errorf("read pragma %s: %w", name, err)
+		}
+		got[name] = v
+	}
+	return got, nil
+}
+
+// SchemaVersion returns the newest migration applied to the database.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	return schemaVersion(ctx, s.writer.DB())
+}
