@@ -3,6 +3,7 @@ package live_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -207,6 +208,58 @@ func TestCloseEndsStreams(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("after Close: status %d", resp.StatusCode)
+	}
+}
+
+// TestGoneClientEndsItsStream: a client that hangs up frees its stream at
+// once, through its request's context, without waiting for a write to fail.
+func TestGoneClientEndsItsStream(t *testing.T) {
+	src := &fakeSource{version: 1}
+	b, srv := newServer(t, src, live.Config{Heartbeat: time.Hour})
+	r, resp := open(t, srv.URL)
+	next(t, r)
+	open(t, srv.URL)
+	resp.Body.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for b.Streams() != 1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := b.Streams(); got != 1 {
+		t.Errorf("%d streams open after one client hung up, want 1", got)
+	}
+}
+
+// TestShutdownWaitsForStreamsUntilBrokerCloses: the streams are requests an
+// http.Server's Shutdown waits for, and closing the Broker as Shutdown starts
+// lets it return at once, each client reading the end of its stream.
+func TestShutdownWaitsForStreamsUntilBrokerCloses(t *testing.T) {
+	src := &fakeSource{version: 1}
+	b, srv := newServer(t, src, live.Config{})
+	var readers []*sse.Reader
+	for range 3 {
+		r, _ := open(t, srv.URL)
+		next(t, r)
+		readers = append(readers, r)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := srv.Config.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Shutdown with streams open and the broker running: %v, want it to wait for them", err)
+	}
+	srv.Config.RegisterOnShutdown(b.Close)
+	ctx, cancel = context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := srv.Config.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown closing the broker: %v", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("Shutdown took %v", took)
+	}
+	for _, r := range readers {
+		if _, err := r.Next(); err != io.EOF {
+			t.Errorf("after Shutdown the stream reads %v, want its end", err)
+		}
 	}
 }
 
