@@ -81,6 +81,18 @@ func open(t *testing.T, url string) (*sse.Reader, *http.Response) {
 	return sse.NewReader(resp.Body), resp
 }
 
+// openStreams opens n streams and reads the first event of each.
+func openStreams(t *testing.T, url string, n int) []*sse.Reader {
+	t.Helper()
+	var readers []*sse.Reader
+	for range n {
+		r, _ := open(t, url)
+		next(t, r)
+		readers = append(readers, r)
+	}
+	return readers
+}
+
 func next(t *testing.T, r *sse.Reader) sse.Event {
 	t.Helper()
 	type result struct {
@@ -165,13 +177,19 @@ func TestSlowClientIsDroppedOthersKeepUp(t *testing.T) {
 			}
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for b.Streams() != 1 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if got := b.Streams(); got != 1 {
+	if got := streamsSettle(b, 1); got != 1 {
 		t.Errorf("%d streams open, want the stalled one dropped", got)
 	}
+}
+
+// streamsSettle waits up to 5 s for the Broker to hold want streams, and
+// returns how many it holds.
+func streamsSettle(b *live.Broker, want int) int {
+	deadline := time.Now().Add(5 * time.Second)
+	for b.Streams() != want && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return b.Streams()
 }
 
 // TestCloseEndsStreams: Close ends every stream promptly, so a server's
@@ -179,12 +197,7 @@ func TestSlowClientIsDroppedOthersKeepUp(t *testing.T) {
 func TestCloseEndsStreams(t *testing.T) {
 	src := &fakeSource{version: 1}
 	b, srv := newServer(t, src, live.Config{})
-	var readers []*sse.Reader
-	for range 5 {
-		r, _ := open(t, srv.URL)
-		next(t, r)
-		readers = append(readers, r)
-	}
+	readers := openStreams(t, srv.URL, 5)
 	b.Close()
 	for _, r := range readers {
 		done := make(chan error, 1)
@@ -220,11 +233,7 @@ func TestGoneClientEndsItsStream(t *testing.T) {
 	next(t, r)
 	open(t, srv.URL)
 	resp.Body.Close()
-	deadline := time.Now().Add(5 * time.Second)
-	for b.Streams() != 1 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if got := b.Streams(); got != 1 {
+	if got := streamsSettle(b, 1); got != 1 {
 		t.Errorf("%d streams open after one client hung up, want 1", got)
 	}
 }
@@ -235,12 +244,7 @@ func TestGoneClientEndsItsStream(t *testing.T) {
 func TestShutdownWaitsForStreamsUntilBrokerCloses(t *testing.T) {
 	src := &fakeSource{version: 1}
 	b, srv := newServer(t, src, live.Config{})
-	var readers []*sse.Reader
-	for range 3 {
-		r, _ := open(t, srv.URL)
-		next(t, r)
-		readers = append(readers, r)
-	}
+	readers := openStreams(t, srv.URL, 3)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	if err := srv.Config.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
