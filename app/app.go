@@ -103,7 +103,11 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 		}
 	}
 	streams := live.New(handlers.LiveSource(s.store), live.Config{MaxStreams: cfg.MaxStreams, Log: s.log})
-	s.opened("live streams", func() error { streams.Close(); return nil })
+	// Shutdown closes the broker too, in a goroutine of its own: whichever
+	// call comes second waits until the broker's workers have stopped, so
+	// the store never closes under them.
+	closeStreams := sync.OnceFunc(streams.Close)
+	s.opened("live streams", func() error { closeStreams(); return nil })
 	s.store.OnChange(streams.Notify)
 	h := handlers.New(s.store, streams, handlers.Config{PublicURL: cfg.PublicURL, QR: s.qr, Log: s.log,
 		TrustProxy: cfg.TrustProxy, Limits: cfg.Limits})
@@ -125,7 +129,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 	}
 	// Live streams never go idle by themselves: end them when a shutdown
 	// starts, or Shutdown would wait for them until its timeout.
-	s.http.RegisterOnShutdown(streams.Close)
+	s.http.RegisterOnShutdown(closeStreams)
 	// After a graceful Shutdown this finds nothing left; after one that ran
 	// out of time, it cuts the connections still open before the store
 	// behind them closes.
