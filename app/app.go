@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -24,135 +26,153 @@ import (
 // closed cleanly before Fly would kill the process.
 const shutdownTimeout = 10 * time.Second
 
-// Server is a running karaoke server: listening, with its store open.
+// Server is a karaoke server: listening, with its store open. Open makes
+// one, Run serves until its context ends and then closes it.
 type Server struct {
 	cfg      Config
 	log      *slog.Logger
 	store    *db.Store
 	remote   *replica.Remote // nil without TURSO_DATABASE_URL
 	shipper  *replica.Shipper
-	unlock   func()
 	qr       *qr.Cache
-	handlers *handlers.Handler
 	listener net.Listener
 	http     *http.Server
+
+	// closers release what Open opened, in the order it was opened; Close
+	// runs them backwards.
+	closers   []closer
+	closeOnce sync.Once
+	closeErr  error
+}
+
+type closer struct {
+	what  string
+	close func() error
+}
+
+// opened records something Open opened, for Close to release.
+func (s *Server) opened(what string, close func() error) {
+	s.closers = append(s.closers, closer{what, close})
 }
 
 // Open prepares the data directory, opens the store and starts listening.
-// Serving starts with Run.
-func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
-	if log == nil {
-		log = slog.Default()
-	}
+// Serving starts with Run. When Open fails part-way, what it had opened is
+// closed again.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err error) {
+	s := &Server{cfg: cfg, log: cmp.Or(log, slog.Default())}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
 	if err := prepareDataDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	if err := checkStorage(cfg, log); err != nil {
+	if err := checkStorage(cfg, s.log); err != nil {
 		return nil, err
 	}
 	if from, saved, err := restorePending(ctx, cfg); err != nil {
 		return nil, err
 	} else if from != "" {
-		log.Warn("restored a backup at start-up, as asked", "from", from, "replaced_database_saved_in", saved)
+		s.log.Warn("restored a backup at start-up, as asked", "from", from, "replaced_database_saved_in", saved)
 	}
 	unlock, err := lockDataDir(cfg.DataDir, false)
 	if err != nil {
 		return nil, err
 	}
-	srv, err := open(ctx, cfg, log)
-	if err != nil {
-		unlock()
+	s.opened("data directory's lock", func() error { unlock(); return nil })
+	if s.qr, err = qr.NewCache(filepath.Join(cfg.DataDir, QRDir)); err != nil {
 		return nil, err
 	}
-	srv.unlock = unlock
-	return srv, nil
-}
-
-// openRemote opens the Turso database replication goes to and, when the
-// local database is new (a fresh volume) and Turso holds a copy, restores
-// the copy before anything else opens the database.
-func openRemote(ctx context.Context, cfg Config, log *slog.Logger) (*replica.Remote, error) {
-	if cfg.TursoURL == "" {
-		return nil, nil
-	}
-	remote, err := replica.Open(cfg.TursoURL, cfg.TursoToken)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(databaseFile(cfg.DatabaseURL)); !os.IsNotExist(err) {
-		return remote, nil
-	}
-	restored, err := restoreFromTurso(ctx, cfg, remote, freshStartWait)
-	if errors.Is(err, replica.ErrNoCopy) {
-		log.Info("new database, and Turso holds no copy: starting empty", "turso", remote.String())
-	} else if err != nil {
-		remote.Close()
-		return nil, err
-	} else {
-		log.Warn("new database: restored the copy from Turso", "turso", remote.String(), "rows", restored.Rows,
-			"migrations", restored.Migrations, "up_to_change", restored.Position.Seq)
-	}
-	return remote, nil
-}
-
-func open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
-	qrCache, err := qr.NewCache(filepath.Join(cfg.DataDir, QRDir))
-	if err != nil {
-		return nil, err
-	}
-	remote, err := openRemote(ctx, cfg, log)
-	if err != nil {
-		return nil, err
-	}
-	store, err := openStore(ctx, cfg, db.Replication(remote != nil))
-	if err != nil {
-		closeRemote(remote)
-		return nil, err
-	}
-	var shipper *replica.Shipper
-	if remote != nil {
-		if shipper, err = replica.NewShipper(ctx, store, remote, log); err != nil {
-			store.Close()
-			remote.Close()
+	if cfg.TursoURL != "" {
+		if s.remote, err = replica.Open(cfg.TursoURL, cfg.TursoToken); err != nil {
+			return nil, err
+		}
+		s.opened("Turso database", s.remote.Close)
+		if err := restoreIfNew(ctx, cfg, s.remote, s.log); err != nil {
 			return nil, err
 		}
 	}
-	h, err := handlers.New(store, handlers.Config{PublicURL: cfg.PublicURL, QR: qrCache, Log: log,
-		TrustProxy: cfg.TrustProxy, Limits: cfg.Limits,
-		Live: live.Config{MaxStreams: cfg.MaxStreams}})
-	if err != nil {
-		store.Close()
-		closeRemote(remote)
+	if s.store, err = openStore(ctx, cfg, db.Replication(s.remote != nil)); err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		h.Close()
-		store.Close()
-		closeRemote(remote)
+	s.opened("database", s.store.Close)
+	if s.remote != nil {
+		if s.shipper, err = replica.NewShipper(ctx, s.store, s.remote, s.log); err != nil {
+			return nil, err
+		}
+	}
+	streams := live.New(handlers.LiveSource(s.store), live.Config{MaxStreams: cfg.MaxStreams, Log: s.log})
+	// Shutdown closes the broker too, in a goroutine of its own: whichever
+	// call comes second waits until the broker's workers have stopped, so
+	// the store never closes under them.
+	closeStreams := sync.OnceFunc(streams.Close)
+	s.opened("live streams", func() error { closeStreams(); return nil })
+	s.store.OnChange(streams.Notify)
+	h := handlers.New(s.store, streams, handlers.Config{PublicURL: cfg.PublicURL, QR: s.qr, Log: s.log,
+		TrustProxy: cfg.TrustProxy, Limits: cfg.Limits})
+	if s.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	srv := &Server{
-		cfg:      cfg,
-		log:      log,
-		store:    store,
-		qr:       qrCache,
-		handlers: h,
-		remote:   remote,
-		shipper:  shipper,
-		listener: ln,
-		http: &http.Server{
-			Handler:           h.Routes(),
-			ReadHeaderTimeout: 10 * time.Second,
-			ReadTimeout:       30 * time.Second,
-			IdleTimeout:       120 * time.Second,
-			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		},
+	s.opened("listener", func() error {
+		if err := s.listener.Close(); !errors.Is(err, net.ErrClosed) {
+			return err
+		}
+		return nil // Serve closed it already
+	})
+	s.http = &http.Server{
+		Handler:           h.Routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	// Live streams never go idle by themselves: end them when a shutdown
 	// starts, or Shutdown would wait for them until its timeout.
-	srv.http.RegisterOnShutdown(h.Close)
-	return srv, nil
+	s.http.RegisterOnShutdown(closeStreams)
+	// After a graceful Shutdown this finds nothing left; after one that ran
+	// out of time, it cuts the connections still open before the store
+	// behind them closes.
+	s.opened("HTTP server", s.http.Close)
+	return s, nil
+}
+
+// restoreIfNew fills the local database from the copy in Turso when it is
+// new (a fresh volume) and Turso holds a copy, before anything else opens
+// the database.
+func restoreIfNew(ctx context.Context, cfg Config, remote *replica.Remote, log *slog.Logger) error {
+	if _, err := os.Stat(databaseFile(cfg.DatabaseURL)); !os.IsNotExist(err) {
+		return nil
+	}
+	restored, err := restoreFromTurso(ctx, cfg, remote, freshStartWait)
+	switch {
+	case errors.Is(err, replica.ErrNoCopy):
+		log.Info("new database, and Turso holds no copy: starting empty", "turso", remote.String())
+		return nil
+	case err != nil:
+		return err
+	}
+	log.Warn("new database: restored the copy from Turso", "turso", remote.String(), "rows", restored.Rows,
+		"migrations", restored.Migrations, "up_to_change", restored.Position.Seq)
+	return nil
+}
+
+// Close releases what Open opened, the last opened first: the connections
+// still open, the listener, the live streams, the store (checkpointed), the
+// Turso connection and the data directory's lock. Run ends with it; call it
+// yourself only for a Server that is not given to Run. It is safe to call
+// more than once, and returns the first call's error.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		var errs []error
+		for _, c := range slices.Backward(s.closers) {
+			if err := c.close(); err != nil {
+				errs = append(errs, fmt.Errorf("close the %s: %w", c.what, err))
+			}
+		}
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
 }
 
 // openStore opens the configured database. The server says whether it
@@ -160,12 +180,6 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 // which keeps the database as the server set it up.
 func openStore(ctx context.Context, cfg Config, opts ...db.Option) (*db.Store, error) {
 	return db.Open(ctx, cfg.DatabaseURL, append([]db.Option{db.BackupBeforeMigrating(filepath.Join(cfg.DataDir, BackupDir), cfg.BackupsKept)}, opts...)...)
-}
-
-func closeRemote(r *replica.Remote) {
-	if r != nil {
-		r.Close()
-	}
 }
 
 // checkStorage refuses, where a volume is required (on Fly.io), a DATA_DIR
@@ -192,10 +206,10 @@ func checkStorage(cfg Config, log *slog.Logger) error {
 func (s *Server) Addr() string { return s.listener.Addr().String() }
 
 // Run serves until ctx ends, then stops: no new connections, requests in
-// flight finish (within shutdownTimeout), the background work stops, and the
-// store is checkpointed and closed.
+// flight finish (within shutdownTimeout), the live streams end, the
+// background work stops, and Close releases the rest, the store
+// checkpointed and closed.
 func (s *Server) Run(ctx context.Context) error {
-	defer s.unlock()
 	s.log.Info("karaoke is listening", "addr", s.Addr(), "data_dir", s.cfg.DataDir)
 
 	bgCtx, stopBackground := context.WithCancel(ctx)
@@ -215,7 +229,6 @@ func (s *Server) Run(ctx context.Context) error {
 	case err = <-served:
 	case <-ctx.Done():
 		s.log.Info("stopping: finishing requests in flight")
-		s.handlers.Close() // end the live streams first, so Shutdown finds their connections idle
 		stopCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 		defer cancel()
 		err = s.http.Shutdown(stopCtx)
@@ -225,11 +238,9 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	stopBackground()
 	background.Wait()
-	s.handlers.Close()
-	if cerr := s.store.Close(); cerr != nil && err == nil {
+	if cerr := s.Close(); err == nil {
 		err = cerr
 	}
-	closeRemote(s.remote)
 	s.log.Info("stopped", "err", err)
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -203,7 +204,10 @@ func TestFromEnv(t *testing.T) {
 		{"data dir moves the database", map[string]string{"DATA_DIR": "/srv/k", "PORT": "9000"},
 			app.Config{Addr: ":9000", DataDir: "/srv/k", DatabaseURL: "file:/srv/k/karaoke.db", BackupsKept: 7}, false},
 		{"explicit database and public URL", map[string]string{"DATABASE_URL": "file:/x.db", "PUBLIC_URL": "https://k.example"},
-			app.Config{Addr: ":8080", DataDir: "./data", DatabaseURL: "file:/x.db", PublicURL: "https://k.example", BackupsKept: 7}, false},
+			app.Config{Addr: ":8080", DataDir: "./data", DatabaseURL: "file:/x.db", PublicURL: &url.URL{Scheme: "https", Host: "k.example"}, BackupsKept: 7}, false},
+		{"public URL: scheme and host only", map[string]string{"PUBLIC_URL": "http://k.example:8080/join?x=1#top"},
+			app.Config{Addr: ":8080", DataDir: "./data", DatabaseURL: "file:data/karaoke.db", PublicURL: &url.URL{Scheme: "http", Host: "k.example:8080"}, BackupsKept: 7}, false},
+		{"bad public URL", map[string]string{"PUBLIC_URL": "karaoke.example.com"}, app.Config{}, true},
 		{"on Fly the data lives on the volume, which must be there", map[string]string{"FLY_APP_NAME": "karaoke"},
 			app.Config{Addr: ":8080", DataDir: "/data", DatabaseURL: "file:/data/karaoke.db", BackupsKept: 7, RequireVolume: true}, false},
 		{"the volume check can be overridden", map[string]string{"FLY_APP_NAME": "karaoke", "ALLOW_EPHEMERAL_DATA": "1", "BACKUPS_KEPT": "3"},
@@ -220,8 +224,8 @@ func TestFromEnv(t *testing.T) {
 			if (err != nil) != tt.bad {
 				t.Fatalf("err = %v, want error %v", err, tt.bad)
 			}
-			got.TrustProxy, got.Limits, got.Retention = "", handlers.Limits{}, 0 // TestFromEnvSecurity
-			if !tt.bad && got != tt.want {
+			got.TrustProxy, got.Limits, got.Retention = handlers.TrustProxy{}, handlers.Limits{}, 0 // TestFromEnvSecurity
+			if !tt.bad && !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("config = %+v, want %+v", got, tt.want)
 			}
 		})
@@ -236,7 +240,7 @@ func TestQRFollowsPublicURL(t *testing.T) {
 	host := newPhone(t, "")
 	var dash string
 	for _, public := range []string{"https://karaoke.example.com", "https://sing.example.org"} {
-		cfg.PublicURL = public
+		cfg.PublicURL, _ = url.Parse(public)
 		base, stop := startServer(t, cfg)
 		host.base = base
 		if dash == "" {
@@ -280,13 +284,13 @@ func TestFromEnvSecurity(t *testing.T) {
 		retention time.Duration
 		bad       bool
 	}{
-		{"defaults", nil, "", defaults, 30 * day, false},
+		{"defaults", nil, "none", defaults, 30 * day, false},
 		{"on Fly the proxy is Fly's", map[string]string{"FLY_APP_NAME": "karaoke"}, "fly", defaults, 30 * day, false},
 		{"an explicit proxy wins on Fly", map[string]string{"FLY_APP_NAME": "karaoke", "TRUST_PROXY": "none"}, "none", defaults, 30 * day, false},
-		{"proxy addresses", map[string]string{"TRUST_PROXY": "127.0.0.1, 10.0.0.0/8"}, "127.0.0.1, 10.0.0.0/8", defaults, 30 * day, false},
-		{"limits set and off", map[string]string{"LIMIT_DEVICE_WRITES": "5/30s", "LIMIT_ADDRESS_WRITES": "off", "LIMIT_ADDRESS_SESSIONS": "0"}, "",
+		{"proxy addresses", map[string]string{"TRUST_PROXY": "127.0.0.1, 10.0.0.0/8"}, "127.0.0.1/32,10.0.0.0/8", defaults, 30 * day, false},
+		{"limits set and off", map[string]string{"LIMIT_DEVICE_WRITES": "5/30s", "LIMIT_ADDRESS_WRITES": "off", "LIMIT_ADDRESS_SESSIONS": "0"}, "none",
 			handlers.Limits{DeviceWrites: handlers.Rate{Requests: 5, Window: 30 * time.Second}}, 30 * day, false},
-		{"retention", map[string]string{"RETENTION_DAYS": "7"}, "", defaults, 7 * day, false},
+		{"retention", map[string]string{"RETENTION_DAYS": "7"}, "none", defaults, 7 * day, false},
 		{"bad proxy", map[string]string{"TRUST_PROXY": "my-proxy"}, "", defaults, 0, true},
 		{"bad rate", map[string]string{"LIMIT_DEVICE_WRITES": "ten a minute"}, "", defaults, 0, true},
 		{"bad window", map[string]string{"LIMIT_ADDRESS_WRITES": "10/1ms"}, "", defaults, 0, true},
@@ -301,7 +305,7 @@ func TestFromEnvSecurity(t *testing.T) {
 			if tt.bad {
 				return
 			}
-			if got.TrustProxy != tt.trust || got.Limits != tt.limits || got.Retention != tt.retention {
+			if got.TrustProxy.String() != tt.trust || got.Limits != tt.limits || got.Retention != tt.retention {
 				t.Errorf("got proxy %q, limits %+v, retention %v; want %q, %+v, %v",
 					got.TrustProxy, got.Limits, got.Retention, tt.trust, tt.limits, tt.retention)
 			}

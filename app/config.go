@@ -4,7 +4,9 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -22,9 +24,9 @@ type Config struct {
 	DataDir string
 	// DatabaseURL is the database's file: URL.
 	DatabaseURL string
-	// PublicURL is the base of join links and QR codes; empty means each
-	// request's own scheme and host.
-	PublicURL string
+	// PublicURL is the base of join links and QR codes, scheme and host
+	// only; nil means each request's own scheme and host.
+	PublicURL *url.URL
 	// BackupsKept is how many backups DATA_DIR/backups keeps.
 	BackupsKept int
 	// RequireVolume refuses to start unless DataDir is a mounted volume
@@ -33,10 +35,10 @@ type Config struct {
 	// AllowEphemeral starts anyway, with a loud warning, when RequireVolume
 	// finds no volume (ALLOW_EPHEMERAL_DATA=1).
 	AllowEphemeral bool
-	// TrustProxy names the proxy whose X-Forwarded-Proto and client address
-	// headers are believed: "" or "none", "fly", or its addresses (see
-	// handlers.ParseTrustProxy).
-	TrustProxy string
+	// TrustProxy is the proxy whose X-Forwarded-Proto and client address
+	// headers are believed (TRUST_PROXY, read by handlers.ParseTrustProxy);
+	// the zero value believes none.
+	TrustProxy handlers.TrustProxy
 	// Limits are the abuse limits; a zero Rate is no limit.
 	Limits handlers.Limits
 	// Retention is how long an ended session, with its guests' names, is
@@ -70,7 +72,7 @@ const (
 // FromEnv reads the configuration from environment variables through
 // getenv (os.Getenv, or a map in tests).
 func FromEnv(getenv func(string) string) (Config, error) {
-	port := or(getenv("PORT"), DefaultPort)
+	port := cmp.Or(getenv("PORT"), DefaultPort)
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		return Config{}, fmt.Errorf("PORT must be a port number, not %q", port)
 	}
@@ -81,14 +83,20 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	cfg := Config{
 		Addr:           ":" + port,
-		DataDir:        or(getenv("DATA_DIR"), dataDir),
+		DataDir:        cmp.Or(getenv("DATA_DIR"), dataDir),
 		DatabaseURL:    getenv("DATABASE_URL"),
-		PublicURL:      getenv("PUBLIC_URL"),
 		BackupsKept:    db.DefaultBackupsKept,
 		RequireVolume:  onFly,
 		AllowEphemeral: getenv("ALLOW_EPHEMERAL_DATA") == "1",
 		TursoURL:       getenv("TURSO_DATABASE_URL"),
 		TursoToken:     getenv("TURSO_AUTH_TOKEN"),
+	}
+	if v := getenv("PUBLIC_URL"); v != "" {
+		u, err := parsePublicURL(v)
+		if err != nil {
+			return Config{}, err
+		}
+		cfg.PublicURL = u
 	}
 	if cfg.TursoURL == "" && cfg.TursoToken != "" {
 		return Config{}, fmt.Errorf("TURSO_AUTH_TOKEN is set but TURSO_DATABASE_URL is not: set both to replicate to Turso")
@@ -118,14 +126,14 @@ func FromEnv(getenv func(string) string) (Config, error) {
 
 // securityFromEnv reads the proxy, the abuse limits and the retention.
 func securityFromEnv(getenv func(string) string, cfg *Config) error {
-	cfg.TrustProxy = getenv("TRUST_PROXY")
-	if cfg.TrustProxy == "" && getenv("FLY_APP_NAME") != "" {
-		cfg.TrustProxy = "fly" // Fly sets FLY_APP_NAME in every machine it runs
-	}
-	if _, err := handlers.ParseTrustProxy(cfg.TrustProxy); err != nil {
-		return err
+	proxy := getenv("TRUST_PROXY")
+	if proxy == "" && getenv("FLY_APP_NAME") != "" {
+		proxy = "fly" // Fly sets FLY_APP_NAME in every machine it runs
 	}
 	var err error
+	if cfg.TrustProxy, err = handlers.ParseTrustProxy(proxy); err != nil {
+		return err
+	}
 	for _, l := range []struct {
 		name, fallback string
 		rate           *handlers.Rate
@@ -134,11 +142,11 @@ func securityFromEnv(getenv func(string) string, cfg *Config) error {
 		{"LIMIT_ADDRESS_WRITES", DefaultLimitAddressWrites, &cfg.Limits.AddressWrites},
 		{"LIMIT_ADDRESS_SESSIONS", DefaultLimitAddressSessions, &cfg.Limits.AddressSessions},
 	} {
-		if *l.rate, err = handlers.ParseRate(or(getenv(l.name), l.fallback)); err != nil {
+		if *l.rate, err = handlers.ParseRate(cmp.Or(getenv(l.name), l.fallback)); err != nil {
 			return fmt.Errorf("%s: %w", l.name, err)
 		}
 	}
-	days := or(getenv("RETENTION_DAYS"), strconv.Itoa(DefaultRetentionDays))
+	days := cmp.Or(getenv("RETENTION_DAYS"), strconv.Itoa(DefaultRetentionDays))
 	n, err := strconv.Atoi(days)
 	if err != nil || n < 0 {
 		return fmt.Errorf("RETENTION_DAYS must be a number of days (0 keeps ended sessions for good), not %q", days)
@@ -147,9 +155,13 @@ func securityFromEnv(getenv func(string) string, cfg *Config) error {
 	return nil
 }
 
-func or(s, fallback string) string {
-	if s == "" {
-		return fallback
+// parsePublicURL reads PUBLIC_URL: an http(s) URL, of which the path, query
+// and fragment are dropped, since join links put their own.
+func parsePublicURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("PUBLIC_URL must be an http(s) URL such as https://karaoke.example.com, not %s", s)
 	}
-	return s
+	u.Path, u.RawPath, u.RawQuery, u.Fragment, u.RawFragment = "", "", "", "", ""
+	return u, nil
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -32,16 +33,9 @@ func prepareDataDir(dir string) error {
 	f.Close()
 	os.Remove(name)
 	if werr != nil || serr != nil {
-		return fmt.Errorf("DATA_DIR %s is not writable: %v", dir, errOr(werr, serr))
+		return fmt.Errorf("DATA_DIR %s is not writable: %v", dir, cmp.Or(werr, serr))
 	}
 	return nil
-}
-
-func errOr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // ErrEphemeral is the answer when the data would live on the machine's own

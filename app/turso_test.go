@@ -51,7 +51,7 @@ func startReplicated(t *testing.T, cfg app.Config) (*app.Server, string, func())
 func replicatedConfig(t *testing.T, tursoURL string) app.Config {
 	cfg := testConfig(t)
 	cfg.TursoURL = tursoURL
-	cfg.PublicURL = "https://karaoke.example.com" // the same join links and QR codes on every server
+	cfg.PublicURL = &url.URL{Scheme: "https", Host: "karaoke.example.com"} // the same join links and QR codes on every server
 	return cfg
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/handlers"
+	"github.com/karaoke-night/karaoke/live"
 	"github.com/karaoke-night/karaoke/qr"
 )
 
@@ -27,11 +28,10 @@ func BenchmarkGuestPage(b *testing.B) {
 	}
 	defer store.Close()
 	cache, _ := qr.NewCache(filepath.Join(dir, "qr-codes"))
-	h, err := handlers.New(store, handlers.Config{QR: cache})
-	if err != nil {
-		b.Fatal(err)
-	}
-	routes := h.Routes()
+	streams := live.New(handlers.LiveSource(store), live.Config{})
+	defer streams.Close()
+	store.OnChange(streams.Notify)
+	routes := handlers.New(store, streams, handlers.Config{QR: cache}).Routes()
 	sess, _, _ := store.CreateSession(ctx, "Bench night")
 	var device string
 	for i := range 10 {

@@ -25,52 +25,30 @@ type Handler struct {
 	limits    limiters
 }
 
-// Config is what New needs besides the store.
+// Config is what New needs besides the store and the live broker: settings
+// already parsed (app.FromEnv does that), so New has nothing left to refuse.
 type Config struct {
 	// PublicURL is the base of join links and QR codes, such as
-	// https://karaoke.example.com; empty means each request's own.
-	PublicURL string
+	// https://karaoke.example.com, scheme and host only; nil means each
+	// request's own.
+	PublicURL *url.URL
 	QR        *qr.Cache
 	Log       *slog.Logger
-	// TrustProxy names the proxy whose forwarding headers are believed, as
-	// ParseTrustProxy reads it; empty believes none.
-	TrustProxy string
+	// TrustProxy is the proxy whose forwarding headers are believed (see
+	// ParseTrustProxy); the zero value believes none.
+	TrustProxy TrustProxy
 	// Limits are the abuse limits; a zero Rate is no limit.
 	Limits Limits
-	// Live tunes the live streams; the zero value takes live's defaults.
-	Live live.Config
 }
 
-// New returns the handlers for a store. It starts the live streams' broker
-// and has the store tell it of every write; Close stops it.
-func New(store *db.Store, cfg Config) (*Handler, error) {
-	h := &Handler{store: store, qr: cfg.QR, log: cfg.Log}
+// New returns the handlers for a store. The live pages' streams are served
+// by streams, which the caller starts (with LiveSource over the same store),
+// has the store notify, and closes.
+func New(store *db.Store, streams *live.Broker, cfg Config) *Handler {
+	h := &Handler{store: store, qr: cfg.QR, log: cfg.Log, live: streams, publicURL: cfg.PublicURL, proxy: cfg.TrustProxy}
 	if h.log == nil {
 		h.log = slog.Default()
 	}
-	proxy, err := ParseTrustProxy(cfg.TrustProxy)
-	if err != nil {
-		return nil, &ConfigError{err.Error()}
-	}
-	h.proxy = proxy
 	h.limits = h.newLimiters(cfg.Limits)
-	if cfg.PublicURL != "" {
-		u, err := url.Parse(cfg.PublicURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, &ConfigError{"PUBLIC_URL must be an http(s) URL such as https://karaoke.example.com, not " + cfg.PublicURL}
-		}
-		u.Path, u.RawQuery, u.Fragment = "", "", ""
-		h.publicURL = u
-	}
-	if cfg.Live.Log == nil {
-		cfg.Live.Log = h.log
-	}
-	h.live = live.New(liveSource{store}, cfg.Live)
-	store.OnChange(h.live.Notify)
-	return h, nil
+	return h
 }
-
-// ConfigError is a setting New cannot work with.
-type ConfigError struct{ msg string }
-
-func (e *ConfigError) Error() string { return e.msg }

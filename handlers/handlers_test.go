@@ -16,6 +16,7 @@ import (
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/handlers"
+	"github.com/karaoke-night/karaoke/live"
 	"github.com/karaoke-night/karaoke/qr"
 )
 
@@ -46,11 +47,10 @@ func newTestAppWith(t *testing.T, cfg handlers.Config) *testApp {
 		t.Fatal(err)
 	}
 	cfg.QR = cache
-	h, err := handlers.New(store, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	routes := h.Routes()
+	streams := live.New(handlers.LiveSource(store), live.Config{})
+	store.OnChange(streams.Notify)
+	t.Cleanup(streams.Close)
+	routes := handlers.New(store, streams, cfg).Routes()
 	srv := httptest.NewServer(routes)
 	t.Cleanup(srv.Close)
 	return &testApp{t: t, server: srv, store: store, routes: routes}

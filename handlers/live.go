@@ -53,9 +53,9 @@ func (h *Handler) handleDashboardEvents(w http.ResponseWriter, r *http.Request) 
 	h.live.Serve(w, r, live.Listener{SessionID: hostSessionID(r), Page: live.PageHost})
 }
 
-// Close ends the live streams, so that a server shutting down is not held up
-// by them. The pages reconnect by themselves once a server is back.
-func (h *Handler) Close() { h.live.Close() }
+// LiveSource is what a live broker for these handlers reads sessions from:
+// the store, rendered into the pages' live fragments.
+func LiveSource(store *db.Store) live.Source { return liveSource{store} }
 
 // liveSource gives the live broker the session's state, read from the store.
 type liveSource struct{ store *db.Store }

@@ -295,7 +295,7 @@ func TestCookieFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			app := newTestAppWith(t, handlers.Config{TrustProxy: tt.trustProxy})
+			app := newTestAppWith(t, handlers.Config{TrustProxy: trustProxy(t, tt.trustProxy)})
 			var cookies []*http.Cookie
 			collect := func(r response) { cookies = append(cookies, (&http.Response{Header: r.header}).Cookies()...) }
 
@@ -723,7 +723,7 @@ func TestAddressLimits(t *testing.T) {
 		want  int
 	}{{"127.0.0.1", http.StatusSeeOther}, {"", http.StatusTooManyRequests}} {
 		t.Run("client address with TRUST_PROXY="+tt.trust, func(t *testing.T) {
-			app := newTestAppWith(t, handlers.Config{TrustProxy: tt.trust,
+			app := newTestAppWith(t, handlers.Config{TrustProxy: trustProxy(t, tt.trust),
 				Limits: handlers.Limits{AddressSessions: handlers.Rate{Requests: 1, Window: time.Hour}}})
 			first, second := app.browser(), app.browser()
 			first.header = http.Header{"X-Forwarded-For": {"203.0.113.7"}}

@@ -3,6 +3,7 @@ package live_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -78,6 +79,18 @@ func open(t *testing.T, url string) (*sse.Reader, *http.Response) {
 	}
 	t.Cleanup(func() { resp.Body.Close() })
 	return sse.NewReader(resp.Body), resp
+}
+
+// openStreams opens n streams and reads the first event of each.
+func openStreams(t *testing.T, url string, n int) []*sse.Reader {
+	t.Helper()
+	var readers []*sse.Reader
+	for range n {
+		r, _ := open(t, url)
+		next(t, r)
+		readers = append(readers, r)
+	}
+	return readers
 }
 
 func next(t *testing.T, r *sse.Reader) sse.Event {
@@ -164,13 +177,19 @@ func TestSlowClientIsDroppedOthersKeepUp(t *testing.T) {
 			}
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for b.Streams() != 1 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if got := b.Streams(); got != 1 {
+	if got := streamsSettle(b, 1); got != 1 {
 		t.Errorf("%d streams open, want the stalled one dropped", got)
 	}
+}
+
+// streamsSettle waits up to 5 s for the Broker to hold want streams, and
+// returns how many it holds.
+func streamsSettle(b *live.Broker, want int) int {
+	deadline := time.Now().Add(5 * time.Second)
+	for b.Streams() != want && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return b.Streams()
 }
 
 // TestCloseEndsStreams: Close ends every stream promptly, so a server's
@@ -178,12 +197,7 @@ func TestSlowClientIsDroppedOthersKeepUp(t *testing.T) {
 func TestCloseEndsStreams(t *testing.T) {
 	src := &fakeSource{version: 1}
 	b, srv := newServer(t, src, live.Config{})
-	var readers []*sse.Reader
-	for range 5 {
-		r, _ := open(t, srv.URL)
-		next(t, r)
-		readers = append(readers, r)
-	}
+	readers := openStreams(t, srv.URL, 5)
 	b.Close()
 	for _, r := range readers {
 		done := make(chan error, 1)
@@ -207,6 +221,49 @@ func TestCloseEndsStreams(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("after Close: status %d", resp.StatusCode)
+	}
+}
+
+// TestGoneClientEndsItsStream: a client that hangs up frees its stream at
+// once, through its request's context, without waiting for a write to fail.
+func TestGoneClientEndsItsStream(t *testing.T) {
+	src := &fakeSource{version: 1}
+	b, srv := newServer(t, src, live.Config{Heartbeat: time.Hour})
+	r, resp := open(t, srv.URL)
+	next(t, r)
+	open(t, srv.URL)
+	resp.Body.Close()
+	if got := streamsSettle(b, 1); got != 1 {
+		t.Errorf("%d streams open after one client hung up, want 1", got)
+	}
+}
+
+// TestShutdownWaitsForStreamsUntilBrokerCloses: the streams are requests an
+// http.Server's Shutdown waits for, and closing the Broker as Shutdown starts
+// lets it return at once, each client reading the end of its stream.
+func TestShutdownWaitsForStreamsUntilBrokerCloses(t *testing.T) {
+	src := &fakeSource{version: 1}
+	b, srv := newServer(t, src, live.Config{})
+	readers := openStreams(t, srv.URL, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := srv.Config.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Shutdown with streams open and the broker running: %v, want it to wait for them", err)
+	}
+	srv.Config.RegisterOnShutdown(b.Close)
+	ctx, cancel = context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := srv.Config.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown closing the broker: %v", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("Shutdown took %v", took)
+	}
+	for _, r := range readers {
+		if _, err := r.Next(); err != io.EOF {
+			t.Errorf("after Shutdown the stream reads %v, want its end", err)
+		}
 	}
 }
 

@@ -1,0 +1,4 @@
+package app
+
+// ShutdownTimeout is how long Run waits for requests in flight when it stops.
+const ShutdownTimeout = shutdownTimeout
