@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/karaoke-night/karaoke/internal/sse"
+)
+
+// Live streams: the fan-out phase and the memory of many open streams.
+
+// listener is one open stream, timing the arrival of events.
+type listener struct {
+	resp    *http.Response
+	arrived chan time.Time // when an event named want arrives
+	bytes   atomic.Int64
+	events  atomic.Int64
+}
+
+func (lt *loadTest) listen(path, cookie, want string) (*listener, error) {
+	req, _ := http.NewRequest("GET", lt.cfg.target+path, nil)
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	resp, err := (&http.Client{Transport: lt.client.Transport}).Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, fmt.Errorf("GET %s: %d", path, resp.StatusCode)
+	}
+	l := &listener{resp: resp, arrived: make(chan time.Time, 64)}
+	go func() {
+		r := sse.NewReader(resp.Body)
+		for {
+			ev, err := r.Next()
+			if err != nil {
+				return
+			}
+			l.events.Add(1)
+			l.bytes.Add(int64(len(ev.Data)))
+			if ev.Name == want {
+				select {
+				case l.arrived <- time.Now():
+				default:
+				}
+			}
+		}
+	}()
+	return l, nil
+}
+
+func (l *listener) close() { l.resp.Body.Close() }
+
+// fanOut opens guest streams and a TV on a fresh session, makes changes one
+// at a time, and times each change until every listener has its event.
+func (lt *loadTest) fanOut(ctx context.Context) error {
+	cfg := lt.cfg
+	_, code, err := lt.createSession("Fan-out night")
+	if err != nil {
+		return err
+	}
+	guests := lt.joinMany(ctx, code, cfg.fanGuests, cfg.writers)
+	var listeners []*listener
+	defer func() {
+		for _, l := range listeners {
+			l.close()
+		}
+	}()
+	for _, g := range guests {
+		l, err := lt.listen("/j/"+code+"/events", g, "queue")
+		if err != nil {
+			return err
+		}
+		listeners = append(listeners, l)
+	}
+	tv, err := lt.listen("/d/"+code+"/events", "", "display-next")
+	if err != nil {
+		return err
+	}
+	listeners = append(listeners, tv)
+	time.Sleep(time.Second) // let the initial state arrive
+	for _, l := range listeners {
+		for len(l.arrived) > 0 {
+			<-l.arrived
+		}
+	}
+	var events0, bytes0 int64
+	for _, l := range listeners {
+		events0 += l.events.Load()
+		bytes0 += l.bytes.Load()
+	}
+	cpu0, start := cpuTime(cfg.pid), time.Now()
+	var lat []time.Duration
+	var postLat []time.Duration
+	missed := 0
+	for i := range cfg.fanChanges {
+		t0 := time.Now()
+		if err := lt.enqueue(code, guests[i%len(guests)], fmt.Sprintf("Fan %d", i)); err != nil {
+			return err
+		}
+		postLat = append(postLat, time.Since(t0))
+		deadline := time.After(5 * time.Second)
+		for _, l := range listeners {
+			select {
+			case at := <-l.arrived:
+				lat = append(lat, at.Sub(t0))
+			case <-deadline:
+				missed++
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	wall, cpu := time.Since(start), cpuTime(cfg.pid)-cpu0
+	var events1, bytes1 int64
+	for _, l := range listeners {
+		events1 += l.events.Load()
+		bytes1 += l.bytes.Load()
+	}
+	slices.Sort(lat)
+	slices.Sort(postLat)
+	n := float64(cfg.fanChanges * len(listeners))
+	fmt.Printf("\nfan-out, %d guest streams + 1 TV, %d changes (a guest requests a song)\n", len(guests), cfg.fanChanges)
+	fmt.Printf("  change -> every listener has it: p50 %s, p99 %s, max %s, missed %d (the POST itself: p50 %s)\n",
+		pct(lat, 50), pct(lat, 99), pct(lat, 100), missed, pct(postLat, 50))
+	fmt.Printf("  per listener per change: %.2f events, %.0f bytes of HTML\n", float64(events1-events0)/n, float64(bytes1-bytes0)/n)
+	if cfg.pid != 0 {
+		fmt.Printf("  server CPU %.0f%% of one core over the phase\n", 100*cpu.Seconds()/wall.Seconds())
+	}
+	return nil
+}
+
+// openStreams holds many streams open and reads the server's memory.
+func (lt *loadTest) openStreams(ctx context.Context, when string) error {
+	cfg := lt.cfg
+	_, code, err := lt.createSession("Many screens")
+	if err != nil {
+		return err
+	}
+	guests := lt.joinMany(ctx, code, 100, cfg.writers)
+	var listeners []*listener
+	defer func() {
+		for _, l := range listeners {
+			l.close()
+		}
+	}()
+	for i := range cfg.idleStreams {
+		path, cookie := "/d/"+code+"/events", ""
+		if i%2 == 0 {
+			path, cookie = "/j/"+code+"/events", guests[i%len(guests)]
+		}
+		l, err := lt.listen(path, cookie, "")
+		if err != nil {
+			return fmt.Errorf("stream %d: %w", i, err)
+		}
+		listeners = append(listeners, l)
+	}
+	time.Sleep(2 * time.Second)
+	fmt.Printf("\n%d open streams (half guests, half TVs), %s\n", len(listeners), when)
+	if cfg.pid != 0 {
+		fmt.Printf("  server RSS %s\n", mib(rss(cfg.pid)))
+	}
+	return nil
+}
