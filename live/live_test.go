@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/karaoke-night/karaoke/internal/sse"
+	"github.com/karaoke-night/karaoke/internal/wait"
 	"github.com/karaoke-night/karaoke/live"
 )
 
@@ -105,9 +106,7 @@ func TestCapAnswers503WithRetryAfter(t *testing.T) {
 	b, srv := newServer(t, src, live.Config{MaxStreams: 2})
 	open(t, srv.URL)
 	open(t, srv.URL)
-	for b.Streams() < 2 {
-		time.Sleep(time.Millisecond)
-	}
+	wait.Eventually(t, 5*time.Second, func() bool { return b.Streams() == 2 }, "the two streams did not open")
 	resp, err := http.Get(srv.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -125,6 +124,7 @@ func TestStreamOutlivesReadTimeoutWithHeartbeats(t *testing.T) {
 	_, srv := newServer(t, src, live.Config{Heartbeat: 100 * time.Millisecond})
 	r, _ := open(t, srv.URL)
 	next(t, r) // the current state
+	// Not a poll: time passes on purpose, past the ReadTimeout and ten heartbeats.
 	time.Sleep(time.Second)
 	src.set(2, 0)
 	// Without a Notify, the poll (every second) finds the new version.
@@ -164,13 +164,7 @@ func TestSlowClientIsDroppedOthersKeepUp(t *testing.T) {
 			}
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for b.Streams() != 1 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if got := b.Streams(); got != 1 {
-		t.Errorf("%d streams open, want the stalled one dropped", got)
-	}
+	wait.Eventually(t, 5*time.Second, func() bool { return b.Streams() == 1 }, "the stalled stream was not dropped")
 }
 
 // TestCloseEndsStreams: Close ends every stream promptly, so a server's
