@@ -28,9 +28,18 @@ import (
 // or earlier through the returned stop.
 func startServer(t *testing.T, cfg app.Config) (base string, stop func()) {
 	t.Helper()
+	_, base, stop = runServer(t, cfg)
+	return base, stop
+}
+
+// runServer is startServer that also returns the server, to ask it about
+// its replication.
+func runServer(t *testing.T, cfg app.Config) (srv *app.Server, base string, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
+		cancel()
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
@@ -50,7 +59,7 @@ func startServer(t *testing.T, cfg app.Config) (base string, stop func()) {
 		})
 	}
 	t.Cleanup(stop)
-	return "http://" + srv.Addr(), stop
+	return srv, "http://" + srv.Addr(), stop
 }
 
 func testConfig(t *testing.T) app.Config {
