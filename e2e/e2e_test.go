@@ -22,12 +22,13 @@ import (
 
 	"github.com/karaoke-night/karaoke/app"
 	"github.com/karaoke-night/karaoke/internal/browsertest"
+	"github.com/karaoke-night/karaoke/internal/wait"
 	"github.com/karaoke-night/karaoke/qr/qrtest"
 )
 
-// wait bounds every wait for a page to change: generous for a shared CI
+// patience bounds every wait for a page to change: generous for a shared CI
 // machine; a live update normally lands in milliseconds.
-const wait = 15 * time.Second
+const patience = 15 * time.Second
 
 // server is the real karaoke server, restartable on the same address and
 // data directory.
@@ -86,17 +87,14 @@ func (s *server) restart() {
 	s.t.Helper()
 	s.stop()
 	// The port is free again once the listener is closed.
-	for i := 0; ; i++ {
+	wait.Eventually(s.t, 5*time.Second, func() bool {
 		ln, err := net.Listen("tcp", s.cfg.Addr)
-		if err == nil {
-			ln.Close()
-			break
+		if err != nil {
+			return false
 		}
-		if i == 50 {
-			s.t.Fatalf("port %s not free after the stop: %v", s.cfg.Addr, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		ln.Close()
+		return true
+	}, "port %s not free after the stop", s.cfg.Addr)
 	s.start()
 }
 
@@ -131,12 +129,12 @@ func texts(sel string) string {
 
 func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	browsertest.Do(t, ctx, wait, what, actions...)
+	browsertest.Do(t, ctx, patience, what, actions...)
 }
 
 func waitFor(t *testing.T, ctx context.Context, what, expr string) {
 	t.Helper()
-	browsertest.WaitFor(t, ctx, wait, what, expr)
+	browsertest.WaitFor(t, ctx, patience, what, expr)
 }
 
 // waitText waits until the texts of sel read want.
