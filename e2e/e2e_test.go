@@ -200,6 +200,40 @@ func guestJoins(t *testing.T, phone context.Context, joinURL, name string) {
 	)
 }
 
+// openTV opens the session's TV page in a 1080p window.
+func openTV(t *testing.T, b *browsertest.Browser, joinURL string) context.Context {
+	t.Helper()
+	tv := b.Person(1920, 1080)
+	do(t, tv, "open the TV", chromedp.Navigate(strings.Replace(joinURL, "/j/", "/d/", 1)))
+	return tv
+}
+
+// party is a night under way in the browser: the host's laptop, the TV,
+// and the phones of Ann and Bob, who have joined.
+type party struct {
+	joinURL              string
+	laptop, tv, ann, bob context.Context
+}
+
+// startParty has the host create a session named name on a laptop, opens
+// the TV, and has Ann and Bob join on their phones.
+func startParty(t *testing.T, s *server, b *browsertest.Browser, name string) party {
+	t.Helper()
+	p := party{laptop: b.Person(1366, 900)}
+	_, p.joinURL = hostCreates(t, s, p.laptop, name)
+	p.tv = openTV(t, b, p.joinURL)
+	p.ann, p.bob = b.Phone(), b.Phone()
+	guestJoins(t, p.ann, p.joinURL, "Ann")
+	guestJoins(t, p.bob, p.joinURL, "Bob")
+	return p
+}
+
+// startTurn has the host start the next turn from the dashboard.
+func startTurn(t *testing.T, laptop context.Context) {
+	t.Helper()
+	do(t, laptop, "start the next turn", chromedp.Click(chromedp.CSS(`[data-testid="next-singer"] button`)))
+}
+
 // request fills in and sends the request form on a guest's phone.
 func request(t *testing.T, phone context.Context, title, artist string) {
 	t.Helper()
