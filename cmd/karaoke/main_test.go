@@ -284,20 +284,7 @@ func TestSIGTERMStopsCleanly(t *testing.T) {
 }
 
 func TestBackupAndRestoreCommands(t *testing.T) {
-	dataDir := t.TempDir()
-	srv := startServer(t, dataDir)
-	host, dash, code, phones := night(t, srv.base, "Ann")
-	phones[0].post(srv.base, "/j/"+code+"/requests", url.Values{"title": {"Before the backup"}})
-
-	out, err := command(dataDir, "backup")
-	if err != nil {
-		t.Fatalf("karaoke backup beside a running server: %v\n%s", err, out)
-	}
-	path := strings.TrimSpace(strings.TrimPrefix(out, "backup written:"))
-	if filepath.Dir(path) != filepath.Join(dataDir, "backups") {
-		t.Fatalf("backup written to %q", path)
-	}
-	phones[0].post(srv.base, "/j/"+code+"/requests", url.Values{"title": {"After the backup"}})
+	srv, dataDir, path, host, dash := backupMidNight(t, "Before the backup", "After the backup")
 
 	if out, err := command(dataDir, "restore", path); err == nil || !strings.Contains(out, "server is running") {
 		t.Fatalf("restore beside a running server: %v\n%s", err, out)
@@ -307,7 +294,7 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	}
 	if out, err := command(dataDir, "restore", path); err != nil {
 		t.Fatalf("restore: %v\n%s", err, out)
-	} else if !strings.Contains(string(out), "saved in") {
+	} else if !strings.Contains(out, "saved in") {
 		t.Errorf("restore does not say where the replaced database went:\n%s", out)
 	}
 	srv = startServer(t, dataDir)
@@ -336,16 +323,7 @@ func TestRefusesEphemeralDataOnFly(t *testing.T) {
 // TestRestoreOnRestart is how an operator restores on Fly.io, where the
 // server always runs: ask for it, then restart.
 func TestRestoreOnRestart(t *testing.T) {
-	dataDir := t.TempDir()
-	srv := startServer(t, dataDir)
-	host, dash, code, phones := night(t, srv.base, "Ann")
-	phones[0].post(srv.base, "/j/"+code+"/requests", url.Values{"title": {"Kept"}})
-	out, err := command(dataDir, "backup")
-	if err != nil {
-		t.Fatalf("backup: %v\n%s", err, out)
-	}
-	path := strings.TrimSpace(strings.TrimPrefix(out, "backup written:"))
-	phones[0].post(srv.base, "/j/"+code+"/requests", url.Values{"title": {"Undone"}})
+	srv, dataDir, path, host, dash := backupMidNight(t, "Kept", "Undone")
 	if out, err := command(dataDir, "restore", "--on-restart", path); err != nil {
 		t.Fatalf("restore --on-restart: %v\n%s", err, out)
 	}
@@ -360,6 +338,28 @@ func TestRestoreOnRestart(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dataDir, "restore-on-start")); !os.IsNotExist(err) {
 		t.Errorf("the restore request is still there: %v", err)
 	}
+}
+
+// backupMidNight starts the server on a new DATA_DIR, where Ann requests
+// before; runs `karaoke backup` beside the running server; then Ann
+// requests after. It returns the server, still running, its DATA_DIR, the
+// backup's path (in DATA_DIR/backups), and the host with their dashboard.
+func backupMidNight(t *testing.T, before, after string) (srv *process, dataDir, path string, host *client, dash string) {
+	t.Helper()
+	dataDir = t.TempDir()
+	srv = startServer(t, dataDir)
+	host, dash, code, phones := night(t, srv.base, "Ann")
+	phones[0].post(srv.base, "/j/"+code+"/requests", url.Values{"title": {before}})
+	out, err := command(dataDir, "backup")
+	if err != nil {
+		t.Fatalf("karaoke backup beside a running server: %v\n%s", err, out)
+	}
+	path = strings.TrimSpace(strings.TrimPrefix(out, "backup written:"))
+	if filepath.Dir(path) != filepath.Join(dataDir, "backups") {
+		t.Fatalf("backup written to %q", path)
+	}
+	phones[0].post(srv.base, "/j/"+code+"/requests", url.Values{"title": {after}})
+	return srv, dataDir, path, host, dash
 }
 
 // command runs the binary with a subcommand on dataDir.
