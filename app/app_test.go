@@ -9,13 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/karaoke-night/karaoke/app"
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/handlers"
+	"github.com/karaoke-night/karaoke/internal/servertest"
 	"github.com/karaoke-night/karaoke/qr"
 	"github.com/karaoke-night/karaoke/qr/qrtest"
 )
@@ -33,29 +33,7 @@ func startServer(t *testing.T, cfg app.Config) (base string, stop func()) {
 // its replication.
 func runServer(t *testing.T, cfg app.Config) (srv *app.Server, base string, stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("Run: %v", err)
-				}
-			case <-time.After(15 * time.Second):
-				t.Error("server did not stop")
-			}
-		})
-	}
-	t.Cleanup(stop)
+	srv, stop = servertest.Start(t, cfg)
 	return srv, "http://" + srv.Addr(), stop
 }
 

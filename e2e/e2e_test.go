@@ -10,11 +10,8 @@ import (
 	"context"
 	"fmt"
 	"image/png"
-	"io"
-	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +19,7 @@ import (
 
 	"github.com/karaoke-night/karaoke/app"
 	"github.com/karaoke-night/karaoke/internal/browsertest"
+	"github.com/karaoke-night/karaoke/internal/servertest"
 	"github.com/karaoke-night/karaoke/internal/wait"
 	"github.com/karaoke-night/karaoke/qr/qrtest"
 )
@@ -56,30 +54,10 @@ func startServer(t *testing.T) *server {
 
 func (s *server) start() {
 	s.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := app.Open(ctx, s.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		s.t.Fatal(err)
-	}
+	srv, stop := servertest.Start(s.t, s.cfg)
 	s.cfg.Addr = srv.Addr() // a restart comes back on the same port
 	s.base = "http://" + srv.Addr()
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	var once sync.Once
-	s.stop = func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					s.t.Errorf("Run: %v", err)
-				}
-			case <-time.After(20 * time.Second):
-				s.t.Error("server did not stop")
-			}
-		})
-	}
-	s.t.Cleanup(s.stop)
+	s.stop = stop
 }
 
 // restart stops the server and starts it again on the same address and data.
