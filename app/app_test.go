@@ -5,21 +5,18 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/PuerkitoBio/goquery"
 
 	"github.com/karaoke-night/karaoke/app"
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/handlers"
+	"github.com/karaoke-night/karaoke/internal/servertest"
 	"github.com/karaoke-night/karaoke/qr"
 	"github.com/karaoke-night/karaoke/qr/qrtest"
 )
@@ -29,92 +26,21 @@ import (
 // or earlier through the returned stop.
 func startServer(t *testing.T, cfg app.Config) (base string, stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("Run: %v", err)
-				}
-			case <-time.After(15 * time.Second):
-				t.Error("server did not stop")
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return "http://" + srv.Addr(), stop
+	_, base, stop = runServer(t, cfg)
+	return base, stop
+}
+
+// runServer is startServer that also returns the server, to ask it about
+// its replication.
+func runServer(t *testing.T, cfg app.Config) (srv *app.Server, base string, stop func()) {
+	t.Helper()
+	srv, stop = servertest.Start(t, cfg)
+	return srv, "http://" + srv.Addr(), stop
 }
 
 func testConfig(t *testing.T) app.Config {
 	dir := t.TempDir()
 	return app.Config{Addr: "127.0.0.1:0", DataDir: dir, DatabaseURL: "file:" + filepath.Join(dir, "karaoke.db")}
-}
-
-type phone struct {
-	t      *testing.T
-	base   string
-	client *http.Client
-}
-
-func newPhone(t *testing.T, base string) *phone {
-	jar, _ := cookiejar.New(nil)
-	return &phone{t: t, base: base, client: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
-}
-
-// open fetches a page (following redirects) and returns its document and final URL.
-func (p *phone) open(method, target string, form url.Values) (*goquery.Document, *url.URL) {
-	p.t.Helper()
-	if !strings.HasPrefix(target, "http") {
-		target = p.base + target
-	}
-	var resp *http.Response
-	var err error
-	if method == "POST" {
-		resp, err = p.client.PostForm(target, form)
-	} else {
-		resp, err = p.client.Get(target)
-	}
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		p.t.Fatalf("%s %s: status %d", method, target, resp.StatusCode)
-	}
-	doc, err := goquery.NewDocumentFromReader(resp.Body)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	return doc, resp.Request.URL
-}
-
-func (p *phone) bytes(path string) []byte {
-	p.t.Helper()
-	resp, err := p.client.Get(p.base + path)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		p.t.Fatalf("GET %s: status %d", path, resp.StatusCode)
-	}
-	return b
-}
-
-func texts(doc *goquery.Document, selector string) []string {
-	var out []string
-	doc.Find(selector).Each(func(_ int, s *goquery.Selection) { out = append(out, strings.Join(strings.Fields(s.Text()), " ")) })
-	return out
 }
 
 // TestWholeNight walks a night over HTTP against the real server: the host

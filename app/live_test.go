@@ -87,6 +87,8 @@ func (s *stream) collect(wait, quiet time.Duration) []sse.Event {
 }
 
 // waitFor reads events until one named name contains text, or within passes.
+// It is not a poll, so not wait.Eventually: it returns the moment the event
+// arrives, which the timings TestTwoProcessesOnOneDatabase logs rely on.
 func (s *stream) waitFor(name, text string, within time.Duration) bool {
 	deadline := time.After(within)
 	for {

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/karaoke-night/karaoke/internal/wait"
 )
 
 // startProcess runs the karaoke binary as its own process on dataDir and
@@ -40,29 +42,27 @@ func startProcess(t *testing.T, bin, dataDir string) string {
 		select {
 		case err := <-exited:
 			if err != nil {
-				log, _ := os.ReadFile(logFile.Name())
-				t.Errorf("server on port %d: %v\n%s", port, err, log)
+				t.Errorf("server on port %d: %v", port, err)
 			}
 		case <-time.After(15 * time.Second):
 			cmd.Process.Kill()
 			t.Errorf("server on port %d did not stop within 15 s of SIGTERM", port)
 		}
+		if t.Failed() { // whatever failed, the server's log may say why
+			log, _ := os.ReadFile(logFile.Name())
+			t.Logf("the log of the server on port %d:\n%s", port, log)
+		}
 	})
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	for deadline := time.Now().Add(20 * time.Second); ; {
+	wait.Eventually(t, 20*time.Second, func() bool {
 		resp, err := http.Get(base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base
-			}
+		if err != nil {
+			return false
 		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(logFile.Name())
-			t.Fatalf("server on port %d did not start:\n%s", port, log)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, "server on port %d did not start", port)
+	return base
 }
 
 // TestTwoProcessesOnOneDatabase runs two server processes on one DATA_DIR:

@@ -2,8 +2,6 @@ package app_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -14,38 +12,42 @@ import (
 	"time"
 
 	"github.com/karaoke-night/karaoke/app"
+	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/internal/tursotest"
+	"github.com/karaoke-night/karaoke/internal/wait"
 )
 
 var appTables = []string{"sessions", "guests", "requests"}
 
 var statusLine = regexp.MustCompile(`<p class="replication[^"]*" role="status" data-testid="replication-status">[^<]*</p>`)
 
-// startReplicated runs the real server with replication to the Turso server
-// at tursoURL, and returns it too, to read its replication status.
-func startReplicated(t *testing.T, cfg app.Config) (*app.Server, string, func()) {
+// replicated is a night over HTTP on the real server, copied to the real
+// Turso server: the host, two guests, their requests and a turn.
+type replicated struct {
+	*night
+	turso *tursotest.Server
+	cfg   app.Config
+	srv   *app.Server
+	stop  func()
+}
+
+// startReplicated starts Turso and the server, runs the night, and waits
+// until Turso has all of it.
+func startReplicated(t *testing.T) *replicated {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	}
-	t.Cleanup(stop)
-	return srv, "http://" + srv.Addr(), stop
+	r := &replicated{turso: tursotest.Start(t)}
+	r.cfg = replicatedConfig(t, r.turso.URL)
+	var base string
+	r.srv, base, r.stop = runServer(t, r.cfg)
+	r.night = newNight(t, base, 2)
+	host, guests := r.host, r.guests
+	host.open("POST", r.dash+"/settings", url.Values{"singer_cap": {"20"}})
+	guests[0].open("POST", "/j/"+r.code+"/requests", url.Values{"title": {"Dancing Queen"}, "artist": {"ABBA"}})
+	guests[1].open("POST", "/j/"+r.code+"/requests", url.Values{"title": {"Total Eclipse of the Heart"}, "artist": {"Bonnie Tyler"}, "note": {"key of E"}})
+	guests[0].open("POST", "/j/"+r.code+"/requests", url.Values{"title": {"Africa"}, "artist": {"Toto"}})
+	host.open("POST", r.dash+"/next", nil)
+	caughtUp(t, r.srv, 20*time.Second)
+	return r
 }
 
 func replicatedConfig(t *testing.T, tursoURL string) app.Config {
@@ -58,20 +60,14 @@ func replicatedConfig(t *testing.T, tursoURL string) app.Config {
 // caughtUp waits until nothing waits in the outbox.
 func caughtUp(t *testing.T, srv *app.Server, within time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		st, err := srv.ReplicationStatus(context.Background())
-		if err != nil {
+	var st db.OutboxStatus
+	wait.Eventually(t, within, func() bool {
+		var err error
+		if st, err = srv.ReplicationStatus(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if st.Waiting == 0 && !st.LastSuccess.IsZero() {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("replication did not catch up within %v: %+v", within, st)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return st.Waiting == 0 && !st.LastSuccess.IsZero()
+	}, "replication did not catch up (last status %+v)", &st)
 }
 
 func sameAsTurso(t *testing.T, cfg app.Config, tursoURL string) {
@@ -83,38 +79,15 @@ func sameAsTurso(t *testing.T, cfg app.Config, tursoURL string) {
 	}
 }
 
-// hostNight runs a night over HTTP: the host, two guests, their requests and
-// a turn. It returns the host's phone, the dashboard path and the join code.
-func hostNight(t *testing.T, base string) (*phone, string, string, []*phone) {
-	host := newPhone(t, base)
-	dash, dashURL := host.open("POST", "/sessions", url.Values{"name": {"Friday at The Crown"}})
-	code := dash.Find(`[data-testid="join-code"]`).Text()
-	host.open("POST", dashURL.Path+"/settings", url.Values{"singer_cap": {"20"}})
-	var guests []*phone
-	for _, name := range []string{"Ann", "Bob"} {
-		g := newPhone(t, base)
-		g.open("POST", "/j/"+code+"/join", url.Values{"name": {name}})
-		guests = append(guests, g)
-	}
-	guests[0].open("POST", "/j/"+code+"/requests", url.Values{"title": {"Dancing Queen"}, "artist": {"ABBA"}})
-	guests[1].open("POST", "/j/"+code+"/requests", url.Values{"title": {"Total Eclipse of the Heart"}, "artist": {"Bonnie Tyler"}, "note": {"key of E"}})
-	guests[0].open("POST", "/j/"+code+"/requests", url.Values{"title": {"Africa"}, "artist": {"Toto"}})
-	host.open("POST", dashURL.Path+"/next", nil)
-	return host, dashURL.Path, code, guests
-}
-
 // TestTursoDownTheNightGoesOn: with the Turso server stopped, guests'
 // requests are answered as fast as without replication, /healthz stays 200
 // and the host's dashboard says Turso cannot be reached; once the server is
 // back, the copy catches up.
 func TestTursoDownTheNightGoesOn(t *testing.T) {
-	turso := tursotest.Start(t)
-	cfg := replicatedConfig(t, turso.URL)
-	srv, base, _ := startReplicated(t, cfg)
-	host, dash, code, guests := hostNight(t, base)
-	caughtUp(t, srv, 20*time.Second)
+	r := startReplicated(t)
+	host, dash, code, guests := r.host, r.dash, r.code, r.guests
 
-	turso.Stop()
+	r.turso.Stop()
 	var took []time.Duration
 	for i := range 30 { // 15 each: under the singer cap of 20
 		start := time.Now()
@@ -127,26 +100,21 @@ func TestTursoDownTheNightGoesOn(t *testing.T) {
 	if median > 50*time.Millisecond {
 		t.Errorf("with Turso down a request takes %v (median): it waits on the network", median)
 	}
-	resp, err := http.Get(base + "/healthz")
+	resp, err := http.Get(r.base + "/healthz")
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("/healthz with Turso down: %v %v", resp, err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	var line strings.Builder // what the dashboard said last
+	wait.Eventually(t, 10*time.Second, func() bool {
 		page, _ := host.open("GET", dash, nil)
-		line := page.Find(`[data-testid="replication-status"]`).Text()
-		if strings.Contains(line, "cannot be reached") && strings.Contains(line, "waiting") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the dashboard does not say Turso is down: %q", line)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		line.Reset()
+		line.WriteString(page.Find(`[data-testid="replication-status"]`).Text())
+		return strings.Contains(line.String(), "cannot be reached") && strings.Contains(line.String(), "waiting")
+	}, "the dashboard does not say Turso is down: %q", &line)
 
-	turso.Restart()
-	caughtUp(t, srv, 90*time.Second)
-	sameAsTurso(t, cfg, turso.URL)
+	r.turso.Restart()
+	caughtUp(t, r.srv, 90*time.Second)
+	sameAsTurso(t, r.cfg, r.turso.URL)
 	page, _ := host.open("GET", dash, nil)
 	if line := page.Find(`[data-testid="replication-status"]`).Text(); !strings.Contains(line, "up to date") {
 		t.Errorf("after catching up the dashboard says %q", line)
@@ -157,11 +125,8 @@ func TestTursoDownTheNightGoesOn(t *testing.T) {
 // pointed at the same Turso database restores every session, guest and
 // request before it serves, and its pages look the same as before.
 func TestFreshDataDirComesBackFromTurso(t *testing.T) {
-	turso := tursotest.Start(t)
-	cfg := replicatedConfig(t, turso.URL)
-	srv, base, stop := startReplicated(t, cfg)
-	host, dash, code, guests := hostNight(t, base)
-	caughtUp(t, srv, 20*time.Second)
+	r := startReplicated(t)
+	host, dash, code, guests := r.host, r.dash, r.code, r.guests
 	pages := func(base string) []string {
 		var out []string
 		for _, p := range []struct {
@@ -174,11 +139,11 @@ func TestFreshDataDirComesBackFromTurso(t *testing.T) {
 		}
 		return out
 	}
-	before := pages(base)
-	stop()
+	before := pages(r.base)
+	r.stop()
 
-	fresh := replicatedConfig(t, turso.URL)
-	srv2, base2, _ := startReplicated(t, fresh)
+	fresh := replicatedConfig(t, r.turso.URL)
+	srv2, base2, _ := runServer(t, fresh)
 	after := pages(base2)
 	for i, name := range []string{"display", "dashboard", "guest page"} {
 		if before[i] != after[i] {
@@ -188,7 +153,7 @@ func TestFreshDataDirComesBackFromTurso(t *testing.T) {
 	if !strings.Contains(after[0], "Dancing Queen") || !strings.Contains(after[0], "Bonnie Tyler") {
 		t.Error("the display page after the restore lacks the night")
 	}
-	local := tursotest.Dump(t, tursotest.Open(t, cfg.DatabaseURL), appTables...)
+	local := tursotest.Dump(t, tursotest.Open(t, r.cfg.DatabaseURL), appTables...)
 	if restored := tursotest.Dump(t, tursotest.Open(t, fresh.DatabaseURL), appTables...); !reflect.DeepEqual(local, restored) {
 		t.Errorf("restored rows differ:\n%v\n%v", local, restored)
 	}
@@ -197,5 +162,5 @@ func TestFreshDataDirComesBackFromTurso(t *testing.T) {
 	guests[0].base = base2
 	guests[0].open("POST", "/j/"+code+"/requests", url.Values{"title": {"After the restore"}})
 	caughtUp(t, srv2, 20*time.Second)
-	sameAsTurso(t, fresh, turso.URL)
+	sameAsTurso(t, fresh, r.turso.URL)
 }

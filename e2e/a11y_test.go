@@ -83,8 +83,7 @@ func TestAccessibility(t *testing.T) {
 	waitText(t, laptop, "the dashboard's queue", hostQueue, "Dancing Queen | Africa")
 	axeCheck(t, laptop, script, "dashboard")
 
-	tv := b.Person(1920, 1080)
-	do(t, tv, "open the TV", chromedp.Navigate(strings.Replace(joinURL, "/j/", "/d/", 1)))
+	tv := openTV(t, b, joinURL)
 	waitText(t, tv, "the TV's queue", tvQueue, "Dancing Queen | Africa")
 	axeCheck(t, tv, script, "display")
 

@@ -10,11 +10,8 @@ import (
 	"context"
 	"fmt"
 	"image/png"
-	"io"
-	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,12 +19,14 @@ import (
 
 	"github.com/karaoke-night/karaoke/app"
 	"github.com/karaoke-night/karaoke/internal/browsertest"
+	"github.com/karaoke-night/karaoke/internal/servertest"
+	"github.com/karaoke-night/karaoke/internal/wait"
 	"github.com/karaoke-night/karaoke/qr/qrtest"
 )
 
-// wait bounds every wait for a page to change: generous for a shared CI
+// patience bounds every wait for a page to change: generous for a shared CI
 // machine; a live update normally lands in milliseconds.
-const wait = 15 * time.Second
+const patience = 15 * time.Second
 
 // server is the real karaoke server, restartable on the same address and
 // data directory.
@@ -55,30 +54,10 @@ func startServer(t *testing.T) *server {
 
 func (s *server) start() {
 	s.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := app.Open(ctx, s.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		s.t.Fatal(err)
-	}
+	srv, stop := servertest.Start(s.t, s.cfg)
 	s.cfg.Addr = srv.Addr() // a restart comes back on the same port
 	s.base = "http://" + srv.Addr()
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	var once sync.Once
-	s.stop = func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					s.t.Errorf("Run: %v", err)
-				}
-			case <-time.After(20 * time.Second):
-				s.t.Error("server did not stop")
-			}
-		})
-	}
-	s.t.Cleanup(s.stop)
+	s.stop = stop
 }
 
 // restart stops the server and starts it again on the same address and data.
@@ -86,17 +65,14 @@ func (s *server) restart() {
 	s.t.Helper()
 	s.stop()
 	// The port is free again once the listener is closed.
-	for i := 0; ; i++ {
+	wait.Eventually(s.t, 5*time.Second, func() bool {
 		ln, err := net.Listen("tcp", s.cfg.Addr)
-		if err == nil {
-			ln.Close()
-			break
+		if err != nil {
+			return false
 		}
-		if i == 50 {
-			s.t.Fatalf("port %s not free after the stop: %v", s.cfg.Addr, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		ln.Close()
+		return true
+	}, "port %s not free after the stop", s.cfg.Addr)
 	s.start()
 }
 
@@ -131,12 +107,12 @@ func texts(sel string) string {
 
 func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	browsertest.Do(t, ctx, wait, what, actions...)
+	browsertest.Do(t, ctx, patience, what, actions...)
 }
 
 func waitFor(t *testing.T, ctx context.Context, what, expr string) {
 	t.Helper()
-	browsertest.WaitFor(t, ctx, wait, what, expr)
+	browsertest.WaitFor(t, ctx, patience, what, expr)
 }
 
 // waitText waits until the texts of sel read want.
@@ -200,6 +176,40 @@ func guestJoins(t *testing.T, phone context.Context, joinURL, name string) {
 		chromedp.Click(chromedp.CSS(`[data-testid="join-form"] button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="request-form"]`)),
 	)
+}
+
+// openTV opens the session's TV page in a 1080p window.
+func openTV(t *testing.T, b *browsertest.Browser, joinURL string) context.Context {
+	t.Helper()
+	tv := b.Person(1920, 1080)
+	do(t, tv, "open the TV", chromedp.Navigate(strings.Replace(joinURL, "/j/", "/d/", 1)))
+	return tv
+}
+
+// party is a night under way in the browser: the host's laptop, the TV,
+// and the phones of Ann and Bob, who have joined.
+type party struct {
+	joinURL              string
+	laptop, tv, ann, bob context.Context
+}
+
+// startParty has the host create a session named name on a laptop, opens
+// the TV, and has Ann and Bob join on their phones.
+func startParty(t *testing.T, s *server, b *browsertest.Browser, name string) party {
+	t.Helper()
+	p := party{laptop: b.Person(1366, 900)}
+	_, p.joinURL = hostCreates(t, s, p.laptop, name)
+	p.tv = openTV(t, b, p.joinURL)
+	p.ann, p.bob = b.Phone(), b.Phone()
+	guestJoins(t, p.ann, p.joinURL, "Ann")
+	guestJoins(t, p.bob, p.joinURL, "Bob")
+	return p
+}
+
+// startTurn has the host start the next turn from the dashboard.
+func startTurn(t *testing.T, laptop context.Context) {
+	t.Helper()
+	do(t, laptop, "start the next turn", chromedp.Click(chromedp.CSS(`[data-testid="next-singer"] button`)))
 }
 
 // request fills in and sends the request form on a guest's phone.

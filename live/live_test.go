@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/karaoke-night/karaoke/internal/sse"
+	"github.com/karaoke-night/karaoke/internal/wait"
 	"github.com/karaoke-night/karaoke/live"
 )
 
@@ -118,9 +119,7 @@ func TestCapAnswers503WithRetryAfter(t *testing.T) {
 	b, srv := newServer(t, src, live.Config{MaxStreams: 2})
 	open(t, srv.URL)
 	open(t, srv.URL)
-	for b.Streams() < 2 {
-		time.Sleep(time.Millisecond)
-	}
+	waitForStreams(t, b, 2, "the two streams did not open")
 	resp, err := http.Get(srv.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -138,6 +137,7 @@ func TestStreamOutlivesReadTimeoutWithHeartbeats(t *testing.T) {
 	_, srv := newServer(t, src, live.Config{Heartbeat: 100 * time.Millisecond})
 	r, _ := open(t, srv.URL)
 	next(t, r) // the current state
+	// Not a poll: time passes on purpose, past the ReadTimeout and ten heartbeats.
 	time.Sleep(time.Second)
 	src.set(2, 0)
 	// Without a Notify, the poll (every second) finds the new version.
@@ -177,19 +177,13 @@ func TestSlowClientIsDroppedOthersKeepUp(t *testing.T) {
 			}
 		}
 	}
-	if got := streamsSettle(b, 1); got != 1 {
-		t.Errorf("%d streams open, want the stalled one dropped", got)
-	}
+	waitForStreams(t, b, 1, "the stalled stream was not dropped")
 }
 
-// streamsSettle waits up to 5 s for the Broker to hold want streams, and
-// returns how many it holds.
-func streamsSettle(b *live.Broker, want int) int {
-	deadline := time.Now().Add(5 * time.Second)
-	for b.Streams() != want && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	return b.Streams()
+// waitForStreams waits up to 5 s for the Broker to hold want streams.
+func waitForStreams(t *testing.T, b *live.Broker, want int, why string) {
+	t.Helper()
+	wait.Eventually(t, 5*time.Second, func() bool { return b.Streams() == want }, why)
 }
 
 // TestCloseEndsStreams: Close ends every stream promptly, so a server's
@@ -233,9 +227,7 @@ func TestGoneClientEndsItsStream(t *testing.T) {
 	next(t, r)
 	open(t, srv.URL)
 	resp.Body.Close()
-	if got := streamsSettle(b, 1); got != 1 {
-		t.Errorf("%d streams open after one client hung up, want 1", got)
-	}
+	waitForStreams(t, b, 1, "the stream of the client that hung up was not freed")
 }
 
 // TestShutdownWaitsForStreamsUntilBrokerCloses: the streams are requests an

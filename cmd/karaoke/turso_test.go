@@ -2,19 +2,15 @@ package main
 
 import (
 	"fmt"
-	"net/http"
-	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/karaoke-night/karaoke/internal/tursotest"
+	"github.com/karaoke-night/karaoke/internal/wait"
 )
 
 var appTables = []string{"sessions", "guests", "requests"}
@@ -31,42 +27,7 @@ func TestKillNineWhileShipping(t *testing.T) {
 	dataDir := t.TempDir()
 	srv := startServer(t, dataDir, env...)
 	_, _, code, phones := night(t, srv.base, "Ann", "Bob", "Cat", "Dan")
-	var acked []string
-	for round, delay := range []time.Duration{3 * time.Millisecond, 17 * time.Millisecond, 41 * time.Millisecond, 97 * time.Millisecond} {
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		stop := make(chan struct{})
-		for i, phone := range phones {
-			wg.Go(func() {
-				for n := 0; n < 4; n++ { // under the singer cap of 20 across rounds
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					title := fmt.Sprintf("r%d-g%d-%d", round, i, n)
-					status, _, err := phone.post(srv.base, "/j/"+code+"/requests", url.Values{"title": {title}})
-					if err != nil {
-						return
-					}
-					if status == http.StatusSeeOther {
-						mu.Lock()
-						acked = append(acked, title)
-						mu.Unlock()
-					}
-				}
-			})
-		}
-		time.Sleep(delay)
-		srv.cmd.Process.Kill()
-		<-srv.done
-		close(stop)
-		wg.Wait()
-		srv = startServer(t, dataDir, env...)
-	}
-	if len(acked) == 0 {
-		t.Fatal("no request was acknowledged: the test proved nothing")
-	}
+	srv, acked := killWhileWriting(t, srv, dataDir, env, code, phones, 3*time.Millisecond, 17*time.Millisecond, 41*time.Millisecond, 97*time.Millisecond)
 
 	out := waitForStatus(t, dataDir, env, "waiting:      nothing", 60*time.Second)
 	for _, want := range []string{"replication:  on", "last success: 20", "has up to change"} {
@@ -109,26 +70,15 @@ func TestKillNineWhileShipping(t *testing.T) {
 // waitForStatus runs `karaoke status` until its output holds want.
 func waitForStatus(t *testing.T, dataDir string, env []string, want string, within time.Duration) string {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		out, err := commandEnv(dataDir, env, "status")
+	var out strings.Builder // what it said last
+	wait.Eventually(t, within, func() bool {
+		said, err := commandEnv(dataDir, env, "status")
 		if err != nil {
-			t.Fatalf("karaoke status: %v\n%s", err, out)
+			t.Fatalf("karaoke status: %v\n%s", err, said)
 		}
-		if strings.Contains(out, want) {
-			return out
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("karaoke status never said %q:\n%s", want, out)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
-// commandEnv runs the binary with a subcommand on dataDir, with env added.
-func commandEnv(dataDir string, env []string, args ...string) (string, error) {
-	cmd := exec.Command(binary, args...)
-	cmd.Env = append(append(os.Environ(), "DATA_DIR="+dataDir), env...)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+		out.Reset()
+		out.WriteString(said)
+		return strings.Contains(said, want)
+	}, "karaoke status never said %q; last it said:\n%s", want, &out)
+	return out.String()
 }

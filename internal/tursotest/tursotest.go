@@ -22,6 +22,7 @@ import (
 	"github.com/tursodatabase/libsql-client-go/libsql"
 
 	"github.com/karaoke-night/karaoke/internal/npmtest"
+	"github.com/karaoke-night/karaoke/internal/wait"
 	_ "modernc.org/sqlite" // for file: URLs
 )
 
@@ -69,8 +70,8 @@ type Server struct {
 func Start(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{t: t, File: filepath.Join(t.TempDir(), "turso.db")}
+	t.Cleanup(s.Stop) // first, so that a server that never answers is stopped too
 	s.Restart()
-	t.Cleanup(s.Stop)
 	return s
 }
 
@@ -91,27 +92,20 @@ func (s *Server) Restart() {
 	}
 	s.done = make(chan struct{})
 	go func(cmd *exec.Cmd, done chan struct{}) { cmd.Wait(); close(done) }(s.cmd, s.done)
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		resp, err := http.Post(s.URL+"/v2/pipeline", "application/json",
-			strings.NewReader(`{"requests":[{"type":"execute","stmt":{"sql":"SELECT 1"}}]}`))
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
+	wait.Eventually(s.t, 15*time.Second, func() bool {
 		select {
 		case <-s.done:
 			s.t.Fatalf("tursodb exited at start:\n%s", s.out)
 		default:
 		}
-		if time.Now().After(deadline) {
-			s.Stop()
-			s.t.Fatalf("tursodb did not answer on %s: %v\n%s", s.addr, err, s.out)
+		resp, err := http.Post(s.URL+"/v2/pipeline", "application/json",
+			strings.NewReader(`{"requests":[{"type":"execute","stmt":{"sql":"SELECT 1"}}]}`))
+		if err != nil {
+			return false
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, "tursodb did not answer on %s; it said:\n%s", s.addr, s.out)
 }
 
 // Stop kills the server by its process id and waits for it to exit. The
