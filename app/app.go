@@ -210,7 +210,9 @@ func (s *Server) Addr() string { return s.listener.Addr().String() }
 // background work stops, and Close releases the rest, the store
 // checkpointed and closed.
 func (s *Server) Run(ctx context.Context) error {
-	s.log.Info("karaoke is listening", "addr", s.Addr(), "data_dir", s.cfg.DataDir)
+	// The proxy trusted decides whose address the limits count and whether
+	// cookies are Secure: an operator checks it here first.
+	s.log.Info("karaoke is listening", "addr", s.Addr(), "data_dir", s.cfg.DataDir, "trust_proxy", s.cfg.TrustProxy.String())
 
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	var background sync.WaitGroup

@@ -40,24 +40,21 @@ type Config struct {
 }
 
 func (c Config) withDefaults() Config {
-	if c.MaxStreams <= 0 {
-		c.MaxStreams = DefaultMaxStreams
-	}
-	if c.Heartbeat <= 0 {
-		c.Heartbeat = DefaultHeartbeat
-	}
-	if c.PollInterval <= 0 {
-		c.PollInterval = DefaultPollInterval
-	}
-	if c.WriteTimeout <= 0 {
-		c.WriteTimeout = DefaultWriteTimeout
-	}
-	if c.Buffer <= 0 {
-		c.Buffer = DefaultBuffer
-	}
-	if c.Retry <= 0 {
-		c.Retry = DefaultRetry
-	}
+	c.MaxStreams = positiveOr(c.MaxStreams, DefaultMaxStreams)
+	c.Heartbeat = positiveOr(c.Heartbeat, DefaultHeartbeat)
+	c.PollInterval = positiveOr(c.PollInterval, DefaultPollInterval)
+	c.WriteTimeout = positiveOr(c.WriteTimeout, DefaultWriteTimeout)
+	c.Buffer = positiveOr(c.Buffer, DefaultBuffer)
+	c.Retry = positiveOr(c.Retry, DefaultRetry)
 	c.Log = cmp.Or(c.Log, slog.Default())
 	return c
+}
+
+// positiveOr is v, or fallback when v is zero or negative: unlike cmp.Or, a
+// negative setting takes the default too.
+func positiveOr[T int | time.Duration](v, fallback T) T {
+	if v <= 0 {
+		return fallback
+	}
+	return v
 }

@@ -90,15 +90,6 @@ func (c *Cache) PNG(tag, content string) ([]byte, error) {
 	return b, nil
 }
 
-// Remove deletes the image of content filed under tag, if it is there.
-func (c *Cache) Remove(tag, content string) error {
-	err := os.Remove(c.Path(tag, content))
-	if os.IsNotExist(err) {
-		return nil
-	}
-	return err
-}
-
 // Prune deletes every image whose tag keep refuses, and returns how many
 // went. Files that are not the cache's own images are left alone.
 func (c *Cache) Prune(keep func(tag string) bool) (int, error) {
