@@ -25,23 +25,17 @@ func TestCrossSiteWritesAreRefused(t *testing.T) {
 			}
 		}},
 		{"join", func(app *testApp) (string, url.Values, *browser, func() string) {
-			host := app.browser()
-			dash, code := host.hostSession("Friday")
+			host, dash, code := app.hostNight()
 			return "/j/" + code + "/join", url.Values{"name": {"Mallory"}}, app.browser(), func() string { return hostView(host, dash) }
 		}},
 		{"request a song", func(app *testApp) (string, url.Values, *browser, func() string) {
-			host := app.browser()
-			dash, code := host.hostSession("Friday")
-			g := app.browser()
-			g.join(code, "Ann")
+			host, dash, code := app.hostNight()
+			g := app.guest(code, "Ann")
 			return "/j/" + code + "/requests", url.Values{"title": {"Forced song"}}, g, func() string { return hostView(host, dash) }
 		}},
 		{"withdraw", func(app *testApp) (string, url.Values, *browser, func() string) {
-			host := app.browser()
-			dash, code := host.hostSession("Friday")
-			g := app.browser()
-			g.join(code, "Ann")
-			g.request(code, "a1", "")
+			host, dash, code := app.hostNight()
+			g := app.guest(code, "Ann", "a1")
 			action, _ := g.get("/j/" + code).doc.Find(`[data-testid="my-request"] form`).Attr("action")
 			return action, url.Values{}, g, func() string { return hostView(host, dash) }
 		}},
@@ -105,11 +99,8 @@ func TestCrossSiteWritesAreRefused(t *testing.T) {
 // TestCrossSiteWritesAreRefused.
 func hostWrite(action string, form url.Values) func(app *testApp) (string, url.Values, *browser, func() string) {
 	return func(app *testApp) (string, url.Values, *browser, func() string) {
-		host := app.browser()
-		dash, code := host.hostSession("Friday")
-		g := app.browser()
-		g.join(code, "Ann")
-		g.request(code, "a1", "")
+		host, dash, code := app.hostNight()
+		app.guest(code, "Ann", "a1")
 		if form == nil {
 			form = url.Values{}
 		}

@@ -27,8 +27,7 @@ func TestTypedTextIsShownAsText(t *testing.T) {
 			guest := app.browser()
 			guest.join(code, "N "+payload)
 			guest.do("POST", "/j/"+code+"/requests", url.Values{"title": {"T " + payload}, "artist": {"A " + payload}, "note": {"O " + payload}})
-			other := app.browser()
-			other.join(code, "Bob")
+			other := app.guest(code, "Bob")
 			removeURL, _ := host.get(dash).testid("remove-singer").Attr("href")
 
 			pages := map[string]response{

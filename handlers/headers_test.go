@@ -76,11 +76,8 @@ func TestCookieFlags(t *testing.T) {
 
 func TestHeadersOnEveryAnswer(t *testing.T) {
 	app := newTestApp(t)
-	host := app.browser()
-	dash, code := host.hostSession("Friday")
-	guest := app.browser()
-	guest.join(code, "Ann")
-	guest.request(code, "a1", "")
+	host, dash, code := app.hostNight()
+	guest := app.guest(code, "Ann", "a1")
 	qrSrc, _ := host.get(dash).testid("join-qr").Attr("src")
 	removeURL, _ := host.get(dash).testid("remove-singer").Attr("href")
 

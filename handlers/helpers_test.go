@@ -148,6 +148,29 @@ func (b *browser) hostSession(name string) (string, string) {
 	return resp.location, strings.TrimSpace(dash.testid("join-code").Text())
 }
 
+// hostNight opens a session, "Friday", from a new browser and returns that
+// host's browser, the dashboard path and the join code.
+func (a *testApp) hostNight() (host *browser, dash, code string) {
+	a.t.Helper()
+	host = a.browser()
+	dash, code = host.hostSession("Friday")
+	return host, dash, code
+}
+
+// guest is a new browser joined to the session as name, with the songs
+// requested (titles only), in order.
+func (a *testApp) guest(code, name string, songs ...string) *browser {
+	a.t.Helper()
+	b := a.browser()
+	b.join(code, name)
+	for _, title := range songs {
+		if resp := b.request(code, title, ""); resp.status != http.StatusSeeOther {
+			a.t.Fatalf("%s requesting %q: status %d", name, title, resp.status)
+		}
+	}
+	return b
+}
+
 func (b *browser) join(code, name string) {
 	b.app.t.Helper()
 	resp := b.post("/j/"+code+"/join", "name", name)

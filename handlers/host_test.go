@@ -10,12 +10,8 @@ import (
 
 func TestHostRunsTheNight(t *testing.T) {
 	app := newTestApp(t)
-	host := app.browser()
-	dash, code := host.hostSession("Friday")
-	ann, bob, cat := app.browser(), app.browser(), app.browser()
-	ann.join(code, "Ann")
-	bob.join(code, "Bob")
-	cat.join(code, "Cat")
+	host, dash, code := app.hostNight()
+	ann, bob, cat := app.guest(code, "Ann"), app.guest(code, "Bob"), app.guest(code, "Cat")
 	ann.request(code, "a1", "")
 	ann.request(code, "a2", "")
 	bob.request(code, "b1", "")
@@ -80,11 +76,8 @@ func TestHostRunsTheNight(t *testing.T) {
 
 func TestHostRemovesGuest(t *testing.T) {
 	app := newTestApp(t)
-	host := app.browser()
-	dash, code := host.hostSession("Friday")
-	eve, ann := app.browser(), app.browser()
-	eve.join(code, "Eve")
-	ann.join(code, "Ann")
+	host, dash, code := app.hostNight()
+	eve, ann := app.guest(code, "Eve"), app.guest(code, "Ann")
 	eve.request(code, "e1", "")
 	ann.request(code, "a1", "")
 	eve.request(code, "e2", "")

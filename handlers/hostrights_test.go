@@ -30,10 +30,8 @@ func TestHostCookieIsHttpOnlyAndUnguessable(t *testing.T) {
 
 func TestDashboardIsTheHostsOnly(t *testing.T) {
 	app := newTestApp(t)
-	host := app.browser()
-	dash, code := host.hostSession("Friday")
-	stranger := app.browser()
-	stranger.join(code, "Eve")
+	host, dash, code := app.hostNight()
+	stranger := app.guest(code, "Eve")
 	for _, path := range []string{dash} {
 		resp := stranger.get(path)
 		if resp.status != http.StatusForbidden {
@@ -66,11 +64,8 @@ func TestDashboardIsTheHostsOnly(t *testing.T) {
 
 func TestGuestReplayingHostFormsIsRefused(t *testing.T) {
 	app := newTestApp(t)
-	host := app.browser()
-	dash, code := host.hostSession("Friday")
-	ann, eve := app.browser(), app.browser()
-	ann.join(code, "Ann")
-	eve.join(code, "Eve")
+	host, dash, code := app.hostNight()
+	ann, eve := app.guest(code, "Ann"), app.guest(code, "Eve")
 	ann.request(code, "a1", "")
 	eve.request(code, "e1", "")
 	host.post(dash + "/next")
@@ -109,11 +104,8 @@ func TestGuestReplayingHostFormsIsRefused(t *testing.T) {
 
 func TestStrangerSeesNoHostControls(t *testing.T) {
 	app := newTestApp(t)
-	host := app.browser()
-	dash, code := host.hostSession("Friday")
-	guest := app.browser()
-	guest.join(code, "Ann")
-	guest.request(code, "a1", "")
+	host, dash, code := app.hostNight()
+	guest := app.guest(code, "Ann", "a1")
 	removeURL, _ := host.get(dash).testid("remove-singer").Attr("href")
 
 	for _, path := range []string{dash, dash + "/end", removeURL, dash + "/claim/guessed-key"} {

@@ -39,8 +39,7 @@ func TestInputBounds(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(fmt.Sprintf("%s/htmx=%v", tt.name, htmx), func(t *testing.T) {
 				app := newTestApp(t)
-				host := app.browser()
-				dash, code := host.hostSession("Friday")
+				host, dash, code := app.hostNight()
 				guest := app.browser()
 				if strings.HasSuffix(tt.path, "/requests") {
 					guest.join(code, "Ann")
@@ -96,10 +95,8 @@ func TestOversizeBody(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(fmt.Sprintf("%s/htmx=%v", tt.name, htmx), func(t *testing.T) {
 				app := newTestApp(t)
-				host := app.browser()
-				dash, code := host.hostSession("Friday")
-				guest := app.browser()
-				guest.join(code, "Ann")
+				host, dash, code := app.hostNight()
+				guest := app.guest(code, "Ann")
 				before := hostView(host, dash)
 				b := tt.as(host, guest)
 				b.htmx = htmx
@@ -145,11 +142,8 @@ func TestBurstFromOnePhone(t *testing.T) {
 	for _, htmx := range []bool{false, true} {
 		t.Run(fmt.Sprintf("htmx=%v", htmx), func(t *testing.T) {
 			app := newTestAppWith(t, handlers.Config{Limits: limits})
-			host := app.browser()
-			dash, code := host.hostSession("Friday")
-			phone, other := app.browser(), app.browser()
-			phone.join(code, "Flood")
-			other.join(code, "Ann")
+			host, dash, code := app.hostNight()
+			phone, other := app.guest(code, "Flood"), app.guest(code, "Ann")
 			phone.htmx = htmx
 
 			const burst = 40
@@ -211,8 +205,7 @@ func TestBurstFromOnePhone(t *testing.T) {
 				t.Error("no Retry-After")
 			}
 			// A newcomer on the same address still gets in.
-			newcomer := app.browser()
-			newcomer.join(code, "Cat")
+			newcomer := app.guest(code, "Cat")
 			if resp := newcomer.request(code, "Zombie", ""); resp.status != http.StatusSeeOther {
 				t.Errorf("a newcomer after the burst: status %d", resp.status)
 			}

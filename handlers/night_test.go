@@ -86,8 +86,7 @@ func TestGuestJoinAndRequest(t *testing.T) {
 	}
 
 	// A second John is told apart.
-	other := app.browser()
-	other.join(code, "john")
+	other := app.guest(code, "john")
 	if got := other.get("/j/" + code).testid("singer-name").Text(); got != "john (2)" {
 		t.Errorf("second John is called %q", got)
 	}
@@ -124,10 +123,8 @@ func TestRequestFormErrors(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(fmt.Sprintf("%s/htmx=%v", tt.name, htmx), func(t *testing.T) {
 				app := newTestApp(t)
-				host := app.browser()
-				dash, code := host.hostSession("Friday")
-				guest := app.browser()
-				guest.join(code, "Ann")
+				host, dash, code := app.hostNight()
+				guest := app.guest(code, "Ann")
 				bobBrowser = app.browser()
 				if tt.setup != nil {
 					tt.setup(host, dash, code, guest)
@@ -160,11 +157,8 @@ var bobBrowser *browser
 
 func TestDuplicateCanBeConfirmed(t *testing.T) {
 	app := newTestApp(t)
-	host := app.browser()
-	dash, code := host.hostSession("Friday")
-	ann, bob := app.browser(), app.browser()
-	ann.join(code, "Ann")
-	bob.join(code, "Bob")
+	host, dash, code := app.hostNight()
+	ann, bob := app.guest(code, "Ann"), app.guest(code, "Bob")
 	ann.request(code, "Africa", "Toto")
 	resp := bob.request(code, "Africa", "Toto")
 	if resp.testid("confirm-duplicate").Length() != 1 {
@@ -181,11 +175,8 @@ func TestDuplicateCanBeConfirmed(t *testing.T) {
 
 func TestWithdraw(t *testing.T) {
 	app := newTestApp(t)
-	host := app.browser()
-	dash, code := host.hostSession("Friday")
-	ann, bob := app.browser(), app.browser()
-	ann.join(code, "Ann")
-	bob.join(code, "Bob")
+	host, dash, code := app.hostNight()
+	ann, bob := app.guest(code, "Ann"), app.guest(code, "Bob")
 	ann.request(code, "a1", "")
 	form := ann.get("/j/" + code).doc.Find(`[data-testid="my-request"] form`)
 	action, _ := form.Attr("action")
@@ -205,8 +196,7 @@ func TestWithdraw(t *testing.T) {
 
 func TestHTMXAnswersWithFragments(t *testing.T) {
 	app := newTestApp(t)
-	host := app.browser()
-	dash, code := host.hostSession("Friday")
+	host, dash, code := app.hostNight()
 	guest := app.htmxBrowser()
 	guest.join(code, "Ann")
 
