@@ -36,24 +36,32 @@ func newTestApp(t *testing.T) *testApp {
 // newTestAppWith is newTestApp with settings: limits, a trusted proxy.
 func newTestAppWith(t *testing.T, cfg handlers.Config) *testApp {
 	t.Helper()
-	dir := t.TempDir()
+	store, routes := newRoutes(t, cfg)
+	srv := httptest.NewServer(routes)
+	t.Cleanup(srv.Close)
+	return &testApp{t: t, server: srv, store: store, routes: routes}
+}
+
+// newRoutes is the app's router over a new SQLite file in a temporary
+// directory, with its QR cache and live streams, all closed when the test or
+// benchmark ends.
+func newRoutes(tb testing.TB, cfg handlers.Config) (*db.Store, http.Handler) {
+	tb.Helper()
+	dir := tb.TempDir()
 	store, err := db.Open(context.Background(), "file:"+filepath.Join(dir, "karaoke.db"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
+	tb.Cleanup(func() { store.Close() })
 	cache, err := qr.NewCache(filepath.Join(dir, "qr-codes"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	cfg.QR = cache
 	streams := live.New(handlers.LiveSource(store), live.Config{})
 	store.OnChange(streams.Notify)
-	t.Cleanup(streams.Close)
-	routes := handlers.New(store, streams, cfg).Routes()
-	srv := httptest.NewServer(routes)
-	t.Cleanup(srv.Close)
-	return &testApp{t: t, server: srv, store: store, routes: routes}
+	tb.Cleanup(streams.Close)
+	return store, handlers.New(store, streams, cfg).Routes()
 }
 
 // browser is one device: its own cookies, redirects not followed so that
