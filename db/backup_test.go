@@ -40,11 +40,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	if err := db.Restore(ctx, path, dbPath); err != nil {
 		t.Fatal(err)
 	}
-	store, err = db.Open(ctx, "file:"+dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store = db.OpenForTest(t, "file:"+dbPath)
 	if got, err := store.Session(ctx, sess.ID); err != nil || got.Name != "Before the backup" {
 		t.Errorf("restored session = %+v, %v", got, err)
 	}
@@ -118,11 +114,7 @@ func TestCloseLeavesNoWAL(t *testing.T) {
 }
 
 func TestDatabaseURLOverridesDefaults(t *testing.T) {
-	store, err := db.Open(context.Background(), "file:"+filepath.Join(t.TempDir(), "k.db")+"?_synchronous=NORMAL")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := db.OpenForTest(t, "file:"+filepath.Join(t.TempDir(), "k.db")+"?_synchronous=NORMAL")
 	got, _ := store.Pragmas(context.Background())
 	if got["synchronous"] != "1" || got["journal_mode"] != "wal" {
 		t.Errorf("pragmas = %v, want synchronous NORMAL (1) and the other defaults", got)

@@ -19,11 +19,7 @@ func BenchmarkWrite(b *testing.B) {
 	for _, sync := range []string{"FULL", "NORMAL"} {
 		b.Run("synchronous="+sync, func(b *testing.B) {
 			ctx := context.Background()
-			store, err := db.Open(ctx, "file:"+filepath.Join(b.TempDir(), "k.db")+"?_synchronous="+sync)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer store.Close()
+			store := db.OpenForTest(b, "file:"+filepath.Join(b.TempDir(), "k.db")+"?_synchronous="+sync)
 			if p, _ := store.Pragmas(ctx); p["synchronous"] != map[string]string{"FULL": "2", "NORMAL": "1"}[sync] {
 				b.Fatalf("synchronous is %s, not %s", p["synchronous"], sync)
 			}

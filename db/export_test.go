@@ -3,7 +3,21 @@ package db
 import (
 	"context"
 	"fmt"
+	"testing"
 )
+
+// OpenForTest opens the store at url with opts, failing tb if it cannot,
+// and closes it when the test or benchmark ends. The package's own tests
+// and those of db_test share it, so it lives here.
+func OpenForTest(tb testing.TB, url string, opts ...Option) *Store {
+	tb.Helper()
+	s, err := Open(context.Background(), url, opts...)
+	if err != nil {
+		tb.Fatalf("open store: %v", err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
 
 // Pragmas returns the connection settings in force on the write connection,
 // by name, as SQLite reports them.

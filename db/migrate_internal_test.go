@@ -10,11 +10,7 @@ func TestBackupBeforeANewMigration(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	backups := filepath.Join(dir, "backups")
-	s, err := Open(ctx, "file:"+filepath.Join(dir, "k.db"), BackupBeforeMigrating(backups, 3))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := OpenForTest(t, "file:"+filepath.Join(dir, "k.db"), BackupBeforeMigrating(backups, 3))
 	if got, _ := Backups(backups); len(got) != 0 {
 		t.Fatalf("a new database was backed up: %v", got)
 	}
@@ -45,11 +41,7 @@ func TestBackupBeforeANewMigration(t *testing.T) {
 
 func TestMigrationMergedLateStillRuns(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, "file:"+filepath.Join(t.TempDir(), "k.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := OpenForTest(t, "file:"+filepath.Join(t.TempDir(), "k.db"))
 	migrations, _ := Migrations()
 	top := migrations[len(migrations)-1].Version
 	later := Migration{Version: top + 2, Name: "later.sql", SQL: "CREATE TABLE later (x INTEGER)"}

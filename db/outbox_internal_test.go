@@ -12,12 +12,7 @@ import (
 func openReplicated(t *testing.T, opts ...Option) (*Store, string) {
 	t.Helper()
 	url := "file:" + filepath.Join(t.TempDir(), "k.db")
-	s, err := Open(context.Background(), url, append([]Option{Replication(true)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s, url
+	return OpenForTest(t, url, append([]Option{Replication(true)}, opts...)...), url
 }
 
 func outbox(t *testing.T, s *Store) []OutboxEntry {
@@ -94,11 +89,7 @@ func TestTriggersFollowTheSchema(t *testing.T) {
 	}
 
 	_, url := openReplicated(t)
-	s2, err := Open(ctx, url, Replication(false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
+	s2 := OpenForTest(t, url, Replication(false))
 	var triggers, waiting int
 	s2.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema WHERE type = 'trigger'`).Scan(&triggers)
 	s2.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM replication_outbox`).Scan(&waiting)

@@ -18,12 +18,7 @@ func (c *clock) Advance(d time.Duration) { c.t = c.t.Add(d) }
 func newClock() *clock                   { return &clock{t: time.Date(2026, 11, 26, 20, 0, 0, 0, time.UTC)} }
 func openTestStore(t *testing.T) *db.Store {
 	t.Helper()
-	store, err := db.Open(context.Background(), "file:"+filepath.Join(t.TempDir(), "karaoke.db"))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
-	return store
+	return db.OpenForTest(t, "file:"+filepath.Join(t.TempDir(), "karaoke.db"))
 }
 
 func TestPragmasInForce(t *testing.T) {
@@ -160,16 +155,7 @@ func TestSameNameGuestsAreToldApart(t *testing.T) {
 func TestNightSeesWritesOfAnotherProcess(t *testing.T) {
 	ctx := context.Background()
 	path := "file:" + filepath.Join(t.TempDir(), "karaoke.db")
-	a, err := db.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := db.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := db.OpenForTest(t, path), db.OpenForTest(t, path)
 	sess, _, _ := a.CreateSession(ctx, "two processes")
 	g, _ := a.JoinSession(ctx, sess.ID, db.NewToken(), "Ann")
 	for i, title := range []string{"first", "second"} {

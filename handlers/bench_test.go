@@ -5,13 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/handlers"
-	"github.com/karaoke-night/karaoke/live"
-	"github.com/karaoke-night/karaoke/qr"
 )
 
 // BenchmarkGuestPage serves a joined guest's page (GET /j/CODE with the
@@ -21,17 +18,7 @@ import (
 //	go test ./handlers -run '^$' -bench GuestPage -cpuprofile cpu.prof
 func BenchmarkGuestPage(b *testing.B) {
 	ctx := context.Background()
-	dir := b.TempDir()
-	store, err := db.Open(ctx, "file:"+filepath.Join(dir, "karaoke.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	cache, _ := qr.NewCache(filepath.Join(dir, "qr-codes"))
-	streams := live.New(handlers.LiveSource(store), live.Config{})
-	defer streams.Close()
-	store.OnChange(streams.Notify)
-	routes := handlers.New(store, streams, handlers.Config{QR: cache}).Routes()
+	store, routes := newRoutes(b, handlers.Config{})
 	sess, _, _ := store.CreateSession(ctx, "Bench night")
 	var device string
 	for i := range 10 {

@@ -64,8 +64,7 @@ func TestRefusedFormsReRenderThemselves(t *testing.T) {
 						form = url.Values{"title": {strings.Repeat("x", 70<<10)}}
 					}
 					app := newTestAppWith(t, cfg)
-					host := app.browser()
-					dash, code := host.hostSession("Friday")
+					host, dash, code := app.hostNight()
 					guest := app.browser()
 					path := tt.setup(host, guest, code)
 					before := hostView(host, dash)
@@ -117,11 +116,8 @@ func TestRefusedFormsReRenderThemselves(t *testing.T) {
 // fails here.
 func TestEveryPostRouteRefusesOversizeBody(t *testing.T) {
 	app := newTestApp(t)
-	host := app.browser()
-	dash, code := host.hostSession("Friday")
-	guest := app.browser()
-	guest.join(code, "Ann")
-	guest.request(code, "a1", "")
+	host, dash, code := app.hostNight()
+	guest := app.guest(code, "Ann", "a1")
 	page := host.get(dash)
 	removeURL, _ := page.testid("remove-singer").Attr("href")
 	skipURL, _ := page.doc.Find(`[data-testid="queue-item"] form[action$="/skip"]`).Attr("action")

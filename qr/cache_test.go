@@ -15,23 +15,14 @@ func TestCacheMakesOnceAndScans(t *testing.T) {
 		t.Fatal(err)
 	}
 	const url = "https://karaoke.example.com/j/ABCD"
-	first, err := cache.PNG("ABCD", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, err := qrtest.Decode(first); err != nil || got != url {
-		t.Fatalf("decoded %q, %v; want %q", got, err, url)
-	}
+	scannablePNG(t, cache, "ABCD", url)
 	info, err := os.Stat(cache.Path("ABCD", url))
 	if err != nil {
 		t.Fatalf("not kept on disk: %v", err)
 	}
 	// A second call is served from the file: put another valid image there
 	// and it is what comes back.
-	planted, err := cache.PNG("ABCD", "planted")
-	if err != nil {
-		t.Fatal(err)
-	}
+	planted := scannablePNG(t, cache, "ABCD", "planted")
 	if err := os.WriteFile(cache.Path("ABCD", url), planted, info.Mode()); err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +41,7 @@ func TestCacheMakesOnceAndScans(t *testing.T) {
 func TestCacheRegeneratesABrokenFile(t *testing.T) {
 	cache, _ := qr.NewCache(t.TempDir())
 	const url = "http://localhost:8080/j/WXYZ"
-	good, _ := cache.PNG("ABCD", url)
+	good := scannablePNG(t, cache, "ABCD", url)
 	for name, broken := range map[string][]byte{
 		"truncated": good[:len(good)/2],
 		"garbage":   []byte("not a png at all"),
@@ -58,13 +49,7 @@ func TestCacheRegeneratesABrokenFile(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			os.WriteFile(cache.Path("ABCD", url), broken, 0o640)
-			got, err := cache.PNG("ABCD", url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if text, err := qrtest.Decode(got); err != nil || text != url {
-				t.Errorf("after a %s file: decoded %q, %v", name, text, err)
-			}
+			scannablePNG(t, cache, "ABCD", url)
 			onDisk, _ := os.ReadFile(cache.Path("ABCD", url))
 			if len(onDisk) != len(good) {
 				t.Errorf("the %s file was not replaced on disk", name)
@@ -100,4 +85,18 @@ func TestCachePrunesByTag(t *testing.T) {
 	if _, err := cache.PNG("../x", "content"); err == nil {
 		t.Error("a tag that is not letters and digits was accepted")
 	}
+}
+
+// scannablePNG is cache.PNG(tag, url), failing t unless the image scans
+// back to url.
+func scannablePNG(t *testing.T, cache *qr.Cache, tag, url string) []byte {
+	t.Helper()
+	png, err := cache.PNG(tag, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := qrtest.Decode(png); err != nil || got != url {
+		t.Fatalf("decoded %q, %v; want %q", got, err, url)
+	}
+	return png
 }
