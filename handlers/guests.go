@@ -76,6 +76,19 @@ func (h *Handler) guestPage(r *http.Request, gc guestContext, form views.Request
 	}, nil
 }
 
+// guestPageWithoutNight is the guest's page with the form alone, for when
+// the night cannot be read: the session and guest are those the route
+// already loaded.
+func (h *Handler) guestPageWithoutNight(r *http.Request, gc guestContext, form views.RequestForm) views.GuestPage {
+	return views.GuestPage{
+		Session: h.sessionInfo(r, gc.session),
+		Singer:  gc.guest.DisplayName(),
+		Form:    form,
+		Live: views.GuestLive{Status: views.GuestStatus{Title: gc.session.Name},
+			Notice: "Your songs and the queue cannot be shown just now."},
+	}
+}
+
 // handleGuestJoin serves POST /j/{code}/join: the guest gives a singer name
 // and the device is remembered by a cookie.
 func (h *Handler) handleGuestJoin(w http.ResponseWriter, r *http.Request) {
@@ -88,7 +101,7 @@ func (h *Handler) handleGuestJoin(w http.ResponseWriter, r *http.Request) {
 	if err = refused(r); err == nil {
 		_, err = h.store.JoinSession(r.Context(), sess.ID, ensureDeviceToken(w, r), name)
 	}
-	if isFormError(err) {
+	if h.formShows(w, r, err) {
 		vm := h.joinPage(r, sess, views.JoinForm{Name: name, Errors: fieldErrors(err)})
 		h.respond(w, r, formStatus(err), views.JoinFormView(vm.Form), ready(views.Join(vm)))
 		return

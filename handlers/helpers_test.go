@@ -47,7 +47,13 @@ func newTestAppWith(t *testing.T, cfg handlers.Config) *testApp {
 // benchmark ends.
 func newRoutes(tb testing.TB, cfg handlers.Config) (*db.Store, http.Handler) {
 	tb.Helper()
-	dir := tb.TempDir()
+	return newRoutesIn(tb, tb.TempDir(), cfg)
+}
+
+// newRoutesIn is newRoutes with its data in dir, for a test that reaches
+// into the database file (karaoke.db) itself.
+func newRoutesIn(tb testing.TB, dir string, cfg handlers.Config) (*db.Store, http.Handler) {
+	tb.Helper()
 	store, err := db.Open(context.Background(), "file:"+filepath.Join(dir, "karaoke.db"))
 	if err != nil {
 		tb.Fatal(err)

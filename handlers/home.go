@@ -25,7 +25,7 @@ func (h *Handler) handleSessionCreate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		sess, key, err = h.store.CreateSession(r.Context(), name)
 	}
-	if isFormError(err) {
+	if h.formShows(w, r, err) {
 		form := views.CreateSessionForm{Name: name, Errors: fieldErrors(err)}
 		h.respond(w, r, formStatus(err), views.CreateSession(form), ready(views.Home(views.HomePage{Create: form})))
 		return

@@ -121,11 +121,15 @@ type refusal struct {
 
 func (e *refusal) Error() string { return e.message }
 
-// fieldErrors turns a store error or a refusal into the messages of a form.
-// A message about no one field goes under the key "".
+// fieldErrors turns a store error, a refusal or a failure of the server's
+// own into the messages of a form. A message about no one field goes under
+// the key "".
 func fieldErrors(err error) views.FieldErrors {
 	if ref, ok := errors.AsType[*refusal](err); ok {
 		return views.FieldErrors{"": ref.message}
+	}
+	if db.ErrorCode(err) == db.EINTERNAL {
+		return views.FieldErrors{"": views.MessageServerFailed}
 	}
 	return views.FieldErrors{db.ErrorField(err): db.ErrorMessage(err)}
 }
@@ -143,13 +147,41 @@ func isFormError(err error) bool {
 }
 
 // formStatus is the status of a form sent back with err's message: 422,
-// what was typed does not fit, or the refusal's own 429 or 413. htmx swaps
-// all three (see the layout's htmx config).
+// what was typed does not fit, the refusal's own 429 or 413, or 500, the
+// server failed. htmx swaps all four (see the layout's htmx config and
+// /static/forms.js, which swaps a 500 marked with formHeader).
 func formStatus(err error) int {
 	if ref, ok := errors.AsType[*refusal](err); ok {
 		return ref.status
 	}
+	if db.ErrorCode(err) == db.EINTERNAL {
+		return http.StatusInternalServerError
+	}
 	return http.StatusUnprocessableEntity
+}
+
+// formHeader marks a 5xx answer that is the form again with its message, so
+// that /static/forms.js has htmx swap it in. Any other 5xx (a crash's empty
+// answer, a proxy's error page) is not swapped: the script shows its own
+// message in the form instead.
+const formHeader = "Karaoke-Form"
+
+// formShows reports whether a form route answers err with its form again:
+// err is one a form shows beside its fields, or the server failed. A
+// failure is logged here and shown as views.MessageServerFailed with a 500,
+// so that the guest keeps what they typed and learns that nothing was
+// saved, with htmx or a plain post alike. A request whose browser went away
+// is left to fail, which knows how to log that.
+func (h *Handler) formShows(w http.ResponseWriter, r *http.Request, err error) bool {
+	if isFormError(err) {
+		return true
+	}
+	if db.ErrorCode(err) != db.EINTERNAL || r.Context().Err() != nil {
+		return false
+	}
+	h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	w.Header().Set(formHeader, "failed")
+	return true
 }
 
 // fail answers an error no form can show, mapping the store's error codes
@@ -209,6 +241,7 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Del(formHeader) // an error page is not the form: never swap it in
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

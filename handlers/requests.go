@@ -44,13 +44,18 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		_, err = h.store.CreateRequest(r.Context(), in)
 	}
 	form := requestForm(gc.session)
-	if isFormError(err) {
+	if h.formShows(w, r, err) {
 		form.Title, form.Artist, form.Note = in.Title, in.Artist, in.Note
 		form.Errors = fieldErrors(err)
 		form.Duplicate = db.ErrorCode(err) == db.EDUPLICATE
 		h.respond(w, r, formStatus(err), views.RequestFormView(form), func() (templ.Component, error) {
-			vm, err := h.guestPage(r, gc, form)
-			return views.Guest(vm), err
+			vm, verr := h.guestPage(r, gc, form)
+			if verr != nil && db.ErrorCode(err) == db.EINTERNAL {
+				// The store that failed the write may fail this read too:
+				// the form and its message still beat a bare error page.
+				vm, verr = h.guestPageWithoutNight(r, gc, form), nil
+			}
+			return views.Guest(vm), verr
 		})
 		return
 	}

@@ -1,0 +1,102 @@
+package handlers_test
+
+import (
+	"database/sql"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/karaoke-night/karaoke/handlers"
+	"github.com/karaoke-night/karaoke/views"
+)
+
+// breakTable makes every write to table fail inside the running store, the
+// way a failing disk or a broken database would: another connection to the
+// same SQLite file renames the table away. Reads of the other tables still
+// work, so the page around a form can still be shown.
+func breakTable(t *testing.T, dbPath, table string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`ALTER TABLE ` + table + ` RENAME TO ` + table + `_broken`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestFormsSayTheServerFailed: when the store fails a form's write, the
+// guest gets the form again with what they typed and a message that nothing
+// was saved, never an unchanged page or a bare error page: htmx a fragment
+// marked for swapping, a plain post the whole page.
+func TestFormsSayTheServerFailed(t *testing.T) {
+	tests := []struct {
+		name   string
+		table  string // the table whose writes fail
+		form   string // the form's data-testid
+		field  string // the field whose value must come back
+		typed  string
+		post   func(b *browser, code string) response
+		joined bool // the browser has joined the session first
+	}{
+		{"request a song", "requests", "request-form", "title", "Dancing Queen",
+			func(b *browser, code string) response { return b.request(code, "Dancing Queen", "ABBA") }, true},
+		{"join", "guests", "join-form", "name", "Ann",
+			func(b *browser, code string) response { return b.post("/j/"+code+"/join", "name", "Ann") }, false},
+		{"create a session", "sessions", "create-session", "name", "Saturday",
+			func(b *browser, _ string) response { return b.post("/sessions", "name", "Saturday") }, false},
+	}
+	for _, tt := range tests {
+		for _, htmx := range []bool{true, false} {
+			name := tt.name + "/plain post"
+			if htmx {
+				name = tt.name + "/htmx"
+			}
+			t.Run(name, func(t *testing.T) {
+				dir := t.TempDir()
+				store, routes := newRoutesIn(t, dir, handlers.Config{})
+				srv := httptest.NewServer(routes)
+				t.Cleanup(srv.Close)
+				app := &testApp{t: t, server: srv, store: store, routes: routes}
+				_, code := app.browser().hostSession("Friday")
+				b := app.browser()
+				if tt.joined {
+					b.join(code, "Ann")
+					b.request(code, "Waterloo", "ABBA") // a confirmation that must not stay
+					b.get("/j/" + code)                 // the page as the guest last saw it
+				}
+				b.htmx = htmx
+
+				breakTable(t, filepath.Join(dir, "karaoke.db"), tt.table)
+				resp := tt.post(b, code)
+
+				if got, want := resp.status, http.StatusInternalServerError; got != want {
+					t.Fatalf("status = %d, want %d\n%s", got, want, resp.body)
+				}
+				if got, want := resp.isPage(), !htmx; got != want {
+					t.Errorf("whole page = %v, want %v", got, want)
+				}
+				if got := resp.header.Get("Karaoke-Form"); htmx && got == "" {
+					t.Error("the htmx answer is not marked as the form, so the page would not swap it in")
+				}
+				if resp.testid(tt.form).Length() != 1 {
+					t.Fatalf("the %s form is not in the answer:\n%s", tt.form, resp.body)
+				}
+				if got, want := strings.TrimSpace(resp.testid("form-error").Text()), views.MessageServerFailed; got != want {
+					t.Errorf("form message = %q, want %q", got, want)
+				}
+				if got, _ := resp.doc.Find(`[name="` + tt.field + `"]`).Attr("value"); got != tt.typed {
+					t.Errorf("%s field = %q, want what was typed, %q", tt.field, got, tt.typed)
+				}
+				if n := resp.testid("request-added").Length(); n != 0 {
+					t.Error(`a stale "Added …" confirmation is shown`)
+				}
+			})
+		}
+	}
+}
