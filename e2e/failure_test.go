@@ -1,0 +1,77 @@
+package e2e_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	_ "modernc.org/sqlite"
+
+	"github.com/karaoke-night/karaoke/app"
+	"github.com/karaoke-night/karaoke/views"
+)
+
+// TestGuestIsToldWhenTheServerFails: mid-night the server first fails the
+// guest's request (its database refuses the write: 500), then stops. Each
+// time the guest taps the button, the form says what happened, the title
+// they typed is still in the field, and no stale "Added …" stays.
+func TestGuestIsToldWhenTheServerFails(t *testing.T) {
+	s := startServer(t)
+	// What this test causes on purpose: the browser logs the 500 and the
+	// refused connections (the request's and the live stream's retries),
+	// htmx logs the failed send and the SSE extension each failed retry.
+	// A CSP violation, or any other error, still fails it.
+	b := startBrowser(t, func(e string) bool {
+		return strings.Contains(e, "status of 500") || strings.Contains(e, "ERR_CONNECTION_REFUSED") ||
+			strings.Contains(e, "ERR_EMPTY_RESPONSE") || strings.Contains(e, "status of 503") ||
+			(strings.Contains(e, "/static/htmx.min.js") && !strings.Contains(e, "Content Security Policy"))
+	})
+	laptop := b.Person(1366, 900)
+	_, joinURL := hostCreates(t, s, laptop, "Stormy night")
+	phone := b.Phone()
+	guestJoins(t, phone, joinURL, "Ann")
+	request(t, phone, "Waterloo", "ABBA")
+	waitFor(t, phone, `the "Added" line`, `!!document.querySelector('[data-testid="request-added"]')`)
+
+	// The database refuses the next write: another connection renames the
+	// table away, as a broken disk would fail it.
+	raw, err := sql.Open("sqlite", filepath.Join(s.cfg.DataDir, app.DatabaseFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`ALTER TABLE requests RENAME TO requests_broken`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	do(t, phone, "request while the database fails",
+		chromedp.SendKeys(chromedp.CSS("#title"), "Dancing Queen"),
+		chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)),
+	)
+	toldAndKept(t, phone, views.MessageServerFailed)
+
+	s.stop()
+	do(t, phone, "request again while the server is down",
+		chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)),
+	)
+	toldAndKept(t, phone, views.MessageNoAnswer)
+}
+
+// toldAndKept waits for the request form to say msg, then checks that the
+// title typed is still in the field and no "Added …" line is left.
+func toldAndKept(t *testing.T, phone context.Context, msg string) {
+	t.Helper()
+	waitText(t, phone, "the form's message", `#request-form [data-testid="form-error"]`, msg)
+	if got := eval[string](t, phone, `document.querySelector('#title').value`); got != "Dancing Queen" {
+		t.Errorf("title field = %q, want what was typed", got)
+	}
+	if n := eval[int](t, phone, `document.querySelectorAll('[data-testid="request-added"]').length`); n != 0 {
+		t.Error(`the stale "Added …" line is still shown`)
+	}
+	if got := eval[string](t, phone, texts(myRequests)); got != "Waterloo" {
+		t.Errorf("the guest's songs = %q, want only Waterloo", got)
+	}
+}
