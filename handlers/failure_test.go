@@ -14,6 +14,16 @@ import (
 	"github.com/karaoke-night/karaoke/views"
 )
 
+// newAppWithFile is newTestApp, and the path of its database file.
+func newAppWithFile(t *testing.T) (*testApp, string) {
+	t.Helper()
+	dir := t.TempDir()
+	store, routes := newRoutesIn(t, dir, handlers.Config{})
+	srv := httptest.NewServer(routes)
+	t.Cleanup(srv.Close)
+	return &testApp{t: t, server: srv, store: store, routes: routes}, filepath.Join(dir, "karaoke.db")
+}
+
 // breakTable makes every write to table fail inside the running store, the
 // way a failing disk or a broken database would: another connection to the
 // same SQLite file renames the table away. Reads of the other tables still
@@ -58,11 +68,7 @@ func TestFormsSayTheServerFailed(t *testing.T) {
 				name = tt.name + "/htmx"
 			}
 			t.Run(name, func(t *testing.T) {
-				dir := t.TempDir()
-				store, routes := newRoutesIn(t, dir, handlers.Config{})
-				srv := httptest.NewServer(routes)
-				t.Cleanup(srv.Close)
-				app := &testApp{t: t, server: srv, store: store, routes: routes}
+				app, dbPath := newAppWithFile(t)
 				_, code := app.browser().hostSession("Friday")
 				b := app.browser()
 				if tt.joined {
@@ -72,7 +78,7 @@ func TestFormsSayTheServerFailed(t *testing.T) {
 				}
 				b.htmx = htmx
 
-				breakTable(t, filepath.Join(dir, "karaoke.db"), tt.table)
+				breakTable(t, dbPath, tt.table)
 				resp := tt.post(b, code)
 
 				if got, want := resp.status, http.StatusInternalServerError; got != want {
@@ -98,5 +104,39 @@ func TestFormsSayTheServerFailed(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestWithdrawSaysTheServerFailed: when the store fails a withdrawal, the
+// guest's list (what the button swaps) comes back with the message, the song
+// still in it: htmx the fragment marked for swapping, a plain post the page.
+func TestWithdrawSaysTheServerFailed(t *testing.T) {
+	for _, htmx := range []bool{true, false} {
+		t.Run(map[bool]string{true: "htmx", false: "plain post"}[htmx], func(t *testing.T) {
+			app, dbPath := newAppWithFile(t)
+			_, code := app.browser().hostSession("Friday")
+			g := app.guest(code, "Ann", "Waterloo")
+			action, _ := g.get("/j/" + code).doc.Find(`[data-testid="my-request"] form`).Attr("action")
+			g.htmx = htmx
+
+			breakTable(t, dbPath, "requests")
+			resp := g.post(action)
+
+			if got, want := resp.status, http.StatusInternalServerError; got != want {
+				t.Fatalf("status = %d, want %d", got, want)
+			}
+			if got, want := resp.isPage(), !htmx; got != want {
+				t.Errorf("whole page = %v, want %v", got, want)
+			}
+			if htmx && resp.header.Get("Karaoke-Form") == "" {
+				t.Error("the htmx answer is not marked for swapping")
+			}
+			if got, want := strings.TrimSpace(resp.testid("notice").Text()), views.MessageServerFailed; got != want {
+				t.Errorf("notice = %q, want %q", got, want)
+			}
+			if got := strings.TrimSpace(resp.testid("my-request").Find(".title").Text()); got != "Waterloo" {
+				t.Errorf("the guest's songs = %q, want Waterloo still there", got)
+			}
+		})
 	}
 }

@@ -86,14 +86,15 @@ func (h *Handler) handleRequestWithdraw(w http.ResponseWriter, r *http.Request) 
 			err = h.store.WithdrawRequest(r.Context(), gc.session.ID, gc.guest.ID, id)
 		}
 	}
-	if ref, ok := errors.AsType[*refusal](err); ok {
+	_, isRefusal := errors.AsType[*refusal](err)
+	if isRefusal || (db.ErrorCode(err) == db.EINTERNAL && h.formShows(w, r, err)) {
 		// The guest's list is what the withdraw button swaps: it says why.
 		vm, verr := h.guestPage(r, gc, requestForm(gc.session))
 		if verr != nil {
 			h.fail(w, r, verr)
 			return
 		}
-		vm.Live.Notice = ref.message
+		vm.Live.Notice = fieldErrors(err)[""]
 		h.respond(w, r, formStatus(err), views.GuestLiveView(vm.Live), ready(views.Guest(vm)))
 		return
 	}
