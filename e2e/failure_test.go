@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"database/sql"
+	"net"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,18 +16,20 @@ import (
 )
 
 // TestGuestIsToldWhenTheServerFails: mid-night the server first fails the
-// guest's request (its database refuses the write: 500), then stops. Each
-// time the guest taps the button, the form says what happened, the title
-// they typed is still in the field, and no stale "Added …" stays.
+// guest's request (its database refuses the write: 500), then stops, then
+// its address takes connections and never answers. Each time the guest taps
+// the button, the form says what happened, the title they typed is still in
+// the field, and no stale "Added …" stays.
 func TestGuestIsToldWhenTheServerFails(t *testing.T) {
 	s := startServer(t)
 	// What this test causes on purpose: the browser logs the 500 and the
-	// refused connections (the request's and the live stream's retries),
-	// htmx logs the failed send and the SSE extension each failed retry.
-	// A CSP violation, or any other error, still fails it.
+	// refused, emptied or reset connections (the request's and the live
+	// streams' retries, the held ones closed at the end), htmx logs the
+	// failed send and the SSE extension each failed retry. A CSP violation,
+	// or any other error, still fails it.
 	b := startBrowser(t, func(e string) bool {
 		return strings.Contains(e, "status of 500") || strings.Contains(e, "ERR_CONNECTION_REFUSED") ||
-			strings.Contains(e, "ERR_EMPTY_RESPONSE") || strings.Contains(e, "status of 503") ||
+			strings.Contains(e, "ERR_EMPTY_RESPONSE") || strings.Contains(e, "ERR_CONNECTION_RESET") || strings.Contains(e, "status of 503") ||
 			(strings.Contains(e, "/static/htmx.min.js") && !strings.Contains(e, "Content Security Policy"))
 	})
 	laptop := b.Person(1366, 900)
@@ -55,6 +58,37 @@ func TestGuestIsToldWhenTheServerFails(t *testing.T) {
 
 	s.stop()
 	do(t, phone, "request again while the server is down",
+		chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)),
+	)
+	toldAndKept(t, phone, views.MessageNoAnswer)
+
+	// Flaky Wi-Fi: the connection opens and no answer ever comes. htmx's
+	// timeout ends the request and the form says so.
+	hang, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held []net.Conn // open, never answered
+	accepted := make(chan struct{})
+	go func() {
+		defer close(accepted)
+		for {
+			c, err := hang.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	t.Cleanup(func() {
+		hang.Close()
+		<-accepted
+		for _, c := range held {
+			c.Close()
+		}
+	})
+	eval[chromedp.Void](t, phone, `document.querySelector('#request-form [data-testid="form-error"]').textContent = ''`)
+	do(t, phone, "request again while no answer comes",
 		chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)),
 	)
 	toldAndKept(t, phone, views.MessageNoAnswer)
