@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -87,7 +88,7 @@ func TestFormsSayTheServerFailed(t *testing.T) {
 				if got, want := resp.isPage(), !htmx; got != want {
 					t.Errorf("whole page = %v, want %v", got, want)
 				}
-				if got := resp.header.Get("Karaoke-Form"); htmx && got == "" {
+				if got := resp.header.Get(handlers.FormHeader); htmx && got == "" {
 					t.Error("the htmx answer is not marked as the form, so the page would not swap it in")
 				}
 				if resp.testid(tt.form).Length() != 1 {
@@ -128,7 +129,7 @@ func TestWithdrawSaysTheServerFailed(t *testing.T) {
 			if got, want := resp.isPage(), !htmx; got != want {
 				t.Errorf("whole page = %v, want %v", got, want)
 			}
-			if htmx && resp.header.Get("Karaoke-Form") == "" {
+			if htmx && resp.header.Get(handlers.FormHeader) == "" {
 				t.Error("the htmx answer is not marked for swapping")
 			}
 			if got, want := strings.TrimSpace(resp.testid("notice").Text()), views.MessageServerFailed; got != want {
@@ -138,5 +139,15 @@ func TestWithdrawSaysTheServerFailed(t *testing.T) {
 				t.Errorf("the guest's songs = %q, want Waterloo still there", got)
 			}
 		})
+	}
+}
+
+// TestFormScriptReadsTheFormHeader: the page's script swaps a 5xx in only
+// when it carries the header the handlers set; the name is written in both
+// the Go and the JavaScript, so this keeps them the same.
+func TestFormScriptReadsTheFormHeader(t *testing.T) {
+	resp := newTestApp(t).browser().get("/static/forms.js")
+	if want := strconv.Quote(handlers.FormHeader); resp.status != http.StatusOK || !strings.Contains(resp.body, want) {
+		t.Errorf("status %d; /static/forms.js does not name the header %s", resp.status, want)
 	}
 }
