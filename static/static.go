@@ -1,6 +1,6 @@
-// Package static serves the app's stylesheet and its vendored scripts,
-// embedded in the binary. VERSIONS.md beside them records where each
-// vendored file came from.
+// Package static serves the app's stylesheet, its own script (forms.js)
+// and its vendored scripts, embedded in the binary. VERSIONS.md beside them
+// records where each vendored file came from.
 package static
 
 import (
