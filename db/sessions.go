@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -46,11 +47,12 @@ func (s *Store) CreateSession(ctx context.Context, name string) (Session, string
 	hostKey := NewToken()
 	var sess Session
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		// A code can collide with an open session's; try a few fresh ones.
+		// A code can collide with an open session's, and (once in billions
+		// of billions) an id with any session's; try a few fresh ones.
 		for attempt := 0; ; attempt++ {
-			row := tx.QueryRowContext(ctx, `INSERT INTO sessions (name, code, host_secret_hash, singer_cap, created_at)
-				VALUES (?, ?, ?, ?, ?) RETURNING `+sessionColumns,
-				name, newJoinCode(), hashToken(hostKey), DefaultSingerCap, s.nowMillis())
+			row := tx.QueryRowContext(ctx, `INSERT INTO sessions (id, name, code, host_secret_hash, singer_cap, created_at)
+				VALUES (?, ?, ?, ?, ?, ?) RETURNING `+sessionColumns,
+				newSessionID(), name, newJoinCode(), hashToken(hostKey), DefaultSingerCap, s.nowMillis())
 			var err error
 			sess, err = scanSession(row)
 			if err == nil {
@@ -65,6 +67,18 @@ func (s *Store) CreateSession(ctx context.Context, name string) (Session, string
 		return Session{}, "", err
 	}
 	return sess, hostKey, nil
+}
+
+// newSessionID returns a random positive 63-bit session id. The id is in
+// the host's URLs: were ids counted up from 1, each would tell a stranger
+// how many sessions the server has held and which ids to try. It is not a
+// secret (the host key is), only unguessable enough to tell nothing.
+func newSessionID() int64 {
+	for {
+		if id := int64(binary.BigEndian.Uint64(randomBytes(8)) >> 1); id > 0 {
+			return id
+		}
+	}
 }
 
 func isUniqueViolation(err error) bool { return sqlitedb.Violated(err) == sqlitedb.Unique }
@@ -94,13 +108,15 @@ func (s *Store) SessionByCode(ctx context.Context, code string) (Session, error)
 	if !ok {
 		return Session{}, Errorf(ENOTFOUND, "There is no session with that code. Check the code on the screen.")
 	}
-	// Two look-ups, each straight off an index: the open session (the
-	// partial unique index), else the latest that had the code.
+	// Two look-ups, each off an index: the open session (the partial unique
+	// index), else the latest that had the code. Ids are random, so the
+	// latest is the last created (a code is rarely used twice, and the
+	// (code, id) index finds the few sessions that had it).
 	sess, err := scanSession(s.read.QueryRowContext(ctx,
 		`SELECT `+sessionColumns+` FROM sessions WHERE code = ? AND ended_at IS NULL`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		sess, err = scanSession(s.read.QueryRowContext(ctx,
-			`SELECT `+sessionColumns+` FROM sessions WHERE code = ? ORDER BY id DESC LIMIT 1`, code))
+			`SELECT `+sessionColumns+` FROM sessions WHERE code = ? ORDER BY created_at DESC, id DESC LIMIT 1`, code))
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, Errorf(ENOTFOUND, "There is no session with the code %s. Check the code on the screen.", code)

@@ -19,7 +19,7 @@ func FuzzCleanText(f *testing.F) {
 	for _, s := range []string{
 		"", " ", "John", "  Friday\tnight  ", "Beyonce\u0301", "Beyoncé",
 		"<script>alert(1)</script>", "a\x00b\x1fc\x7fd", "\u202eevil\u202c", "e\u200b\u0301",
-		"👩\u200d🎤", "\xff\xfe", "line\nbreak\r\n", "\u00a0nbsp\u2028sep", "ｊｏｈｎ", "\u0301start",
+		"👩\u200d🎤", "\xff\xfe", "line\nbreak\r\n", "\u00a0nbsp\u2028sep", "ｊｏｈｎ", "\u0301start", "\u3164", "\u2800\u3000",
 	} {
 		f.Add(s)
 	}
@@ -54,6 +54,8 @@ func FuzzRequestClean(f *testing.F) {
 	f.Add(strings.Repeat("é", db.MaxTitle), strings.Repeat("e\u0301", db.MaxArtist), strings.Repeat("n", db.MaxNote))
 	f.Add(strings.Repeat("x", db.MaxTitle+1), "a", "b")
 	f.Add("<img src=x onerror=alert(1)>", "\"'><script>", "javascript:alert(1)")
+	f.Add("\u3164", "\u2800", "\u115f\u1160")
+	f.Add("\u200b\u3000\uffa0", "", "\ufe0f")
 	f.Fuzz(func(t *testing.T, title, artist, note string) {
 		in := db.NewRequest{Title: title, Artist: artist, Note: note}
 		out, err := in.Clean()

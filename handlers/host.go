@@ -33,7 +33,7 @@ func (h *Handler) requireHost(next http.Handler) http.Handler {
 		if err == nil {
 			err = h.store.CheckHost(r.Context(), id, hostKey(r, id))
 		}
-		if db.ErrorCode(err) == db.EFORBIDDEN {
+		if notHost(err) {
 			// A dashboard left open after its host key was replaced reloads,
 			// so it says why its controls are gone.
 			h.failWhole(w, r, http.StatusForbidden, "This is the host's page",
@@ -50,20 +50,27 @@ func (h *Handler) requireHost(next http.Handler) http.Handler {
 	})
 }
 
+// notHost reports whether err from CheckHost (or the id before it) means
+// the request is not the host's. No such session and a wrong key are one
+// answer: were they told apart, a stranger could count the sessions, and
+// learn which ids are in use, by asking for each.
+func notHost(err error) bool {
+	return db.ErrorCode(err) == db.EFORBIDDEN || db.ErrorCode(err) == db.ENOTFOUND
+}
+
 // handleHostClaim serves GET /host/{sessionID}/claim/{key}: the private host
 // link. It makes this browser a host too, then shows the dashboard without
 // the key in the address bar.
 func (h *Handler) handleHostClaim(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "sessionID")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	key := chi.URLParam(r, "key")
-	if err := h.store.CheckHost(r.Context(), id, key); err != nil {
-		if db.ErrorCode(err) == db.EFORBIDDEN {
-			err = db.Errorf(db.EFORBIDDEN, "This host link is not valid (any more). Ask the host for the current one.")
-		}
+	id, err := pathID(r, "sessionID")
+	if err == nil {
+		err = h.store.CheckHost(r.Context(), id, key)
+	}
+	if notHost(err) {
+		err = db.Errorf(db.EFORBIDDEN, "This host link is not valid (any more). Ask the host for the current one.")
+	}
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/karaoke-night/karaoke/db"
 )
 
 func TestHostCookieIsHttpOnlyAndUnguessable(t *testing.T) {
@@ -165,5 +167,49 @@ func TestNewHostLinkSignsOutOtherHosts(t *testing.T) {
 	}
 	if resp := host.get(dash); resp.status != http.StatusOK {
 		t.Errorf("after the new link: status %d", resp.status)
+	}
+}
+
+// TestStrangerCannotTellSessionsApart probes host pages as a stranger would
+// to count sessions: a session that exists and one that does not give
+// byte-identical answers, on every kind of host route and on the host link
+// with a wrong key.
+func TestStrangerCannotTellSessionsApart(t *testing.T) {
+	app := newTestApp(t)
+	_, dash, _ := app.hostNight()
+	var id int64
+	if _, err := fmt.Sscanf(dash, "/host/%d", &id); err != nil {
+		t.Fatalf("dashboard path %q: %v", dash, err)
+	}
+	missing := id + 1
+	if _, err := app.store.Session(t.Context(), missing); db.ErrorCode(err) != db.ENOTFOUND {
+		t.Fatalf("session %d: %v, want none", missing, err)
+	}
+	for _, b := range []*browser{app.browser(), app.htmxBrowser()} {
+		for _, probe := range []struct {
+			method, path string
+		}{
+			{"GET", "/host/%d"},
+			{"GET", "/host/%d/events"},
+			{"GET", "/host/%d/end"},
+			{"POST", "/host/%d/next"},
+			{"POST", "/host/%d/requests/1/skip"},
+			{"GET", "/host/%d/claim/not-the-key"},
+		} {
+			exists := b.do(probe.method, fmt.Sprintf(probe.path, id), url.Values{})
+			absent := b.do(probe.method, fmt.Sprintf(probe.path, missing), url.Values{})
+			if exists.status != absent.status || exists.body != absent.body {
+				t.Errorf("%s %s (htmx %v): session %d answers %d, missing %d answers %d; want the same answer",
+					probe.method, probe.path, b.htmx, id, exists.status, missing, absent.status)
+			}
+			if exists.status != http.StatusForbidden {
+				t.Errorf("%s %s: status %d, want 403", probe.method, probe.path, exists.status)
+			}
+			for _, h := range []string{"HX-Refresh", "Content-Length", "Content-Type"} {
+				if exists.header.Get(h) != absent.header.Get(h) {
+					t.Errorf("%s %s: %s %q for a session, %q for none", probe.method, probe.path, h, exists.header.Get(h), absent.header.Get(h))
+				}
+			}
+		}
 	}
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -226,17 +225,17 @@ func (h *Handler) failWhole(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (h *Handler) internalError(w http.ResponseWriter, r *http.Request, err error) {
-	if r.Context().Err() == context.Canceled {
-		return // the browser went away; nobody to answer
+	h.logFailure(r, "request failed", err)
+	if clientGone(r, err) {
+		return // nobody to answer
 	}
-	h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	h.renderError(w, r, http.StatusInternalServerError, "Something went wrong", "Something went wrong on our side. Please try again.")
 }
 
 func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, status int, title, message string) {
 	var buf bytes.Buffer
 	if err := views.ErrorScreen(views.ErrorPage{Status: status, Title: title, Message: message}).Render(r.Context(), &buf); err != nil {
-		h.log.Error("render error page", "err", err)
+		h.logFailure(r, "render error page", err)
 		http.Error(w, message, status)
 		return
 	}

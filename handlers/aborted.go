@@ -1,0 +1,43 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"syscall"
+)
+
+// clientGone reports whether err is the client going away rather than the
+// server failing: the request's context canceled (the server cancels it
+// when the connection closes, or a body read fails), a write to a closed or
+// reset connection, or a body that stopped before its length or timed out.
+// Nothing is wrong on the server's side, and one slow client that gives up
+// over and over would otherwise fill the log with errors (26,000 lines from
+// one slow-body run).
+func clientGone(r *http.Request, err error) bool {
+	if errors.Is(r.Context().Err(), context.Canceled) {
+		return true
+	}
+	for _, gone := range []error{
+		syscall.EPIPE, syscall.ECONNRESET, syscall.ECONNABORTED, net.ErrClosed,
+		io.ErrUnexpectedEOF, os.ErrDeadlineExceeded, http.ErrBodyReadAfterClose,
+	} {
+		if errors.Is(err, gone) {
+			return true
+		}
+	}
+	return false
+}
+
+// logFailure logs what failed while answering r: as an error, unless the
+// client went away, which is only worth a debug line.
+func (h *Handler) logFailure(r *http.Request, msg string, err error) {
+	level := h.log.Error
+	if clientGone(r, err) {
+		level = h.log.Debug
+	}
+	level(msg, "method", r.Method, "path", r.URL.Path, "err", err)
+}
