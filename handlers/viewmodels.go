@@ -224,7 +224,7 @@ func guestItems(s db.Session, guests []db.GuestListing) []views.GuestItem {
 func (h *Handler) replicationLine(r *http.Request) *views.ReplicationLine {
 	st, err := h.store.Outbox().Status(r.Context())
 	if err != nil {
-		h.log.Error("replication status", "err", err)
+		h.logFailure(r, "replication status", err)
 		return nil
 	}
 	if !st.Enabled {
