@@ -10,23 +10,8 @@ import (
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
-	"github.com/karaoke-night/karaoke/sqlitedb"
+	"github.com/karaoke-night/karaoke/internal/backuptest"
 )
-
-// exec runs statements on the database file at path, outside any store.
-func exec(t *testing.T, path string, statements ...string) {
-	t.Helper()
-	conn, err := sqlitedb.Open("file:"+path, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	for _, s := range statements {
-		if _, err := conn.Exec(s); err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-	}
-}
 
 // TestRestoreRefusesAForeignSchema restores files that pass SQLite's
 // integrity check but that the server cannot run on. Before, a file with
@@ -41,18 +26,13 @@ func TestRestoreRefusesAForeignSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	onlyMigrations := filepath.Join(dir, "only-migrations.db")
-	exec(t, onlyMigrations, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
-		`INSERT INTO schema_migrations VALUES (1, '0001_init.sql', 0), (2, '0002_session_version.sql', 0), (3, '0003_guest_removal.sql', 0)`)
+	onlyMigrations, future := backuptest.OnlyMigrations(t, dir), backuptest.FromTheFuture(t, dir, good)
 	noMigrations := filepath.Join(dir, "no-migrations.db")
-	exec(t, noMigrations, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`)
-	future := filepath.Join(dir, "future.db")
+	backuptest.Exec(t, noMigrations, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`)
+	missingColumn := filepath.Join(t.TempDir(), "missing-column.db")
 	data, _ := os.ReadFile(good)
-	os.WriteFile(future, data, 0o600)
-	exec(t, future, `INSERT INTO schema_migrations VALUES (9999, '9999_from_the_future.sql', 0)`)
-	missingColumn := filepath.Join(dir, "missing-column.db")
 	os.WriteFile(missingColumn, data, 0o600)
-	exec(t, missingColumn, `ALTER TABLE sessions RENAME COLUMN name TO title`)
+	backuptest.Exec(t, missingColumn, `ALTER TABLE sessions RENAME COLUMN name TO title`)
 
 	for _, tt := range []struct {
 		name string
