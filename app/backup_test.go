@@ -21,7 +21,8 @@ func TestStartRemovesWhatKilledBackupsLeft(t *testing.T) {
 	os.MkdirAll(backups, 0o750)
 	planted := []string{filepath.Join(cfg.DataDir, ".restore-staged.db")}
 	for i := range 5 {
-		planted = append(planted, filepath.Join(backups, fmt.Sprintf(".tmp-backup-%d.db", i)))
+		planted = append(planted, filepath.Join(backups, fmt.Sprintf(".tmp-backup-%d.db", i)),
+			filepath.Join(backups, fmt.Sprintf(".tmp-backup-%d.db-journal", i)))
 	}
 	for i, p := range planted {
 		f, err := os.Create(p)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -52,29 +53,45 @@ func (t *tempBackup) release() {
 }
 
 // RemoveStaleTemps removes the temporary files of backups that were killed
-// part-way: each that no running backup holds locked. A backup running in
-// another process holds its lock until it ends, so its file stays.
+// part-way: each that no running backup holds locked, with the -journal
+// VACUUM INTO keeps beside it, and any such journal whose file is gone. A
+// backup running in another process holds its lock until it ends, so its
+// files stay.
 func RemoveStaleTemps(dir string) error {
-	paths, err := filepath.Glob(filepath.Join(dir, tempPattern))
+	paths, err := filepath.Glob(filepath.Join(dir, tempPattern+"*"))
 	if err != nil {
 		return err
 	}
 	var errs []error
 	for _, p := range paths {
-		f, err := os.OpenFile(p, os.O_RDWR, 0)
-		if errors.Is(err, os.ErrNotExist) {
-			continue // its backup just finished
+		main, sidecar := strings.CutSuffix(p, "-journal")
+		if !sidecar && !strings.HasSuffix(p, ".db") {
+			continue
 		}
+		stale, err := tempIsStale(main)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if lockTemp(f, false) == nil {
+		if stale {
 			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 				errs = append(errs, err)
 			}
 		}
-		f.Close()
 	}
 	return errors.Join(errs...)
+}
+
+// tempIsStale reports whether no running backup holds the temporary file at
+// path: it is gone (its journal outlived it), or nobody has it locked.
+func tempIsStale(path string) (bool, error) {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	return lockTemp(f, false) == nil, nil
 }
