@@ -44,7 +44,9 @@ func Open(databaseURL, params string) (*sql.DB, error) {
 	if u.Opaque == "" && u.Path == "" {
 		return nil, fmt.Errorf("DATABASE_URL %q names no file", databaseURL)
 	}
-	if path := cmp.Or(u.Opaque, u.Path); u.Query().Get("mode") == "" && path != ":memory:" {
+	// An opaque file:name keeps its %-escapes; SQLite decodes them.
+	opaque, _ := url.PathUnescape(u.Opaque)
+	if path := cmp.Or(opaque, u.Path); u.Query().Get("mode") == "" && path != ":memory:" {
 		restrictModes(path)
 	}
 	sep := "?"
