@@ -22,8 +22,10 @@ func TestOpenRefusesWhatIsNotAFile(t *testing.T) {
 // alone made it 0644, readable by every local user.
 func TestOpenCreatesTheFile0600(t *testing.T) {
 	dir := t.TempDir()
-	for _, name := range []string{"k.db", "with space.db"} {
-		conn, err := Open("file:"+strings.ReplaceAll(filepath.Join(dir, name), " ", "%20"), "")
+	t.Chdir(dir) // a relative file:name is parsed apart from an absolute one
+	for _, u := range []string{"file:" + filepath.Join(dir, "k.db"), "file:with%20space.db"} {
+		name, _ := strings.CutPrefix(strings.ReplaceAll(filepath.Base(u), "%20", " "), "file:")
+		conn, err := Open(u, "")
 		if err != nil {
 			t.Fatal(err)
 		}
