@@ -104,12 +104,41 @@ func Restore(ctx context.Context, cfg Config, file string) (string, error) {
 	target := databaseFile(cfg.DatabaseURL)
 	var saved string
 	if _, err := os.Stat(target); err == nil {
-		saved, err = Backup(ctx, cfg)
+		saved, err = saveCurrent(ctx, cfg, target)
 		if err != nil {
 			return "", fmt.Errorf("back up the current database before restoring: %w", err)
 		}
 	}
 	return saved, db.Restore(ctx, staged, target)
+}
+
+// saveCurrent backs up the database a restore replaces. A database this
+// program cannot open (a newer release's, or one an older release restored
+// without checking it) cannot be backed up through a store: it is copied as
+// it is, with its -wal, under a name pruning leaves alone. Before, such a
+// database made every restore fail, and only deleting it by hand got out.
+func saveCurrent(ctx context.Context, cfg Config, target string) (string, error) {
+	saved, err := Backup(ctx, cfg)
+	if err == nil {
+		return saved, nil
+	}
+	if cerr := db.CheckFile(ctx, target); !errors.Is(cerr, db.ErrSchemaTooNew) && !errors.Is(cerr, db.ErrNotKaraoke) {
+		return "", err
+	}
+	saved = filepath.Join(cfg.DataDir, BackupDir, "unusable-"+time.Now().UTC().Format("20060102T150405.000Z")+".db")
+	for _, suffix := range []string{"", "-wal"} {
+		data, err := os.ReadFile(target + suffix)
+		if errors.Is(err, fs.ErrNotExist) && suffix != "" {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(saved+suffix, data, 0o600); err != nil {
+			return "", err
+		}
+	}
+	return saved, nil
 }
 
 // restoreStaged, in DATA_DIR, is a restore's copy of the file it restores.

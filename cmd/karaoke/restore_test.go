@@ -75,3 +75,27 @@ func TestRestoreRefusesAForeignSchema(t *testing.T) {
 		t.Errorf("a good restore after the refused ones: %v\n%s", err, out)
 	}
 }
+
+// TestRestoreOverAnUnusableDatabase: a database the server cannot start on
+// (a newer release's, here) must not block the restore that gets out of it.
+// Before, the restore first tried to back it up through the store, which
+// refused it, so every restore failed until the file was deleted by hand.
+func TestRestoreOverAnUnusableDatabase(t *testing.T) {
+	srv, dataDir, good, host, dash := backupMidNight(t, "Kept", "Undone")
+	if exit, _ := srv.stop(syscall.SIGTERM); exit != 0 {
+		t.Fatalf("stop: exit %d", exit)
+	}
+	database := filepath.Join(dataDir, "karaoke.db")
+	backuptest.Exec(t, database, `INSERT INTO schema_migrations VALUES (9999, '9999_from_the_future.sql', 0)`)
+	out, err := command(dataDir, "restore", good)
+	if err != nil {
+		t.Fatalf("restore over a newer release's database: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "unusable-") {
+		t.Errorf("restore does not say where the unusable database went:\n%s", out)
+	}
+	srv = startServer(t, dataDir)
+	if titles := host.doc(srv.base, dash).Find(`[data-testid="queue-item"] .title`).Text(); titles != "Kept" {
+		t.Errorf("queue after the restore = %q, want only Kept", titles)
+	}
+}
