@@ -51,6 +51,9 @@ func TestDataFilesAreNotWorldReadable(t *testing.T) {
 	base, _ := startServer(t, cfg)
 	n := newNight(t, base, 3)
 	n.request(n.guests[0], "Dancing Queen")
+	dash, _ := n.host.open("GET", n.dash, nil)
+	src, _ := dash.Find(`[data-testid="join-qr"]`).Attr("src")
+	n.host.bytes(src) // makes the QR image in DATA_DIR
 	if _, err := app.Backup(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
