@@ -71,7 +71,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 	if err := checkStorage(cfg, s.log); err != nil {
 		return nil, err
 	}
-	if from, saved, err := restorePending(ctx, cfg); err != nil {
+	if from, saved, err := restorePending(ctx, cfg, s.log); err != nil {
 		return nil, err
 	} else if from != "" {
 		s.log.Warn("restored a backup at start-up, as asked", "from", from, "replaced_database_saved_in", saved)
@@ -81,6 +81,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 		return nil, err
 	}
 	s.opened("data directory's lock", func() error { unlock(); return nil })
+	if err := removeStaleCopies(cfg); err != nil {
+		s.log.Warn("could not remove what a killed backup or restore left", "err", err)
+	}
 	if s.qr, err = qr.NewCache(filepath.Join(cfg.DataDir, QRDir)); err != nil {
 		return nil, err
 	}

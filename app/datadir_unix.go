@@ -29,7 +29,7 @@ var ErrDataDirInUse = errors.New("a karaoke server is running on this DATA_DIR; 
 // not swap the file under a running server. The lock goes when the process
 // does, even after kill -9.
 func lockDataDir(dir string, exclusive bool) (unlock func(), err error) {
-	f, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_CREATE|os.O_RDWR, 0o640)
+	f, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("lock DATA_DIR: %w", err)
 	}

@@ -1,12 +1,14 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,7 +18,13 @@ import (
 // DefaultBackupsKept is how many backups a backup folder keeps.
 const DefaultBackupsKept = 7
 
-// Backup names look like karaoke-20261126T203000Z.db, so they sort by time.
+// Backup names look like karaoke-000042-20261126T203000.000Z.db: a
+// sequence number, one more than the highest in the folder, then the time.
+// Backups are ordered and kept by the number, never by the time, so a clock
+// that was ahead once (a backup stamped next year) cannot make pruning
+// delete the backup just written. Names from before the number
+// (karaoke-20261126T203000.000Z.db) count as number 0, by time among
+// themselves.
 const (
 	backupPrefix     = "karaoke-"
 	backupSuffix     = ".db"
@@ -25,7 +33,7 @@ const (
 
 // Backup writes a consistent snapshot of the live database into dir: VACUUM
 // INTO a temporary file, PRAGMA integrity_check on it, fsync, and a rename
-// to a timestamped name. It then deletes all but the newest keep backups.
+// to a numbered name. It then deletes all but the newest keep backups.
 // It returns the backup's path. It reads through a connection of its own
 // (the read pool is query-only, which VACUUM INTO refuses), so writers carry
 // on while it runs.
@@ -43,19 +51,31 @@ func (s *Store) backupWith(ctx context.Context, conn *sql.DB, dir string, keep i
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", fmt.Errorf("backup folder: %w", err)
 	}
-	tmp := filepath.Join(dir, fmt.Sprintf(".tmp-backup-%d.db", time.Now().UnixNano()))
-	defer os.Remove(tmp) // gone by then when all went well
-	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+	// A backup killed part-way left its temporary file; each is a copy of
+	// every guest's name, and five of them once filled 867 MB.
+	if err := RemoveStaleTemps(dir); err != nil {
 		return "", fmt.Errorf("backup: %w", err)
 	}
-	if err := CheckFile(ctx, tmp); err != nil {
+	tmp, err := createTemp(dir)
+	if err != nil {
+		return "", fmt.Errorf("backup: %w", err)
+	}
+	defer tmp.release() // removes the file too, gone by then when all went well
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, tmp.path); err != nil {
+		return "", fmt.Errorf("backup: %w", err)
+	}
+	if err := CheckFile(ctx, tmp.path); err != nil {
 		return "", fmt.Errorf("backup: the snapshot failed its check: %w", err)
 	}
-	if err := syncFile(tmp); err != nil {
+	if err := syncFile(tmp.path); err != nil {
 		return "", fmt.Errorf("backup: %w", err)
 	}
-	final := filepath.Join(dir, backupPrefix+s.Now().UTC().Format(backupTimeLayout)+backupSuffix)
-	if err := os.Rename(tmp, final); err != nil {
+	seq, err := nextBackupSeq(dir)
+	if err != nil {
+		return "", fmt.Errorf("backup: %w", err)
+	}
+	final := filepath.Join(dir, fmt.Sprintf("%s%06d-%s%s", backupPrefix, seq, s.Now().UTC().Format(backupTimeLayout), backupSuffix))
+	if err := os.Rename(tmp.path, final); err != nil {
 		return "", fmt.Errorf("backup: %w", err)
 	}
 	syncDir(dir)
@@ -65,8 +85,32 @@ func (s *Store) backupWith(ctx context.Context, conn *sql.DB, dir string, keep i
 	return final, nil
 }
 
-// Backups returns the backups in dir, newest first.
-func Backups(dir string) ([]string, error) {
+// backupName is a backup's file name taken apart.
+type backupName struct {
+	path  string
+	seq   int
+	stamp string
+}
+
+// parseBackupName takes a backup's file name apart; ok is false for a file
+// that is not a backup.
+func parseBackupName(name string) (b backupName, ok bool) {
+	if !strings.HasPrefix(name, backupPrefix) || !strings.HasSuffix(name, backupSuffix) {
+		return b, false
+	}
+	b.stamp = strings.TrimSuffix(strings.TrimPrefix(name, backupPrefix), backupSuffix)
+	if num, stamp, found := strings.Cut(b.stamp, "-"); found {
+		seq, err := strconv.Atoi(num)
+		if err != nil || seq < 1 {
+			return b, false
+		}
+		b.seq, b.stamp = seq, stamp
+	}
+	return b, true
+}
+
+// listBackups returns the backups in dir, newest (highest number) first.
+func listBackups(dir string) ([]backupName, error) {
 	entries, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {
 		return nil, nil
@@ -74,30 +118,47 @@ func Backups(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var names []string
+	var out []backupName
 	for _, e := range entries {
-		if n := e.Name(); e.Type().IsRegular() && strings.HasPrefix(n, backupPrefix) && strings.HasSuffix(n, backupSuffix) {
-			names = append(names, n)
+		if b, ok := parseBackupName(e.Name()); ok && e.Type().IsRegular() {
+			b.path = filepath.Join(dir, e.Name())
+			out = append(out, b)
 		}
 	}
-	slices.Sort(names)
-	slices.Reverse(names)
-	paths := make([]string, len(names))
-	for i, n := range names {
-		paths[i] = filepath.Join(dir, n)
-	}
-	return paths, nil
+	slices.SortFunc(out, func(a, b backupName) int {
+		return cmp.Or(cmp.Compare(b.seq, a.seq), cmp.Compare(b.stamp, a.stamp))
+	})
+	return out, nil
 }
 
-// LatestBackupTime returns when the newest backup in dir was taken, or the
-// zero time when there is none.
+// nextBackupSeq returns one more than the highest backup number in dir.
+func nextBackupSeq(dir string) (int, error) {
+	backups, err := listBackups(dir)
+	if err != nil || len(backups) == 0 {
+		return 1, err
+	}
+	return backups[0].seq + 1, nil
+}
+
+// Backups returns the backups in dir, newest first.
+func Backups(dir string) ([]string, error) {
+	backups, err := listBackups(dir)
+	paths := make([]string, len(backups))
+	for i, b := range backups {
+		paths[i] = b.path
+	}
+	return paths, err
+}
+
+// LatestBackupTime returns the time in the name of the newest backup in dir
+// (the one with the highest number), or the zero time when there is none.
+// A clock that was ahead can have put that time in the future.
 func LatestBackupTime(dir string) (time.Time, error) {
-	paths, err := Backups(dir)
-	if err != nil || len(paths) == 0 {
+	backups, err := listBackups(dir)
+	if err != nil || len(backups) == 0 {
 		return time.Time{}, err
 	}
-	stamp := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(paths[0]), backupPrefix), backupSuffix)
-	return time.Parse(backupTimeLayout, stamp)
+	return time.Parse(backupTimeLayout, backups[0].stamp)
 }
 
 func pruneBackups(dir string, keep int) error {
@@ -116,8 +177,10 @@ func pruneBackups(dir string, keep int) error {
 	return nil
 }
 
-// CheckFile opens a database file read-only and runs PRAGMA integrity_check
-// on it. It returns nil only when SQLite answers "ok".
+// CheckFile opens a database file read-only, runs PRAGMA integrity_check on
+// it and checks its schema. It returns nil only when SQLite answers "ok" and
+// the schema is one this program can serve: ErrNotKaraoke when tables are
+// missing, ErrSchemaTooNew when a newer release wrote it.
 func CheckFile(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err != nil {
 		return err
@@ -134,14 +197,7 @@ func CheckFile(ctx context.Context, path string) error {
 	if problems := slices.DeleteFunc(lines, func(line string) bool { return line == "ok" }); len(problems) > 0 {
 		return fmt.Errorf("integrity check: %s", strings.Join(problems, "; "))
 	}
-	ours, err := sqlitedb.TableExists(ctx, conn, "schema_migrations")
-	if err != nil {
-		return fmt.Errorf("not a karaoke database: %w", err)
-	}
-	if !ours {
-		return fmt.Errorf("not a karaoke database: it has no schema_migrations table")
-	}
-	return nil
+	return checkSchema(ctx, conn)
 }
 
 func syncFile(path string) error {
@@ -178,7 +234,8 @@ func Restore(ctx context.Context, from, to string) error {
 		return err
 	}
 	tmp := to + ".restoring"
-	if err := os.WriteFile(tmp, data, 0o640); err != nil {
+	// 0600: the copy holds every guest's name.
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
 		return err
 	}
 	defer os.Remove(tmp)

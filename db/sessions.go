@@ -234,7 +234,9 @@ func (s *Store) OpenCodes(ctx context.Context) ([]string, error) {
 // PurgeEnded deletes every session that ended before the given time, with
 // its guests (their names) and its requests, and returns how many sessions
 // went. SQLite's secure_delete overwrites the deleted rows in the file, so
-// the names do not linger in free pages.
+// the names do not linger in free pages; a checkpoint (TRUNCATE) afterwards
+// empties the WAL, which still held the pages as they were before the
+// delete, and on a quiet server would have held them for days.
 func (s *Store) PurgeEnded(ctx context.Context, endedBefore time.Time) (int, error) {
 	var n int64
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
@@ -258,5 +260,13 @@ func (s *Store) PurgeEnded(ctx context.Context, endedBefore time.Time) (int, err
 		n, err = res.RowsAffected()
 		return err
 	})
-	return int(n), err
+	if err != nil || n == 0 {
+		return int(n), err
+	}
+	// A reader still in the WAL makes the checkpoint stop short (busy, not
+	// an error); the next purge or Close finishes it.
+	if _, err := s.writer.DB().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return int(n), fmt.Errorf("purged, but the WAL was not checkpointed: %w", err)
+	}
+	return int(n), nil
 }

@@ -7,9 +7,11 @@
 package sqlitedb
 
 import (
+	"cmp"
 	"database/sql"
 	"fmt"
 	"net/url"
+	"os"
 	"runtime"
 	"strings"
 
@@ -42,6 +44,11 @@ func Open(databaseURL, params string) (*sql.DB, error) {
 	if u.Opaque == "" && u.Path == "" {
 		return nil, fmt.Errorf("DATABASE_URL %q names no file", databaseURL)
 	}
+	// An opaque file:name keeps its %-escapes; SQLite decodes them.
+	opaque, _ := url.PathUnescape(u.Opaque)
+	if path := cmp.Or(opaque, u.Path); u.Query().Get("mode") == "" && path != ":memory:" {
+		restrictModes(path)
+	}
 	sep := "?"
 	if strings.Contains(databaseURL, "?") {
 		sep = "&"
@@ -55,6 +62,24 @@ func Open(databaseURL, params string) (*sql.DB, error) {
 		return nil, fmt.Errorf("open %s: %w", databaseURL, err)
 	}
 	return sql.OpenDB(stmtCachingConnector{connector}), nil
+}
+
+// restrictModes makes the database file 0600 before SQLite opens it: it
+// holds every guest's name, and SQLite would create it 0644 (less the
+// umask). SQLite gives the -wal and -shm files it creates the main file's
+// mode, so they follow. A file made by an older release, or its -wal and
+// -shm, loses its group write and every bit for others. Failures are left
+// for SQLite's open to report.
+func restrictModes(path string) {
+	if f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err == nil {
+		f.Close()
+		return
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if info, err := os.Stat(p); err == nil && info.Mode().Perm()&^0o640 != 0 {
+			os.Chmod(p, info.Mode().Perm()&0o640)
+		}
+	}
 }
 
 // OpenReader returns the pool a store reads through: query-only
