@@ -81,8 +81,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 		return nil, err
 	}
 	s.opened("data directory's lock", func() error { unlock(); return nil })
+	// A cache folder that cannot be made (a full disk) costs only the
+	// cache: QR images are then made on each request.
 	if s.qr, err = qr.NewCache(filepath.Join(cfg.DataDir, QRDir)); err != nil {
-		return nil, err
+		s.log.Warn("starting without a QR cache on disk", "err", err)
 	}
 	if cfg.TursoURL != "" {
 		if s.remote, err = replica.Open(cfg.TursoURL, cfg.TursoToken); err != nil {
@@ -110,7 +112,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 	s.opened("live streams", func() error { closeStreams(); return nil })
 	s.store.OnChange(streams.Notify)
 	h := handlers.New(s.store, streams, handlers.Config{PublicURL: cfg.PublicURL, QR: s.qr, Log: s.log,
-		TrustProxy: cfg.TrustProxy, Limits: cfg.Limits})
+		TrustProxy: cfg.TrustProxy, Limits: cfg.Limits, MinFreeDisk: cfg.MinFreeDisk,
+		DiskFree: func() (uint64, error) { return diskFree(cfg.DataDir) }})
 	if s.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
