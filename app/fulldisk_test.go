@@ -116,3 +116,43 @@ func TestStartsReadOnlyOnAFullDisk(t *testing.T) {
 		t.Errorf("healthz on a full disk = %d %q, want 503 and the reason", status, body)
 	}
 }
+
+// TestStartsReadOnlyOnAnUnwritableDatabase is the full disk where a test
+// cannot be root (CI): the database file is made read-only, so SQLite fails
+// every write with SQLITE_READONLY, the same class of storage failure as a
+// full disk's SQLITE_FULL and SQLITE_IOERR. The server starts and serves
+// reads, a guest's write is refused with the disk-full message (before: a
+// bare 500), and /healthz answers 503 (before: 200). Root writes any file,
+// so it is skipped there, where TestStartsReadOnlyOnAFullDisk runs instead.
+func TestStartsReadOnlyOnAnUnwritableDatabase(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root writes a read-only file: TestStartsReadOnlyOnAFullDisk covers this")
+	}
+	cfg := testConfig(t)
+	base, stop := startServer(t, cfg)
+	host := newPhone(t, base)
+	dash, _ := host.open("POST", "/sessions", url.Values{"name": {"Frozen night"}})
+	code := dash.Find(`[data-testid="join-code"]`).Text()
+	stop()
+	if err := os.Chmod(filepath.Join(cfg.DataDir, "karaoke.db"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+
+	base, _ = startServer(t, cfg)
+	guest := newPhone(t, base)
+	if page, _ := guest.open("GET", "/j/"+code, nil); !strings.Contains(page.Text(), "Frozen night") {
+		t.Errorf("guest page on an unwritable database does not show the night")
+	}
+	resp, err := guest.client.PostForm(base+"/j/"+code+"/join", url.Values{"name": {"Ana"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode >= 500 || !strings.Contains(string(body), "disk is full") {
+		t.Errorf("joining on an unwritable database = %d, want a refusal that says the disk is full", resp.StatusCode)
+	}
+	if status, body := healthz(t, base); status != http.StatusServiceUnavailable || !strings.Contains(body, "cannot write") {
+		t.Errorf("healthz on an unwritable database = %d %q, want 503 and the reason", status, body)
+	}
+}

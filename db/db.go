@@ -130,7 +130,7 @@ func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.writer == nil {
 		return errReadOnly() // see OpenReadOnly
 	}
-	return s.writer.Write(ctx, fn)
+	return storageRefusal(s.writer.Write(ctx, fn))
 }
 
 // inSessionWrite is inWrite for a write that changes a session: in the same

@@ -2,13 +2,15 @@ package db
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 // readOnlyMessage is what a guest or the host is told when the server
-// started read-only: the form shows it, and nothing is saved.
+// started read-only, or a write failed because SQLite could not write its
+// files: the form shows it, and nothing is saved.
 const readOnlyMessage = "The server's disk is full, so nothing can be saved right now. " +
 	"The queue can still be seen; please try again later."
 
@@ -35,3 +37,14 @@ func (s *Store) ReadOnly() bool { return s.writer == nil }
 
 // errReadOnly is every write's answer in a store opened read-only.
 func errReadOnly() error { return Errorf(ECONFLICT, readOnlyMessage) }
+
+// storageRefusal turns a write that failed because SQLite could not write
+// its files (a full disk, a read-only one) into an *Error that says so, so
+// the form tells the guest instead of a bare 500; the cause stays wrapped
+// for the log.
+func storageRefusal(err error) error {
+	if !sqlitedb.StorageFailed(err) {
+		return err
+	}
+	return errors.Join(errReadOnly(), err)
+}
