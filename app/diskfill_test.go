@@ -114,3 +114,23 @@ func TestHealthzReportsDatabaseCannotWrite(t *testing.T) {
 		t.Errorf("healthz while the database cannot write = %d %q, want 503 and the reason", status, body)
 	}
 }
+
+// TestFromEnvMinFreeDisk: MIN_FREE_DISK_MB, in megabytes, with its default.
+func TestFromEnvMinFreeDisk(t *testing.T) {
+	for _, tt := range []struct {
+		value string
+		want  uint64
+		bad   bool
+	}{
+		{"", app.DefaultMinFreeDiskMB << 20, false},
+		{"0", 0, false},
+		{"500", 500 << 20, false},
+		{"-1", 0, true},
+		{"lots", 0, true},
+	} {
+		got, err := app.FromEnv(func(k string) string { return map[string]string{"MIN_FREE_DISK_MB": tt.value}[k] })
+		if (err != nil) != tt.bad || (!tt.bad && got.MinFreeDisk != tt.want) {
+			t.Errorf("MIN_FREE_DISK_MB=%q: %d, %v; want %d, error %v", tt.value, got.MinFreeDisk, err, tt.want, tt.bad)
+		}
+	}
+}
