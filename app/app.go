@@ -19,6 +19,7 @@ import (
 	"github.com/karaoke-night/karaoke/live"
 	"github.com/karaoke-night/karaoke/qr"
 	"github.com/karaoke-night/karaoke/replica"
+	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 // shutdownTimeout bounds how long a stop waits for requests in flight. It
@@ -66,7 +67,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 		}
 	}()
 	if err := prepareDataDir(cfg.DataDir); err != nil {
-		return nil, err
+		if !diskFull(cfg.DataDir) {
+			return nil, err
+		}
+		// A full disk still lets the app start and serve what it has: the
+		// store then opens read-only (see openStoreOrReadOnly).
+		s.log.Error("DATA_DIR's disk is full", "err", err)
 	}
 	if err := checkStorage(cfg, s.log); err != nil {
 		return nil, err
@@ -84,8 +90,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 	if err := removeStaleCopies(cfg); err != nil {
 		s.log.Warn("could not remove what a killed backup or restore left", "err", err)
 	}
+	// A cache folder that cannot be made (a full disk) costs only the
+	// cache: QR images are then made on each request.
 	if s.qr, err = qr.NewCache(filepath.Join(cfg.DataDir, QRDir)); err != nil {
-		return nil, err
+		s.log.Warn("starting without a QR cache on disk", "err", err)
 	}
 	if cfg.TursoURL != "" {
 		if s.remote, err = replica.Open(cfg.TursoURL, cfg.TursoToken); err != nil {
@@ -96,11 +104,11 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 			return nil, err
 		}
 	}
-	if s.store, err = openStore(ctx, cfg, db.Replication(s.remote != nil)); err != nil {
+	if s.store, err = openStoreOrReadOnly(ctx, cfg, s.remote != nil, s.log); err != nil {
 		return nil, err
 	}
 	s.opened("database", s.store.Close)
-	if s.remote != nil {
+	if s.remote != nil && !s.store.ReadOnly() {
 		if s.shipper, err = replica.NewShipper(ctx, s.store, s.remote, s.log); err != nil {
 			return nil, err
 		}
@@ -113,7 +121,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 	s.opened("live streams", func() error { closeStreams(); return nil })
 	s.store.OnChange(streams.Notify)
 	h := handlers.New(s.store, streams, handlers.Config{PublicURL: cfg.PublicURL, QR: s.qr, Log: s.log,
-		TrustProxy: cfg.TrustProxy, Limits: cfg.Limits})
+		TrustProxy: cfg.TrustProxy, Limits: cfg.Limits, MinFreeDisk: cfg.MinFreeDisk,
+		DiskFree: func() (uint64, error) { return diskFree(cfg.DataDir) }})
 	if s.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
@@ -183,6 +192,36 @@ func (s *Server) Close() error {
 // which keeps the database as the server set it up.
 func openStore(ctx context.Context, cfg Config, opts ...db.Option) (*db.Store, error) {
 	return db.Open(ctx, cfg.DatabaseURL, append([]db.Option{db.BackupBeforeMigrating(filepath.Join(cfg.DataDir, BackupDir), cfg.BackupsKept)}, opts...)...)
+}
+
+// openStoreOrReadOnly opens the store, or, when SQLite cannot write its
+// files (a full disk, where even reading a WAL database needs its
+// shared-memory file to grow), opens it read-only: the app then starts and
+// serves every page, and each write is refused with a message that says the
+// disk is full, instead of the server refusing to start.
+func openStoreOrReadOnly(ctx context.Context, cfg Config, replicate bool, log *slog.Logger) (*db.Store, error) {
+	store, err := openStore(ctx, cfg, db.Replication(replicate))
+	if err == nil || !sqlitedb.StorageFailed(err) {
+		return store, err
+	}
+	ro, roErr := db.OpenReadOnly(ctx, cfg.DatabaseURL)
+	if roErr != nil {
+		return nil, errors.Join(err, roErr)
+	}
+	log.Error("!!! the database cannot be written (is DATA_DIR's disk full?): serving READ-ONLY, every change is refused "+
+		"until space is freed and the server restarted !!!", "err", err, "data_dir", cfg.DataDir)
+	return ro, nil
+}
+
+// fullBelow is the free space under which DATA_DIR's disk counts as full:
+// less than SQLite needs to open a database in WAL mode and write a page.
+const fullBelow = 1 << 20
+
+// diskFull reports whether DATA_DIR's file system has (almost) no byte left
+// for this process; false when that cannot be told.
+func diskFull(dir string) bool {
+	free, err := diskFree(dir)
+	return err == nil && free < fullBelow
 }
 
 // checkStorage refuses, where a volume is required (on Fly.io), a DATA_DIR

@@ -135,9 +135,14 @@ func TestFromEnv(t *testing.T) {
 			app.Config{Addr: ":8080", DataDir: "./data", DatabaseURL: "file:data/karaoke.db", PublicURL: &url.URL{Scheme: "http", Host: "k.example:8080"}, BackupsKept: 7}, false},
 		{"bad public URL", map[string]string{"PUBLIC_URL": "karaoke.example.com"}, app.Config{}, true},
 		{"on Fly the data lives on the volume, which must be there", map[string]string{"FLY_APP_NAME": "karaoke"},
-			app.Config{Addr: ":8080", DataDir: "/data", DatabaseURL: "file:/data/karaoke.db", BackupsKept: 7, RequireVolume: true}, false},
+			app.Config{Addr: ":8080", DataDir: "/data", DatabaseURL: "file:/data/karaoke.db", BackupsKept: 7, RequireVolume: true,
+				PublicURL: &url.URL{Scheme: "https", Host: "karaoke.fly.dev"}}, false},
+		{"on Fly PUBLIC_URL wins over the app's name", map[string]string{"FLY_APP_NAME": "karaoke", "PUBLIC_URL": "https://sing.example"},
+			app.Config{Addr: ":8080", DataDir: "/data", DatabaseURL: "file:/data/karaoke.db", BackupsKept: 7, RequireVolume: true,
+				PublicURL: &url.URL{Scheme: "https", Host: "sing.example"}}, false},
 		{"the volume check can be overridden", map[string]string{"FLY_APP_NAME": "karaoke", "ALLOW_EPHEMERAL_DATA": "1", "BACKUPS_KEPT": "3"},
-			app.Config{Addr: ":8080", DataDir: "/data", DatabaseURL: "file:/data/karaoke.db", BackupsKept: 3, RequireVolume: true, AllowEphemeral: true}, false},
+			app.Config{Addr: ":8080", DataDir: "/data", DatabaseURL: "file:/data/karaoke.db", BackupsKept: 3, RequireVolume: true, AllowEphemeral: true,
+				PublicURL: &url.URL{Scheme: "https", Host: "karaoke.fly.dev"}}, false},
 		{"bad backup count", map[string]string{"BACKUPS_KEPT": "0"}, app.Config{}, true},
 		{"bad port", map[string]string{"PORT": "eighty"}, app.Config{}, true},
 		{"stream cap", map[string]string{"MAX_STREAMS": "500"},
@@ -151,6 +156,7 @@ func TestFromEnv(t *testing.T) {
 				t.Fatalf("err = %v, want error %v", err, tt.bad)
 			}
 			got.TrustProxy, got.Limits, got.Retention = handlers.TrustProxy{}, handlers.Limits{}, 0 // TestFromEnvSecurity
+			got.MinFreeDisk = 0                                                                     // TestFromEnvMinFreeDisk
 			if !tt.bad && !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("config = %+v, want %+v", got, tt.want)
 			}
@@ -159,7 +165,7 @@ func TestFromEnv(t *testing.T) {
 }
 
 // TestQRFollowsPublicURL: a new PUBLIC_URL gives a new QR file, which scans
-// to the new address; the old one is never served for it.
+// to the new address and replaces the old one.
 func TestQRFollowsPublicURL(t *testing.T) {
 	cfg := testConfig(t)
 	var decoded []string
@@ -190,8 +196,8 @@ func TestQRFollowsPublicURL(t *testing.T) {
 		t.Errorf("QR after the change = %q, want %q", decoded[1], want)
 	}
 	files, _ := filepath.Glob(filepath.Join(cfg.DataDir, app.QRDir, "*.png"))
-	if len(files) != 2 {
-		t.Errorf("QR files = %v, want one for each URL", files)
+	if len(files) != 1 {
+		t.Errorf("QR files = %v, want only the new URL's", files)
 	}
 }
 

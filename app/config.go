@@ -25,8 +25,13 @@ type Config struct {
 	// DatabaseURL is the database's file: URL.
 	DatabaseURL string
 	// PublicURL is the base of join links and QR codes, scheme and host
-	// only; nil means each request's own scheme and host.
+	// only: PUBLIC_URL, or on Fly.io https://FLY_APP_NAME.fly.dev. Nil means
+	// the scheme and host of the first request that needs a join link,
+	// pinned for the life of the process (see handlers.Config).
 	PublicURL *url.URL
+	// MinFreeDisk is the free space on DataDir's file system, in bytes,
+	// below which /healthz answers 503 (MIN_FREE_DISK_MB).
+	MinFreeDisk uint64
 	// BackupsKept is how many backups DATA_DIR/backups keeps.
 	BackupsKept int
 	// RequireVolume refuses to start unless DataDir is a mounted volume
@@ -63,6 +68,9 @@ const (
 	QRDir          = "qr-codes"
 
 	DefaultRetentionDays = 30
+	// DefaultMinFreeDiskMB is MIN_FREE_DISK_MB's default: room for a few
+	// backups of a busy night's database, and warning enough to act on.
+	DefaultMinFreeDiskMB = 64
 	// The abuse limits' defaults, as the README documents them.
 	DefaultLimitDeviceWrites    = "10/1m"
 	DefaultLimitAddressWrites   = "300/1m"
@@ -91,13 +99,25 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		TursoURL:       getenv("TURSO_DATABASE_URL"),
 		TursoToken:     getenv("TURSO_AUTH_TOKEN"),
 	}
-	if v := getenv("PUBLIC_URL"); v != "" {
-		u, err := parsePublicURL(v)
+	publicURL := getenv("PUBLIC_URL")
+	if publicURL == "" && onFly {
+		// Fly serves every app at its own name: the join link need not,
+		// and must not, come from a Host header a stranger can choose.
+		publicURL = "https://" + getenv("FLY_APP_NAME") + ".fly.dev"
+	}
+	if publicURL != "" {
+		u, err := parsePublicURL(publicURL)
 		if err != nil {
 			return Config{}, err
 		}
 		cfg.PublicURL = u
 	}
+	minFree := cmp.Or(getenv("MIN_FREE_DISK_MB"), strconv.Itoa(DefaultMinFreeDiskMB))
+	mb, err := strconv.ParseUint(minFree, 10, 32)
+	if err != nil {
+		return Config{}, fmt.Errorf("MIN_FREE_DISK_MB must be a whole number of megabytes, not %q", minFree)
+	}
+	cfg.MinFreeDisk = mb << 20
 	if cfg.TursoURL == "" && cfg.TursoToken != "" {
 		return Config{}, fmt.Errorf("TURSO_AUTH_TOKEN is set but TURSO_DATABASE_URL is not: set both to replicate to Turso")
 	}

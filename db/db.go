@@ -98,6 +98,9 @@ func (s *Store) Close() error {
 	if s.read != nil {
 		err = s.read.Close()
 	}
+	if s.writer == nil {
+		return err // read-only: nothing to checkpoint
+	}
 	return errors.Join(err, s.writer.Close())
 }
 
@@ -124,7 +127,10 @@ func (s *Store) inRead(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // the writes waiting together in one transaction, each in a savepoint of
 // its own; see sqlitedb.Writer.
 func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.writer.Write(ctx, fn)
+	if s.writer == nil {
+		return errReadOnly() // see OpenReadOnly
+	}
+	return storageRefusal(s.writer.Write(ctx, fn))
 }
 
 // inSessionWrite is inWrite for a write that changes a session: in the same

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -53,7 +54,10 @@ func (h *Handler) handleQR(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	png, err := h.qr.PNG(sess.Code, content)
-	if err != nil {
+	if errors.Is(err, qr.ErrNotKept) {
+		// A full disk costs the cache, not the TV's image: serve it anyway.
+		h.log.Warn("QR code served but not kept on disk", "code", sess.Code, "err", err)
+	} else if err != nil {
 		h.internalError(w, r, err)
 		return
 	}

@@ -6,6 +6,7 @@ package handlers
 import (
 	"log/slog"
 	"net/url"
+	"sync/atomic"
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/live"
@@ -18,19 +19,23 @@ type Handler struct {
 	qr    *qr.Cache
 	log   *slog.Logger
 	live  *live.Broker
-	// publicURL is the base of join links and QR codes; nil means each
-	// request's own scheme and host.
+	// publicURL is the base of join links and QR codes; nil means the one
+	// pinned, the first request's own scheme and host (see baseURL).
 	publicURL *url.URL
+	pinned    atomic.Pointer[url.URL]
 	proxy     TrustProxy
 	limits    limiters
+	diskFree  func() (uint64, error)
+	minFree   uint64
 }
 
 // Config is what New needs besides the store and the live broker: settings
 // already parsed (app.FromEnv does that), so New has nothing left to refuse.
 type Config struct {
 	// PublicURL is the base of join links and QR codes, such as
-	// https://karaoke.example.com, scheme and host only; nil means each
-	// request's own.
+	// https://karaoke.example.com, scheme and host only; nil means the
+	// scheme and host of the first request that needs a link, kept for the
+	// life of the Handler, so a later request's Host header changes nothing.
 	PublicURL *url.URL
 	QR        *qr.Cache
 	Log       *slog.Logger
@@ -39,13 +44,18 @@ type Config struct {
 	TrustProxy TrustProxy
 	// Limits are the abuse limits; a zero Rate is no limit.
 	Limits Limits
+	// DiskFree returns the free bytes on the data directory's file system;
+	// nil skips the check. Below MinFreeDisk, /healthz answers 503.
+	DiskFree    func() (uint64, error)
+	MinFreeDisk uint64
 }
 
 // New returns the handlers for a store. The live pages' streams are served
 // by streams, which the caller starts (with LiveSource over the same store),
 // has the store notify, and closes.
 func New(store *db.Store, streams *live.Broker, cfg Config) *Handler {
-	h := &Handler{store: store, qr: cfg.QR, log: cfg.Log, live: streams, publicURL: cfg.PublicURL, proxy: cfg.TrustProxy}
+	h := &Handler{store: store, qr: cfg.QR, log: cfg.Log, live: streams, publicURL: cfg.PublicURL, proxy: cfg.TrustProxy,
+		diskFree: cfg.DiskFree, minFree: cfg.MinFreeDisk}
 	if h.log == nil {
 		h.log = slog.Default()
 	}

@@ -1,8 +1,12 @@
 package handlers
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/views"
@@ -54,15 +58,50 @@ func (h *Handler) handleJoinByCode(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusNotFound, views.Home(vm))
 }
 
-// handleHealth serves GET /healthz: 200 while the database answers.
+// healthProbeTimeout bounds the write probe, well inside a platform's
+// health-check timeout, so a stuck database is reported, not waited for.
+const healthProbeTimeout = 3 * time.Second
+
+// handleHealth serves GET /healthz: 200 while the database answers and can
+// write and the data directory has room; otherwise 503 with the reason, so
+// a full disk is seen before guests are refused.
 func (h *Handler) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := h.store.Ping(r.Context()); err != nil {
-		h.log.Error("health check: database does not answer", "err", err)
+	if reason := h.unhealthy(r.Context()); reason != "" {
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte("database unavailable\n"))
+		w.Write([]byte(reason + "\n"))
 		return
 	}
 	w.Write([]byte("ok\n"))
+}
+
+// unhealthy returns why the server cannot serve guests fully, or "".
+func (h *Handler) unhealthy(ctx context.Context) string {
+	if err := h.store.Ping(ctx); err != nil {
+		h.log.Error("health check: database does not answer", "err", err)
+		return "database unavailable"
+	}
+	probeCtx, cancel := context.WithTimeout(ctx, healthProbeTimeout)
+	defer cancel()
+	if err := h.store.ProbeWrite(probeCtx); err != nil {
+		h.log.Error("health check: database cannot write", "err", err)
+		return "database cannot write"
+	}
+	if h.diskFree == nil {
+		return ""
+	}
+	free, err := h.diskFree()
+	if errors.Is(err, errors.ErrUnsupported) {
+		return "" // a system without statfs: nothing to report
+	}
+	if err != nil {
+		h.log.Error("health check: free space of the data directory unknown", "err", err)
+		return "data directory free space unknown"
+	}
+	if free < h.minFree {
+		h.log.Error("health check: data directory nearly full", "free_bytes", free, "min_free_bytes", h.minFree)
+		return fmt.Sprintf("disk nearly full: %d MB free in the data directory, below %d MB", free>>20, h.minFree>>20)
+	}
+	return ""
 }

@@ -12,14 +12,28 @@ import (
 	"github.com/karaoke-night/karaoke/qr"
 )
 
-// baseURL is where the app is reached: PUBLIC_URL, or the request's own
-// scheme and host.
+// baseURL is where the app is reached: PUBLIC_URL, or else the scheme and
+// host of the first request that asked, pinned for the life of the process.
+// A later request's Host header is the sender's to choose: were it believed,
+// every forged host would make (and write to disk) another QR image, and
+// show guests a link to the forger's site.
 func (h *Handler) baseURL(r *http.Request) *url.URL {
 	if h.publicURL != nil {
 		u := *h.publicURL
 		return &u
 	}
-	return &url.URL{Scheme: requestScheme(r), Host: r.Host}
+	if h.pinned.Load() == nil && r.Host != "" {
+		first := &url.URL{Scheme: requestScheme(r), Host: r.Host}
+		if h.pinned.CompareAndSwap(nil, first) {
+			h.log.Warn("PUBLIC_URL is not set: join links and QR codes use this address until a restart; "+
+				"set PUBLIC_URL if it is not the one guests can reach", "public_url", first.String())
+		}
+	}
+	if p := h.pinned.Load(); p != nil {
+		u := *p
+		return &u
+	}
+	return &url.URL{} // no Host at all (HTTP/1.0): a relative link, pinning nothing
 }
 
 func (h *Handler) absoluteURL(r *http.Request, path string) string {

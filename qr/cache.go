@@ -6,8 +6,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"image/png"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -24,18 +26,30 @@ const Size = 512
 const level = qrcode.Medium
 
 // Cache is a folder of QR images, each named by a hash of what it encodes
-// and how, so a new PUBLIC_URL can never be served a stale image.
+// and how, so a new PUBLIC_URL can never be served a stale image. It keeps
+// at most one image per tag: a new image for a tag replaces the old one, so
+// whatever a request varies, the folder holds no more files than there are
+// join codes.
 type Cache struct {
 	dir string
 }
 
-// NewCache returns a cache in dir, creating the folder if need be.
+// NewCache returns a cache in dir, creating the folder if need be. When the
+// folder cannot be made (a full disk), it returns the cache with the error:
+// the cache still answers, making each image afresh, and keeps images once
+// the folder can be made.
 func NewCache(dir string) (*Cache, error) {
+	c := &Cache{dir: dir}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("QR cache: %w", err)
+		return c, fmt.Errorf("QR cache: %w", err)
 	}
-	return &Cache{dir: dir}, nil
+	return c, nil
 }
+
+// ErrNotKept wraps the error of an image that was made but could not be
+// written to disk: PNG returns the image with it, so a full disk costs the
+// cache, not the image.
+var ErrNotKept = errors.New("QR code not kept on disk")
 
 // Key names the image of content: it changes whenever the content, the size
 // or the error correction does.
@@ -71,7 +85,9 @@ func (c *Cache) Path(tag, content string) string {
 // PNG returns the image of content, filed under tag: from disk when a whole
 // PNG is there, otherwise made afresh and written to disk atomically
 // (temporary file, fsync, rename), so a crash never leaves half an image
-// under the name.
+// under the name, and the tag's other images are deleted. When the image
+// is made but cannot be written, PNG returns it with an error wrapping
+// ErrNotKept.
 func (c *Cache) PNG(tag, content string) ([]byte, error) {
 	if !validTag(tag) {
 		return nil, fmt.Errorf("QR cache: tag %q is not letters and digits", tag)
@@ -84,10 +100,35 @@ func (c *Cache) PNG(tag, content string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("make QR code: %w", err)
 	}
+	if err := os.MkdirAll(c.dir, 0o750); err != nil {
+		return b, fmt.Errorf("%w: %w", ErrNotKept, err)
+	}
 	if err := writeAtomic(path, b); err != nil {
-		return nil, fmt.Errorf("keep QR code: %w", err)
+		return b, fmt.Errorf("%w: %w", ErrNotKept, err)
+	}
+	if err := c.removeOthers(tag, path); err != nil {
+		return b, fmt.Errorf("QR cache: %w", err)
 	}
 	return b, nil
+}
+
+// removeOthers deletes the images of tag other than the one at keep: the
+// old image of a join link that changed, or one written by a server that
+// still took its address from each request.
+func (c *Cache) removeOthers(tag, keep string) error {
+	others, err := filepath.Glob(filepath.Join(c.dir, tag+"-*.png"))
+	if err != nil {
+		return err
+	}
+	for _, p := range others {
+		if p == keep {
+			continue
+		}
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // Prune deletes every image whose tag keep refuses, and returns how many

@@ -1,6 +1,7 @@
 package qr_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -62,16 +63,14 @@ func TestCachePrunesByTag(t *testing.T) {
 	dir := t.TempDir()
 	cache, _ := qr.NewCache(dir)
 	for _, tag := range []string{"KEEP", "GONE"} {
-		for _, base := range []string{"http://localhost:8080", "https://karaoke.example.com"} {
-			if _, err := cache.PNG(tag, base+"/j/"+tag); err != nil {
-				t.Fatal(err)
-			}
+		if _, err := cache.PNG(tag, "http://localhost:8080/j/"+tag); err != nil {
+			t.Fatal(err)
 		}
 	}
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not an image"), 0o640)
 	n, err := cache.Prune(func(tag string) bool { return tag == "KEEP" })
-	if err != nil || n != 2 {
-		t.Fatalf("Prune = %d, %v; want the 2 images of GONE", n, err)
+	if err != nil || n != 1 {
+		t.Fatalf("Prune = %d, %v; want the image of GONE", n, err)
 	}
 	if _, err := os.Stat(cache.Path("KEEP", "http://localhost:8080/j/KEEP")); err != nil {
 		t.Errorf("a kept image went: %v", err)
@@ -99,4 +98,47 @@ func scannablePNG(t *testing.T, cache *qr.Cache, tag, url string) []byte {
 		t.Fatalf("decoded %q, %v; want %q", got, err, url)
 	}
 	return png
+}
+
+// TestCacheKeepsOneImagePerTag: a new link for the same join code replaces
+// the old image, so no sequence of links can fill the folder.
+func TestCacheKeepsOneImagePerTag(t *testing.T) {
+	dir := t.TempDir()
+	cache, err := qr.NewCache(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		if _, err := cache.PNG("ABCD", "https://host"+string(rune('a'+i))+".example/j/ABCD"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cache.PNG("ABCDE", "https://k.example/j/ABCDE") // a longer code is another tag
+	if files, _ := filepath.Glob(filepath.Join(dir, "ABCD-*.png")); len(files) != 1 {
+		t.Errorf("images of ABCD after 20 links = %d, want 1", len(files))
+	}
+	if _, err := os.Stat(cache.Path("ABCDE", "https://k.example/j/ABCDE")); err != nil {
+		t.Errorf("another tag's image went: %v", err)
+	}
+}
+
+// TestCacheServesWhatItCannotKeep: when the folder cannot take the image (a
+// full disk, here a file where the folder should be), the image is still
+// made and returned, with an error wrapping ErrNotKept.
+func TestCacheServesWhatItCannotKeep(t *testing.T) {
+	blocked := filepath.Join(t.TempDir(), "qr-codes")
+	if err := os.WriteFile(blocked, nil, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	cache, err := qr.NewCache(blocked)
+	if err == nil {
+		t.Fatal("NewCache made a folder where a file is")
+	}
+	b, err := cache.PNG("ABCD", "https://k.example/j/ABCD")
+	if !errors.Is(err, qr.ErrNotKept) {
+		t.Errorf("err = %v, want ErrNotKept", err)
+	}
+	if text, _ := qrtest.Decode(b); text != "https://k.example/j/ABCD" {
+		t.Errorf("image not kept scans to %q", text)
+	}
 }

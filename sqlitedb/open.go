@@ -86,7 +86,13 @@ func restrictModes(path string) {
 // connections, as many as the CPUs can keep busy, which WAL lets run beside
 // the writer.
 func OpenReader(databaseURL string) (*sql.DB, error) {
-	read, err := Open(databaseURL, "_query_only=1")
+	return openReadPool(databaseURL, "_query_only=1")
+}
+
+// openReadPool opens a pool of reading connections with params, as many as
+// the CPUs can keep busy.
+func openReadPool(databaseURL, params string) (*sql.DB, error) {
+	read, err := Open(databaseURL, params)
 	if err != nil {
 		return nil, err
 	}
