@@ -99,10 +99,10 @@ func TestFlyTOML(t *testing.T) {
 	}
 	healthChecked := false
 	for _, c := range cfg.HTTPService.Checks {
-		healthChecked = healthChecked || (c.Path == "/healthz" && strings.EqualFold(c.Method, "GET"))
+		healthChecked = healthChecked || (c.Path == "/livez" && strings.EqualFold(c.Method, "GET"))
 	}
 	if !healthChecked {
-		t.Error("no HTTP health check on GET /healthz")
+		t.Error("no HTTP health check on GET /livez")
 	}
 	// The app stops within 10 s (app.shutdownTimeout); Fly must wait longer.
 	if cfg.KillTimeout != "30s" {

@@ -61,7 +61,13 @@ func TestForgedHostsKeepOneQRFile(t *testing.T) {
 // healthz returns /healthz's status and body.
 func healthz(t *testing.T, base string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(base + "/healthz")
+	return getBody(t, base+"/healthz")
+}
+
+// getBody returns a GET's status and body.
+func getBody(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,6 +84,10 @@ func TestHealthzReportsDiskNearlyFull(t *testing.T) {
 	base, _ := startServer(t, cfg)
 	if status, body := healthz(t, base); status != http.StatusServiceUnavailable || !strings.Contains(body, "disk nearly full") {
 		t.Errorf("healthz on a nearly full disk = %d %q, want 503 and the reason", status, body)
+	}
+	// The machine still serves every page, so the check Fly routes by passes.
+	if status, body := getBody(t, base+"/livez"); status != http.StatusOK {
+		t.Errorf("livez on a nearly full disk = %d %q, want 200", status, body)
 	}
 	roomy := testConfig(t)
 	roomy.MinFreeDisk = 1 << 10

@@ -76,6 +76,23 @@ func (h *Handler) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
+// handleLive serves GET /livez: 200 while the server can read its database,
+// so it can serve every page; 503 otherwise. It is the check a platform
+// routes traffic by (fly.toml): a nearly full disk or a read-only start,
+// which /healthz reports, must not take the only machine out of routing,
+// since guests can still see the night.
+func (h *Handler) handleLive(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := h.store.Ping(r.Context()); err != nil {
+		h.logFailure(r, "liveness check: database does not answer", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	w.Write([]byte("ok\n"))
+}
+
 // unhealthy returns why the server cannot serve guests fully, or "".
 func (h *Handler) unhealthy(ctx context.Context) string {
 	if err := h.store.Ping(ctx); err != nil {

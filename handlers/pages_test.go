@@ -36,12 +36,16 @@ func TestJoinByTypedCode(t *testing.T) {
 
 func TestHealth(t *testing.T) {
 	app := newTestApp(t)
-	if resp := app.browser().get("/healthz"); resp.status != http.StatusOK {
-		t.Errorf("healthz: %d", resp.status)
+	for _, path := range []string{"/healthz", "/livez"} {
+		if resp := app.browser().get(path); resp.status != http.StatusOK {
+			t.Errorf("%s: %d", path, resp.status)
+		}
 	}
 	app.store.Close()
-	if resp := app.browser().get("/healthz"); resp.status != http.StatusServiceUnavailable {
-		t.Errorf("healthz with the database closed: %d, want 503", resp.status)
+	for _, path := range []string{"/healthz", "/livez"} {
+		if resp := app.browser().get(path); resp.status != http.StatusServiceUnavailable {
+			t.Errorf("%s with the database closed: %d, want 503", path, resp.status)
+		}
 	}
 }
 

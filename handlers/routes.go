@@ -18,6 +18,7 @@ func (h *Handler) Routes() http.Handler {
 	r.Use(h.resolveClient, h.secureHeaders, h.crossOrigin, h.limitBody)
 
 	r.Get("/healthz", h.handleHealth)
+	r.Get("/livez", h.handleLive)
 	r.Handle("/static/*", http.StripPrefix("/static/", static.Handler()))
 
 	// Start or find a session.
