@@ -12,6 +12,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/karaoke-night/karaoke/app"
+	"github.com/karaoke-night/karaoke/internal/browsertest"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -107,5 +108,13 @@ func toldAndKept(t *testing.T, phone context.Context, msg string) {
 	}
 	if got := eval[string](t, phone, texts(myRequests)); got != "Waterloo" {
 		t.Errorf("the guest's songs = %q, want only Waterloo", got)
+	}
+	if *screenshots {
+		eval[chromedp.Void](t, phone, `document.querySelector('#request-form').scrollIntoView()`)
+		name := "guest-phone-server-failed"
+		if msg == views.MessageNoAnswer {
+			name = "guest-phone-no-answer"
+		}
+		t.Logf("%s", browsertest.Screenshot(t, phone, name))
 	}
 }
