@@ -56,6 +56,7 @@ type Config struct {
 	ClientShare int
 	// SessionShare caps the streams of one session, from every address; 0
 	// is MaxStreams/2, so two sessions under attack leave room for others.
+	// The host's page, which only the host may open, is let past it.
 	SessionShare int
 	// ScreenShare caps the streams one client holds on one session's TV
 	// page, and on its host page; 0 is DefaultScreenShare.

@@ -34,7 +34,9 @@ func (b *Broker) fits(l Listener) bool {
 		page = b.cfg.TabShare
 	}
 	session := 0
-	if h := b.hubs[l.SessionID]; h != nil {
+	if h := b.hubs[l.SessionID]; h != nil && l.Page != PageHost {
+		// Only the host may open the host page: strangers filling their
+		// session's share must not cut the host off from their own night.
 		session = len(h.streams)
 	}
 	return b.shares.clients[l.Client] < b.cfg.ClientShare &&

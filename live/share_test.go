@@ -89,7 +89,7 @@ func TestFairShares(t *testing.T) {
 			for i := range sessionShare {
 				fill(t, base, who{fmt.Sprintf("203.0.113.%d", i), 1, 0, live.PageDisplay}, 1, 0)
 			}
-		}, who{"198.51.100.9", 1, 0, live.PageDisplay}, []who{{"198.51.100.9", 2, 0, live.PageDisplay}}},
+		}, who{"198.51.100.9", 1, 0, live.PageDisplay}, []who{{"198.51.100.9", 2, 0, live.PageDisplay}, {"198.51.100.9", 1, 0, live.PageHost}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
