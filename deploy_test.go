@@ -3,6 +3,7 @@ package karaoke_test
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -35,6 +36,9 @@ type flyConfig struct {
 	Deploy struct {
 		Strategy string `toml:"strategy"`
 	} `toml:"deploy"`
+	VM []struct {
+		Memory string `toml:"memory"`
+	} `toml:"vm"`
 }
 
 // Keys fly.toml may hold: the documented top-level keys and tables. A key
@@ -107,6 +111,34 @@ func TestFlyTOML(t *testing.T) {
 	// The app stops within 10 s (app.shutdownTimeout); Fly must wait longer.
 	if cfg.KillTimeout != "30s" {
 		t.Errorf("kill_timeout = %q, want 30s, well above the app's 10 s graceful stop", cfg.KillTimeout)
+	}
+}
+
+// TestFlyMemoryLimit: fly.toml gives the Go runtime a soft memory limit
+// (GOMEMLIMIT, which the runtime reads by itself) that fits the machine:
+// at most three quarters of it, since the kernel and SQLite's own memory
+// (outside the Go heap) need the rest, and at least half, since the
+// worst case the app's caps allow measured 147 MiB.
+func TestFlyMemoryLimit(t *testing.T) {
+	var cfg flyConfig
+	if _, err := toml.DecodeFile("fly.toml", &cfg); err != nil {
+		t.Fatalf("fly.toml: %v", err)
+	}
+	if len(cfg.VM) != 1 {
+		t.Fatalf("fly.toml has %d [[vm]] sections, want 1", len(cfg.VM))
+	}
+	// Fly's "256mb" is 256 MiB.
+	vm, err := strconv.ParseInt(strings.TrimSuffix(strings.ToLower(cfg.VM[0].Memory), "mb"), 10, 64)
+	if err != nil {
+		t.Fatalf("[[vm]] memory = %q, want a size such as 256mb", cfg.VM[0].Memory)
+	}
+	// GOMEMLIMIT as the runtime reads it, in the unit fly.toml uses.
+	limit, err := strconv.ParseInt(strings.TrimSuffix(cfg.Env["GOMEMLIMIT"], "MiB"), 10, 64)
+	if err != nil {
+		t.Fatalf("[env] GOMEMLIMIT = %q, want a size in MiB such as 180MiB", cfg.Env["GOMEMLIMIT"])
+	}
+	if limit < vm/2 || limit > vm*3/4 {
+		t.Errorf("GOMEMLIMIT = %d MiB on a %d MiB machine: want between half and three quarters of it", limit, vm)
 	}
 }
 

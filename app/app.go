@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/handlers"
 	"github.com/karaoke-night/karaoke/live"
@@ -123,9 +125,15 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 	h := handlers.New(s.store, streams, handlers.Config{PublicURL: cfg.PublicURL, QR: s.qr, Log: s.log,
 		TrustProxy: cfg.TrustProxy, Limits: cfg.Limits, MinFreeDisk: cfg.MinFreeDisk,
 		DiskFree: func() (uint64, error) { return diskFree(cfg.DataDir) }})
-	if s.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	// Every connection costs memory (a stream about 39 KiB of heap and
+	// stacks, a slow request body 27 KiB): past the cap a new one waits in
+	// the kernel's queue, so a flood of connections slows the server down
+	// instead of running the 256 MB machine out of memory.
+	s.listener = netutil.LimitListener(ln, cfg.connections())
 	s.opened("listener", func() error {
 		if err := s.listener.Close(); !errors.Is(err, net.ErrClosed) {
 			return err

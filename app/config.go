@@ -13,6 +13,7 @@ import (
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/handlers"
+	"github.com/karaoke-night/karaoke/live"
 )
 
 // Config is the server's configuration. FromEnv reads it from the
@@ -51,6 +52,11 @@ type Config struct {
 	Retention time.Duration
 	// MaxStreams caps the live pages open at once; 0 means the default.
 	MaxStreams int
+	// MaxConnections caps the connections served at once
+	// (MAX_CONNECTIONS); past it a new connection waits in the kernel's
+	// queue until another closes. 0 means room for MaxStreams streams and
+	// DefaultPageConnections more: each stream holds a connection.
+	MaxConnections int
 	// TursoURL turns on replication to the Turso database at that address
 	// (TURSO_DATABASE_URL); empty means none.
 	TursoURL string
@@ -68,6 +74,13 @@ const (
 	QRDir          = "qr-codes"
 
 	DefaultRetentionDays = 30
+	// DefaultPageConnections is how many connections the default
+	// MAX_CONNECTIONS leaves for pages and forms beside MAX_STREAMS
+	// streams. With the default 2,000 streams that is 3,000 connections:
+	// all open at their costliest (2,000 streams, 1,000 slow request
+	// bodies) the server measured 147 MiB at most (BENCHMARKS.md), within
+	// the GOMEMLIMIT fly.toml sets for the 256 MB machine.
+	DefaultPageConnections = 1000
 	// DefaultMinFreeDiskMB is MIN_FREE_DISK_MB's default: room for a few
 	// backups of a busy night's database, and warning enough to act on.
 	DefaultMinFreeDiskMB = 64
@@ -128,12 +141,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		}
 		cfg.BackupsKept = n
 	}
-	if v := getenv("MAX_STREAMS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return Config{}, fmt.Errorf("MAX_STREAMS must be a positive number, not %q", v)
-		}
-		cfg.MaxStreams = n
+	if err := connectionsFromEnv(getenv, &cfg); err != nil {
+		return Config{}, err
 	}
 	if cfg.DatabaseURL == "" {
 		cfg.DatabaseURL = "file:" + filepath.Join(cfg.DataDir, DatabaseFile)
@@ -142,6 +151,35 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	return cfg, nil
+}
+
+// connectionsFromEnv reads the caps on live streams and on connections.
+func connectionsFromEnv(getenv func(string) string, cfg *Config) error {
+	for _, c := range []struct {
+		name string
+		n    *int
+	}{{"MAX_STREAMS", &cfg.MaxStreams}, {"MAX_CONNECTIONS", &cfg.MaxConnections}} {
+		if v := getenv(c.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("%s must be a positive number, not %q", c.name, v)
+			}
+			*c.n = n
+		}
+	}
+	if streams := cmp.Or(cfg.MaxStreams, live.DefaultMaxStreams); cfg.MaxConnections != 0 && cfg.MaxConnections <= streams {
+		return fmt.Errorf("MAX_CONNECTIONS (%d) must be above MAX_STREAMS (%d): each live page holds a connection, and the other pages need some too",
+			cfg.MaxConnections, streams)
+	}
+	return nil
+}
+
+// connections is MaxConnections, or its default.
+func (c Config) connections() int {
+	if c.MaxConnections > 0 {
+		return c.MaxConnections
+	}
+	return cmp.Or(c.MaxStreams, live.DefaultMaxStreams) + DefaultPageConnections
 }
 
 // securityFromEnv reads the proxy, the abuse limits and the retention.

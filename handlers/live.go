@@ -35,7 +35,7 @@ func (h *Handler) handleGuestEvents(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	h.live.Serve(w, r, live.Listener{SessionID: gc.session.ID, Page: live.PageGuest, GuestID: gc.guest.ID})
+	h.live.Serve(w, r, live.Listener{SessionID: gc.session.ID, Page: live.PageGuest, GuestID: gc.guest.ID, Client: clientAddress(r)})
 }
 
 // handleDisplayEvents serves GET /d/{code}/events: the TV's stream.
@@ -45,12 +45,12 @@ func (h *Handler) handleDisplayEvents(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.live.Serve(w, r, live.Listener{SessionID: sess.ID, Page: live.PageDisplay})
+	h.live.Serve(w, r, live.Listener{SessionID: sess.ID, Page: live.PageDisplay, Client: clientAddress(r)})
 }
 
 // handleDashboardEvents serves GET /host/{sessionID}/events: the host's stream.
 func (h *Handler) handleDashboardEvents(w http.ResponseWriter, r *http.Request) {
-	h.live.Serve(w, r, live.Listener{SessionID: hostSessionID(r), Page: live.PageHost})
+	h.live.Serve(w, r, live.Listener{SessionID: hostSessionID(r), Page: live.PageHost, Client: clientAddress(r)})
 }
 
 // LiveSource is what a live broker for these handlers reads sessions from:

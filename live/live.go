@@ -28,11 +28,16 @@ const (
 )
 
 // Listener says who is at the other end of a stream: the session, the page,
-// and on a guest's page the guest.
+// on a guest's page the guest, and the client whose fair share it counts
+// against.
 type Listener struct {
 	SessionID int64
 	Page      string
 	GuestID   int64
+	// Client is the address the stream came from, as the rate limits key
+	// it (an IPv6 client by its /64); streams with the same Client share
+	// the fair shares of Config.
+	Client string
 }
 
 // Frame is a session's state at one version, able to render what each
@@ -55,7 +60,7 @@ type Source interface {
 	Versions(ctx context.Context, ids []int64) (map[int64]int64, error)
 }
 
-// Errors Serve answers 503 for.
+// Errors Serve answers 503 for (ErrShare, in share.go, is a 429).
 var (
 	ErrFull   = errors.New("live: too many streams are open")
 	ErrClosed = errors.New("live: the broker is closed")
@@ -72,6 +77,7 @@ type Broker struct {
 	mu     sync.Mutex
 	hubs   map[int64]*hub
 	open   int
+	shares shares
 	closed bool
 }
 
@@ -153,10 +159,16 @@ func (b *Broker) subscribe(l Listener, known int64) (*stream, error) {
 	if b.closed {
 		return nil, ErrClosed
 	}
+	// The shares first: a client past its own is told so (429) even when
+	// the server is full, and it can never take the last free streams.
+	if !b.fits(l) {
+		return nil, ErrShare
+	}
 	if b.open >= b.cfg.MaxStreams {
 		return nil, ErrFull
 	}
 	b.open++
+	b.shares.count(l, 1)
 	h := b.hubs[l.SessionID]
 	if h == nil {
 		h = &hub{id: l.SessionID, streams: map[*stream]struct{}{}}
@@ -183,6 +195,7 @@ func (b *Broker) unsubscribe(s *stream) {
 	}
 	delete(h.streams, s)
 	b.open--
+	b.shares.count(s.Listener, -1)
 	if len(h.streams) == 0 && !h.running {
 		delete(b.hubs, h.id)
 	}

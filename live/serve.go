@@ -9,8 +9,8 @@ import (
 
 // Serve streams a session's changes to one listener until the client goes
 // away (the request's context ends), the session ends, the client falls too
-// far behind, or the Broker is closed. Past MaxStreams (or once closed) it
-// answers 503 with Retry-After. An http.Server's Shutdown waits for every
+// far behind, or the Broker is closed. Past a fair share (see Config) it
+// answers 429, past MaxStreams (or once closed) 503, both with Retry-After. An http.Server's Shutdown waits for every
 // stream like any other request, so have it close the Broker as it starts
 // (RegisterOnShutdown).
 //
@@ -20,13 +20,7 @@ import (
 func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, l Listener) {
 	s, err := b.subscribe(l, knownVersion(r))
 	if err != nil {
-		retry := "5"
-		if errors.Is(err, ErrClosed) {
-			retry = "2"
-		}
-		w.Header().Set("Retry-After", retry)
-		w.Header().Set("Cache-Control", "no-store")
-		http.Error(w, "Too many live pages are open right now. This page will try again by itself.", http.StatusServiceUnavailable)
+		refuse(w, err)
 		return
 	}
 	defer b.unsubscribe(s)
@@ -76,6 +70,23 @@ func (b *Broker) pump(s *stream, done <-chan struct{}, write func(parts ...[]byt
 			}
 		}
 	}
+}
+
+// refuse answers a stream that subscribe refused, with a plain message;
+// the page's script (htmx's SSE extension) reconnects by itself.
+func refuse(w http.ResponseWriter, err error) {
+	status, retry, msg := http.StatusServiceUnavailable, "5", "Too many live pages are open right now. This page will try again by itself."
+	switch {
+	case errors.Is(err, ErrShare):
+		// Not the server's trouble but this client's: a plain 429, and a
+		// longer wait, since only closing its other pages frees a place.
+		status, retry, msg = http.StatusTooManyRequests, "30", "Too many live pages are open from your network. Close some; this page will try again by itself."
+	case errors.Is(err, ErrClosed):
+		retry = "2"
+	}
+	w.Header().Set("Retry-After", retry)
+	w.Header().Set("Cache-Control", "no-store")
+	http.Error(w, msg, status)
 }
 
 var heartbeatComment = []byte(": keep-alive\n\n")

@@ -3,8 +3,11 @@
 // memory and CPU. By default it builds cmd/karaoke, starts it as its own
 // process on a fresh DATA_DIR and reads its memory and CPU from /proc; with
 // -url it loads a server that is already running (memory and CPU then need
-// -pid, and the abuse limits off, as BENCHMARKS.md says). It stops by
-// itself; BENCHMARKS.md says how to read what it prints.
+// -pid; the server needs the abuse limits off, as BENCHMARKS.md says, and
+// TRUST_PROXY=127.0.0.1, since the streams phase gives each stream its own
+// address, as a bar's phones and TVs have, to stay within the live fair
+// shares). It stops by itself; BENCHMARKS.md says how to read what it
+// prints.
 package main
 
 import (
@@ -41,9 +44,9 @@ func main() {
 	flag.IntVar(&cfg.writers, "writers", 10, "concurrent guests enqueueing")
 	flag.IntVar(&cfg.bigQueue, "big-queue", 10000, "the long queue's length")
 	flag.IntVar(&cfg.joins, "joins", 4000, "guests to join (enough for the long queue at 3 songs each)")
-	flag.IntVar(&cfg.fanGuests, "fan-guests", 300, "guest streams for the fan-out measurement (plus one TV)")
+	flag.IntVar(&cfg.fanGuests, "fan-guests", 300, "guest streams for the fan-out measurement (plus one TV), all from one address (at most a quarter of the server's MAX_STREAMS, an address's fair share)")
 	flag.IntVar(&cfg.fanChanges, "fan-changes", 30, "changes timed for the fan-out measurement")
-	flag.IntVar(&cfg.idleStreams, "streams", 1000, "open streams for the memory measurement")
+	flag.IntVar(&cfg.idleStreams, "streams", 1000, "open streams for the memory measurement, on one session (at most half of the server's MAX_STREAMS, a session's fair share)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -73,7 +76,7 @@ func run(ctx context.Context, cfg config) error {
 		fmt.Printf("server RSS idle: %s\n", mib(rss(cfg.pid)))
 	}
 
-	host, code, err := lt.createSession("Load night")
+	host, code, dash, err := lt.createSession("Load night")
 	if err != nil {
 		return err
 	}
@@ -104,7 +107,7 @@ func run(ctx context.Context, cfg config) error {
 		if err := lt.enqueue(code, g, fmt.Sprintf("Song %d", n)); err != nil {
 			return err
 		}
-		return lt.post(host, "/host/1/next", nil)
+		return lt.post(host, dash+"/next", nil)
 	}
 	lt.phase(fmt.Sprintf("enqueue + next, %d guests at once, queue 10", cfg.writers), func() result {
 		return lt.closedLoop(ctx, cfg.writers, cfg.duration, enqueueNext)

@@ -21,14 +21,27 @@ type listener struct {
 	events  atomic.Int64
 }
 
-func (lt *loadTest) listen(path, cookie, want string) (*listener, error) {
+// listen opens the stream at path with the cookie, timing events named
+// want. from, when set, is the client address the stream claims in
+// X-Forwarded-For, which a server that trusts 127.0.0.1 as its proxy
+// believes: the live broker's fair shares then count each such stream as
+// its own phone or TV, as they would be in a bar.
+func (lt *loadTest) listen(path, cookie, want, from string) (*listener, error) {
 	req, _ := http.NewRequest("GET", lt.cfg.target+path, nil)
 	if cookie != "" {
 		req.Header.Set("Cookie", cookie)
 	}
+	if from != "" {
+		req.Header.Set("X-Forwarded-For", from)
+	}
 	resp, err := (&http.Client{Transport: lt.client.Transport}).Do(req)
 	if err != nil {
 		return nil, err
+	}
+	if resp.StatusCode == http.StatusTooManyRequests {
+		resp.Body.Close()
+		return nil, fmt.Errorf("GET %s: 429, past a fair share of streams: with -url, run the server with TRUST_PROXY=127.0.0.1 "+
+			"(each stream then counts as its own address), or ask for fewer streams", path)
 	}
 	if resp.StatusCode != http.StatusOK {
 		resp.Body.Close()
@@ -61,7 +74,7 @@ func (l *listener) close() { l.resp.Body.Close() }
 // at a time, and times each change until every listener has its event.
 func (lt *loadTest) fanOut(ctx context.Context) error {
 	cfg := lt.cfg
-	_, code, err := lt.createSession("Fan-out night")
+	_, code, _, err := lt.createSession("Fan-out night")
 	if err != nil {
 		return err
 	}
@@ -73,13 +86,15 @@ func (lt *loadTest) fanOut(ctx context.Context) error {
 		}
 	}()
 	for _, g := range guests {
-		l, err := lt.listen("/j/"+code+"/events", g, "queue")
+		// One address for the whole fan-out, as a bar's phones behind
+		// its NAT: within the fair shares.
+		l, err := lt.listen("/j/"+code+"/events", g, "queue", "")
 		if err != nil {
 			return err
 		}
 		listeners = append(listeners, l)
 	}
-	tv, err := lt.listen("/d/"+code+"/events", "", "display-next")
+	tv, err := lt.listen("/d/"+code+"/events", "", "display-next", "")
 	if err != nil {
 		return err
 	}
@@ -138,7 +153,7 @@ func (lt *loadTest) fanOut(ctx context.Context) error {
 // openStreams holds many streams open and reads the server's memory.
 func (lt *loadTest) openStreams(ctx context.Context, when string) error {
 	cfg := lt.cfg
-	_, code, err := lt.createSession("Many screens")
+	_, code, _, err := lt.createSession("Many screens")
 	if err != nil {
 		return err
 	}
@@ -154,7 +169,9 @@ func (lt *loadTest) openStreams(ctx context.Context, when string) error {
 		if i%2 == 0 {
 			path, cookie = "/j/"+code+"/events", guests[i%len(guests)]
 		}
-		l, err := lt.listen(path, cookie, "")
+		// Each stream from its own address: one address may hold only a
+		// few TV pages of a session, and a few tabs of one guest.
+		l, err := lt.listen(path, cookie, "", fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255))
 		if err != nil {
 			return fmt.Errorf("stream %d: %w", i, err)
 		}
