@@ -1,15 +1,19 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/karaoke-night/karaoke/app"
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/internal/tursotest"
 	"github.com/karaoke-night/karaoke/qr/qrtest"
+	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 // TestGuessingCodesOnTheRealServer performs issue 11's enumeration against
@@ -79,5 +83,36 @@ func TestGuessingCodesOnTheRealServer(t *testing.T) {
 	// QR image on disk.
 	if files, _ := filepath.Glob(filepath.Join(cfg.DataDir, app.QRDir, "*.png")); len(files) != 1 {
 		t.Errorf("QR images on disk: %v, want one", files)
+	}
+}
+
+// TestOldSessionsTokensReachTurso: a replicated database from before join
+// tokens (schema 0003, a session in it) is opened by this program. The
+// session is given a token, and Turso, which runs migration 0004 itself,
+// ends up with the same token, not one of its own making: a restore from
+// Turso keeps the printed QR codes working.
+func TestOldSessionsTokensReachTurso(t *testing.T) {
+	turso := tursotest.Start(t)
+	cfg := replicatedConfig(t, turso.URL)
+	old, err := db.Open(context.Background(), cfg.DatabaseURL, db.OnlyMigrations([]int{1, 2, 3}), db.Replication(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := sqlitedb.Open(cfg.DatabaseURL, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := file.Exec(`INSERT INTO sessions (id, name, code, host_secret_hash, created_at) VALUES (4242424242, 'Old night', 'ABCD', x'00', 1)`); err != nil {
+		t.Fatal(err)
+	}
+	file.Close()
+	old.Close()
+
+	srv, _, _ := runServer(t, cfg)
+	caughtUp(t, srv, 20*time.Second)
+	sameAsTurso(t, cfg, turso.URL)
+	var token string
+	if err := tursotest.Open(t, turso.URL).QueryRow(`SELECT join_token FROM sessions WHERE code = 'ABCD'`).Scan(&token); err != nil || !db.IsJoinToken(token) {
+		t.Errorf("Turso's copy of the old session has join token %q (%v)", token, err)
 	}
 }
