@@ -63,9 +63,10 @@ func TestWholeNight(t *testing.T) {
 	if err != nil {
 		t.Fatalf("QR code: %v", err)
 	}
+	// The QR code carries the session's join token: the code is for typing.
 	code := dash.Find(`[data-testid="join-code"]`).Text()
-	if want := base + "/j/" + code; joinURL != want {
-		t.Fatalf("QR code says %q, want %q", joinURL, want)
+	if token, ok := strings.CutPrefix(joinURL, base+"/j/"); !ok || !db.IsJoinToken(token) {
+		t.Fatalf("QR code says %q, want %s/j/ and a join token (the code is %s)", joinURL, base, code)
 	}
 	if shown := dash.Find(`[data-testid="join-url"]`).Text(); shown != joinURL {
 		t.Errorf("dashboard shows join URL %q, QR says %q", shown, joinURL)
@@ -207,6 +208,7 @@ func TestFromEnvSecurity(t *testing.T) {
 		DeviceWrites:    handlers.Rate{Requests: 10, Window: time.Minute},
 		AddressWrites:   handlers.Rate{Requests: 300, Window: time.Minute},
 		AddressSessions: handlers.Rate{Requests: 10, Window: time.Hour},
+		CodeFailures:    handlers.Rate{Requests: 40, Window: time.Hour},
 	}
 	tests := []struct {
 		name      string
@@ -220,12 +222,16 @@ func TestFromEnvSecurity(t *testing.T) {
 		{"on Fly the proxy is Fly's", map[string]string{"FLY_APP_NAME": "karaoke"}, "fly", defaults, 30 * day, false},
 		{"an explicit proxy wins on Fly", map[string]string{"FLY_APP_NAME": "karaoke", "TRUST_PROXY": "none"}, "none", defaults, 30 * day, false},
 		{"proxy addresses", map[string]string{"TRUST_PROXY": "127.0.0.1, 10.0.0.0/8"}, "127.0.0.1/32,10.0.0.0/8", defaults, 30 * day, false},
-		{"limits set and off", map[string]string{"LIMIT_DEVICE_WRITES": "5/30s", "LIMIT_ADDRESS_WRITES": "off", "LIMIT_ADDRESS_SESSIONS": "0"}, "none",
+		{"limits set and off", map[string]string{"LIMIT_DEVICE_WRITES": "5/30s", "LIMIT_ADDRESS_WRITES": "off", "LIMIT_ADDRESS_SESSIONS": "0", "LIMIT_CODE_FAILURES": "off"}, "none",
 			handlers.Limits{DeviceWrites: handlers.Rate{Requests: 5, Window: 30 * time.Second}}, 30 * day, false},
+		{"wrong codes", map[string]string{"LIMIT_CODE_FAILURES": "20/30m"}, "none",
+			handlers.Limits{DeviceWrites: defaults.DeviceWrites, AddressWrites: defaults.AddressWrites, AddressSessions: defaults.AddressSessions,
+				CodeFailures: handlers.Rate{Requests: 20, Window: 30 * time.Minute}}, 30 * day, false},
 		{"retention", map[string]string{"RETENTION_DAYS": "7"}, "none", defaults, 7 * day, false},
 		{"bad proxy", map[string]string{"TRUST_PROXY": "my-proxy"}, "", defaults, 0, true},
 		{"bad rate", map[string]string{"LIMIT_DEVICE_WRITES": "ten a minute"}, "", defaults, 0, true},
 		{"bad window", map[string]string{"LIMIT_ADDRESS_WRITES": "10/1ms"}, "", defaults, 0, true},
+		{"bad wrong-code rate", map[string]string{"LIMIT_CODE_FAILURES": "40"}, "", defaults, 0, true},
 		{"bad retention", map[string]string{"RETENTION_DAYS": "-1"}, "", defaults, 0, true},
 	}
 	for _, tt := range tests {

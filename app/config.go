@@ -88,6 +88,9 @@ const (
 	DefaultLimitDeviceWrites    = "10/1m"
 	DefaultLimitAddressWrites   = "300/1m"
 	DefaultLimitAddressSessions = "10/1h"
+	// DefaultLimitCodeFailures: 40 wrong join codes free per address (a
+	// bar's typos), one forgiven every 90 s; past that, a wait that doubles.
+	DefaultLimitCodeFailures = "40/1h"
 )
 
 // FromEnv reads the configuration from environment variables through
@@ -199,6 +202,7 @@ func securityFromEnv(getenv func(string) string, cfg *Config) error {
 		{"LIMIT_DEVICE_WRITES", DefaultLimitDeviceWrites, &cfg.Limits.DeviceWrites},
 		{"LIMIT_ADDRESS_WRITES", DefaultLimitAddressWrites, &cfg.Limits.AddressWrites},
 		{"LIMIT_ADDRESS_SESSIONS", DefaultLimitAddressSessions, &cfg.Limits.AddressSessions},
+		{"LIMIT_CODE_FAILURES", DefaultLimitCodeFailures, &cfg.Limits.CodeFailures},
 	} {
 		if *l.rate, err = handlers.ParseRate(cmp.Or(getenv(l.name), l.fallback)); err != nil {
 			return fmt.Errorf("%s: %w", l.name, err)

@@ -29,11 +29,12 @@ func TestForgedHostsKeepOneQRFile(t *testing.T) {
 	_, dash := host.open("POST", "/sessions", url.Values{"name": {"Pinned night"}})
 	page, _ := host.open("GET", dash.Path, nil)
 	src, _ := page.Find(`[data-testid="join-qr"]`).Attr("src")
-	code := strings.TrimSuffix(strings.TrimPrefix(strings.SplitN(src, "?", 2)[0], "/qr/"), ".png")
+	image := strings.SplitN(src, "?", 2)[0] // /qr/{token}.png
+	code := page.Find(`[data-testid="join-code"]`).Text()
 
 	var last []byte
 	for i := range forgedHosts {
-		req, _ := http.NewRequest("GET", base+"/qr/"+code+".png", nil)
+		req, _ := http.NewRequest("GET", base+image, nil)
 		req.Host = fmt.Sprintf("evil-%d.example", i)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -53,7 +54,7 @@ func TestForgedHostsKeepOneQRFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := base + "/j/" + code; text != want {
+	if want := page.Find(`[data-testid="join-url"]`).Text(); text != want || !strings.HasPrefix(want, base+"/j/") {
 		t.Errorf("QR under a forged Host scans to %q, want the pinned %q", text, want)
 	}
 }

@@ -88,7 +88,7 @@ func (s *Store) setUp(ctx context.Context, o options) error {
 	if err := s.setUpReplication(ctx, o.replication); err != nil {
 		return fmt.Errorf("replication: %w", err)
 	}
-	return nil
+	return s.giveJoinTokens(ctx)
 }
 
 // Close checkpoints the write-ahead log into the database file, so that

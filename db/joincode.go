@@ -1,6 +1,7 @@
 package db
 
 import (
+	"encoding/base32"
 	"strings"
 )
 
@@ -44,4 +45,30 @@ func ParseJoinCode(s string) (string, bool) {
 		}
 	}
 	return s, true
+}
+
+// JoinTokenLength is the length of a join token: 128 random bits in base32,
+// too many to find by trying, however fast.
+const JoinTokenLength = 26
+
+// joinTokenAlphabet is lower-case base32: letters and digits only, safe in
+// a path and a file name, and never mistaken for a code (which is shorter).
+const joinTokenAlphabet = "abcdefghijklmnopqrstuvwxyz234567"
+
+var joinTokenEncoding = base32.NewEncoding(joinTokenAlphabet).WithPadding(base32.NoPadding)
+
+func newJoinToken() string { return joinTokenEncoding.EncodeToString(randomBytes(16)) }
+
+// IsJoinToken reports whether s has the shape of a join token: a link names
+// the session by its token, a guest who types names it by its code.
+func IsJoinToken(s string) bool {
+	if len(s) != JoinTokenLength {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(joinTokenAlphabet, s[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -18,17 +18,19 @@ const DefaultSingerCap = 3
 // MaxSingerCap bounds what a host may set the cap to.
 const MaxSingerCap = 20
 
-const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version`
+const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token`
 
 func scanSession(row sqlitedb.Scanner) (Session, error) {
 	var (
 		s       Session
 		created int64
 		ended   sql.NullInt64
+		token   sql.NullString
 	)
-	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version); err != nil {
+	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token); err != nil {
 		return Session{}, err
 	}
+	s.JoinToken = token.String
 	s.CreatedAt = fromMillis(created)
 	if ended.Valid {
 		s.EndedAt = fromMillis(ended.Int64)
@@ -50,9 +52,9 @@ func (s *Store) CreateSession(ctx context.Context, name string) (Session, string
 		// A code can collide with an open session's, and (once in billions
 		// of billions) an id with any session's; try a few fresh ones.
 		for attempt := 0; ; attempt++ {
-			row := tx.QueryRowContext(ctx, `INSERT INTO sessions (id, name, code, host_secret_hash, singer_cap, created_at)
-				VALUES (?, ?, ?, ?, ?, ?) RETURNING `+sessionColumns,
-				newSessionID(), name, newJoinCode(), hashToken(hostKey), DefaultSingerCap, s.nowMillis())
+			row := tx.QueryRowContext(ctx, `INSERT INTO sessions (id, name, code, host_secret_hash, singer_cap, created_at, join_token)
+				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+sessionColumns,
+				newSessionID(), name, newJoinCode(), hashToken(hostKey), DefaultSingerCap, s.nowMillis(), newJoinToken())
 			var err error
 			sess, err = scanSession(row)
 			if err == nil {
@@ -125,6 +127,47 @@ func (s *Store) SessionByCode(ctx context.Context, code string) (Session, error)
 		return Session{}, fmt.Errorf("get session by code: %w", err)
 	}
 	return sess, nil
+}
+
+// SessionByToken returns the session, open or ended, whose join link
+// carries token. Errors: ENOTFOUND, also when token is not one.
+func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
+	if !IsJoinToken(token) {
+		return Session{}, Errorf(ENOTFOUND, "There is no session at this link. Check the code on the screen.")
+	}
+	sess, err := scanSession(s.read.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE join_token = ?`, token))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, Errorf(ENOTFOUND, "There is no session at this link. Check the code on the screen.")
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("get session by token: %w", err)
+	}
+	return sess, nil
+}
+
+// giveJoinTokens gives a join token to each session that has none: those
+// made before migration 0004. It runs at every Open, after the migrations
+// and the replication triggers, as a write of the store's own, so that
+// replication sends Turso the same tokens. A database whose schema has no
+// tokens yet (a restore part of the way) is left alone.
+func (s *Store) giveJoinTokens(ctx context.Context) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		var hasColumn bool
+		if err := tx.QueryRowContext(ctx,
+			`SELECT COUNT(*) > 0 FROM pragma_table_info('sessions') WHERE name = 'join_token'`).Scan(&hasColumn); err != nil || !hasColumn {
+			return err
+		}
+		ids, err := sqlitedb.Column[int64](ctx, tx, `SELECT id FROM sessions WHERE join_token IS NULL`)
+		if err != nil {
+			return fmt.Errorf("sessions without a join token: %w", err)
+		}
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE sessions SET join_token = ? WHERE id = ?`, newJoinToken(), id); err != nil {
+				return fmt.Errorf("give session %d a join token: %w", id, err)
+			}
+		}
+		return nil
+	})
 }
 
 // CheckHost reports whether hostKey is the host key of the session.

@@ -17,6 +17,10 @@ type Session struct {
 	// Version goes up by one with every write to the session, so two reads
 	// with the same version saw the same night.
 	Version int64
+	// JoinToken is the long random token of the session's join link (the
+	// QR code): unlike the code, no one can find it by trying. Empty only
+	// in a read-only database made before tokens.
+	JoinToken string
 }
 
 // Open reports whether the session still takes guests and requests.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/karaoke-night/karaoke/db"
 )
 
 // TestGuestArrivesByScanningTheQRCode: the host creates a session on a
@@ -20,6 +22,11 @@ func TestGuestArrivesByScanningTheQRCode(t *testing.T) {
 	shown := eval[string](t, laptop, `document.querySelector('[data-testid="join-url"]').textContent`)
 	if joinURL != shown {
 		t.Errorf("QR code says %q, the dashboard shows %q", joinURL, shown)
+	}
+	// The QR code carries the session's join token, which no one can find
+	// by trying codes; the code on the screen is for typing.
+	if token := joinURL[strings.LastIndex(joinURL, "/")+1:]; !strings.Contains(joinURL, "/j/") || !db.IsJoinToken(token) {
+		t.Errorf("QR code says %q: not a join link with a join token", joinURL)
 	}
 	phone := b.Phone()
 	do(t, phone, "open the scanned link", chromedp.Navigate(joinURL))

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/karaoke-night/karaoke/qr"
 	"github.com/karaoke-night/karaoke/views"
 )
@@ -14,7 +12,7 @@ import (
 // handleDisplay serves GET /d/{code}: the TV page, public and read-only, or
 // for htmx its live part.
 func (h *Handler) handleDisplay(w http.ResponseWriter, r *http.Request) {
-	sess, err := h.store.SessionByCode(r.Context(), chi.URLParam(r, "code"))
+	sess, err := sessionOf(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -25,7 +23,7 @@ func (h *Handler) handleDisplay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	live := displayLive(night)
-	vm := views.DisplayPage{Session: h.sessionInfo(r, night.Session), Stream: streamURL(displayPath(sess.Code), night.Session), Live: live}
+	vm := views.DisplayPage{Session: h.sessionInfo(r, night.Session), Stream: streamURL(displayPath(sess), night.Session), Live: live}
 	h.respond(w, r, http.StatusOK, views.DisplayLiveView(live), ready(views.Display(vm)))
 }
 
@@ -36,7 +34,7 @@ const qrMaxAge = 365 * 24 * 60 * 60
 // handleQR serves GET /qr/{code}.png: the QR code of an open session's join
 // URL, from the cache on disk.
 func (h *Handler) handleQR(w http.ResponseWriter, r *http.Request) {
-	sess, err := h.store.SessionByCode(r.Context(), chi.URLParam(r, "code"))
+	sess, err := sessionOf(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -3,8 +3,6 @@ package handlers
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/views"
 )
@@ -17,10 +15,10 @@ type guestContext struct {
 	joined  bool
 }
 
-// loadGuest finds the session by the URL's code and the guest by the device
-// cookie. A device that has not joined gets joined=false.
+// loadGuest takes the session loadSession found and finds the guest by the
+// device cookie. A device that has not joined gets joined=false.
 func (h *Handler) loadGuest(r *http.Request) (guestContext, error) {
-	sess, err := h.store.SessionByCode(r.Context(), chi.URLParam(r, "code"))
+	sess, err := sessionOf(r)
 	if err != nil {
 		return guestContext{}, err
 	}
@@ -46,7 +44,7 @@ func (h *Handler) handleGuestPage(w http.ResponseWriter, r *http.Request) {
 	if !gc.joined {
 		// The join form has no fragment: a refresh from a page whose guest
 		// is gone loads it whole.
-		h.respondPage(w, r, guestPath(gc.session.Code), views.Join(h.joinPage(r, gc.session, views.JoinForm{})))
+		h.respondPage(w, r, guestPath(gc.session), views.Join(h.joinPage(r, gc.session, views.JoinForm{})))
 		return
 	}
 	vm, err := h.guestPage(r, gc, requestForm(gc.session))
@@ -58,7 +56,7 @@ func (h *Handler) handleGuestPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) joinPage(r *http.Request, s db.Session, form views.JoinForm) views.JoinPage {
-	form.ActionURL = joinPath(s.Code)
+	form.ActionURL = joinPath(s)
 	return views.JoinPage{Session: h.sessionInfo(r, s), Form: form}
 }
 
@@ -69,7 +67,7 @@ func (h *Handler) guestPage(r *http.Request, gc guestContext, form views.Request
 	}
 	return views.GuestPage{
 		Session: h.sessionInfo(r, night.Session),
-		Stream:  streamURL(guestPath(night.Session.Code), night.Session),
+		Stream:  streamURL(guestPath(night.Session), night.Session),
 		Singer:  gc.guest.DisplayName(),
 		Form:    form,
 		Live:    guestLive(night, gc.guest),
@@ -92,7 +90,7 @@ func (h *Handler) guestPageWithoutNight(r *http.Request, gc guestContext, form v
 // handleGuestJoin serves POST /j/{code}/join: the guest gives a singer name
 // and the device is remembered by a cookie.
 func (h *Handler) handleGuestJoin(w http.ResponseWriter, r *http.Request) {
-	sess, err := h.store.SessionByCode(r.Context(), chi.URLParam(r, "code"))
+	sess, err := sessionOf(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -110,5 +108,5 @@ func (h *Handler) handleGuestJoin(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.redirect(w, r, guestPath(sess.Code))
+	h.redirect(w, r, guestPath(sess))
 }

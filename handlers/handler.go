@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"sync/atomic"
+	"time"
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/live"
@@ -25,6 +26,7 @@ type Handler struct {
 	pinned    atomic.Pointer[url.URL]
 	proxy     TrustProxy
 	limits    limiters
+	codes     *codeGuard
 	diskFree  func() (uint64, error)
 	minFree   uint64
 }
@@ -60,5 +62,6 @@ func New(store *db.Store, streams *live.Broker, cfg Config) *Handler {
 		h.log = slog.Default()
 	}
 	h.limits = h.newLimiters(cfg.Limits)
+	h.codes = newCodeGuard(cfg.Limits.CodeFailures, time.Now)
 	return h
 }

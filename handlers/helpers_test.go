@@ -162,6 +162,18 @@ func (b *browser) hostSession(name string) (string, string) {
 	return resp.location, strings.TrimSpace(dash.testid("join-code").Text())
 }
 
+// joinLink is the path of the join link the host's dashboard shows (and its
+// QR code encodes): /j/ and the session's join token.
+func (b *browser) joinLink(dash string) string {
+	b.app.t.Helper()
+	link := mustURL(b.app.t, b.get(dash).testid("join-url").Text())
+	token, ok := strings.CutPrefix(link.Path, "/j/")
+	if !ok || !db.IsJoinToken(token) {
+		b.app.t.Fatalf("join link %s does not carry a join token", link)
+	}
+	return link.Path
+}
+
 // hostNight opens a session, "Friday", from a new browser and returns that
 // host's browser, the dashboard path and the join code.
 func (a *testApp) hostNight() (host *browser, dash, code string) {

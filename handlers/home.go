@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
@@ -43,19 +44,25 @@ func (h *Handler) handleSessionCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleJoinByCode serves GET /j?code=…: the form on / for a guest who typed
-// the code instead of scanning it.
+// the code instead of scanning it. A wrong code, or too many of them from
+// one network, comes back to the form with the message beside the field.
 func (h *Handler) handleJoinByCode(w http.ResponseWriter, r *http.Request) {
 	typed := r.URL.Query().Get("code")
-	code, ok := db.ParseJoinCode(typed)
-	if ok {
-		if _, err := h.store.SessionByCode(r.Context(), code); err == nil {
-			http.Redirect(w, r, guestPath(code), http.StatusSeeOther)
-			return
-		}
+	sess, err := h.lookUpSession(w, r, strings.TrimSpace(typed))
+	if err == nil {
+		http.Redirect(w, r, guestPath(sess), http.StatusSeeOther)
+		return
 	}
-	vm := views.HomePage{Join: views.JoinCodeForm{Code: typed, Errors: views.FieldErrors{"code": "There is no session with that code. " +
-		"Check the code on the screen: it has " + strconv.Itoa(db.JoinCodeLength) + " letters and digits."}}}
-	h.render(w, r, http.StatusNotFound, views.Home(vm))
+	status, message := http.StatusNotFound, "There is no session with that code. "+
+		"Check the code on the screen: it has "+strconv.Itoa(db.JoinCodeLength)+" letters and digits."
+	if ref, ok := errors.AsType[*refusal](err); ok {
+		status, message = ref.status, ref.message
+	} else if db.ErrorCode(err) != db.ENOTFOUND {
+		h.fail(w, r, err)
+		return
+	}
+	vm := views.HomePage{Join: views.JoinCodeForm{Code: typed, Errors: views.FieldErrors{"code": message}}}
+	h.render(w, r, status, views.Home(vm))
 }
 
 // healthProbeTimeout bounds the write probe, well inside a platform's

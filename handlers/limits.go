@@ -46,6 +46,11 @@ type Limits struct {
 	AddressWrites Rate
 	// AddressSessions bounds the sessions started from one client address.
 	AddressSessions Rate
+	// CodeFailures bounds the wrong join codes from one client address:
+	// Requests of them are free, one is forgiven each Window/Requests, and
+	// past that the address waits, longer with each wrong code (see
+	// codeGuard), before it may look up another.
+	CodeFailures Rate
 }
 
 // limiters are the running counters of Limits.

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/live"
 	"github.com/karaoke-night/karaoke/views"
@@ -40,7 +38,7 @@ func (h *Handler) handleGuestEvents(w http.ResponseWriter, r *http.Request) {
 
 // handleDisplayEvents serves GET /d/{code}/events: the TV's stream.
 func (h *Handler) handleDisplayEvents(w http.ResponseWriter, r *http.Request) {
-	sess, err := h.store.SessionByCode(r.Context(), chi.URLParam(r, "code"))
+	sess, err := sessionOf(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -19,7 +19,7 @@ func (h *Handler) joinedGuest(w http.ResponseWriter, r *http.Request) (guestCont
 		return gc, false
 	}
 	if !gc.joined {
-		h.redirect(w, r, guestPath(gc.session.Code))
+		h.redirect(w, r, guestPath(gc.session))
 		return gc, false
 	}
 	return gc, true
@@ -63,7 +63,7 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.done(w, r, guestPath(gc.session.Code), func() (templ.Component, error) {
+	h.done(w, r, guestPath(gc.session), func() (templ.Component, error) {
 		form.Added = db.CleanText(in.Title)
 		vm, err := h.guestPage(r, gc, form)
 		// The cleared form, and the guest's list with the new song in it.
@@ -103,7 +103,7 @@ func (h *Handler) handleRequestWithdraw(w http.ResponseWriter, r *http.Request) 
 		h.fail(w, r, err)
 		return
 	}
-	h.done(w, r, guestPath(gc.session.Code), func() (templ.Component, error) {
+	h.done(w, r, guestPath(gc.session), func() (templ.Component, error) {
 		vm, err := h.guestPage(r, gc, requestForm(gc.session))
 		return views.GuestLiveView(vm.Live), err
 	})

@@ -26,11 +26,14 @@ func (h *Handler) Routes() http.Handler {
 	r.With(h.limits.addressSessions, h.limits.addressWrites).Post("/sessions", h.handleSessionCreate)
 	r.Get("/j", h.handleJoinByCode)
 
-	// Guests, by the session's join code. Their writes are limited per
+	// Guests, by the session's join code or the join token of its link:
+	// every route with {code} gets its session from loadSession, which
+	// counts the wrong codes of each address (see lookUpSession). Their writes are limited per
 	// device first, so one phone's burst does not use up its network's share.
 	// A request a limit stops still reaches its handler, refused (see
 	// refused), which sends back the form it came from with the message.
 	r.Route("/j/{code}", func(r chi.Router) {
+		r.Use(h.loadSession)
 		r.Get("/", h.handleGuestPage)
 		r.Group(func(r chi.Router) {
 			r.Use(h.limits.deviceWrites, h.limits.addressWrites)
@@ -42,9 +45,12 @@ func (h *Handler) Routes() http.Handler {
 	})
 
 	// The TV, and the QR code it shows.
-	r.Get("/d/{code}", h.handleDisplay)
-	r.Get("/d/{code}/events", h.handleDisplayEvents)
-	r.Get("/qr/{code}.png", h.handleQR)
+	r.Route("/d/{code}", func(r chi.Router) {
+		r.Use(h.loadSession)
+		r.Get("/", h.handleDisplay)
+		r.Get("/events", h.handleDisplayEvents)
+	})
+	r.With(h.loadSession).Get("/qr/{code}.png", h.handleQR)
 
 	// The host. The claim link sets the host cookie (a GET that changes no
 	// data: it only hands this browser the key it already holds in the

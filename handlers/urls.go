@@ -42,14 +42,21 @@ func (h *Handler) absoluteURL(r *http.Request, path string) string {
 	return u.String()
 }
 
-// The paths of a session's pages, in one place.
+// The paths of a session's pages, in one place. They name the session by
+// its join token, which the code look-up limit never refuses (see
+// lookUpSession), so a guest who arrived by a link, or by a code typed once,
+// is not shut out by the wrong codes of others on the same network.
 
-func guestPath(code string) string    { return "/j/" + code }
-func joinPath(code string) string     { return "/j/" + code + "/join" }
-func requestsPath(code string) string { return "/j/" + code + "/requests" }
-func displayPath(code string) string  { return "/d/" + code }
-func withdrawPath(code string, id int64) string {
-	return requestsPath(code) + "/" + strconv.FormatInt(id, 10) + "/withdraw"
+// sessionRef is how a session's paths name it: its join token, or its code
+// in a read-only database from before tokens.
+func sessionRef(s db.Session) string { return cmp.Or(s.JoinToken, s.Code) }
+
+func guestPath(s db.Session) string    { return "/j/" + sessionRef(s) }
+func joinPath(s db.Session) string     { return guestPath(s) + "/join" }
+func requestsPath(s db.Session) string { return guestPath(s) + "/requests" }
+func displayPath(s db.Session) string  { return "/d/" + sessionRef(s) }
+func withdrawPath(s db.Session, id int64) string {
+	return requestsPath(s) + "/" + strconv.FormatInt(id, 10) + "/withdraw"
 }
 func hostActionPath(sessionID int64, action string) string { return hostPath(sessionID) + "/" + action }
 func guestRemovePath(sessionID, guestID int64) string {
@@ -59,16 +66,17 @@ func hostRequestPath(sessionID, requestID int64, action string) string {
 	return hostPath(sessionID) + "/requests/" + strconv.FormatInt(requestID, 10) + "/" + action
 }
 
-// joinURL is the address guests open, and the QR code encodes.
+// joinURL is the address guests open, and the QR code encodes: it carries
+// the join token, so the QR code cannot be found by trying codes.
 func (h *Handler) joinURL(r *http.Request, s db.Session) string {
-	return h.absoluteURL(r, guestPath(s.Code))
+	return h.absoluteURL(r, guestPath(s))
 }
 
 // qrPath is the QR image of the join URL. Its query names the image's
 // content, so when the join URL changes so does the image's address, and the
 // image can be cached for good.
 func (h *Handler) qrPath(r *http.Request, s db.Session) string {
-	return "/qr/" + s.Code + ".png?v=" + qr.Key(h.joinURL(r, s))[:12]
+	return "/qr/" + sessionRef(s) + ".png?v=" + qr.Key(h.joinURL(r, s))[:12]
 }
 
 // notFound is what a guest or the host is told when the ID in a path

@@ -27,7 +27,7 @@ func (h *Handler) sessionInfo(r *http.Request, s db.Session) views.SessionInfo {
 		Code:       s.Code,
 		JoinURL:    h.joinURL(r, s),
 		QRURL:      h.qrPath(r, s),
-		DisplayURL: displayPath(s.Code),
+		DisplayURL: displayPath(s),
 		Ended:      !s.Open(),
 	}
 }
@@ -176,7 +176,7 @@ func myRequests(n db.Night, guestID int64) []views.MyRequest {
 	var out []views.MyRequest
 	for i, r := range n.Queue {
 		if r.GuestID == guestID {
-			out = append(out, views.MyRequest{QueueItem: queueItem(n, i), Place: ordinal(i+1) + " in line", WithdrawURL: withdrawPath(n.Session.Code, r.ID)})
+			out = append(out, views.MyRequest{QueueItem: queueItem(n, i), Place: ordinal(i+1) + " in line", WithdrawURL: withdrawPath(n.Session, r.ID)})
 		}
 	}
 	return out
@@ -191,7 +191,7 @@ func guestQueue(n db.Night) views.GuestQueue {
 }
 
 func requestForm(s db.Session) views.RequestForm {
-	return views.RequestForm{ActionURL: requestsPath(s.Code), Disabled: !s.Open()}
+	return views.RequestForm{ActionURL: requestsPath(s), Disabled: !s.Open()}
 }
 
 func displayLive(n db.Night) views.DisplayLive {

@@ -42,8 +42,10 @@ func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("QR after restart: status %d", resp.StatusCode)
 	}
-	if text, err := qrtest.Decode(png); err != nil || !strings.HasSuffix(text, "/j/"+code) {
-		t.Errorf("QR after restart decodes to %q, %v", text, err)
+	// The QR code carries the session's join token, not its code.
+	link := page.Find(`[data-testid="join-url"]`).Text()
+	if text, err := qrtest.Decode(png); err != nil || text != link || !strings.Contains(link, "/j/") || strings.HasSuffix(link, "/j/"+code) {
+		t.Errorf("QR after restart decodes to %q, %v; the join link is %q", text, err, link)
 	}
 }
 
