@@ -75,6 +75,10 @@ const (
 	DefaultLimitDeviceWrites    = "10/1m"
 	DefaultLimitAddressWrites   = "300/1m"
 	DefaultLimitAddressSessions = "10/1h"
+	// DefaultLimitAddressJoins lets 40 phones behind one address join one
+	// night in any 5 minutes (a bar's opening rush; 480 an hour at most),
+	// and stops a script making up singers at the 41st.
+	DefaultLimitAddressJoins = "40/5m"
 )
 
 // FromEnv reads the configuration from environment variables through
@@ -161,6 +165,7 @@ func securityFromEnv(getenv func(string) string, cfg *Config) error {
 		{"LIMIT_DEVICE_WRITES", DefaultLimitDeviceWrites, &cfg.Limits.DeviceWrites},
 		{"LIMIT_ADDRESS_WRITES", DefaultLimitAddressWrites, &cfg.Limits.AddressWrites},
 		{"LIMIT_ADDRESS_SESSIONS", DefaultLimitAddressSessions, &cfg.Limits.AddressSessions},
+		{"LIMIT_ADDRESS_JOINS", DefaultLimitAddressJoins, &cfg.Limits.AddressJoins},
 	} {
 		if *l.rate, err = handlers.ParseRate(cmp.Or(getenv(l.name), l.fallback)); err != nil {
 			return fmt.Errorf("%s: %w", l.name, err)

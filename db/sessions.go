@@ -18,7 +18,7 @@ const DefaultSingerCap = 3
 // MaxSingerCap bounds what a host may set the cap to.
 const MaxSingerCap = 20
 
-const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version`
+const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, joining_locked`
 
 func scanSession(row sqlitedb.Scanner) (Session, error) {
 	var (
@@ -26,7 +26,7 @@ func scanSession(row sqlitedb.Scanner) (Session, error) {
 		created int64
 		ended   sql.NullInt64
 	)
-	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version); err != nil {
+	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &s.JoiningLocked); err != nil {
 		return Session{}, err
 	}
 	s.CreatedAt = fromMillis(created)

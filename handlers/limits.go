@@ -7,7 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/httprate"
+
+	"github.com/karaoke-night/karaoke/db"
 )
 
 // Rate is a limit of Requests in each Window. The zero Rate is no limit.
@@ -46,11 +49,15 @@ type Limits struct {
 	AddressWrites Rate
 	// AddressSessions bounds the sessions started from one client address.
 	AddressSessions Rate
+	// AddressJoins bounds the joins to one session from one client address:
+	// enough for a bar's crowd behind one NAT address arriving together,
+	// few enough that a script making up singers is stopped early.
+	AddressJoins Rate
 }
 
 // limiters are the running counters of Limits.
 type limiters struct {
-	deviceWrites, addressWrites, addressSessions func(http.Handler) http.Handler
+	deviceWrites, addressWrites, addressSessions, addressJoins func(http.Handler) http.Handler
 }
 
 // What a guest is told when a limit stops them; the form stays as it was.
@@ -58,21 +65,33 @@ const (
 	tooFastDevice   = "Slow down: that is a lot of requests from one phone. Wait a minute, then try again."
 	tooFastAddress  = "Too many requests are coming from your network right now. Wait a minute, then try again."
 	tooManySessions = "Too many sessions have been started from your network. Try again later."
+	tooManyJoins    = "A lot of people on your network have just joined this night. Wait a few minutes, then try again."
 )
 
 func (h *Handler) newLimiters(l Limits) limiters {
 	return limiters{
-		deviceWrites:    h.limiter(l.DeviceWrites, deviceToken, tooFastDevice),
+		// Only a token the server signed is a device: were any cookie one,
+		// a fresh made-up cookie a request would dodge this limit.
+		deviceWrites:    h.limiter(l.DeviceWrites, h.signedDevice, tooFastDevice),
 		addressWrites:   h.limiter(l.AddressWrites, clientAddress, tooFastAddress),
 		addressSessions: h.limiter(l.AddressSessions, clientAddress, tooManySessions),
+		addressJoins:    h.limiter(l.AddressJoins, addressInSession, tooManyJoins),
 	}
+}
+
+// addressInSession keys a join by the client's address and the session's
+// code, as the store reads it (so "ab-cd" and "ABCD" share a count): a
+// crowd joining one night does not use up another night's share.
+func addressInSession(r *http.Request) string {
+	code, _ := db.ParseJoinCode(chi.URLParam(r, "code"))
+	return clientAddress(r) + " " + code
 }
 
 // limiter returns a middleware that counts requests by key and, past the
 // rate, passes them on refused with 429 and message (see refused): the
 // handler re-renders its form with the message, and the Retry-After header
-// httprate has set. A request without a key (a device without its cookie
-// yet) is not counted here, nor one a limit before has refused.
+// httprate has set. A request without a key (a device without a signed
+// cookie) is not counted here, nor one a limit before has refused.
 func (h *Handler) limiter(rate Rate, key func(*http.Request) string, message string) func(http.Handler) http.Handler {
 	if rate.Requests <= 0 {
 		return func(next http.Handler) http.Handler { return next }
