@@ -197,9 +197,13 @@ func TestJoiningLock(t *testing.T) {
 	if resp := ann.request(code, "Still here", ""); resp.status != http.StatusSeeOther {
 		t.Errorf("a guest already in requests while closed: status %d", resp.status)
 	}
-	if resp := host.post(dash + "/joining/unlock"); resp.status != http.StatusSeeOther {
-		t.Fatalf("unlock: status %d", resp.status)
+	// The dashboard's button, with htmx: the guests card comes back open.
+	host.htmx = true
+	if resp := host.post(dash + "/joining/unlock"); resp.status != http.StatusOK || resp.isPage() ||
+		resp.testid("joining-lock").Length() != 1 || resp.testid("joining-locked").Length() != 0 {
+		t.Fatalf("unlock with htmx: status %d, page %v: %s", resp.status, resp.isPage(), resp.body)
 	}
+	host.htmx = false
 	newcomer.htmx = false
 	newcomer.join(code, "Late")
 	if v := hostView(host, dash); !strings.Contains(v, "Late") || !strings.Contains(v, "Still here") {
