@@ -209,6 +209,7 @@ func TestFromEnvSecurity(t *testing.T) {
 		AddressWrites:   handlers.Rate{Requests: 300, Window: time.Minute},
 		AddressSessions: handlers.Rate{Requests: 10, Window: time.Hour},
 		CodeFailures:    handlers.Rate{Requests: 40, Window: time.Hour},
+		AddressJoins:    handlers.Rate{Requests: 40, Window: 5 * time.Minute},
 	}
 	tests := []struct {
 		name      string
@@ -222,11 +223,14 @@ func TestFromEnvSecurity(t *testing.T) {
 		{"on Fly the proxy is Fly's", map[string]string{"FLY_APP_NAME": "karaoke"}, "fly", defaults, 30 * day, false},
 		{"an explicit proxy wins on Fly", map[string]string{"FLY_APP_NAME": "karaoke", "TRUST_PROXY": "none"}, "none", defaults, 30 * day, false},
 		{"proxy addresses", map[string]string{"TRUST_PROXY": "127.0.0.1, 10.0.0.0/8"}, "127.0.0.1/32,10.0.0.0/8", defaults, 30 * day, false},
-		{"limits set and off", map[string]string{"LIMIT_DEVICE_WRITES": "5/30s", "LIMIT_ADDRESS_WRITES": "off", "LIMIT_ADDRESS_SESSIONS": "0", "LIMIT_CODE_FAILURES": "off"}, "none",
+		{"limits set and off", map[string]string{"LIMIT_DEVICE_WRITES": "5/30s", "LIMIT_ADDRESS_WRITES": "off", "LIMIT_ADDRESS_SESSIONS": "0", "LIMIT_CODE_FAILURES": "off", "LIMIT_ADDRESS_JOINS": "off"}, "none",
 			handlers.Limits{DeviceWrites: handlers.Rate{Requests: 5, Window: 30 * time.Second}}, 30 * day, false},
 		{"wrong codes", map[string]string{"LIMIT_CODE_FAILURES": "20/30m"}, "none",
 			handlers.Limits{DeviceWrites: defaults.DeviceWrites, AddressWrites: defaults.AddressWrites, AddressSessions: defaults.AddressSessions,
-				CodeFailures: handlers.Rate{Requests: 20, Window: 30 * time.Minute}}, 30 * day, false},
+				CodeFailures: handlers.Rate{Requests: 20, Window: 30 * time.Minute}, AddressJoins: defaults.AddressJoins}, 30 * day, false},
+		{"joins per address", map[string]string{"LIMIT_ADDRESS_JOINS": "100/1h"}, "none",
+			handlers.Limits{DeviceWrites: defaults.DeviceWrites, AddressWrites: defaults.AddressWrites, AddressSessions: defaults.AddressSessions,
+				CodeFailures: defaults.CodeFailures, AddressJoins: handlers.Rate{Requests: 100, Window: time.Hour}}, 30 * day, false},
 		{"retention", map[string]string{"RETENTION_DAYS": "7"}, "none", defaults, 7 * day, false},
 		{"bad proxy", map[string]string{"TRUST_PROXY": "my-proxy"}, "", defaults, 0, true},
 		{"bad rate", map[string]string{"LIMIT_DEVICE_WRITES": "ten a minute"}, "", defaults, 0, true},

@@ -91,6 +91,10 @@ const (
 	// DefaultLimitCodeFailures: 40 wrong join codes free per address (a
 	// bar's typos), one forgiven every 90 s; past that, a wait that doubles.
 	DefaultLimitCodeFailures = "40/1h"
+	// DefaultLimitAddressJoins lets 40 phones behind one address join one
+	// night in any 5 minutes (a bar's opening rush; 480 an hour at most),
+	// and stops a script making up singers at the 41st.
+	DefaultLimitAddressJoins = "40/5m"
 )
 
 // FromEnv reads the configuration from environment variables through
@@ -203,6 +207,7 @@ func securityFromEnv(getenv func(string) string, cfg *Config) error {
 		{"LIMIT_ADDRESS_WRITES", DefaultLimitAddressWrites, &cfg.Limits.AddressWrites},
 		{"LIMIT_ADDRESS_SESSIONS", DefaultLimitAddressSessions, &cfg.Limits.AddressSessions},
 		{"LIMIT_CODE_FAILURES", DefaultLimitCodeFailures, &cfg.Limits.CodeFailures},
+		{"LIMIT_ADDRESS_JOINS", DefaultLimitAddressJoins, &cfg.Limits.AddressJoins},
 	} {
 		if *l.rate, err = handlers.ParseRate(cmp.Or(getenv(l.name), l.fallback)); err != nil {
 			return fmt.Errorf("%s: %w", l.name, err)

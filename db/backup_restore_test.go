@@ -112,7 +112,7 @@ func TestPurgedNamesLeaveNoTraceInTheFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.JoinSession(ctx, sess.ID, "device-of-the-guest", name); err != nil {
+	if _, err := store.JoinSession(ctx, sess.ID, db.SignedDevice(t, store), name); err != nil {
 		t.Fatal(err)
 	}
 	if err := store.EndSession(ctx, sess.ID); err != nil {

@@ -27,7 +27,7 @@ func BenchmarkWrite(b *testing.B) {
 			store.SetSingerCap(ctx, sess.ID, db.MaxSingerCap)
 			var guests []db.Guest
 			for i := range 200 {
-				g, err := store.JoinSession(ctx, sess.ID, db.NewToken(), fmt.Sprintf("g%d", i))
+				g, err := store.JoinSession(ctx, sess.ID, db.SignedDevice(b, store), fmt.Sprintf("g%d", i))
 				if err != nil {
 					b.Fatal(err)
 				}

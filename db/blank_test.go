@@ -42,7 +42,7 @@ func TestBlankLookingTextIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	guest, err := store.JoinSession(ctx, sess.ID, db.NewToken(), "Ann")
+	guest, err := store.JoinSession(ctx, sess.ID, db.SignedDevice(t, store), "Ann")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,10 @@ func TestBlankLookingTextIsRefused(t *testing.T) {
 		try  func(text string) error
 	}{
 		{"session name", func(text string) error { _, _, err := store.CreateSession(ctx, text); return err }},
-		{"singer name", func(text string) error { _, err := store.JoinSession(ctx, sess.ID, db.NewToken(), text); return err }},
+		{"singer name", func(text string) error {
+			_, err := store.JoinSession(ctx, sess.ID, db.SignedDevice(t, store), text)
+			return err
+		}},
 		{"song title", func(text string) error {
 			_, err := store.CreateRequest(ctx, db.NewRequest{SessionID: sess.ID, GuestID: guest.ID, Title: text})
 			return err

@@ -32,6 +32,8 @@ type Store struct {
 	onChange atomic.Pointer[func(sessionID, version int64)]
 
 	nights nightCache // see Night
+
+	deviceKey atomic.Pointer[[]byte] // see deviceKeyFor
 }
 
 // Option changes how Open opens the store.

@@ -37,3 +37,14 @@ func (s *Store) Pragmas(ctx context.Context) (map[string]string, error) {
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	return schemaVersion(ctx, s.writer.DB())
 }
+
+// SignedDevice issues a device token from s, as the join handler does: the
+// only kind of token that makes a new guest. db_test shares it.
+func SignedDevice(tb testing.TB, s *Store) string {
+	tb.Helper()
+	token, err := s.NewDeviceToken(context.Background())
+	if err != nil {
+		tb.Fatalf("device token: %v", err)
+	}
+	return token
+}

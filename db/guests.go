@@ -31,8 +31,11 @@ func scanGuest(row sqlitedb.Scanner, more ...any) (Guest, error) {
 // JoinSession makes the device a guest of an open session under a singer
 // name. A device that already joined keeps its guest and takes the new name.
 // Two guests may give the same name; the later one gets the next ordinal.
+// Only a token the server signed (NewDeviceToken) makes a new guest; one
+// from before signing can only rename the guest it already is.
 // Errors: EINVALID for a bad name, ENOTFOUND, ECONFLICT when the session
-// has ended or the host removed this device's guest.
+// has ended, is closed to new guests, or the host removed this device's
+// guest; ErrUnsignedDevice (wrapped) for a new guest with an unsigned token.
 func (s *Store) JoinSession(ctx context.Context, sessionID int64, deviceToken, name string) (Guest, error) {
 	name = CleanText(name)
 	if err := checkLength("name", "singer name", name, 1, MaxSingerName); err != nil {
@@ -42,9 +45,11 @@ func (s *Store) JoinSession(ctx context.Context, sessionID int64, deviceToken, n
 		return Guest{}, fmt.Errorf("join session: empty device token")
 	}
 	key := foldKey(name)
+	signed := s.DeviceTokenSigned(ctx, deviceToken)
 	var g Guest
 	err := s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
-		if _, err := openSession(ctx, tx, sessionID); err != nil {
+		sess, err := openSession(ctx, tx, sessionID)
+		if err != nil {
 			return err
 		}
 		existing, err := getGuest(ctx, tx, sessionID, deviceToken)
@@ -64,6 +69,10 @@ func (s *Store) JoinSession(ctx context.Context, sessionID int64, deviceToken, n
 			return err
 		case ErrorCode(err) != ENOTFOUND:
 			return err
+		case sess.JoiningLocked:
+			return FieldErrorf(ECONFLICT, "name", "%s", JoiningClosedMessage)
+		case !signed:
+			return fmt.Errorf("join session %d: %w", sessionID, ErrUnsignedDevice)
 		}
 		g, err = scanGuest(tx.QueryRowContext(ctx,
 			`INSERT INTO guests (session_id, device_hash, name, name_key, name_ordinal, joined_at)

@@ -42,7 +42,7 @@ func (n *night) guest(name string) db.Guest {
 	g, ok := n.guests[name]
 	if !ok {
 		var err error
-		g, err = n.store.JoinSession(context.Background(), n.session.ID, "device-"+name, name)
+		g, err = n.store.JoinSession(context.Background(), n.session.ID, db.SignedDevice(n.t, n.store), name)
 		if err != nil {
 			n.t.Fatalf("join %s: %v", name, err)
 		}

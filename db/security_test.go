@@ -14,8 +14,8 @@ func TestLookAlikesCompareEqual(t *testing.T) {
 	ctx := context.Background()
 	sess, _, _ := store.CreateSession(ctx, "night")
 	composed, decomposed := "Beyonc\u00e9", "Beyonce\u0301"
-	first, _ := store.JoinSession(ctx, sess.ID, db.NewToken(), composed)
-	second, err := store.JoinSession(ctx, sess.ID, db.NewToken(), decomposed)
+	first, _ := store.JoinSession(ctx, sess.ID, db.SignedDevice(t, store), composed)
+	second, err := store.JoinSession(ctx, sess.ID, db.SignedDevice(t, store), decomposed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestLookAlikesCompareEqual(t *testing.T) {
 	}
 	// The limit counts characters after normalising: 40 accented letters
 	// typed as 80 code points fit a 40-character name.
-	if _, err := store.JoinSession(ctx, sess.ID, db.NewToken(), strings.Repeat("e\u0301", db.MaxSingerName)); err != nil {
+	if _, err := store.JoinSession(ctx, sess.ID, db.SignedDevice(t, store), strings.Repeat("e\u0301", db.MaxSingerName)); err != nil {
 		t.Errorf("40 decomposed accented letters: %v", err)
 	}
 }
@@ -41,9 +41,9 @@ func TestRemoveGuest(t *testing.T) {
 	store := openTestStore(t)
 	ctx := context.Background()
 	sess, _, _ := store.CreateSession(ctx, "night")
-	device := db.NewToken()
+	device := db.SignedDevice(t, store)
 	eve, _ := store.JoinSession(ctx, sess.ID, device, "Eve")
-	ann, _ := store.JoinSession(ctx, sess.ID, db.NewToken(), "Ann")
+	ann, _ := store.JoinSession(ctx, sess.ID, db.SignedDevice(t, store), "Ann")
 	for _, title := range []string{"one", "two"} {
 		if _, err := store.CreateRequest(ctx, db.NewRequest{SessionID: sess.ID, GuestID: eve.ID, Title: title}); err != nil {
 			t.Fatal(err)
@@ -106,7 +106,7 @@ func TestPurgeEnded(t *testing.T) {
 	store.Now = c.Now
 	ctx := context.Background()
 	old, _, _ := store.CreateSession(ctx, "long ago")
-	g, _ := store.JoinSession(ctx, old.ID, db.NewToken(), "Old Name")
+	g, _ := store.JoinSession(ctx, old.ID, db.SignedDevice(t, store), "Old Name")
 	store.CreateRequest(ctx, db.NewRequest{SessionID: old.ID, GuestID: g.ID, Title: "old song"})
 	store.EndSession(ctx, old.ID)
 	c.Advance(20 * 24 * time.Hour)

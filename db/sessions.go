@@ -18,7 +18,7 @@ const DefaultSingerCap = 3
 // MaxSingerCap bounds what a host may set the cap to.
 const MaxSingerCap = 20
 
-const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token`
+const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked`
 
 func scanSession(row sqlitedb.Scanner) (Session, error) {
 	var (
@@ -27,7 +27,7 @@ func scanSession(row sqlitedb.Scanner) (Session, error) {
 		ended   sql.NullInt64
 		token   sql.NullString
 	)
-	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token); err != nil {
+	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked); err != nil {
 		return Session{}, err
 	}
 	s.JoinToken = token.String

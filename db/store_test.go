@@ -129,7 +129,7 @@ func TestSameNameGuestsAreToldApart(t *testing.T) {
 	sess, _, _ := store.CreateSession(ctx, "night")
 	var names []string
 	for i, name := range []string{"John", "john ", "Mary", "JOHN"} {
-		g, err := store.JoinSession(ctx, sess.ID, db.NewToken(), name)
+		g, err := store.JoinSession(ctx, sess.ID, db.SignedDevice(t, store), name)
 		if err != nil {
 			t.Fatalf("join %d: %v", i, err)
 		}
@@ -139,7 +139,7 @@ func TestSameNameGuestsAreToldApart(t *testing.T) {
 		t.Errorf("display names = %s, want %s", got, want)
 	}
 	// The same device joining again is the same guest.
-	device := db.NewToken()
+	device := db.SignedDevice(t, store)
 	first, _ := store.JoinSession(ctx, sess.ID, device, "Ann")
 	again, err := store.JoinSession(ctx, sess.ID, device, "Annie")
 	if err != nil || again.ID != first.ID || again.Name != "Annie" {
@@ -157,7 +157,7 @@ func TestNightSeesWritesOfAnotherProcess(t *testing.T) {
 	path := "file:" + filepath.Join(t.TempDir(), "karaoke.db")
 	a, b := db.OpenForTest(t, path), db.OpenForTest(t, path)
 	sess, _, _ := a.CreateSession(ctx, "two processes")
-	g, _ := a.JoinSession(ctx, sess.ID, db.NewToken(), "Ann")
+	g, _ := a.JoinSession(ctx, sess.ID, db.SignedDevice(t, a), "Ann")
 	for i, title := range []string{"first", "second"} {
 		if _, err := b.CreateRequest(ctx, db.NewRequest{SessionID: sess.ID, GuestID: g.ID, Title: title}); err != nil {
 			t.Fatal(err)

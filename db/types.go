@@ -12,8 +12,11 @@ type Session struct {
 	Code           string // the join code, unique among open sessions
 	SingerCap      int    // most requests one singer may have waiting
 	RequestsPaused bool
-	CreatedAt      time.Time
-	EndedAt        time.Time // zero while the session is open
+	// JoiningLocked: the host closed the night to new guests; those already
+	// in carry on.
+	JoiningLocked bool
+	CreatedAt     time.Time
+	EndedAt       time.Time // zero while the session is open
 	// Version goes up by one with every write to the session, so two reads
 	// with the same version saw the same night.
 	Version int64

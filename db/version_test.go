@@ -36,7 +36,7 @@ func TestEveryWriteBumpsTheVersion(t *testing.T) {
 	if got := version(); got != sess.Version {
 		t.Fatalf("version = %d, created with %d", got, sess.Version)
 	}
-	ann, err := store.JoinSession(ctx, sess.ID, "device-ann", "Ann")
+	ann, err := store.JoinSession(ctx, sess.ID, db.SignedDevice(t, store), "Ann")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestEveryWriteBumpsTheVersion(t *testing.T) {
 		name string
 		do   func() error
 	}{
-		{"join", func() error { _, err := store.JoinSession(ctx, sess.ID, "device-bob", "Bob"); return err }},
+		{"join", func() error { _, err := store.JoinSession(ctx, sess.ID, db.SignedDevice(t, store), "Bob"); return err }},
 		{"request", func() error {
 			var err error
 			req, err = store.CreateRequest(ctx, db.NewRequest{SessionID: sess.ID, GuestID: ann.ID, Title: "Africa"})

@@ -22,7 +22,7 @@ func BenchmarkGuestPage(b *testing.B) {
 	sess, _, _ := store.CreateSession(ctx, "Bench night")
 	var device string
 	for i := range 10 {
-		token := db.NewToken()
+		token := signedDevice(b, store)
 		g, err := store.JoinSession(ctx, sess.ID, token, fmt.Sprintf("Singer %d", i))
 		if err != nil {
 			b.Fatal(err)

@@ -8,8 +8,9 @@ import (
 	"github.com/karaoke-night/karaoke/db"
 )
 
-// deviceCookie holds a random token that stands for the guest's device; the
-// store keeps only its hash. It is not a name: two Johns have two tokens.
+// deviceCookie holds the token that stands for the guest's device: the
+// server issues it signed (db.Store.NewDeviceToken), and the store keeps
+// only its hash. It is not a name: two Johns have two tokens.
 const deviceCookie = "karaoke_device"
 
 // hostCookiePrefix names a session's host cookie, which holds its host key
@@ -38,7 +39,9 @@ func setCookie(w http.ResponseWriter, r *http.Request, name, value, path string)
 	})
 }
 
-// deviceToken returns the device's token, or "" when it has none yet.
+// deviceToken returns the device cookie as the browser sent it, or "". It
+// is only fit for looking up a guest who joined with it: anything that
+// counts or creates by device uses signedDevice.
 func deviceToken(r *http.Request) string {
 	c, err := r.Cookie(deviceCookie)
 	if err != nil {
@@ -47,14 +50,38 @@ func deviceToken(r *http.Request) string {
 	return c.Value
 }
 
-// ensureDeviceToken returns the device's token, giving it one if it has none.
-func ensureDeviceToken(w http.ResponseWriter, r *http.Request) string {
-	if token := deviceToken(r); token != "" {
+// signedDevice returns the device's token if the server signed it, else "":
+// a made-up cookie is no device, so it is no key for a device limit either.
+func (h *Handler) signedDevice(r *http.Request) string {
+	if token := deviceToken(r); token != "" && h.store.DeviceTokenSigned(r.Context(), token) {
 		return token
 	}
-	token := db.NewToken()
+	return ""
+}
+
+// joiningDevice returns the token a join from this device goes under: its
+// signed token; or a token from before signing that is already a guest of
+// the session (the guest keeps their place, and can only rename); or else a
+// new signed token, which it sets as the device cookie.
+func (h *Handler) joiningDevice(w http.ResponseWriter, r *http.Request, sessionID int64) (string, error) {
+	if token := h.signedDevice(r); token != "" {
+		return token, nil
+	}
+	if token := deviceToken(r); token != "" {
+		_, err := h.store.GuestByDevice(r.Context(), sessionID, token)
+		if err == nil {
+			return token, nil
+		}
+		if db.ErrorCode(err) != db.ENOTFOUND {
+			return "", err
+		}
+	}
+	token, err := h.store.NewDeviceToken(r.Context())
+	if err != nil {
+		return "", err
+	}
 	setCookie(w, r, deviceCookie, token, "/")
-	return token
+	return token, nil
 }
 
 // hostKey returns the host key the browser holds for the session, or "".

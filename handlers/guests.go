@@ -16,7 +16,9 @@ type guestContext struct {
 }
 
 // loadGuest takes the session loadSession found and finds the guest by the
-// device cookie. A device that has not joined gets joined=false.
+// device cookie, looked up by its hash: only a token the server issued (signed, or
+// from before signing) can match. A device that has not joined gets
+// joined=false.
 func (h *Handler) loadGuest(r *http.Request) (guestContext, error) {
 	sess, err := sessionOf(r)
 	if err != nil {
@@ -44,7 +46,11 @@ func (h *Handler) handleGuestPage(w http.ResponseWriter, r *http.Request) {
 	if !gc.joined {
 		// The join form has no fragment: a refresh from a page whose guest
 		// is gone loads it whole.
-		h.respondPage(w, r, guestPath(gc.session), views.Join(h.joinPage(r, gc.session, views.JoinForm{})))
+		vm := h.joinPage(r, gc.session, views.JoinForm{})
+		if gc.session.JoiningLocked {
+			vm.Closed = db.JoiningClosedMessage
+		}
+		h.respondPage(w, r, guestPath(gc.session), views.Join(vm))
 		return
 	}
 	vm, err := h.guestPage(r, gc, requestForm(gc.session))
@@ -88,7 +94,8 @@ func (h *Handler) guestPageWithoutNight(r *http.Request, gc guestContext, form v
 }
 
 // handleGuestJoin serves POST /j/{code}/join: the guest gives a singer name
-// and the device is remembered by a cookie.
+// and the device is remembered by a cookie the server signed. A device
+// without one gets one here, whatever cookie it sent.
 func (h *Handler) handleGuestJoin(w http.ResponseWriter, r *http.Request) {
 	sess, err := sessionOf(r)
 	if err != nil {
@@ -97,7 +104,10 @@ func (h *Handler) handleGuestJoin(w http.ResponseWriter, r *http.Request) {
 	}
 	name := r.PostFormValue("name")
 	if err = refused(r); err == nil {
-		_, err = h.store.JoinSession(r.Context(), sess.ID, ensureDeviceToken(w, r), name)
+		var token string
+		if token, err = h.joiningDevice(w, r, sess.ID); err == nil {
+			_, err = h.store.JoinSession(r.Context(), sess.ID, token, name)
+		}
 	}
 	if h.formShows(w, r, err) {
 		vm := h.joinPage(r, sess, views.JoinForm{Name: name, Errors: fieldErrors(err)})

@@ -261,3 +261,14 @@ func mustURL(t *testing.T, s string) *url.URL {
 	}
 	return u
 }
+
+// signedDevice issues a device token from store, as the join handler does:
+// the only kind of token that can make a new guest.
+func signedDevice(tb testing.TB, store *db.Store) string {
+	tb.Helper()
+	token, err := store.NewDeviceToken(context.Background())
+	if err != nil {
+		tb.Fatalf("device token: %v", err)
+	}
+	return token
+}

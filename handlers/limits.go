@@ -51,11 +51,15 @@ type Limits struct {
 	// past that the address waits, longer with each wrong code (see
 	// codeGuard), before it may look up another.
 	CodeFailures Rate
+	// AddressJoins bounds the joins to one session from one client address:
+	// enough for a bar's crowd behind one NAT address arriving together,
+	// few enough that a script making up singers is stopped early.
+	AddressJoins Rate
 }
 
 // limiters are the running counters of Limits.
 type limiters struct {
-	deviceWrites, addressWrites, addressSessions func(http.Handler) http.Handler
+	deviceWrites, addressWrites, addressSessions, addressJoins func(http.Handler) http.Handler
 }
 
 // What a guest is told when a limit stops them; the form stays as it was.
@@ -63,21 +67,38 @@ const (
 	tooFastDevice   = "Slow down: that is a lot of requests from one phone. Wait a minute, then try again."
 	tooFastAddress  = "Too many requests are coming from your network right now. Wait a minute, then try again."
 	tooManySessions = "Too many sessions have been started from your network. Try again later."
+	tooManyJoins    = "A lot of people on your network have just joined this night. Wait a few minutes, then try again."
 )
 
 func (h *Handler) newLimiters(l Limits) limiters {
 	return limiters{
-		deviceWrites:    h.limiter(l.DeviceWrites, deviceToken, tooFastDevice),
+		// Only a token the server signed is a device: were any cookie one,
+		// a fresh made-up cookie a request would dodge this limit.
+		deviceWrites:    h.limiter(l.DeviceWrites, h.signedDevice, tooFastDevice),
 		addressWrites:   h.limiter(l.AddressWrites, clientAddress, tooFastAddress),
 		addressSessions: h.limiter(l.AddressSessions, clientAddress, tooManySessions),
+		addressJoins:    h.limiter(l.AddressJoins, addressInSession, tooManyJoins),
 	}
+}
+
+// addressInSession keys a join by the client's address and the session
+// loadSession found, however the path named it (code, code typed another
+// way, or join token): a crowd joining one night does not use up another
+// night's share, and one night cannot be joined twice as often by naming it
+// two ways.
+func addressInSession(r *http.Request) string {
+	sess, err := sessionOf(r)
+	if err != nil {
+		return "" // not behind loadSession: the handler fails it anyway
+	}
+	return clientAddress(r) + " " + strconv.FormatInt(sess.ID, 10)
 }
 
 // limiter returns a middleware that counts requests by key and, past the
 // rate, passes them on refused with 429 and message (see refused): the
 // handler re-renders its form with the message, and the Retry-After header
-// httprate has set. A request without a key (a device without its cookie
-// yet) is not counted here, nor one a limit before has refused.
+// httprate has set. A request without a key (a device without a signed
+// cookie) is not counted here, nor one a limit before has refused.
 func (h *Handler) limiter(rate Rate, key func(*http.Request) string, message string) func(http.Handler) http.Handler {
 	if rate.Requests <= 0 {
 		return func(next http.Handler) http.Handler { return next }

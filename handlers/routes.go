@@ -37,7 +37,7 @@ func (h *Handler) Routes() http.Handler {
 		r.Get("/", h.handleGuestPage)
 		r.Group(func(r chi.Router) {
 			r.Use(h.limits.deviceWrites, h.limits.addressWrites)
-			r.Post("/join", h.handleGuestJoin)
+			r.With(h.limits.addressJoins).Post("/join", h.handleGuestJoin)
 			r.Post("/requests", h.handleRequestCreate)
 			r.Post("/requests/{requestID}/withdraw", h.handleRequestWithdraw)
 		})
@@ -73,6 +73,9 @@ func (h *Handler) Routes() http.Handler {
 		r.Post("/requests/{requestID}/remove", h.handleRequestRemove)
 		r.Get("/guests/{guestID}/remove", h.handleGuestRemoveConfirm)
 		r.Post("/guests/{guestID}/remove", h.handleGuestRemove)
+		r.Post("/joining/{lock:lock|unlock}", h.handleJoiningLock)
+		r.Get("/guests/recent/remove", h.handleRecentRemoveConfirm)
+		r.Post("/guests/recent/remove", h.handleRecentRemove)
 	})
 
 	r.NotFound(h.handleNotFound)

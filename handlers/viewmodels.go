@@ -207,7 +207,12 @@ func displayLive(n db.Night) views.DisplayLive {
 	return live
 }
 
-func guestItems(s db.Session, guests []db.GuestListing) []views.GuestItem {
+func guestItems(s db.Session, guests []db.GuestListing) views.GuestsList {
+	list := views.GuestsList{JoiningLocked: s.JoiningLocked}
+	if s.Open() {
+		list.JoiningURL = joiningPath(s.ID, s.JoiningLocked)
+		list.RemoveRecentURL = recentRemovePath(s.ID)
+	}
 	items := make([]views.GuestItem, 0, len(guests))
 	for _, g := range guests {
 		item := views.GuestItem{Name: g.DisplayName(), Waiting: g.Waiting, Removed: g.Removed()}
@@ -216,7 +221,8 @@ func guestItems(s db.Session, guests []db.GuestListing) []views.GuestItem {
 		}
 		items = append(items, item)
 	}
-	return items
+	list.Guests = items
+	return list
 }
 
 // replicationLine says how the copy in Turso is doing, or nil without one.

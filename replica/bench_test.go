@@ -23,7 +23,7 @@ func guestsWriting(b *testing.B, store *db.Store) func(i int) {
 	store.SetSingerCap(ctx, sess.ID, db.MaxSingerCap)
 	var guests []db.Guest
 	for i := range 200 {
-		g, err := store.JoinSession(ctx, sess.ID, db.NewToken(), fmt.Sprintf("g%d", i))
+		g, err := store.JoinSession(ctx, sess.ID, signedDevice(b, store), fmt.Sprintf("g%d", i))
 		if err != nil {
 			b.Fatal(err)
 		}

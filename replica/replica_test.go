@@ -52,7 +52,7 @@ func TestFailedBatchIsRetriedAndAppliedOnce(t *testing.T) {
 	if _, err := remote.Exec(`CREATE UNIQUE INDEX test_one_title ON requests (title)`); err != nil {
 		t.Fatal(err)
 	}
-	g, _ := s.store.JoinSession(ctx, sess.ID, db.NewToken(), "Cat")
+	g, _ := s.store.JoinSession(ctx, sess.ID, signedDevice(t, s.store), "Cat")
 	for _, title := range []string{"Twice", "Twice"} {
 		if _, err := s.store.CreateRequest(ctx, db.NewRequest{SessionID: sess.ID, GuestID: g.ID, Title: title, AllowDuplicate: true}); err != nil {
 			t.Fatal(err)
@@ -163,6 +163,10 @@ func TestRestoreAndTakeOver(t *testing.T) {
 	}
 
 	store2, sh2 := openStore(t, newURL, s.remote)
+	// The device key came back with the rows: phones' cookies still verify.
+	if token := signedDevice(t, s.store); !store2.DeviceTokenSigned(ctx, token) {
+		t.Error("a device token signed before the restore does not verify after it")
+	}
 	if st, _ := store2.Outbox().Status(ctx); st.Waiting != 0 {
 		t.Errorf("a restored database queues %d entries, want none", st.Waiting)
 	}

@@ -103,7 +103,7 @@ func night(t *testing.T, store *db.Store) db.Session {
 		t.Fatal(err)
 	}
 	store.SetSingerCap(ctx, sess.ID, db.MaxSingerCap)
-	john, bob := db.NewToken(), db.NewToken()
+	john, bob := signedDevice(t, store), signedDevice(t, store)
 	a, _ := store.JoinSession(ctx, sess.ID, john, "John")
 	b, _ := store.JoinSession(ctx, sess.ID, bob, "Bob")
 	store.JoinSession(ctx, sess.ID, john, "Jim")
@@ -116,4 +116,15 @@ func night(t *testing.T, store *db.Store) db.Session {
 	store.StartNext(ctx, sess.ID)
 	store.StartNext(ctx, sess.ID)
 	return sess
+}
+
+// signedDevice issues a device token from store, as the join handler does:
+// the only kind of token that can make a new guest.
+func signedDevice(tb testing.TB, store *db.Store) string {
+	tb.Helper()
+	token, err := store.NewDeviceToken(context.Background())
+	if err != nil {
+		tb.Fatalf("device token: %v", err)
+	}
+	return token
 }

@@ -80,9 +80,43 @@ type DashboardPage struct {
 	NewHostLinkURL string
 	Live           DashboardLive
 	Settings       SettingsForm
-	Guests         []GuestItem
+	Guests         GuestsList
 	// Replication is the line about the copy in Turso; nil without one.
 	Replication *ReplicationLine
+}
+
+// GuestsList is the host's card of guests, with the controls that keep
+// strangers out: closing the night to new guests and removing the latest.
+type GuestsList struct {
+	Guests []GuestItem
+	// JoiningLocked: the night is closed to new guests.
+	JoiningLocked bool
+	// JoiningURL closes the night to new guests, or opens it when locked;
+	// "" once the session has ended, as is RemoveRecentURL.
+	JoiningURL string
+	// RemoveRecentURL is the page that asks before removing the guests who
+	// joined in the last minutes.
+	RemoveRecentURL string
+}
+
+// RemoveRecentPage asks the host before removing every guest who joined
+// since a moment, with their waiting songs, and closing the night to new
+// guests.
+type RemoveRecentPage struct {
+	SessionName string
+	Minutes     int // how far back the list reaches
+	Choices     []MinutesChoice
+	Guests      []GuestItem // who would be removed, in the order they joined
+	Since       string      // the cut-off the form sends back, Unix milliseconds
+	RemoveURL   string
+	BackURL     string
+}
+
+// MinutesChoice is a link to the confirm page reaching another span back.
+type MinutesChoice struct {
+	Label   string // "last 10 min"
+	URL     string
+	Current bool
 }
 
 // GuestItem is a guest in the host's list.
@@ -142,6 +176,9 @@ type SettingsForm struct {
 type JoinPage struct {
 	Session SessionInfo
 	Form    JoinForm
+	// Closed says the host closed the night to new guests, in place of the
+	// form; "" while it is open to them.
+	Closed string
 }
 
 // JoinForm asks a guest for a singer name.

@@ -40,7 +40,7 @@ func startServer() (base string, pid int, stop func(), err error) {
 	cmd.Env = append(os.Environ(), "DATA_DIR="+filepath.Join(dir, "data"), "PORT="+strconv.Itoa(port), "MAX_STREAMS=5000",
 		// Every request comes from 127.0.0.1: per-address limits would
 		// measure the limiter, not the app.
-		"LIMIT_DEVICE_WRITES=off", "LIMIT_ADDRESS_WRITES=off", "LIMIT_ADDRESS_SESSIONS=off",
+		"LIMIT_DEVICE_WRITES=off", "LIMIT_ADDRESS_WRITES=off", "LIMIT_ADDRESS_SESSIONS=off", "LIMIT_ADDRESS_JOINS=off",
 		// The streams phase gives each stream its own address in
 		// X-Forwarded-For, so the live fair shares count them as a bar's
 		// many phones and TVs (see listen).
