@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"path"
 	"strconv"
@@ -125,7 +124,11 @@ func seedBusyNight(t *testing.T, s *server, dashURL string, guests, songs int) s
 	}
 	ids := make([]int64, guests)
 	for i := range guests {
-		g, err := store.JoinSession(ctx, sessionID, fmt.Sprintf("seeded-device-%d-%d", sessionID, i), busyNames[i])
+		device, err := store.NewDeviceToken(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := store.JoinSession(ctx, sessionID, device, busyNames[i])
 		if err != nil {
 			t.Fatalf("seed %s: %v", busyNames[i], err)
 		}

@@ -77,6 +77,7 @@ func TestForgedDeviceCookiesAreNoDevice(t *testing.T) {
 	app := newTestAppWith(t, handlers.Config{Limits: handlers.Limits{
 		DeviceWrites: handlers.Rate{Requests: deviceLimit, Window: time.Minute}}})
 	host, dash, code := app.hostNight()
+	guestPage := host.joinLink(dash)
 	other := openStoreForTest(t) // another server, with a key of its own
 	real := app.guest(code, "Ann")
 	random, _, _ := strings.Cut(signedDevice(t, app.store), ".")
@@ -93,7 +94,7 @@ func TestForgedDeviceCookiesAreNoDevice(t *testing.T) {
 			t.Errorf("join with %q: the server set %q, want a fresh token it signed", token, got)
 		}
 		// The script ignores the cookie it was given and requests with its own.
-		if resp := mallory.postAs(token, "/j/"+code+"/requests", "title", "Spam "+token); resp.status != http.StatusSeeOther || resp.location != "/j/"+code {
+		if resp := mallory.postAs(token, "/j/"+code+"/requests", "title", "Spam "+token); resp.status != http.StatusSeeOther || resp.location != guestPage {
 			t.Errorf("request with %q: status %d to %q, want sent to the join form", token, resp.status, resp.location)
 		}
 		if mallory.send(withCookie(t, app, "GET", "/j/"+code, token)).testid("join-form").Length() != 1 {
@@ -276,7 +277,7 @@ func TestLegacyDeviceTokenKeepsItsGuest(t *testing.T) {
 	if got := page.testid("singer-name").Text(); got != "Old Ann" {
 		t.Fatalf("the legacy token finds %q, want Old Ann", got)
 	}
-	if resp := old.postAs(legacy, "/j/"+code+"/requests", "title", "Old song"); resp.status != http.StatusSeeOther || resp.location != "/j/"+code {
+	if resp := old.postAs(legacy, "/j/"+code+"/requests", "title", "Old song"); resp.status != http.StatusSeeOther || resp.location != host.joinLink(dash) {
 		t.Errorf("request with the legacy token: status %d to %q", resp.status, resp.location)
 	}
 	resp := old.postAs(legacy, "/j/"+code+"/join", "name", "Old Annie")
