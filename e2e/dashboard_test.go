@@ -88,6 +88,10 @@ func TestPhoneDashboardAtSixtySongs(t *testing.T) {
 	if len(got.Small) > 0 {
 		t.Errorf("controls under 44 px on the first screen: %q", got.Small)
 	}
+	// A phone widens its page to fit what does not: then everything shrinks.
+	if w := eval[int](t, host, `Math.max(window.innerWidth, document.documentElement.scrollWidth)`); w != 390 {
+		t.Errorf("the phone dashboard is %d px wide, not 390", w)
+	}
 	height := eval[int](t, host, `document.documentElement.scrollHeight`)
 	buttons := eval[int](t, host, `document.querySelectorAll('button').length`)
 	visible := eval[int](t, host, `Array.from(document.querySelectorAll('button, summary, a.button')).filter(function(e){return e.checkVisibility()}).length`)
