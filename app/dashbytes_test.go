@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -51,10 +52,17 @@ func TestDashboardBytesPerQueueChange(t *testing.T) {
 		} {
 			change.do()
 			events := host.collect(5*time.Second, 300*time.Millisecond)
+			if order, ok := find(events, "host-order"); change.name == "a move to the top" &&
+				(!ok || !strings.Contains(last, "/requests/"+strings.Fields(order.Data)[0]+"/")) {
+				t.Errorf("after %s (%s) the order reads %q", change.name, last, order.Data)
+			}
 			figures[change.name] = wireBytes(events)
-			guests, _ := find(events, "guests")
+			guests := 0
+			if ev, ok := find(events, "guests"); ok {
+				guests = wireBytes([]sse.Event{ev})
+			}
 			t.Logf("%d songs, %s: %d bytes in %q (the guest list %d of them)", songs, change.name,
-				wireBytes(events), names(events), wireBytes([]sse.Event{guests}))
+				wireBytes(events), names(events), guests)
 		}
 		got[songs] = figures
 	}
@@ -63,6 +71,29 @@ func TestDashboardBytesPerQueueChange(t *testing.T) {
 		// more (longer lists of ids), never a re-sent queue.
 		if at10 := got[10][change]; at60 > 2*at10+2000 || at60 > 8000 {
 			t.Errorf("%s: %d bytes at 60 songs, %d at 10: the stream re-sends the queue", change, at60, at10)
+		}
+	}
+}
+
+// TestDashboardStreamResyncs: a host stream that comes back from an old
+// version gets the whole queue again, row by row, then the order naming
+// every row, so the page can rebuild what it missed.
+func TestDashboardStreamResyncs(t *testing.T) {
+	base, _ := startServer(t, testConfig(t))
+	n := newNight(t, base, 3)
+	doc, _ := n.host.open("GET", n.dash, nil)
+	src, _ := doc.Find("[sse-connect]").Attr("sse-connect")
+	for i, g := range n.guests {
+		n.request(g, fmt.Sprintf("Song %d", i))
+	}
+	got := n.host.listenURL("reconnect", src, http.Header{"Last-Event-Id": {"1"}}).collect(5*time.Second, 300*time.Millisecond)
+	if want := "host-live,host-summary,host-row,host-row,host-row,host-order,guests"; names(got) != want {
+		t.Fatalf("a reconnecting dashboard heard %q, want %q", names(got), want)
+	}
+	order, _ := find(got, "host-order")
+	for i, id := range strings.Fields(order.Data) {
+		if row := got[2+i]; !strings.Contains(row.Data, `data-id="`+id+`"`) || !strings.Contains(row.Data, fmt.Sprintf("Song %d", i)) {
+			t.Errorf("row %d of the resync is not request %s: %s", i+1, id, row.Data)
 		}
 	}
 }
