@@ -180,8 +180,8 @@ func TestEveryListenerHearsAChange(t *testing.T) {
 		}
 		return got
 	}
-	// The host's queue changed, and so did the guest list (Ann's count).
-	check(host, "host-live,guests")
+	// The host hears the new row, the order, the summary and the guests.
+	check(host, "host-summary,host-row,host-order,guests")
 	tvEvents := check(tv, "display-next")
 	if ev, _ := find(tvEvents, "display-next"); !strings.Contains(ev.Data, "Dancing Queen") {
 		t.Errorf("the TV's up next lacks the new song: %s", ev.Data)

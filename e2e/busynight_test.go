@@ -154,7 +154,7 @@ func TestBusyNightIsSeeded(t *testing.T) {
 	dashURL, _ := hostCreates(t, s, host, "Busy night")
 	hostOnPhone(t, host)
 	seedBusyNight(t, s, dashURL, 40, 60)
-	waitFor(t, host, "the 60 seeded songs on the dashboard", `document.querySelectorAll('#host-live [data-testid="queue-item"]').length === 60`)
+	waitFor(t, host, "the 60 seeded songs on the dashboard", `document.querySelectorAll('#host-queue [data-testid="queue-item"]').length === 60`)
 	height := eval[int](t, host, `document.documentElement.scrollHeight`)
 	buttons := eval[int](t, host, `document.querySelectorAll('button').length`)
 	t.Logf("phone dashboard at 60 songs: %d px tall, %d buttons", height, buttons)

@@ -225,7 +225,7 @@ func request(t *testing.T, phone context.Context, title, artist string) {
 }
 
 const (
-	hostQueue    = `#host-live [data-testid="queue-item"] .title`
+	hostQueue    = `#host-queue [data-testid="queue-item"] .title`
 	tvQueue      = `#display-next [data-testid="queue-item"] .title`
 	guestQueue   = `#guest-queue [data-testid="queue-item"] .title`
 	myRequests   = `[data-testid="my-request"] .title`

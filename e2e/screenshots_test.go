@@ -57,15 +57,21 @@ func TestScreenshots(t *testing.T) {
 	home := b.Person(1366, 900)
 	do(t, home, "open the home page", chromedp.Navigate(s.base+"/"))
 
-	pages := []struct {
-		name string
-		ctx  context.Context
-	}{{"home", home}, {"dashboard", laptop}, {"join", joiner}, {"guest", sam}, {"display", tv}}
-	sizes := []struct {
-		name          string
-		width, height int64
-		mobile        bool
-	}{{"phone", 390, 844, true}, {"laptop", 1366, 900, false}, {"tv-1080p", 1920, 1080, false}}
+	pages := []shotPage{{"home", home}, {"dashboard", laptop}, {"join", joiner}, {"guest", sam}, {"display", tv}}
+	sizes := []shotSize{{"phone", 390, 844, true}, {"laptop", 1366, 900, false}, {"tv-1080p", 1920, 1080, false}}
+	shoot(t, pages, sizes)
+	busyScreenshots(t, s, b)
+}
+
+type shotSize struct {
+	name          string
+	width, height int64
+	mobile        bool
+}
+
+// shoot saves each page at each size.
+func shoot(t *testing.T, pages []shotPage, sizes []shotSize) {
+	t.Helper()
 	for _, p := range pages {
 		for _, size := range sizes {
 			opts := []chromedp.EmulateViewportOption{}
@@ -79,4 +85,28 @@ func TestScreenshots(t *testing.T) {
 			t.Logf("%s", path)
 		}
 	}
+}
+
+type shotPage struct {
+	name string
+	ctx  context.Context
+}
+
+// busyScreenshots saves the dashboard of a bar night (40 guests, 60 songs,
+// one being sung) at phone and laptop sizes, and on the phone with a row's
+// menu open and Remove about to be confirmed.
+func busyScreenshots(t *testing.T, s *server, b *browsertest.Browser) {
+	t.Helper()
+	host := b.Person(1366, 900)
+	dashURL, _ := hostCreates(t, s, host, "Saturday at The Crown")
+	seedBusyNight(t, s, dashURL, 40, 60)
+	waitFor(t, host, "the seeded songs", `document.querySelectorAll('#host-queue [data-testid="queue-item"]').length === 60`)
+	startTurn(t, host)
+	waitFor(t, host, "the first song sung", `document.querySelectorAll('#host-queue [data-testid="queue-item"]').length === 59`)
+	shoot(t, []shotPage{{"dashboard-busy", host}}, []shotSize{{"phone", 390, 844, true}, {"laptop", 1366, 900, false}})
+	do(t, host, "open a row's menu and its Remove",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Click(chromedp.CSS(`#host-queue > li:nth-child(3) > details > summary`)),
+		chromedp.Click(chromedp.CSS(`#host-queue > li:nth-child(3) .dangers details.confirm:nth-of-type(2) > summary`)))
+	t.Logf("%s", browsertest.Screenshot(t, host, "dashboard-busy-menu-phone"))
 }

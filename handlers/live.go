@@ -5,6 +5,9 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/live"
@@ -95,9 +98,7 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 			if gerr != nil {
 				return nil, gerr
 			}
-			f.host, err = f.render(
-				views.Fragment{Event: views.EventHostLive, Component: views.DashboardLiveView(dashboardLive(f.night))},
-				views.Fragment{Event: views.EventHostGuests, Component: views.GuestsCard(guestItems(f.night.Session, guests))})
+			f.host, err = f.hostEvents(guests)
 		}
 		return f.host, err
 	case live.PageDisplay:
@@ -138,15 +139,50 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 	return nil, nil
 }
 
+// hostEvents are the dashboard's live parts: the top (now singing and the
+// night's controls), the queue's summary, each queue row under a key of its
+// own, the queue's order as ids, and the guests. The broker sends a stream
+// only the keys whose bytes changed, so one request added costs its row,
+// the order and the summary, not the queue. The rows come before the order,
+// so the page has every row the order names.
+func (f *liveFrame) hostEvents(guests []db.GuestListing) ([]live.Event, error) {
+	dl := dashboardLive(f.night)
+	out, err := f.render(
+		views.Fragment{Event: views.EventHostLive, Component: views.DashboardLiveView(dl)},
+		views.Fragment{Event: views.EventHostSummary, Component: views.HostSummary(dl)})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(dl.Queue))
+	for _, q := range dl.Queue {
+		row, err := f.renderOne(views.HostQueueRow(q))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, live.NewKeyedEvent(f.Version(), views.HostRowKey(q.ID), views.EventHostRow, row))
+		ids = append(ids, strconv.FormatInt(q.ID, 10))
+	}
+	rest, err := f.render(
+		views.Fragment{Event: views.EventHostOrder, Component: views.HostQueueOrder(strings.Join(ids, " "))},
+		views.Fragment{Event: views.EventHostGuests, Component: views.GuestsCard(guestItems(f.night.Session, guests))})
+	return append(out, rest...), err
+}
+
+func (f *liveFrame) renderOne(c templ.Component) ([]byte, error) {
+	var buf bytes.Buffer
+	err := c.Render(context.Background(), &buf)
+	return buf.Bytes(), err
+}
+
 // render renders fragments into the events of this frame's version.
 func (f *liveFrame) render(fragments ...views.Fragment) ([]live.Event, error) {
 	out := make([]live.Event, 0, len(fragments))
 	for _, fr := range fragments {
-		var buf bytes.Buffer
-		if err := fr.Component.Render(context.Background(), &buf); err != nil {
+		html, err := f.renderOne(fr.Component)
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, live.NewEvent(f.Version(), fr.Event, buf.Bytes()))
+		out = append(out, live.NewEvent(f.Version(), fr.Event, html))
 	}
 	return out, nil
 }

@@ -118,23 +118,38 @@ func dashboardLive(n db.Night) views.DashboardLive {
 	} else {
 		live.TurnLengthMsg = fmt.Sprintf("Waits assume %s a turn until the first turns are timed.", formatMinutes(n.TurnLength))
 	}
-	for i, r := range n.Queue {
-		item := views.HostQueueItem{QueueItem: queueItem(n, i)}
-		if !live.Ended {
-			item.RemoveSingerURL = guestRemovePath(id, r.GuestID)
-			song := r.Title + " (" + r.Singer + ")"
-			item.Actions = []views.HostAction{
-				{URL: hostRequestPath(id, r.ID, "top"), Label: "Top", Title: "Move to the top: " + song},
-				{URL: hostRequestPath(id, r.ID, "up"), Label: "Up", Title: "Move up: " + song},
-				{URL: hostRequestPath(id, r.ID, "down"), Label: "Down", Title: "Move down: " + song},
-				{URL: hostRequestPath(id, r.ID, "back"), Label: "Back", Title: "Send to the back: " + song},
-				{URL: hostRequestPath(id, r.ID, "skip"), Label: "Skip", Title: "Skip (counts as their turn): " + song},
-				{URL: hostRequestPath(id, r.ID, "remove"), Label: "Remove", Title: "Remove from the queue: " + song},
-			}
-		}
-		live.Queue = append(live.Queue, item)
+	if n.NowSinging != nil {
+		live.StopLabel = "Stop " + n.NowSinging.Title + " (" + n.NowSinging.Singer + ")"
+	}
+	for i := range n.Queue {
+		live.Queue = append(live.Queue, hostQueueItem(n, i))
 	}
 	return live
+}
+
+// hostQueueItem is one row of the host's queue. It says nothing that
+// depends on the row's place, so the stream re-sends a row only when the
+// request itself changes.
+func hostQueueItem(n db.Night, i int) views.HostQueueItem {
+	r, id := n.Queue[i], n.Session.ID
+	item := views.HostQueueItem{QueueItem: queueItem(n, i), Requested: r.CreatedAt.Local().Format("15:04")}
+	item.Position, item.Wait = 0, ""
+	if !n.Session.Open() {
+		return item
+	}
+	song := r.Title + " (" + r.Singer + ")"
+	item.RemoveSingerURL = guestRemovePath(id, r.GuestID)
+	item.Moves = []views.HostAction{
+		{URL: hostRequestPath(id, r.ID, "top"), Label: "Top", Title: "Move to the top: " + song},
+		{URL: hostRequestPath(id, r.ID, "up"), Label: "Up", Title: "Move up: " + song},
+		{URL: hostRequestPath(id, r.ID, "down"), Label: "Down", Title: "Move down: " + song},
+		{URL: hostRequestPath(id, r.ID, "back"), Label: "Back", Title: "Send to the back: " + song},
+	}
+	item.Dangers = []views.HostAction{
+		{URL: hostRequestPath(id, r.ID, "skip"), Label: "Skip", Title: "Skip " + song},
+		{URL: hostRequestPath(id, r.ID, "remove"), Label: "Remove", Title: "Remove " + song},
+	}
+	return item
 }
 
 func settingsForm(s db.Session) views.SettingsForm {

@@ -10,9 +10,9 @@ import (
 const EndedEvent = "ended"
 
 // Event is one named fragment of HTML; a page swaps it into the element
-// whose sse-swap names it. Make one with NewEvent.
+// whose sse-swap names it. Make one with NewEvent or NewKeyedEvent.
 type Event struct {
-	Name string
+	Name string // what a stream compares it by: its event name, or its key
 	HTML []byte
 	wire []byte
 }
@@ -38,6 +38,16 @@ func NewEvent(version int64, name string, html []byte) Event {
 	}
 	b.WriteByte('\n')
 	return Event{Name: name, HTML: html, wire: b.Bytes()}
+}
+
+// NewKeyedEvent is NewEvent for one of many fragments a page takes under
+// the same event name, such as the rows of a list: the stream compares it
+// with what it last sent under key, so a row is sent again only when its
+// own bytes change.
+func NewKeyedEvent(version int64, key, name string, html []byte) Event {
+	e := NewEvent(version, name, html)
+	e.Name = key
+	return e
 }
 
 var endedWire = []byte("event: " + EndedEvent + "\ndata: ended\n\n")

@@ -1,12 +1,21 @@
 package views
 
-import "github.com/a-h/templ"
+import (
+	"strconv"
+
+	"github.com/a-h/templ"
+)
 
 // The names of the events a page's live stream sends. Each is the sse-swap
 // of the element that shows it, and the name a Fragment is sent under; the
 // stream's last event, once the night has ended, is live.EndedEvent.
 const (
 	EventHostLive    = "host-live"
+	EventHostSummary = "host-summary"
+	// EventHostRow is one row of the host's queue; each row is compared
+	// with what the stream last sent under its own key (HostRowKey).
+	EventHostRow     = "host-row"
+	EventHostOrder   = "host-order"
 	EventHostGuests  = "guests"
 	EventDisplayNow  = "display-now"
 	EventDisplayNext = "display-next"
@@ -21,4 +30,9 @@ const (
 type Fragment struct {
 	Event     string
 	Component templ.Component
+}
+
+// HostRowKey is what the stream compares a queue row by: the request's id.
+func HostRowKey(requestID int64) string {
+	return EventHostRow + "-" + strconv.FormatInt(requestID, 10)
 }

@@ -60,13 +60,21 @@ type QueueItem struct {
 type HostAction struct {
 	URL   string
 	Label string
-	Title string // the longer name a screen reader and a tooltip give
+	// Title names the action and its target ("Remove I Will Survive
+	// (Zoe)"): a move's accessible name, a danger's confirm button.
+	Title string
 }
 
-// HostQueueItem is a queue entry with the host's controls for it.
+// HostQueueItem is a queue entry with the host's controls for it. Its row
+// shows nothing that depends on its place in the queue (the place is a CSS
+// counter), so a song added or moved ahead of it does not change its row.
 type HostQueueItem struct {
 	QueueItem
-	Actions []HostAction
+	Requested string // the clock time it was requested: "21:40"
+	// Moves reorder it (Top, Up, Down, Back); Dangers take it out of the
+	// queue (Skip, Remove), each behind a confirm step.
+	Moves   []HostAction
+	Dangers []HostAction
 	// RemoveSingerURL asks to remove the singer from the session.
 	RemoveSingerURL string
 }
@@ -153,6 +161,7 @@ type DashboardLive struct {
 	NextURL       string
 	NextLabel     string
 	SkipNowURL    string
+	StopLabel     string // names the song Stop ends: "Stop Valerie (Ana)"
 	PauseURL      string // pauses, or resumes when Paused
 	EndURL        string
 	TurnLengthMsg string

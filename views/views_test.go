@@ -42,7 +42,7 @@ func TestDashboardShowsJoinAndQueue(t *testing.T) {
 			Now: &views.NowSinging{Singer: "Bob", Title: "Africa", Artist: "Toto"},
 			Queue: []views.HostQueueItem{
 				{QueueItem: views.QueueItem{Position: 1, Singer: "Ann", Title: "Dancing Queen", Artist: "ABBA", Note: "key +1"},
-					Actions: []views.HostAction{{URL: "/host/1/requests/5/up", Label: "Up", Title: "Move up"}}},
+					Moves: []views.HostAction{{URL: "/host/1/requests/5/up", Label: "Up", Title: "Move up"}}},
 			},
 		},
 		Settings: views.SettingsForm{ActionURL: "/host/1/settings", SingerCap: "3"},
@@ -165,7 +165,7 @@ func TestLiveRegionsNameTheirEvents(t *testing.T) {
 	}{
 		{"guest", views.Guest(guest), guest.Stream, []string{"guest-status", "now", "mine", "queue"}},
 		{"display", views.Display(display), display.Stream, []string{"display-now", "display-next"}},
-		{"dashboard", views.Dashboard(dash), dash.Stream, []string{"host-live", "guests"}},
+		{"dashboard", views.Dashboard(dash), dash.Stream, []string{"host-live", "host-summary", "guests"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
