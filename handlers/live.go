@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
@@ -74,7 +75,8 @@ func (s liveSource) Versions(ctx context.Context, ids []int64) (map[int64]int64,
 
 // liveFrame renders one version of a session for the streams. What is the
 // same for everyone on a page is rendered once, on first use; what is a
-// guest's own is rendered once per guest.
+// guest's own (their status, songs and view of the queue) is rendered once
+// per guest.
 type liveFrame struct {
 	store   *db.Store
 	night   db.Night
@@ -113,8 +115,7 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 	case live.PageGuest:
 		if f.guest == nil {
 			f.guest, err = f.render(
-				views.Fragment{Event: views.EventGuestNow, Component: views.GuestNowView(nowSinging(f.night))},
-				views.Fragment{Event: views.EventGuestQueue, Component: views.GuestQueueView(guestQueue(f.night))})
+				views.Fragment{Event: views.EventGuestNow, Component: views.GuestNowView(nowSinging(f.night), f.Ended())})
 			if err != nil {
 				return nil, err
 			}
@@ -129,11 +130,15 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 		}
 		own, err := f.render(
 			views.Fragment{Event: views.EventGuestStatus, Component: views.GuestStatusEvent(guestStatus(f.night, l.GuestID, f.removed[l.GuestID]))},
-			views.Fragment{Event: views.EventGuestMine, Component: views.MyRequestsView(myRequests(f.night, l.GuestID))})
+			views.Fragment{Event: views.EventGuestMine, Component: views.MyRequestsView(myRequests(f.night, l.GuestID), f.Ended())},
+			// The queue is personal too: each guest sees their own songs
+			// marked, with the songs around them.
+			views.Fragment{Event: views.EventGuestQueue, Component: views.GuestQueueView(guestQueue(f.night, l.GuestID))})
 		if err != nil {
 			return nil, err
 		}
-		own = append(own, f.guest...)
+		// In the page's order: status, songs, now singing, queue.
+		own = slices.Insert(own, 2, f.guest...)
 		f.guests[l.GuestID] = own
 		return own, nil
 	}

@@ -14,10 +14,6 @@ import (
 // displayQueueLength is how many upcoming singers the TV lists.
 const displayQueueLength = 5
 
-// guestQueueLength is how many songs of the queue a guest's page lists; a
-// guest's own songs are listed with their places whatever their place.
-const guestQueueLength = 20
-
 // The view models are built here from the store's Night, so every page
 // formats the queue, the waits and the now-singing line the same way.
 
@@ -147,7 +143,7 @@ func guestLive(n db.Night, g db.Guest) views.GuestLive {
 		Status: guestStatus(n, g.ID, g.Removed()),
 		Now:    nowSinging(n),
 		Mine:   myRequests(n, g.ID),
-		Queue:  guestQueue(n),
+		Queue:  guestQueue(n, g.ID),
 	}
 }
 
@@ -162,6 +158,14 @@ func guestStatus(n db.Night, guestID int64, removed bool) views.GuestStatus {
 		OnNow:   n.NowSinging != nil && n.NowSinging.GuestID == guestID,
 		UpNext:  len(n.Queue) > 0 && n.Queue[0].GuestID == guestID,
 	}
+	if !st.Ended && !st.Removed {
+		for i, r := range n.Queue {
+			if r.GuestID == guestID {
+				st.Place, st.Wait = ordinal(i+1)+" in line", formatWait(n.PlaceOf(i))
+				break
+			}
+		}
+	}
 	switch {
 	case st.Ended, st.Removed:
 	case st.OnNow:
@@ -172,22 +176,19 @@ func guestStatus(n db.Night, guestID int64, removed bool) views.GuestStatus {
 	return st
 }
 
+// myRequests is the guest's waiting songs, with their places; none once the
+// night has ended, when there is no place to wait for or song to withdraw.
 func myRequests(n db.Night, guestID int64) []views.MyRequest {
 	var out []views.MyRequest
+	if !n.Session.Open() {
+		return nil
+	}
 	for i, r := range n.Queue {
 		if r.GuestID == guestID {
 			out = append(out, views.MyRequest{QueueItem: queueItem(n, i), Place: ordinal(i+1) + " in line", WithdrawURL: withdrawPath(n.Session.Code, r.ID)})
 		}
 	}
 	return out
-}
-
-func guestQueue(n db.Night) views.GuestQueue {
-	q := views.GuestQueue{Summary: queueSummary(n), More: max(0, len(n.Queue)-guestQueueLength)}
-	for i := range min(len(n.Queue), guestQueueLength) {
-		q.Items = append(q.Items, queueItem(n, i))
-	}
-	return q
 }
 
 func requestForm(s db.Session) views.RequestForm {

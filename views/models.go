@@ -195,13 +195,26 @@ type GuestStatus struct {
 	Paused  bool
 	UpNext  bool // the guest's request is first in the queue
 	OnNow   bool // the guest is singing
+	// Place and Wait are those of the guest's first waiting song ("39th in
+	// line", "about 78 min"); "" when they have none in the queue.
+	Place string
+	Wait  string
 }
 
-// GuestQueue is the queue as guests see it: the first few songs.
+// GuestQueue is the queue as one guest sees it: the first few songs, and a
+// few around each of the guest's own, with the runs between collapsed.
 type GuestQueue struct {
-	Items   []QueueItem
-	More    int // songs waiting after Items
+	Rows    []GuestQueueRow
+	Ended   bool // the night is over: no queue is shown
 	Summary QueueSummary
+}
+
+// GuestQueueRow is a song of the guest's view of the queue or, when Gap is
+// above 0, a run of Gap songs left out.
+type GuestQueueRow struct {
+	QueueItem
+	Mine bool // the guest's own song
+	Gap  int
 }
 
 // MyRequest is one of the guest's own waiting requests.
