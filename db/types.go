@@ -17,6 +17,8 @@ type Session struct {
 	// Version goes up by one with every write to the session, so two reads
 	// with the same version saw the same night.
 	Version int64
+	// ShowNotes shows the singing request's note on the TV: the host's choice.
+	ShowNotes bool
 }
 
 // Open reports whether the session still takes guests and requests.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -24,7 +25,12 @@ func streamURL(path string, s db.Session) string {
 	return path + "/events?v=" + strconv.FormatInt(s.Version, 10)
 }
 
-// handleGuestEvents serves GET /j/{code}/events: a joined guest's stream.
+// pageJoin is the join page's stream, served on the guests' route to a
+// device that has not joined.
+const pageJoin = "join"
+
+// handleGuestEvents serves GET /j/{code}/events: a joined guest's stream,
+// or the join page's.
 func (h *Handler) handleGuestEvents(w http.ResponseWriter, r *http.Request) {
 	gc, err := h.loadGuest(r)
 	if err != nil {
@@ -32,8 +38,9 @@ func (h *Handler) handleGuestEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !gc.joined {
-		// 204 tells the browser not to reconnect: there is nothing to follow.
-		w.WriteHeader(http.StatusNoContent)
+		// A device that has not joined is on the join page: it follows the
+		// night only to learn that it ended.
+		h.live.Serve(w, r, live.Listener{SessionID: gc.session.ID, Page: pageJoin})
 		return
 	}
 	h.live.Serve(w, r, live.Listener{SessionID: gc.session.ID, Page: live.PageGuest, GuestID: gc.guest.ID})
@@ -83,6 +90,7 @@ type liveFrame struct {
 	removed map[int64]bool // guests the host removed, read on first use
 	host    []live.Event
 	display []live.Event
+	join    []live.Event
 	guest   []live.Event // the guests' shared fragments
 	guests  map[int64][]live.Event
 }
@@ -107,11 +115,17 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 	case live.PageDisplay:
 		if f.display == nil {
 			d := displayLive(f.night)
+			d.NewSinger = justStarted(f.night, time.Now())
 			f.display, err = f.render(
-				views.Fragment{Event: views.EventDisplayNow, Component: views.DisplayNowView(d)},
+				views.Fragment{Event: views.EventDisplayNow, Component: views.DisplayNowEvent(d)},
 				views.Fragment{Event: views.EventDisplayNext, Component: views.DisplayNextView(d)})
 		}
 		return f.display, err
+	case pageJoin:
+		if f.join == nil {
+			f.join, err = f.render(views.Fragment{Event: views.EventJoin, Component: views.JoinLiveView(f.Ended())})
+		}
+		return f.join, err
 	case live.PageGuest:
 		if f.guest == nil {
 			f.guest, err = f.render(
@@ -156,4 +170,15 @@ func (f *liveFrame) render(fragments ...views.Fragment) ([]live.Event, error) {
 		out = append(out, live.NewEvent(f.Version(), fr.Event, buf.Bytes()))
 	}
 	return out, nil
+}
+
+// newSingerWindow is how long after a turn starts the TV's event for it
+// marks it new (the glow): long enough for a change learnt by the version
+// poll, short enough that a stream reconnecting later does not replay it.
+const newSingerWindow = 15 * time.Second
+
+// justStarted reports whether the turn in progress started within
+// newSingerWindow of now.
+func justStarted(n db.Night, now time.Time) bool {
+	return n.NowSinging != nil && now.Sub(n.NowSinging.StartedAt) < newSingerWindow
 }

@@ -11,8 +11,10 @@ import (
 	"github.com/karaoke-night/karaoke/views"
 )
 
-// displayQueueLength is how many upcoming singers the TV lists.
-const displayQueueLength = 5
+// displayQueueLength is how many upcoming singers the TV lists: as many as
+// a 1080p screen has room for beside the QR code; in portrait, with the join
+// box across the bottom, the stylesheet shows one fewer.
+const displayQueueLength = 7
 
 // The view models are built here from the store's Night, so every page
 // formats the queue, the waits and the now-singing line the same way.
@@ -134,7 +136,7 @@ func dashboardLive(n db.Night) views.DashboardLive {
 }
 
 func settingsForm(s db.Session) views.SettingsForm {
-	return views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap)}
+	return views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap), ShowNotes: s.ShowNotes}
 }
 
 // guestLive is a guest's whole live view model, for their page.
@@ -197,10 +199,12 @@ func requestForm(s db.Session) views.RequestForm {
 
 func displayLive(n db.Night) views.DisplayLive {
 	live := views.DisplayLive{
-		Ended:   !n.Session.Open(),
-		Paused:  n.Session.RequestsPaused,
-		Now:     nowSinging(n),
-		Summary: queueSummary(n),
+		Ended:       !n.Session.Open(),
+		Paused:      n.Session.RequestsPaused,
+		Now:         nowSinging(n),
+		Summary:     queueSummary(n),
+		SessionName: n.Session.Name,
+		ShowNotes:   n.Session.ShowNotes,
 	}
 	for i := range min(len(n.Queue), displayQueueLength) {
 		live.Next = append(live.Next, queueItem(n, i))

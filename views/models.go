@@ -136,11 +136,14 @@ type SettingsForm struct {
 	SingerCap string
 	Saved     bool
 	Errors    FieldErrors
+	// ShowNotes shows the singing request's note on the TV (show_notes).
+	ShowNotes bool
 }
 
 // JoinPage is what a guest sees on scanning the QR code.
 type JoinPage struct {
 	Session SessionInfo
+	Stream  string // the live stream's URL, "" once the session has ended
 	Form    JoinForm
 }
 
@@ -238,6 +241,13 @@ type DisplayLive struct {
 	Now     *NowSinging
 	Next    []QueueItem
 	Summary QueueSummary
+	// SessionName heads the thanks that replace the join box at the end.
+	SessionName string
+	// NewSinger marks a turn that has just started, for the glow; set only
+	// in the stream's event, never on a page load.
+	NewSinger bool
+	// ShowNotes shows the singing request's note under it: the host's choice.
+	ShowNotes bool
 }
 
 // ErrorPage is a whole page that says something went wrong.
