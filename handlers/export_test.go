@@ -7,3 +7,6 @@ const HTMXHeader = htmxHeader
 // FormHeader marks a 5xx answer that is the form again; /static/forms.js
 // reads it by name.
 const FormHeader = formHeader
+
+// PageJoin is the join page's stream, as the live broker is told it.
+const PageJoin = pageJoin

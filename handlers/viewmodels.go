@@ -13,7 +13,7 @@ import (
 
 // displayQueueLength is how many upcoming singers the TV lists: as many as
 // a 1080p screen has room for beside the QR code; in portrait, with the join
-// box across the bottom, the stylesheet shows one fewer.
+// box across the bottom, the stylesheet shows two fewer.
 const displayQueueLength = 7
 
 // The view models are built here from the store's Night, so every page
