@@ -17,10 +17,10 @@ func TestGuestStatusSaysWhereTheGuestIs(t *testing.T) {
 		want   string // the text of the status, spaces folded
 	}{
 		{"not in line", views.GuestStatus{}, "You're not in line yet: request a song below."},
-		{"in line", views.GuestStatus{Place: "39th in line", Wait: "about 78 min"}, "Your next song: 39th in line · about 78 min"},
+		{"in line", views.GuestStatus{Place: "39th in line", Wait: "about 78 min"}, "Your next song: 39th in line about 78 min"},
 		{"up next: the banner says it", views.GuestStatus{UpNext: true, Place: "1st in line", Wait: "next"}, "You're up next! Get ready."},
 		{"singing, another song waiting", views.GuestStatus{OnNow: true, Place: "12th in line", Wait: "about 40 min"},
-			"You're on! Head to the mic. Your next song: 12th in line · about 40 min"},
+			"You're on! Head to the mic. Your next song: 12th in line about 40 min"},
 		{"ended: nothing else", views.GuestStatus{Ended: true, Paused: true, Place: "3rd in line", Wait: "about 11 min"}, "This session has ended. Thanks for singing!"},
 	}
 	for _, tt := range tests {
