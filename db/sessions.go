@@ -18,7 +18,7 @@ const DefaultSingerCap = 3
 // MaxSingerCap bounds what a host may set the cap to.
 const MaxSingerCap = 20
 
-const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked`
+const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked, show_notes`
 
 func scanSession(row sqlitedb.Scanner) (Session, error) {
 	var (
@@ -27,7 +27,7 @@ func scanSession(row sqlitedb.Scanner) (Session, error) {
 		ended   sql.NullInt64
 		token   sql.NullString
 	)
-	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked); err != nil {
+	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked, &s.ShowNotes); err != nil {
 		return Session{}, err
 	}
 	s.JoinToken = token.String
@@ -216,10 +216,28 @@ func (s *Store) SetRequestsPaused(ctx context.Context, sessionID int64, paused b
 // Errors: ENOTFOUND, ECONFLICT when the session has ended, EINVALID for a
 // cap outside 1..MaxSingerCap.
 func (s *Store) SetSingerCap(ctx context.Context, sessionID int64, singerCap int) error {
+	if err := checkSingerCap(singerCap); err != nil {
+		return err
+	}
+	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET singer_cap = ? WHERE id = ?`, singerCap, sessionID)
+}
+
+func checkSingerCap(singerCap int) error {
 	if singerCap < 1 || singerCap > MaxSingerCap {
 		return FieldErrorf(EINVALID, "singer_cap", "The limit must be a number from 1 to %d.", MaxSingerCap)
 	}
-	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET singer_cap = ? WHERE id = ?`, singerCap, sessionID)
+	return nil
+}
+
+// SetSettings saves the host's rules form in one write: the per-singer cap
+// (as SetSingerCap) and whether the TV shows the singing request's note.
+// Errors: ENOTFOUND, ECONFLICT when the session has ended, EINVALID for a
+// cap outside 1..MaxSingerCap.
+func (s *Store) SetSettings(ctx context.Context, sessionID int64, singerCap int, showNotes bool) error {
+	if err := checkSingerCap(singerCap); err != nil {
+		return err
+	}
+	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET singer_cap = ?, show_notes = ? WHERE id = ?`, singerCap, showNotes, sessionID)
 }
 
 func (s *Store) updateOpenSession(ctx context.Context, sessionID int64, query string, args ...any) error {

@@ -24,6 +24,8 @@ type Session struct {
 	// QR code): unlike the code, no one can find it by trying. Empty only
 	// in a read-only database made before tokens.
 	JoinToken string
+	// ShowNotes shows the singing request's note on the TV: the host's choice.
+	ShowNotes bool
 }
 
 // Open reports whether the session still takes guests and requests.

@@ -15,9 +15,11 @@ import (
 // `go test ./...` leaves it out.
 var screenshots = flag.Bool("screenshots", false, "save every page at phone, laptop and TV sizes in test-artifacts/ (the README's pictures)")
 
-// TestScreenshots saves every page at phone, laptop and 1080p TV sizes in
-// test-artifacts/ (git-ignored), mid-night: a song being sung, a queue, a
-// guest up next. The README's pictures are picked from these:
+// TestScreenshots saves every page at phone, laptop, 1080p and portrait TV
+// sizes in test-artifacts/ (git-ignored), mid-night: a song being sung, a
+// queue, a guest up next; then a busy night (40 guests, 60 songs) on the
+// host's and a guest's phone and the TV, and once it has ended. The
+// README's pictures are picked from these:
 //
 //	go test ./e2e -run Screenshots -screenshots
 func TestScreenshots(t *testing.T) {
@@ -58,7 +60,7 @@ func TestScreenshots(t *testing.T) {
 	do(t, home, "open the home page", chromedp.Navigate(s.base+"/"))
 
 	pages := []shotPage{{"home", home}, {"dashboard", laptop}, {"join", joiner}, {"guest", sam}, {"display", tv}}
-	sizes := []shotSize{{"phone", 390, 844, true}, {"laptop", 1366, 900, false}, {"tv-1080p", 1920, 1080, false}}
+	sizes := []shotSize{{"phone", 390, 844, true}, {"laptop", 1366, 900, false}, {"tv-1080p", 1920, 1080, false}, {"tv-portrait", 1080, 1920, false}}
 	shoot(t, pages, sizes)
 	busyScreenshots(t, s, b)
 }
@@ -80,6 +82,8 @@ func shoot(t *testing.T, pages []shotPage, sizes []shotSize) {
 			}
 			do(t, p.ctx, "resize "+p.name, chromedp.EmulateViewport(size.width, size.height, opts...))
 			waitFor(t, p.ctx, "images to load", `Array.from(document.images).every(function(i){return i.complete})`)
+			// The picture of a page at rest, not mid-glow.
+			waitFor(t, p.ctx, "animations to end", `document.getAnimations().length === 0`)
 			eval[chromedp.Void](t, p.ctx, `window.scrollTo(0, 0)`)
 			path := browsertest.Screenshot(t, p.ctx, p.name+"-"+size.name)
 			t.Logf("%s", path)
@@ -92,21 +96,41 @@ type shotPage struct {
 	ctx  context.Context
 }
 
-// busyScreenshots saves the dashboard of a bar night (40 guests, 60 songs,
-// one being sung) at phone and laptop sizes, and on the phone with a row's
-// menu open and Remove about to be confirmed.
+// busyScreenshots saves a bar night (40 guests, 60 songs, one being sung,
+// a newcomer's song at the end of the first round): the dashboard at phone
+// and laptop sizes and on the phone with a row's menu open and Remove about
+// to be confirmed, the newcomer's phone, the TV in landscape and portrait;
+// then the guest's phone and the TV once the host has ended the night.
 func busyScreenshots(t *testing.T, s *server, b *browsertest.Browser) {
 	t.Helper()
 	host := b.Person(1366, 900)
-	dashURL, _ := hostCreates(t, s, host, "Saturday at The Crown")
+	dashURL, joinURL := hostCreates(t, s, host, "Saturday at The Crown")
 	seedBusyNight(t, s, dashURL, 40, 60)
 	waitFor(t, host, "the seeded songs", `document.querySelectorAll('#host-queue [data-testid="queue-item"]').length === 60`)
+	newcomer := b.Phone()
+	guestJoins(t, newcomer, joinURL, "Newcomer")
+	request(t, newcomer, "Don't Stop Me Now", "Queen")
+	tv := openTV(t, b, joinURL)
 	startTurn(t, host)
-	waitFor(t, host, "the first song sung", `document.querySelectorAll('#host-queue [data-testid="queue-item"]').length === 59`)
-	shoot(t, []shotPage{{"dashboard-busy", host}}, []shotSize{{"phone", 390, 844, true}, {"laptop", 1366, 900, false}})
+	waitFor(t, host, "the first song sung", `document.querySelectorAll('#host-queue [data-testid="queue-item"]').length === 60`)
+	waitFor(t, tv, "the first singer on the TV", `document.querySelector('#display-now .display-singer').textContent === 'Ana'`)
+	waitFor(t, newcomer, "the newcomer's place", `!!document.querySelector('#guest-queue li.mine')`)
+	phone, tvSizes := []shotSize{{"phone", 390, 844, true}}, []shotSize{{"tv-1080p", 1920, 1080, false}, {"tv-portrait", 1080, 1920, false}}
+	shoot(t, []shotPage{{"dashboard-busy", host}}, append(phone, shotSize{"laptop", 1366, 900, false}))
+	shoot(t, []shotPage{{"busy-guest", newcomer}}, phone)
+	eval[chromedp.Void](t, newcomer, `document.querySelector('#guest-queue li.mine').scrollIntoView({block: 'center'})`)
+	t.Logf("%s", browsertest.Screenshot(t, newcomer, "busy-guest-phone-queue"))
+	shoot(t, []shotPage{{"busy-display", tv}}, tvSizes)
 	do(t, host, "open a row's menu and its Remove",
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch),
 		chromedp.Click(chromedp.CSS(`#host-queue > li:nth-child(3) > details > summary`)),
 		chromedp.Click(chromedp.CSS(`#host-queue > li:nth-child(3) .dangers details.confirm:nth-of-type(2) > summary`)))
 	t.Logf("%s", browsertest.Screenshot(t, host, "dashboard-busy-menu-phone"))
+
+	do(t, host, "end the night", chromedp.Navigate(dashURL+"/end"),
+		chromedp.Click(chromedp.CSS(`[data-testid="end-confirm"] button[type="submit"]`)))
+	waitFor(t, newcomer, "the end on the guest's phone", `!!document.querySelector('[data-testid="ended"]')`)
+	waitFor(t, tv, "the end on the TV", `!!document.querySelector('[data-testid="display-thanks"]')`)
+	shoot(t, []shotPage{{"ended-guest", newcomer}}, phone)
+	shoot(t, []shotPage{{"ended-display", tv}}, tvSizes)
 }

@@ -63,7 +63,7 @@ func (h *Handler) handleGuestPage(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) joinPage(r *http.Request, s db.Session, form views.JoinForm) views.JoinPage {
 	form.ActionURL = joinPath(s)
-	return views.JoinPage{Session: h.sessionInfo(r, s), Form: form}
+	return views.JoinPage{Session: h.sessionInfo(r, s), Stream: streamURL(guestPath(s), s), Form: form}
 }
 
 func (h *Handler) guestPage(r *http.Request, gc guestContext, form views.RequestForm) (views.GuestPage, error) {

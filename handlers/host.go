@@ -156,17 +156,19 @@ func (h *Handler) handleRequestsResume(w http.ResponseWriter, r *http.Request) {
 	h.hostActionDone(w, r, h.store.SetRequestsPaused(r.Context(), hostSessionID(r), false))
 }
 
-// handleSettingsSave serves POST /host/{sessionID}/settings: the per-singer cap.
+// handleSettingsSave serves POST /host/{sessionID}/settings: the per-singer
+// cap, and whether the TV shows notes (an unticked box sends nothing).
 func (h *Handler) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 	id := hostSessionID(r)
 	typed := r.PostFormValue("singer_cap")
+	showNotes := r.PostFormValue("show_notes") != ""
 	singerCap, err := strconv.Atoi(typed)
 	if err != nil {
 		err = db.FieldErrorf(db.EINVALID, "singer_cap", "The limit must be a whole number from 1 to %d.", db.MaxSingerCap)
 	} else {
-		err = h.store.SetSingerCap(r.Context(), id, singerCap)
+		err = h.store.SetSettings(r.Context(), id, singerCap, showNotes)
 	}
-	form := views.SettingsForm{ActionURL: hostActionPath(id, "settings"), SingerCap: typed}
+	form := views.SettingsForm{ActionURL: hostActionPath(id, "settings"), SingerCap: typed, ShowNotes: showNotes}
 	if isFormError(err) {
 		form.Errors = fieldErrors(err)
 		h.respond(w, r, formStatus(err), views.SettingsFormView(form), func() (templ.Component, error) {

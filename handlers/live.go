@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -24,7 +26,8 @@ func streamURL(path string, s db.Session) string {
 	return path + "/events?v=" + strconv.FormatInt(s.Version, 10)
 }
 
-// handleGuestEvents serves GET /j/{code}/events: a joined guest's stream.
+// handleGuestEvents serves GET /j/{code}/events: a joined guest's stream,
+// or the join page's.
 func (h *Handler) handleGuestEvents(w http.ResponseWriter, r *http.Request) {
 	gc, err := h.loadGuest(r)
 	if err != nil {
@@ -32,8 +35,9 @@ func (h *Handler) handleGuestEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !gc.joined {
-		// 204 tells the browser not to reconnect: there is nothing to follow.
-		w.WriteHeader(http.StatusNoContent)
+		// A device that has not joined is on the join page: it follows the
+		// night only to learn that it ended.
+		h.live.Serve(w, r, live.Listener{SessionID: gc.session.ID, Page: live.PageJoin, Client: clientAddress(r)})
 		return
 	}
 	h.live.Serve(w, r, live.Listener{SessionID: gc.session.ID, Page: live.PageGuest, GuestID: gc.guest.ID, Client: clientAddress(r)})
@@ -75,13 +79,15 @@ func (s liveSource) Versions(ctx context.Context, ids []int64) (map[int64]int64,
 
 // liveFrame renders one version of a session for the streams. What is the
 // same for everyone on a page is rendered once, on first use; what is a
-// guest's own is rendered once per guest.
+// guest's own (their status, songs and view of the queue) is rendered once
+// per guest.
 type liveFrame struct {
 	store   *db.Store
 	night   db.Night
 	removed map[int64]bool // guests the host removed, read on first use
 	host    []live.Event
 	display []live.Event
+	join    []live.Event
 	guest   []live.Event // the guests' shared fragments
 	guests  map[int64][]live.Event
 }
@@ -104,16 +110,21 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 	case live.PageDisplay:
 		if f.display == nil {
 			d := displayLive(f.night)
+			d.NewSinger = justStarted(f.night, time.Now())
 			f.display, err = f.render(
-				views.Fragment{Event: views.EventDisplayNow, Component: views.DisplayNowView(d)},
+				views.Fragment{Event: views.EventDisplayNow, Component: views.DisplayNowEvent(d)},
 				views.Fragment{Event: views.EventDisplayNext, Component: views.DisplayNextView(d)})
 		}
 		return f.display, err
+	case live.PageJoin:
+		if f.join == nil {
+			f.join, err = f.render(views.Fragment{Event: views.EventJoin, Component: views.JoinLiveView(f.Ended())})
+		}
+		return f.join, err
 	case live.PageGuest:
 		if f.guest == nil {
 			f.guest, err = f.render(
-				views.Fragment{Event: views.EventGuestNow, Component: views.GuestNowView(nowSinging(f.night))},
-				views.Fragment{Event: views.EventGuestQueue, Component: views.GuestQueueView(guestQueue(f.night))})
+				views.Fragment{Event: views.EventGuestNow, Component: views.GuestNowView(nowSinging(f.night), f.Ended())})
 			if err != nil {
 				return nil, err
 			}
@@ -128,11 +139,15 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 		}
 		own, err := f.render(
 			views.Fragment{Event: views.EventGuestStatus, Component: views.GuestStatusEvent(guestStatus(f.night, l.GuestID, f.removed[l.GuestID]))},
-			views.Fragment{Event: views.EventGuestMine, Component: views.MyRequestsView(myRequests(f.night, l.GuestID))})
+			views.Fragment{Event: views.EventGuestMine, Component: views.MyRequestsView(myRequests(f.night, l.GuestID), f.Ended())},
+			// The queue is personal too: each guest sees their own songs
+			// marked, with the songs around them.
+			views.Fragment{Event: views.EventGuestQueue, Component: views.GuestQueueView(guestQueue(f.night, l.GuestID))})
 		if err != nil {
 			return nil, err
 		}
-		own = append(own, f.guest...)
+		// In the page's order: status, songs, now singing, queue.
+		own = slices.Insert(own, 2, f.guest...)
 		f.guests[l.GuestID] = own
 		return own, nil
 	}
@@ -185,4 +200,15 @@ func (f *liveFrame) render(fragments ...views.Fragment) ([]live.Event, error) {
 		out = append(out, live.NewEvent(f.Version(), fr.Event, html))
 	}
 	return out, nil
+}
+
+// newSingerWindow is how long after a turn starts the TV's event for it
+// marks it new (the glow): long enough for a change learnt by the version
+// poll, short enough that a stream reconnecting later does not replay it.
+const newSingerWindow = 15 * time.Second
+
+// justStarted reports whether the turn in progress started within
+// newSingerWindow of now.
+func justStarted(n db.Night, now time.Time) bool {
+	return n.NowSinging != nil && now.Sub(n.NowSinging.StartedAt) < newSingerWindow
 }

@@ -11,12 +11,10 @@ import (
 	"github.com/karaoke-night/karaoke/views"
 )
 
-// displayQueueLength is how many upcoming singers the TV lists.
-const displayQueueLength = 5
-
-// guestQueueLength is how many songs of the queue a guest's page lists; a
-// guest's own songs are listed with their places whatever their place.
-const guestQueueLength = 20
+// displayQueueLength is how many upcoming singers the TV lists: as many as
+// a 1080p screen has room for beside the QR code; in portrait, with the join
+// box across the bottom, the stylesheet shows two fewer.
+const displayQueueLength = 7
 
 // The view models are built here from the store's Night, so every page
 // formats the queue, the waits and the now-singing line the same way.
@@ -153,7 +151,7 @@ func hostQueueItem(n db.Night, i int) views.HostQueueItem {
 }
 
 func settingsForm(s db.Session) views.SettingsForm {
-	return views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap)}
+	return views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap), ShowNotes: s.ShowNotes}
 }
 
 // guestLive is a guest's whole live view model, for their page.
@@ -162,7 +160,7 @@ func guestLive(n db.Night, g db.Guest) views.GuestLive {
 		Status: guestStatus(n, g.ID, g.Removed()),
 		Now:    nowSinging(n),
 		Mine:   myRequests(n, g.ID),
-		Queue:  guestQueue(n),
+		Queue:  guestQueue(n, g.ID),
 	}
 }
 
@@ -177,6 +175,14 @@ func guestStatus(n db.Night, guestID int64, removed bool) views.GuestStatus {
 		OnNow:   n.NowSinging != nil && n.NowSinging.GuestID == guestID,
 		UpNext:  len(n.Queue) > 0 && n.Queue[0].GuestID == guestID,
 	}
+	if !st.Ended && !st.Removed {
+		for i, r := range n.Queue {
+			if r.GuestID == guestID {
+				st.Place, st.Wait = ordinal(i+1)+" in line", formatWait(n.PlaceOf(i))
+				break
+			}
+		}
+	}
 	switch {
 	case st.Ended, st.Removed:
 	case st.OnNow:
@@ -187,8 +193,13 @@ func guestStatus(n db.Night, guestID int64, removed bool) views.GuestStatus {
 	return st
 }
 
+// myRequests is the guest's waiting songs, with their places; none once the
+// night has ended, when there is no place to wait for or song to withdraw.
 func myRequests(n db.Night, guestID int64) []views.MyRequest {
 	var out []views.MyRequest
+	if !n.Session.Open() {
+		return nil
+	}
 	for i, r := range n.Queue {
 		if r.GuestID == guestID {
 			out = append(out, views.MyRequest{QueueItem: queueItem(n, i), Place: ordinal(i+1) + " in line", WithdrawURL: withdrawPath(n.Session, r.ID)})
@@ -197,24 +208,18 @@ func myRequests(n db.Night, guestID int64) []views.MyRequest {
 	return out
 }
 
-func guestQueue(n db.Night) views.GuestQueue {
-	q := views.GuestQueue{Summary: queueSummary(n), More: max(0, len(n.Queue)-guestQueueLength)}
-	for i := range min(len(n.Queue), guestQueueLength) {
-		q.Items = append(q.Items, queueItem(n, i))
-	}
-	return q
-}
-
 func requestForm(s db.Session) views.RequestForm {
 	return views.RequestForm{ActionURL: requestsPath(s), Disabled: !s.Open()}
 }
 
 func displayLive(n db.Night) views.DisplayLive {
 	live := views.DisplayLive{
-		Ended:   !n.Session.Open(),
-		Paused:  n.Session.RequestsPaused,
-		Now:     nowSinging(n),
-		Summary: queueSummary(n),
+		Ended:       !n.Session.Open(),
+		Paused:      n.Session.RequestsPaused,
+		Now:         nowSinging(n),
+		Summary:     queueSummary(n),
+		SessionName: n.Session.Name,
+		ShowNotes:   n.Session.ShowNotes,
 	}
 	for i := range min(len(n.Queue), displayQueueLength) {
 		live.Next = append(live.Next, queueItem(n, i))

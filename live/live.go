@@ -25,6 +25,9 @@ const (
 	PageHost    = "host"
 	PageGuest   = "guest"
 	PageDisplay = "display"
+	// PageJoin is the join page of a device that has not joined: it follows
+	// the night only to learn that it ended.
+	PageJoin = "join"
 )
 
 // Listener says who is at the other end of a stream: the session, the page,

@@ -30,8 +30,14 @@ func keyOf(l Listener) pageKey { return pageKey{l.Client, l.SessionID, l.Page, l
 // Call with mu held.
 func (b *Broker) fits(l Listener) bool {
 	page := b.cfg.ScreenShare
-	if l.Page == PageGuest {
+	switch l.Page {
+	case PageGuest:
 		page = b.cfg.TabShare
+	case PageJoin:
+		// A bar's phones wait on the join page together, behind one NAT
+		// address and with no device to tell them apart: only the
+		// client's share bounds them.
+		page = b.cfg.ClientShare
 	}
 	session := 0
 	if h := b.hubs[l.SessionID]; h != nil && l.Page != PageHost {

@@ -23,6 +23,7 @@ const (
 	EventGuestNow    = "now"
 	EventGuestMine   = "mine"
 	EventGuestQueue  = "queue"
+	EventJoin        = "join"
 )
 
 // Fragment is a part of a page that a live stream sends on its own: the

@@ -179,11 +179,14 @@ type SettingsForm struct {
 	SingerCap string
 	Saved     bool
 	Errors    FieldErrors
+	// ShowNotes shows the singing request's note on the TV (show_notes).
+	ShowNotes bool
 }
 
 // JoinPage is what a guest sees on scanning the QR code.
 type JoinPage struct {
 	Session SessionInfo
+	Stream  string // the live stream's URL, "" once the session has ended
 	Form    JoinForm
 	// Closed says the host closed the night to new guests, in place of the
 	// form; "" while it is open to them.
@@ -241,13 +244,26 @@ type GuestStatus struct {
 	Paused  bool
 	UpNext  bool // the guest's request is first in the queue
 	OnNow   bool // the guest is singing
+	// Place and Wait are those of the guest's first waiting song ("39th in
+	// line", "about 78 min"); "" when they have none in the queue.
+	Place string
+	Wait  string
 }
 
-// GuestQueue is the queue as guests see it: the first few songs.
+// GuestQueue is the queue as one guest sees it: the first few songs, and a
+// few around each of the guest's own, with the runs between collapsed.
 type GuestQueue struct {
-	Items   []QueueItem
-	More    int // songs waiting after Items
+	Rows    []GuestQueueRow
+	Ended   bool // the night is over: no queue is shown
 	Summary QueueSummary
+}
+
+// GuestQueueRow is a song of the guest's view of the queue or, when Gap is
+// above 0, a run of Gap songs left out.
+type GuestQueueRow struct {
+	QueueItem
+	Mine bool // the guest's own song
+	Gap  int
 }
 
 // MyRequest is one of the guest's own waiting requests.
@@ -271,6 +287,13 @@ type DisplayLive struct {
 	Now     *NowSinging
 	Next    []QueueItem
 	Summary QueueSummary
+	// SessionName heads the thanks that replace the join box at the end.
+	SessionName string
+	// NewSinger marks a turn that has just started, for the glow; set only
+	// in the stream's event, never on a page load.
+	NewSinger bool
+	// ShowNotes shows the singing request's note under it: the host's choice.
+	ShowNotes bool
 }
 
 // ErrorPage is a whole page that says something went wrong.

@@ -79,7 +79,7 @@ func TestGuestTextIsNeverHTML(t *testing.T) {
 	pages := map[string]templ.Component{
 		"guest": views.Guest(views.GuestPage{Session: views.SessionInfo{Name: evil}, Singer: evil,
 			Form: views.RequestForm{Title: evil, Errors: views.FieldErrors{"title": evil}},
-			Live: views.GuestLive{Status: views.GuestStatus{Title: evil}, Now: &views.NowSinging{Singer: evil, Title: evil}, Mine: []views.MyRequest{{QueueItem: item}}, Queue: views.GuestQueue{Items: []views.QueueItem{item}}}}),
+			Live: views.GuestLive{Status: views.GuestStatus{Title: evil}, Now: &views.NowSinging{Singer: evil, Title: evil}, Mine: []views.MyRequest{{QueueItem: item}}, Queue: views.GuestQueue{Rows: []views.GuestQueueRow{{QueueItem: item, Mine: true}}}}}),
 		"guest status event": views.GuestStatusEvent(views.GuestStatus{Title: evil}),
 		"display": views.Display(views.DisplayPage{Session: views.SessionInfo{Name: evil},
 			Live: views.DisplayLive{Now: &views.NowSinging{Singer: evil, Title: evil, Artist: evil}, Next: []views.QueueItem{item}}}),
