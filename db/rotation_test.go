@@ -60,11 +60,15 @@ func (n *night) run(steps ...string) {
 		var err error
 		switch {
 		case f[0] == "next":
-			_, _, err = n.store.StartNext(ctx, n.session.ID)
+			_, _, err = n.store.StartNext(ctx, n.session.ID, n.singing())
 		case strings.HasPrefix(f[0], "-"):
 			err = n.store.WithdrawRequest(ctx, n.session.ID, n.guest(f[0][1:]).ID, n.requests[f[1]])
 		case f[0] == "skip":
-			err = n.store.SkipRequest(ctx, n.session.ID, n.requests[f[1]])
+			was := db.StatusWaiting
+			if n.singing() == n.requests[f[1]] {
+				was = db.StatusSinging
+			}
+			err = n.store.SkipRequest(ctx, n.session.ID, n.requests[f[1]], was)
 		case f[0] == "remove":
 			err = n.store.RemoveRequest(ctx, n.session.ID, n.requests[f[1]])
 		case f[0] == "up" || f[0] == "down" || f[0] == "top" || f[0] == "back":
@@ -83,11 +87,7 @@ func (n *night) run(steps ...string) {
 // queue returns the titles in queue order, with the one being sung first in
 // brackets: "[a1] b1 c1".
 func (n *night) queue() string {
-	n.t.Helper()
-	state, err := n.store.Night(context.Background(), n.session.ID)
-	if err != nil {
-		n.t.Fatal(err)
-	}
+	state := n.state()
 	var out []string
 	if state.NowSinging != nil {
 		out = append(out, "["+state.NowSinging.Title+"]")

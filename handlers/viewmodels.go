@@ -101,8 +101,12 @@ func dashboardLive(n db.Night) views.DashboardLive {
 		NextURL:    hostActionPath(id, "next"),
 		NextLabel:  "Start next singer",
 		SkipNowURL: hostActionPath(id, "stop"),
+		Ends:       views.EndsNobody,
 		PauseURL:   hostActionPath(id, "pause"),
 		EndURL:     hostActionPath(id, "end"),
+	}
+	if n.NowSinging != nil {
+		live.Ends = strconv.FormatInt(n.NowSinging.ID, 10)
 	}
 	switch {
 	case len(n.Queue) == 0 && n.NowSinging != nil:

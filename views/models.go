@@ -83,6 +83,9 @@ type DashboardPage struct {
 	Guests         []GuestItem
 	// Replication is the line about the copy in Turso; nil without one.
 	Replication *ReplicationLine
+	// Notice says what the host's last action found, such as a turn another
+	// host device had already started; "" for none.
+	Notice string
 }
 
 // GuestItem is a guest in the host's list.
@@ -111,18 +114,29 @@ type ReplicationLine struct {
 
 // DashboardLive is the part of the dashboard that changes as the night goes on.
 type DashboardLive struct {
-	Ended         bool
-	Paused        bool
-	Now           *NowSinging
-	Queue         []HostQueueItem
-	Summary       QueueSummary
-	NextURL       string
-	NextLabel     string
-	SkipNowURL    string
+	Ended      bool
+	Paused     bool
+	Now        *NowSinging
+	Queue      []HostQueueItem
+	Summary    QueueSummary
+	NextURL    string
+	NextLabel  string
+	SkipNowURL string
+	// Ends names the turn Start next and Stop end (the request being sung,
+	// or "none"), so a press from a page another device has overtaken
+	// changes nothing.
+	Ends          string
 	PauseURL      string // pauses, or resumes when Paused
 	EndURL        string
 	TurnLengthMsg string
 }
+
+// EndsField is the hidden field of Start next and Stop that holds
+// DashboardLive.Ends; EndsNobody is its value when nobody is singing.
+const (
+	EndsField  = "ends"
+	EndsNobody = "none"
+)
 
 // QueueSummary is the queue in two figures.
 type QueueSummary struct {

@@ -131,3 +131,25 @@ func (lt *loadTest) joinMany(ctx context.Context, code string, n, workers int) [
 	})
 	return cookies
 }
+
+var endsInput = regexp.MustCompile(`name="ends" value="([^"]*)"`)
+
+// startNext presses Start next as the host's dashboard at dash shows it,
+// with the turn it ends. A press another writer beat to it is answered with
+// the dashboard (200) and counts as done, as on a night with two host
+// devices.
+func (lt *loadTest) startNext(cookie, dash string) error {
+	_, page, err := lt.do("GET", dash, cookie, nil)
+	if err != nil {
+		return err
+	}
+	m := endsInput.FindSubmatch(page)
+	if m == nil {
+		return fmt.Errorf("no Start next on %s", dash)
+	}
+	resp, body, err := lt.do("POST", dash+"/next", cookie, url.Values{"ends": {string(m[1])}})
+	if err == nil && resp.StatusCode != http.StatusSeeOther && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("POST %s/next: %d %s", dash, resp.StatusCode, firstLine(body))
+	}
+	return err
+}

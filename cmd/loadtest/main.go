@@ -104,7 +104,7 @@ func run(ctx context.Context, cfg config) error {
 		if err := lt.enqueue(code, g, fmt.Sprintf("Song %d", n)); err != nil {
 			return err
 		}
-		return lt.post(host, "/host/1/next", nil)
+		return lt.startNext(host, "/host/1")
 	}
 	lt.phase(fmt.Sprintf("enqueue + next, %d guests at once, queue 10", cfg.writers), func() result {
 		return lt.closedLoop(ctx, cfg.writers, cfg.duration, enqueueNext)
