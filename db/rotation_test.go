@@ -268,50 +268,6 @@ func TestRequestRules(t *testing.T) {
 	})
 }
 
-func TestWaitEstimates(t *testing.T) {
-	tests := []struct {
-		name  string
-		turns []time.Duration // lengths of turns sung before the queue is read
-		steps []string
-		want  []time.Duration // estimated wait of each request in the queue
-	}{
-		{"default turn length before any turn", nil, []string{"A a1", "B b1", "C c1"},
-			[]time.Duration{0, 4 * time.Minute, 8 * time.Minute}},
-		{"the one singing counts as ahead", nil, []string{"A a1", "B b1", "next"},
-			[]time.Duration{4 * time.Minute}},
-		{"the session's own average once measured", []time.Duration{3 * time.Minute, 5*time.Minute + 30*time.Second},
-			[]string{"A a1", "B b1"}, []time.Duration{0, 255 * time.Second}},
-		{"false starts are not measured", []time.Duration{5 * time.Second}, []string{"A a1", "B b1"},
-			[]time.Duration{0, 4 * time.Minute}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			n := newNight(t)
-			for i := range tt.turns {
-				n.run(fmt.Sprintf("T%d t%d", i, i))
-			}
-			for _, d := range tt.turns {
-				n.run("next")                    // starts the turn, a second on
-				n.clock.Advance(d - time.Second) // so the next step ends it d later
-			}
-			n.run("next") // ends the last measured turn
-			n.run(tt.steps...)
-			state, err := n.store.Night(context.Background(), n.session.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(state.Queue) != len(tt.want) {
-				t.Fatalf("queue has %d requests, want %d", len(state.Queue), len(tt.want))
-			}
-			for i, want := range tt.want {
-				if got := state.PlaceOf(i).Wait; got != want {
-					t.Errorf("wait of request %d = %v, want %v", i, got, want)
-				}
-			}
-		})
-	}
-}
-
 func TestSingerCapHoldsUnderParallelRequests(t *testing.T) {
 	n := newNight(t)
 	a := n.guest("A")

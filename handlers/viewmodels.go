@@ -87,7 +87,7 @@ func queueItem(n db.Night, i int) views.QueueItem {
 func queueSummary(n db.Night) views.QueueSummary {
 	return views.QueueSummary{
 		Waiting: len(n.Queue),
-		Length:  "about " + formatMinutes(time.Duration(len(n.Queue))*n.TurnLength),
+		Length:  "about " + formatMinutes(n.Estimate(len(n.Queue))),
 	}
 }
 
@@ -117,11 +117,7 @@ func dashboardLive(n db.Night) views.DashboardLive {
 	if n.Session.RequestsPaused {
 		live.PauseURL = hostActionPath(id, "resume")
 	}
-	if n.MeasuredAvg {
-		live.TurnLengthMsg = "Waits are estimated from this night's average turn, " + formatMinutes(n.TurnLength) + "."
-	} else {
-		live.TurnLengthMsg = fmt.Sprintf("Waits assume %s a turn until the first turns are timed.", formatMinutes(n.TurnLength))
-	}
+	live.TurnLengthMsg = estimateNote(n)
 	for i, r := range n.Queue {
 		item := views.HostQueueItem{QueueItem: queueItem(n, i)}
 		if !live.Ended {
@@ -139,6 +135,22 @@ func dashboardLive(n db.Night) views.DashboardLive {
 		live.Queue = append(live.Queue, item)
 	}
 	return live
+}
+
+// estimateNote tells the host what the waits count: a turn and the time
+// between songs, measured or assumed.
+func estimateNote(n db.Night) string {
+	turn, between := formatMinutes(n.TurnLength), formatMinutes(n.Changeover)
+	switch {
+	case !n.MeasuredAvg:
+		return fmt.Sprintf("Waits assume %s a song and %s between songs until the first turns are timed.", turn, between)
+	case !n.MeasuredChangeover:
+		return fmt.Sprintf("Waits count this night's turns, %s a song, and %s between songs until the changeovers are timed.", turn, between)
+	case n.Changeover < 30*time.Second:
+		return fmt.Sprintf("Waits count this night's turns, %s a song, the time between songs included.", turn)
+	default:
+		return fmt.Sprintf("Waits count this night's turns, %s a song, and %s between songs.", turn, between)
+	}
 }
 
 func settingsForm(s db.Session) views.SettingsForm {
