@@ -11,6 +11,15 @@ type FieldErrors map[string]string
 type HomePage struct {
 	Create CreateSessionForm
 	Join   JoinCodeForm
+	// Hosting is the nights this browser hosts, newest first.
+	Hosting []HostedNight
+}
+
+// HostedNight is a night this browser hosts, as the home page lists it.
+type HostedNight struct {
+	Name         string
+	Open         bool // false once the night has ended
+	DashboardURL string
 }
 
 // JoinCodeForm is the form a guest types a session's code into.
