@@ -78,22 +78,24 @@ func (lt *loadTest) enqueue(code, cookie, title string) error {
 	return lt.post(cookie, "/j/"+code+"/requests", url.Values{"title": {title}, "artist": {"Load"}})
 }
 
-func (lt *loadTest) createSession(name string) (cookie, code string, err error) {
+// createSession starts a session as its host and returns the host's cookies,
+// the dashboard's path and the join code.
+func (lt *loadTest) createSession(name string) (cookie, dash, code string, err error) {
 	resp, _, err := lt.do("POST", "/sessions", "", url.Values{"name": {name}})
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
 	cookie = cookieHeader(resp)
 	loc := resp.Header.Get("Location")
 	_, page, err := lt.do("GET", loc, cookie, nil)
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
 	m := regexp.MustCompile(`data-testid="join-code">([A-Z0-9]+)<`).FindSubmatch(page)
 	if m == nil {
-		return "", "", fmt.Errorf("no join code on %s", loc)
+		return "", "", "", fmt.Errorf("no join code on %s", loc)
 	}
-	return cookie, string(m[1]), nil
+	return cookie, loc, string(m[1]), nil
 }
 
 func cookieHeader(resp *http.Response) string {
