@@ -35,7 +35,7 @@ func TestTwoHostPhonesPressStartNextAtOnce(t *testing.T) {
 	s := startServer(t)
 	b := startBrowser(t)
 	first := b.Person(1366, 900)
-	dashURL, _ := hostCreates(t, s, first, "Two hosts")
+	dashURL := hostStarts(t, s, first, "Two hosts")
 	link := eval[string](t, first, `document.querySelector('[data-testid="host-link"]').value`)
 	hostOnPhone(t, first)
 	second := b.Phone()
