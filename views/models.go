@@ -123,21 +123,22 @@ type ReplicationLine struct {
 
 // DashboardLive is the part of the dashboard that changes as the night goes on.
 type DashboardLive struct {
-	Ended      bool
-	Paused     bool
-	Now        *NowSinging
-	Queue      []HostQueueItem
-	Summary    QueueSummary
-	NextURL    string
-	NextLabel  string
-	SkipNowURL string
-	// Ends names the turn Start next and Stop end (the request being sung,
-	// or "none"), so a press from a page another device has overtaken
-	// changes nothing.
-	Ends          string
+	Ended         bool
+	Paused        bool
+	Now           *NowSinging
+	Queue         []HostQueueItem
+	Summary       QueueSummary
+	NextURL       string
+	NextLabel     string
+	SkipNowURL    string
 	PauseURL      string // pauses, or resumes when Paused
 	EndURL        string
 	TurnLengthMsg string
+
+	// Ends names the turn Start next and Stop end (the request being sung,
+	// or "none"), so a press from a page another device has overtaken
+	// changes nothing.
+	Ends string
 }
 
 // EndsField is the hidden field of Start next and Stop that holds
