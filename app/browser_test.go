@@ -62,7 +62,7 @@ func TestGuestPageFollowsTheNightInABrowser(t *testing.T) {
 	browsertest.Do(t, tv, wait, "open the TV", chromedp.Navigate(base+"/d/"+code))
 
 	// The host starts Bob's turn: Ann is up next, and the title says so.
-	host.open("POST", dashURL.Path+"/next", nil)
+	host.startNext(dashURL.Path)
 	browsertest.WaitFor(t, ann, wait, `"you're up next" on Ann's page`,
 		`document.querySelectorAll('[data-testid="up-next"]').length === 1`)
 	if title := browsertest.Eval[string](t, ann, `document.title`); !strings.HasPrefix(title, "You're up next!") {
@@ -72,7 +72,7 @@ func TestGuestPageFollowsTheNightInABrowser(t *testing.T) {
 		`document.querySelector('#display-now').textContent.includes('Bob')`)
 
 	// Ann's turn: the banner changes, the TV follows.
-	host.open("POST", dashURL.Path+"/next", nil)
+	host.startNext(dashURL.Path)
 	browsertest.WaitFor(t, ann, wait, `"you're on" on Ann's page`,
 		`document.querySelectorAll('[data-testid="your-turn"]').length === 1`)
 	if title := browsertest.Eval[string](t, ann, `document.title`); !strings.HasPrefix(title, "You're on!") {

@@ -229,7 +229,7 @@ func TestPersonalFragmentsAreOwn(t *testing.T) {
 		streams = append(streams, g.listen(fmt.Sprintf("guest %d", i), "/j/"+n.code, nil))
 	}
 	n.request(n.guests[2], "Three")
-	n.host.open("POST", n.dash+"/next", nil) // guest 0 sings, guest 1 is next
+	n.host.startNext(n.dash) // guest 0 sings, guest 1 is next
 
 	for i, s := range streams {
 		got := s.collect(5*time.Second, 300*time.Millisecond)
@@ -334,7 +334,7 @@ func TestStalledClientDoesNotBlockOthers(t *testing.T) {
 	for i := range changes {
 		n.host.open("POST", fmt.Sprintf("%s/requests/%d/back", n.dash, i%20+1), nil)
 	}
-	n.host.open("POST", n.dash+"/next", nil)
+	n.host.startNext(n.dash)
 	for _, s := range []*stream{host, tv, guest} {
 		got := s.collect(10*time.Second, time.Second)
 		if len(got) == 0 {

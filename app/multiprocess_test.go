@@ -96,7 +96,7 @@ func TestTwoProcessesOnOneDatabase(t *testing.T) {
 	t.Logf("A heard B's change after %v", time.Since(start).Round(time.Millisecond))
 
 	start = time.Now()
-	n.host.open("POST", n.dash+"/next", nil) // through A
+	n.host.startNext(n.dash) // through A
 	if !tvStream.waitFor("display-now", "Bob", 2*time.Second) {
 		t.Fatal("the TV on B did not hear the host's next on A within 2 s")
 	}

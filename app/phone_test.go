@@ -71,3 +71,13 @@ func texts(doc *goquery.Document, selector string) []string {
 	doc.Find(selector).Each(func(_ int, s *goquery.Selection) { out = append(out, strings.Join(strings.Fields(s.Text()), " ")) })
 	return out
 }
+
+// startNext presses Start next as the host's dashboard at dash shows it: with
+// the turn it ends, as the page's form sends it.
+func (p *phone) startNext(dash string) *goquery.Document {
+	p.t.Helper()
+	page, _ := p.open("GET", dash, nil)
+	ends, _ := page.Find(`[data-testid="next-singer"] input[name="ends"]`).Attr("value")
+	doc, _ := p.open("POST", dash+"/next", url.Values{"ends": {ends}})
+	return doc
+}

@@ -45,7 +45,7 @@ func startReplicated(t *testing.T) *replicated {
 	guests[0].open("POST", "/j/"+r.code+"/requests", url.Values{"title": {"Dancing Queen"}, "artist": {"ABBA"}})
 	guests[1].open("POST", "/j/"+r.code+"/requests", url.Values{"title": {"Total Eclipse of the Heart"}, "artist": {"Bonnie Tyler"}, "note": {"key of E"}})
 	guests[0].open("POST", "/j/"+r.code+"/requests", url.Values{"title": {"Africa"}, "artist": {"Toto"}})
-	host.open("POST", r.dash+"/next", nil)
+	host.startNext(r.dash)
 	caughtUp(t, r.srv, 20*time.Second)
 	return r
 }

@@ -11,25 +11,18 @@ import (
 	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
-// DefaultTurnLength is the length of a turn assumed until the session has
-// measured turns of its own.
-const DefaultTurnLength = 4 * time.Minute
-
-// Turns outside these bounds are not counted in a session's average: a turn
-// ended after seconds was a false start, one of an hour a forgotten button.
-const (
-	minMeasuredTurn = 30 * time.Second
-	maxMeasuredTurn = 20 * time.Minute
-)
-
 // Night is one consistent picture of a session: who is singing, the queue in
-// order, and the average turn length the wait estimates use.
+// order, and the figures the wait estimates use (see estimates.go).
 type Night struct {
-	Session     Session
-	NowSinging  *Request  // nil when nobody is singing
-	Queue       []Request // waiting requests, first to sing first
+	Session    Session
+	NowSinging *Request  // nil when nobody is singing
+	Queue      []Request // waiting requests, first to sing first
+	// TurnLength is how long a turn takes, from Start next to its end.
 	TurnLength  time.Duration
-	MeasuredAvg bool // TurnLength is the session's own average, not the default
+	MeasuredAvg bool // TurnLength is from the session's own turns, not only the default
+	// Changeover is the time between one turn's end and the next one's start.
+	Changeover         time.Duration
+	MeasuredChangeover bool // Changeover is the session's own, not the default
 }
 
 // Night returns the current state of a session, read from one snapshot.
@@ -84,39 +77,9 @@ func (s *Store) loadNight(ctx context.Context, sessionID int64) (Night, error) {
 		if err != nil {
 			return fmt.Errorf("queue: %w", err)
 		}
-		var avg sql.NullFloat64
-		err = tx.QueryRowContext(ctx, `SELECT AVG(ended_at - started_at) FROM requests
-			WHERE session_id = ? AND status = 'done' AND started_at IS NOT NULL
-			AND ended_at - started_at BETWEEN ? AND ?`,
-			sessionID, minMeasuredTurn.Milliseconds(), maxMeasuredTurn.Milliseconds()).Scan(&avg)
-		if err != nil {
-			return fmt.Errorf("average turn: %w", err)
-		}
-		n.TurnLength = DefaultTurnLength
-		if avg.Valid {
-			n.TurnLength = time.Duration(avg.Float64) * time.Millisecond
-			n.MeasuredAvg = true
-		}
-		return nil
+		return measureTurns(ctx, tx, &n)
 	})
 	return n, err
-}
-
-// Place is where a waiting request stands: how many songs are ahead of it
-// (the one being sung included) and the estimated wait until it starts.
-type Place struct {
-	Position int // 1 for the first in the queue
-	Ahead    int
-	Wait     time.Duration
-}
-
-// PlaceOf returns the place of the queue's i-th request (0-based).
-func (n Night) PlaceOf(i int) Place {
-	ahead := i
-	if n.NowSinging != nil {
-		ahead++
-	}
-	return Place{Position: i + 1, Ahead: ahead, Wait: time.Duration(ahead) * n.TurnLength}
 }
 
 // maxCachedNights bounds the Nights kept; past it the cache starts afresh.

@@ -46,7 +46,8 @@ func songKey(title, artist string) string { return foldKey(title) + "\x1f" + fol
 // Errors: EINVALID for bad fields; ENOTFOUND when the guest is not in the
 // session; ECONFLICT when the session has ended, requests are paused, the
 // host removed the guest, or the guest is at the singer cap; EDUPLICATE when the
-// same song is already waiting or being sung and AllowDuplicate is false.
+// same song (see duplicates.go) is waiting, being sung or was sung tonight,
+// and AllowDuplicate is false.
 func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, error) {
 	in, err := in.Clean()
 	if err != nil {
@@ -81,15 +82,7 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 			return Errorf(ECONFLICT, "You already have %d %s waiting, the most this session allows. Request another once one has been sung.", waiting, plural(waiting, "song", "songs"))
 		}
 		if !in.AllowDuplicate {
-			var singer string
-			var ordinal int
-			err := tx.QueryRowContext(ctx, `SELECT g.name, g.name_ordinal FROM requests r JOIN guests g ON g.id = r.guest_id
-				WHERE r.session_id = ? AND r.song_key = ? AND r.status IN ('waiting', 'singing') LIMIT 1`,
-				in.SessionID, key).Scan(&singer, &ordinal)
-			if err == nil {
-				return FieldErrorf(EDUPLICATE, "title", "%s already requested this song; it is in the queue. Add it anyway?", displayName(singer, ordinal))
-			}
-			if !errors.Is(err, sql.ErrNoRows) {
+			if err := checkDuplicate(ctx, tx, in.SessionID, in.Title, in.Artist, s.Now()); err != nil {
 				return err
 			}
 		}

@@ -60,11 +60,15 @@ func (n *night) run(steps ...string) {
 		var err error
 		switch {
 		case f[0] == "next":
-			_, _, err = n.store.StartNext(ctx, n.session.ID)
+			_, _, err = n.store.StartNext(ctx, n.session.ID, n.singing())
 		case strings.HasPrefix(f[0], "-"):
 			err = n.store.WithdrawRequest(ctx, n.session.ID, n.guest(f[0][1:]).ID, n.requests[f[1]])
 		case f[0] == "skip":
-			err = n.store.SkipRequest(ctx, n.session.ID, n.requests[f[1]])
+			was := db.StatusWaiting
+			if n.singing() == n.requests[f[1]] {
+				was = db.StatusSinging
+			}
+			err = n.store.SkipRequest(ctx, n.session.ID, n.requests[f[1]], was)
 		case f[0] == "remove":
 			err = n.store.RemoveRequest(ctx, n.session.ID, n.requests[f[1]])
 		case f[0] == "up" || f[0] == "down" || f[0] == "top" || f[0] == "back":
@@ -83,11 +87,7 @@ func (n *night) run(steps ...string) {
 // queue returns the titles in queue order, with the one being sung first in
 // brackets: "[a1] b1 c1".
 func (n *night) queue() string {
-	n.t.Helper()
-	state, err := n.store.Night(context.Background(), n.session.ID)
-	if err != nil {
-		n.t.Fatal(err)
-	}
+	state := n.state()
 	var out []string
 	if state.NowSinging != nil {
 		out = append(out, "["+state.NowSinging.Title+"]")
@@ -266,50 +266,6 @@ func TestRequestRules(t *testing.T) {
 			t.Errorf("error = %v, want conflict", err)
 		}
 	})
-}
-
-func TestWaitEstimates(t *testing.T) {
-	tests := []struct {
-		name  string
-		turns []time.Duration // lengths of turns sung before the queue is read
-		steps []string
-		want  []time.Duration // estimated wait of each request in the queue
-	}{
-		{"default turn length before any turn", nil, []string{"A a1", "B b1", "C c1"},
-			[]time.Duration{0, 4 * time.Minute, 8 * time.Minute}},
-		{"the one singing counts as ahead", nil, []string{"A a1", "B b1", "next"},
-			[]time.Duration{4 * time.Minute}},
-		{"the session's own average once measured", []time.Duration{3 * time.Minute, 5*time.Minute + 30*time.Second},
-			[]string{"A a1", "B b1"}, []time.Duration{0, 255 * time.Second}},
-		{"false starts are not measured", []time.Duration{5 * time.Second}, []string{"A a1", "B b1"},
-			[]time.Duration{0, 4 * time.Minute}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			n := newNight(t)
-			for i := range tt.turns {
-				n.run(fmt.Sprintf("T%d t%d", i, i))
-			}
-			for _, d := range tt.turns {
-				n.run("next")                    // starts the turn, a second on
-				n.clock.Advance(d - time.Second) // so the next step ends it d later
-			}
-			n.run("next") // ends the last measured turn
-			n.run(tt.steps...)
-			state, err := n.store.Night(context.Background(), n.session.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(state.Queue) != len(tt.want) {
-				t.Fatalf("queue has %d requests, want %d", len(state.Queue), len(tt.want))
-			}
-			for i, want := range tt.want {
-				if got := state.PlaceOf(i).Wait; got != want {
-					t.Errorf("wait of request %d = %v, want %v", i, got, want)
-				}
-			}
-		})
-	}
 }
 
 func TestSingerCapHoldsUnderParallelRequests(t *testing.T) {

@@ -7,17 +7,27 @@ import (
 	"fmt"
 )
 
-// StartNext ends the turn being sung (if any) and starts the first request
-// in the queue. It returns the request now being sung, and false when the
-// queue was empty, which leaves nobody singing.
-// Errors: ENOTFOUND, ECONFLICT when the session has ended.
-func (s *Store) StartNext(ctx context.Context, sessionID int64) (Request, bool, error) {
+// NoTurn is what StartNext is told ends when the host saw nobody singing.
+const NoTurn int64 = 0
+
+// StartNext ends the turn being sung and starts the first request in the
+// queue. ends is the request the host saw singing (NoTurn for nobody): when
+// the night has moved on since (another host device pressed first), nothing
+// changes and the error says what happened, so two presses at once advance
+// one singer, never two. It returns the request now being sung, and false
+// when the queue was empty, which leaves nobody singing.
+// Errors: ENOTFOUND; ECONFLICT when the session has ended or the turn being
+// sung is not ends.
+func (s *Store) StartNext(ctx context.Context, sessionID, ends int64) (Request, bool, error) {
 	var (
 		started Request
 		ok      bool
 	)
 	err := s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
 		if _, err := openSession(ctx, tx, sessionID); err != nil {
+			return err
+		}
+		if err := checkSinging(ctx, tx, sessionID, ends); err != nil {
 			return err
 		}
 		now := s.nowMillis()
@@ -42,24 +52,60 @@ func (s *Store) StartNext(ctx context.Context, sessionID int64) (Request, bool, 
 	return started, ok, err
 }
 
-// SkipRequest skips a waiting request or the turn being sung: the singer
-// loses the song and their place, and the skip counts as their turn in the
-// rotation.
-// Errors: ENOTFOUND, ECONFLICT when the request is neither waiting nor being
-// sung, or the session has ended.
-func (s *Store) SkipRequest(ctx context.Context, sessionID, requestID int64) error {
-	return s.endRequest(ctx, sessionID, requestID, StatusSkipped, StatusWaiting, StatusSinging)
+// checkSinging returns an ECONFLICT error saying what happened when the
+// turn being sung is not ends (NoTurn: nobody).
+func checkSinging(ctx context.Context, tx *sql.Tx, sessionID, ends int64) error {
+	var singing Request
+	err := tx.QueryRowContext(ctx, `SELECT id FROM requests WHERE session_id = ? AND status = 'singing'`, sessionID).Scan(&singing.ID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		singing.ID = NoTurn
+	case err != nil:
+		return fmt.Errorf("turn being sung: %w", err)
+	}
+	if singing.ID == ends {
+		return nil
+	}
+	if singing.ID != NoTurn {
+		if singing, err = getRequest(ctx, tx, sessionID, singing.ID); err != nil {
+			return err
+		}
+		return Errorf(ECONFLICT, "%s's turn had already started on another device.", singing.Singer)
+	}
+	ended, err := getRequest(ctx, tx, sessionID, ends)
+	if ErrorCode(err) == ENOTFOUND {
+		return Errorf(ECONFLICT, "Nobody is singing now: that turn had already ended on another device.")
+	}
+	if err != nil {
+		return err
+	}
+	return Errorf(ECONFLICT, "%s's turn had already ended on another device.", ended.Singer)
+}
+
+// SkipRequest skips a request the host saw in the state was: waiting (from
+// the queue) or singing (the turn being sung, stopped). The singer loses the
+// song and their place, and the skip counts as their turn in the rotation.
+// Errors: ENOTFOUND; EINVALID when was is neither; ECONFLICT when the
+// request is no longer in the state was (another device started, skipped or
+// removed it; it was sung or withdrawn), or the session has ended.
+func (s *Store) SkipRequest(ctx context.Context, sessionID, requestID int64, was string) error {
+	if was != StatusWaiting && was != StatusSinging {
+		return Errorf(EINVALID, "Only a waiting song or the song being sung can be skipped.")
+	}
+	return s.endRequest(ctx, sessionID, requestID, was, StatusSkipped)
 }
 
 // RemoveRequest takes a waiting request out of the queue on the host's word.
 // Unlike a skip it does not count as a turn.
-// Errors: ENOTFOUND, ECONFLICT when the request is not waiting or the session
-// has ended.
+// Errors: ENOTFOUND, ECONFLICT when the request is no longer waiting or the
+// session has ended.
 func (s *Store) RemoveRequest(ctx context.Context, sessionID, requestID int64) error {
-	return s.endRequest(ctx, sessionID, requestID, StatusRemoved, StatusWaiting)
+	return s.endRequest(ctx, sessionID, requestID, StatusWaiting, StatusRemoved)
 }
 
-func (s *Store) endRequest(ctx context.Context, sessionID, requestID int64, to string, from ...string) error {
+// endRequest moves a request from the state was, checked inside the write,
+// to the state to.
+func (s *Store) endRequest(ctx context.Context, sessionID, requestID int64, was, to string) error {
 	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
 		if _, err := openSession(ctx, tx, sessionID); err != nil {
 			return err
@@ -68,12 +114,8 @@ func (s *Store) endRequest(ctx context.Context, sessionID, requestID int64, to s
 		if err != nil {
 			return err
 		}
-		allowed := false
-		for _, f := range from {
-			allowed = allowed || r.Status == f
-		}
-		if !allowed {
-			return Errorf(ECONFLICT, "That song is no longer in the queue.")
+		if r.Status != was {
+			return Errorf(ECONFLICT, "%s", movedOn(r))
 		}
 		if to == StatusRemoved {
 			return leaveQueue(ctx, tx, r, to, s.nowMillis())
@@ -81,4 +123,23 @@ func (s *Store) endRequest(ctx context.Context, sessionID, requestID int64, to s
 		_, err = tx.ExecContext(ctx, `UPDATE requests SET status = ?, ended_at = ? WHERE id = ?`, to, s.nowMillis(), requestID)
 		return err
 	})
+}
+
+// movedOn says, for a host whose page is behind, where a request is now.
+func movedOn(r Request) string {
+	song := fmt.Sprintf("%s's “%s”", r.Singer, r.Title)
+	switch r.Status {
+	case StatusWaiting:
+		return song + " is still waiting: it has not started."
+	case StatusSinging:
+		return song + " had already started on another device."
+	case StatusDone:
+		return song + " has already been sung."
+	case StatusSkipped:
+		return song + " had already been skipped."
+	case StatusWithdrawn:
+		return fmt.Sprintf("%s had already withdrawn “%s”.", r.Singer, r.Title)
+	default:
+		return song + " had already been removed."
+	}
 }

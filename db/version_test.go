@@ -58,8 +58,8 @@ func TestEveryWriteBumpsTheVersion(t *testing.T) {
 		{"move", func() error { return store.MoveRequest(ctx, sess.ID, req.ID, db.MoveBack) }},
 		{"pause", func() error { return store.SetRequestsPaused(ctx, sess.ID, true) }},
 		{"cap", func() error { return store.SetSingerCap(ctx, sess.ID, 5) }},
-		{"next", func() error { _, _, err := store.StartNext(ctx, sess.ID); return err }},
-		{"skip", func() error { return store.SkipRequest(ctx, sess.ID, req.ID) }},
+		{"next", func() error { _, _, err := store.StartNext(ctx, sess.ID, db.NoTurn); return err }},
+		{"skip", func() error { return store.SkipRequest(ctx, sess.ID, req.ID, db.StatusWaiting) }},
 		{"end", func() error { return store.EndSession(ctx, sess.ID) }},
 	}
 	for _, w := range writes {

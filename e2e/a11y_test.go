@@ -67,7 +67,11 @@ func TestAccessibility(t *testing.T) {
 	laptop := b.Person(1366, 900)
 	do(t, laptop, "open the home page", chromedp.Navigate(s.base+"/"))
 	axeCheck(t, laptop, script, "home")
-	_, joinURL := hostCreates(t, s, laptop, "Accessible night")
+	dashURL, joinURL := hostCreates(t, s, laptop, "Accessible night")
+	do(t, laptop, "the home page lists the host's night", chromedp.Navigate(s.base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="hosted-night"]`)))
+	axeCheck(t, laptop, script, "home with the host's nights")
+	do(t, laptop, "back to the dashboard", chromedp.Navigate(dashURL))
 
 	phone := b.Phone()
 	do(t, phone, "open the join page", chromedp.Navigate(joinURL))

@@ -143,12 +143,7 @@ func checkNotReloaded(t *testing.T, ctx context.Context, who string) {
 // URL and the join URL read from the QR code in a screenshot of it.
 func hostCreates(t *testing.T, s *server, laptop context.Context, name string) (dashURL, joinURL string) {
 	t.Helper()
-	do(t, laptop, "open the home page", chromedp.Navigate(s.base+"/"))
-	do(t, laptop, "create a session",
-		chromedp.SendKeys(chromedp.CSS("#session-name"), name),
-		chromedp.Click(chromedp.CSS(`[data-testid="create-session"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="join-qr"]`)),
-	)
+	hostStarts(t, s, laptop, name)
 	waitFor(t, laptop, "the QR code to load", `(function(){var i=document.querySelector('[data-testid="join-qr"]');return i.complete && i.naturalWidth>0})()`)
 	dashURL = eval[string](t, laptop, `location.href`)
 	// Scan the code the way a phone would: from the pixels on the screen.

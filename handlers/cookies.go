@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
@@ -93,6 +94,46 @@ func hostKey(r *http.Request, sessionID int64) string {
 	return c.Value
 }
 
+// setHostKey makes the browser a host of the session: its host cookie, and
+// the session first in the browser's list of the nights it hosts.
 func setHostKey(w http.ResponseWriter, r *http.Request, sessionID int64, key string) {
 	setCookie(w, r, hostCookieName(sessionID), key, hostPath(sessionID))
+	nights := []db.HostedNight{{SessionID: sessionID, Mark: db.HostMark(key)}}
+	for _, n := range hostedNights(r) {
+		if n.SessionID != sessionID && len(nights) < maxHostedNights {
+			nights = append(nights, n)
+		}
+	}
+	parts := make([]string, len(nights))
+	for i, n := range nights {
+		parts[i] = strconv.FormatInt(n.SessionID, 10) + "-" + n.Mark
+	}
+	setCookie(w, r, hostingCookie, strings.Join(parts, "."), "/")
+}
+
+// hostingCookie lists the nights the browser hosts, newest first, for the
+// home page: "12-<mark>.9-<mark>". It holds host marks (see db.HostMark),
+// never a host key, so it may go to every page: a key stays in its cookie
+// for its own /host/ pages, out of the guest routes' logs and Referers.
+const hostingCookie = "karaoke_hosting"
+
+// maxHostedNights bounds the list: a host's recent nights, not an archive.
+const maxHostedNights = 10
+
+// hostedNights returns the nights the browser's list names, newest first;
+// an entry that does not parse is left out.
+func hostedNights(r *http.Request) []db.HostedNight {
+	c, err := r.Cookie(hostingCookie)
+	if err != nil {
+		return nil
+	}
+	var out []db.HostedNight
+	for _, part := range strings.Split(c.Value, ".") {
+		id, mark, ok := strings.Cut(part, "-")
+		n, err := strconv.ParseInt(id, 10, 64)
+		if ok && err == nil && n > 0 && mark != "" && len(out) < maxHostedNights {
+			out = append(out, db.HostedNight{SessionID: n, Mark: mark})
+		}
+	}
+	return out
 }

@@ -9,13 +9,38 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/views"
 )
 
-// handleHome serves GET /: host a session, or join one by its code.
+// handleHome serves GET /: the nights this browser hosts, host a session,
+// or join one by its code.
 func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, views.Home(views.HomePage{}))
+	hosting, err := h.hostedNights(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if len(hosting) > 0 {
+		w.Header().Set("Cache-Control", "no-store") // it names this browser's nights
+	}
+	h.render(w, r, http.StatusOK, views.Home(views.HomePage{Hosting: hosting}))
+}
+
+// hostedNights lists the nights the browser hosts whose host key it still
+// holds, so a host who closed the tab finds the dashboard again.
+func (h *Handler) hostedNights(r *http.Request) ([]views.HostedNight, error) {
+	sessions, err := h.store.HostedSessions(r.Context(), hostedNights(r))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]views.HostedNight, len(sessions))
+	for i, s := range sessions {
+		out[i] = views.HostedNight{Name: s.Name, Open: s.Open(), DashboardURL: hostPath(s.ID)}
+	}
+	return out, nil
 }
 
 // handleSessionCreate serves POST /sessions: the browser that creates a
@@ -32,7 +57,10 @@ func (h *Handler) handleSessionCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.formShows(w, r, err) {
 		form := views.CreateSessionForm{Name: name, Errors: fieldErrors(err)}
-		h.respond(w, r, formStatus(err), views.CreateSession(form), ready(views.Home(views.HomePage{Create: form})))
+		h.respond(w, r, formStatus(err), views.CreateSession(form), func() (templ.Component, error) {
+			hosting, err := h.hostedNights(r)
+			return views.Home(views.HomePage{Create: form, Hosting: hosting}), err
+		})
 		return
 	}
 	if err != nil {

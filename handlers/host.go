@@ -113,37 +113,48 @@ func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.Dash
 }
 
 // hostActionDone answers a host action with the dashboard's live part (htmx)
-// or the dashboard (a plain post). A conflict, such as a request that was
-// withdrawn a moment ago, needs no message: the fresh queue shows it.
+// or the dashboard (a plain post). A conflict (another host device acted
+// first, a guest withdrew the song a moment ago) changed nothing: the answer
+// is the night as it stands, with the store's message saying what happened.
 func (h *Handler) hostActionDone(w http.ResponseWriter, r *http.Request, err error) {
 	if err != nil && db.ErrorCode(err) != db.ECONFLICT && db.ErrorCode(err) != db.ENOTFOUND {
 		h.fail(w, r, err)
 		return
 	}
 	id := hostSessionID(r)
-	h.done(w, r, hostPath(id), func() (templ.Component, error) {
+	notice := ""
+	if err != nil {
+		notice = db.ErrorMessage(err)
+	}
+	fragment := func() (templ.Component, error) {
 		night, err := h.store.Night(r.Context(), id)
 		if err != nil {
 			return nil, err
 		}
-		return views.DashboardLiveView(dashboardLive(night)), nil
-	})
-}
-
-// handleTurnNext serves POST /host/{sessionID}/next: ends the turn being
-// sung and starts the first in the queue.
-func (h *Handler) handleTurnNext(w http.ResponseWriter, r *http.Request) {
-	_, _, err := h.store.StartNext(r.Context(), hostSessionID(r))
-	h.hostActionDone(w, r, err)
-}
-
-// handleTurnStop serves POST /host/{sessionID}/stop: skips the song being sung.
-func (h *Handler) handleTurnStop(w http.ResponseWriter, r *http.Request) {
-	night, err := h.store.Night(r.Context(), hostSessionID(r))
-	if err == nil && night.NowSinging != nil {
-		err = h.store.SkipRequest(r.Context(), night.Session.ID, night.NowSinging.ID)
+		// The notice slot sits outside the live part, so a live update that
+		// lands just after this answer does not wipe the message.
+		return templ.Join(views.DashboardLiveView(dashboardLive(night)), views.HostNoticeUpdate(notice)), nil
 	}
-	h.hostActionDone(w, r, err)
+	if notice == "" {
+		h.done(w, r, hostPath(id), fragment)
+		return
+	}
+	// A plain post gets the page itself, with the message: a redirect would
+	// lose it. Posting it again is harmless, as the same conflict.
+	c, err := fragment()
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.respond(w, r, http.StatusOK, c, func() (templ.Component, error) {
+		night, err := h.store.Night(r.Context(), id)
+		if err != nil {
+			return nil, err
+		}
+		vm, err := h.dashboardPage(r, night, dashboardLive(night), settingsForm(night.Session))
+		vm.Notice = notice
+		return views.Dashboard(vm), err
+	})
 }
 
 // handleRequestsPause serves POST /host/{sessionID}/pause.
@@ -220,24 +231,6 @@ func (h *Handler) handleRequestMove(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "requestID")
 	if err == nil {
 		err = h.store.MoveRequest(r.Context(), hostSessionID(r), id, db.Move(chi.URLParam(r, "move")))
-	}
-	h.hostActionDone(w, r, err)
-}
-
-// handleRequestSkip serves POST /host/{sessionID}/requests/{requestID}/skip.
-func (h *Handler) handleRequestSkip(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "requestID")
-	if err == nil {
-		err = h.store.SkipRequest(r.Context(), hostSessionID(r), id)
-	}
-	h.hostActionDone(w, r, err)
-}
-
-// handleRequestRemove serves POST /host/{sessionID}/requests/{requestID}/remove.
-func (h *Handler) handleRequestRemove(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "requestID")
-	if err == nil {
-		err = h.store.RemoveRequest(r.Context(), hostSessionID(r), id)
 	}
 	h.hostActionDone(w, r, err)
 }

@@ -85,7 +85,7 @@ func queueItem(n db.Night, i int) views.QueueItem {
 func queueSummary(n db.Night) views.QueueSummary {
 	return views.QueueSummary{
 		Waiting: len(n.Queue),
-		Length:  "about " + formatMinutes(time.Duration(len(n.Queue))*n.TurnLength),
+		Length:  "about " + formatMinutes(n.Estimate(len(n.Queue))),
 	}
 }
 
@@ -99,8 +99,12 @@ func dashboardLive(n db.Night) views.DashboardLive {
 		NextURL:    hostActionPath(id, "next"),
 		NextLabel:  "Start next singer",
 		SkipNowURL: hostActionPath(id, "stop"),
+		Ends:       views.EndsNobody,
 		PauseURL:   hostActionPath(id, "pause"),
 		EndURL:     hostActionPath(id, "end"),
+	}
+	if n.NowSinging != nil {
+		live.Ends = strconv.FormatInt(n.NowSinging.ID, 10)
 	}
 	switch {
 	case len(n.Queue) == 0 && n.NowSinging != nil:
@@ -111,11 +115,7 @@ func dashboardLive(n db.Night) views.DashboardLive {
 	if n.Session.RequestsPaused {
 		live.PauseURL = hostActionPath(id, "resume")
 	}
-	if n.MeasuredAvg {
-		live.TurnLengthMsg = "Waits are estimated from this night's average turn, " + formatMinutes(n.TurnLength) + "."
-	} else {
-		live.TurnLengthMsg = fmt.Sprintf("Waits assume %s a turn until the first turns are timed.", formatMinutes(n.TurnLength))
-	}
+	live.TurnLengthMsg = estimateNote(n)
 	if n.NowSinging != nil {
 		live.StopLabel = "Stop " + n.NowSinging.Title + " (" + n.NowSinging.Singer + ")"
 	}
@@ -148,6 +148,22 @@ func hostQueueItem(n db.Night, i int) views.HostQueueItem {
 		{URL: hostRequestPath(id, r.ID, "remove"), Label: "Remove", Title: "Remove " + song},
 	}
 	return item
+}
+
+// estimateNote tells the host what the waits count: a turn and the time
+// between songs, measured or assumed.
+func estimateNote(n db.Night) string {
+	turn, between := formatMinutes(n.TurnLength), formatMinutes(n.Changeover)
+	switch {
+	case !n.MeasuredAvg:
+		return fmt.Sprintf("Waits assume %s a song and %s between songs until the first turns are timed.", turn, between)
+	case !n.MeasuredChangeover:
+		return fmt.Sprintf("Waits count this night's turns, %s a song, and %s between songs until the changeovers are timed.", turn, between)
+	case n.Changeover < 30*time.Second:
+		return fmt.Sprintf("Waits count this night's turns, %s a song, the time between songs included.", turn)
+	default:
+		return fmt.Sprintf("Waits count this night's turns, %s a song, and %s between songs.", turn, between)
+	}
 }
 
 func settingsForm(s db.Session) views.SettingsForm {

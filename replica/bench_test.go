@@ -29,13 +29,17 @@ func guestsWriting(b *testing.B, store *db.Store) func(i int) {
 		}
 		guests = append(guests, g)
 	}
+	singing := db.NoTurn
 	return func(i int) {
 		g := guests[i%len(guests)]
 		if _, err := store.CreateRequest(ctx, db.NewRequest{SessionID: sess.ID, GuestID: g.ID, Title: fmt.Sprintf("song %d", i), AllowDuplicate: true}); err != nil {
 			if db.ErrorCode(err) != db.ECONFLICT {
 				b.Fatal(err)
 			}
-			store.StartNext(ctx, sess.ID) // the cap is reached: a turn frees a slot
+			// The cap is reached: a turn frees a slot.
+			if r, ok, _ := store.StartNext(ctx, sess.ID, singing); ok {
+				singing = r.ID
+			}
 		}
 	}
 }

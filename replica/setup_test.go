@@ -113,8 +113,8 @@ func night(t *testing.T, store *db.Store) db.Session {
 			t.Fatal(err)
 		}
 	}
-	store.StartNext(ctx, sess.ID)
-	store.StartNext(ctx, sess.ID)
+	first, _, _ := store.StartNext(ctx, sess.ID, db.NoTurn)
+	store.StartNext(ctx, sess.ID, first.ID)
 	return sess
 }
 

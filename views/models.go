@@ -11,6 +11,15 @@ type FieldErrors map[string]string
 type HomePage struct {
 	Create CreateSessionForm
 	Join   JoinCodeForm
+	// Hosting is the nights this browser hosts, newest first.
+	Hosting []HostedNight
+}
+
+// HostedNight is a night this browser hosts, as the home page lists it.
+type HostedNight struct {
+	Name         string
+	Open         bool // false once the night has ended
+	DashboardURL string
 }
 
 // JoinCodeForm is the form a guest types a session's code into.
@@ -63,6 +72,9 @@ type HostAction struct {
 	// Title names the action and its target ("Remove I Will Survive
 	// (Zoe)"): a move's accessible name, a danger's confirm button.
 	Title string
+	// Ends, when set, is the turn the action ends (EndsField): Stop names
+	// the request it saw singing, so a second device's press changes nothing.
+	Ends string
 }
 
 // HostQueueItem is a queue entry with the host's controls for it. Its row
@@ -91,6 +103,9 @@ type DashboardPage struct {
 	Guests         GuestsList
 	// Replication is the line about the copy in Turso; nil without one.
 	Replication *ReplicationLine
+	// Notice says what the host's last action found, such as a turn another
+	// host device had already started; "" for none.
+	Notice string
 }
 
 // GuestsList is the host's card of guests, with the controls that keep
@@ -165,7 +180,19 @@ type DashboardLive struct {
 	PauseURL      string // pauses, or resumes when Paused
 	EndURL        string
 	TurnLengthMsg string
+
+	// Ends names the turn Start next and Stop end (the request being sung,
+	// or "none"), so a press from a page another device has overtaken
+	// changes nothing.
+	Ends string
 }
+
+// EndsField is the hidden field of Start next and Stop that holds
+// DashboardLive.Ends; EndsNobody is its value when nobody is singing.
+const (
+	EndsField  = "ends"
+	EndsNobody = "none"
+)
 
 // QueueSummary is the queue in two figures.
 type QueueSummary struct {

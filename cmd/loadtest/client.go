@@ -78,10 +78,9 @@ func (lt *loadTest) enqueue(code, cookie, title string) error {
 	return lt.post(cookie, "/j/"+code+"/requests", url.Values{"title": {title}, "artist": {"Load"}})
 }
 
-// createSession starts a session and returns the host's cookie, the join
-// code and the host's dashboard path (/host/ID: session ids are not
-// sequential).
-func (lt *loadTest) createSession(name string) (cookie, code, dash string, err error) {
+// createSession starts a session as its host and returns the host's cookies,
+// the dashboard's path and the join code.
+func (lt *loadTest) createSession(name string) (cookie, dash, code string, err error) {
 	resp, _, err := lt.do("POST", "/sessions", "", url.Values{"name": {name}})
 	if err != nil {
 		return "", "", "", err
@@ -96,7 +95,7 @@ func (lt *loadTest) createSession(name string) (cookie, code, dash string, err e
 	if m == nil {
 		return "", "", "", fmt.Errorf("no join code on %s", dash)
 	}
-	return cookie, string(m[1]), dash, nil
+	return cookie, dash, string(m[1]), nil
 }
 
 func cookieHeader(resp *http.Response) string {
@@ -133,4 +132,26 @@ func (lt *loadTest) joinMany(ctx context.Context, code string, n, workers int) [
 		return nil
 	})
 	return cookies
+}
+
+var endsInput = regexp.MustCompile(`name="ends" value="([^"]*)"`)
+
+// startNext presses Start next as the host's dashboard at dash shows it,
+// with the turn it ends. A press another writer beat to it is answered with
+// the dashboard (200) and counts as done, as on a night with two host
+// devices.
+func (lt *loadTest) startNext(cookie, dash string) error {
+	_, page, err := lt.do("GET", dash, cookie, nil)
+	if err != nil {
+		return err
+	}
+	m := endsInput.FindSubmatch(page)
+	if m == nil {
+		return fmt.Errorf("no Start next on %s", dash)
+	}
+	resp, body, err := lt.do("POST", dash+"/next", cookie, url.Values{"ends": {string(m[1])}})
+	if err == nil && resp.StatusCode != http.StatusSeeOther && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("POST %s/next: %d %s", dash, resp.StatusCode, firstLine(body))
+	}
+	return err
 }

@@ -76,7 +76,7 @@ func run(ctx context.Context, cfg config) error {
 		fmt.Printf("server RSS idle: %s\n", mib(rss(cfg.pid)))
 	}
 
-	host, code, dash, err := lt.createSession("Load night")
+	host, dash, code, err := lt.createSession("Load night")
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func run(ctx context.Context, cfg config) error {
 		if err := lt.enqueue(code, g, fmt.Sprintf("Song %d", n)); err != nil {
 			return err
 		}
-		return lt.post(host, dash+"/next", nil)
+		return lt.startNext(host, dash)
 	}
 	lt.phase(fmt.Sprintf("enqueue + next, %d guests at once, queue 10", cfg.writers), func() result {
 		return lt.closedLoop(ctx, cfg.writers, cfg.duration, enqueueNext)

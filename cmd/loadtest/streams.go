@@ -74,7 +74,7 @@ func (l *listener) close() { l.resp.Body.Close() }
 // at a time, and times each change until every listener has its event.
 func (lt *loadTest) fanOut(ctx context.Context) error {
 	cfg := lt.cfg
-	_, code, _, err := lt.createSession("Fan-out night")
+	_, _, code, err := lt.createSession("Fan-out night")
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func (lt *loadTest) fanOut(ctx context.Context) error {
 // openStreams holds many streams open and reads the server's memory.
 func (lt *loadTest) openStreams(ctx context.Context, when string) error {
 	cfg := lt.cfg
-	_, code, _, err := lt.createSession("Many screens")
+	_, _, code, err := lt.createSession("Many screens")
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,108 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/karaoke-night/karaoke/sqlitedb"
+)
+
+// The wait estimates, in this one place: a song ahead costs a turn and the
+// changeover after it, both measured from the night's own turns.
+
+// DefaultTurnLength is the length of a turn assumed until the session has
+// measured turns of its own.
+const DefaultTurnLength = 4 * time.Minute
+
+// DefaultChangeover is the time between songs assumed until the session has
+// measured enough of its own: the next singer finds the mic, the host finds
+// the track.
+const DefaultChangeover = time.Minute
+
+// Turns outside these bounds are not counted in a session's average: a turn
+// ended after seconds was a false start, one of an hour a forgotten button.
+const (
+	minMeasuredTurn = 30 * time.Second
+	maxMeasuredTurn = 20 * time.Minute
+)
+
+// priorTurns is how many turns of DefaultTurnLength the night's average
+// starts with, so that a few quick turns (a host trying the buttons, two
+// skips) move it only part of the way: three 1-minute turns make 2.5 min.
+const priorTurns = 3
+
+// The changeover is the median of the gaps between the last turns, once
+// there are minChangeovers of them: one long pause does not move a median.
+// A gap over maxChangeover was a break, not a changeover. A gap of zero is
+// a Start next that ended one turn and started the next in one press: the
+// changeover is then inside the turns, and counts as zero here.
+const (
+	changeoverTurns = 10
+	minChangeovers  = 3
+	maxChangeover   = 15 * time.Minute
+)
+
+// measureTurns sets n's TurnLength and Changeover from the session's turns.
+func measureTurns(ctx context.Context, tx *sql.Tx, n *Night) error {
+	var (
+		sum   sql.NullFloat64
+		count int
+	)
+	err := tx.QueryRowContext(ctx, `SELECT SUM(ended_at - started_at), COUNT(*) FROM requests
+		WHERE session_id = ? AND status = 'done' AND started_at IS NOT NULL
+		AND ended_at - started_at BETWEEN ? AND ?`,
+		n.Session.ID, minMeasuredTurn.Milliseconds(), maxMeasuredTurn.Milliseconds()).Scan(&sum, &count)
+	if err != nil {
+		return fmt.Errorf("average turn: %w", err)
+	}
+	total := float64(priorTurns*DefaultTurnLength.Milliseconds()) + sum.Float64
+	n.TurnLength = time.Duration(total/float64(priorTurns+count)) * time.Millisecond
+	n.MeasuredAvg = count > 0
+
+	// Each turn's start less the end of the turn before it, newest first,
+	// when its request was already waiting as that turn ended: otherwise
+	// the queue was empty and the gap was an idle stage, not a changeover.
+	gaps, err := sqlitedb.Column[int64](ctx, tx, `SELECT started_at - prev_end FROM (
+			SELECT started_at, created_at, id, LAG(ended_at) OVER (ORDER BY started_at, id) AS prev_end
+			FROM requests WHERE session_id = ? AND started_at IS NOT NULL)
+		WHERE created_at <= prev_end AND started_at - prev_end BETWEEN 0 AND ?
+		ORDER BY started_at DESC, id DESC LIMIT ?`,
+		n.Session.ID, maxChangeover.Milliseconds(), changeoverTurns)
+	if err != nil {
+		return fmt.Errorf("changeovers: %w", err)
+	}
+	n.Changeover = DefaultChangeover
+	n.MeasuredChangeover = len(gaps) >= minChangeovers
+	if n.MeasuredChangeover {
+		slices.Sort(gaps)
+		n.Changeover = time.Duration(gaps[len(gaps)/2]) * time.Millisecond
+	}
+	return nil
+}
+
+// PerSong is what one song ahead adds to a wait: its turn and the
+// changeover after it.
+func (n Night) PerSong() time.Duration { return n.TurnLength + n.Changeover }
+
+// Estimate is how long songs songs take to sing, changeovers included.
+func (n Night) Estimate(songs int) time.Duration { return time.Duration(songs) * n.PerSong() }
+
+// Place is where a waiting request stands: how many songs are ahead of it
+// (the one being sung included) and the estimated wait until it starts.
+type Place struct {
+	Position int // 1 for the first in the queue
+	Ahead    int
+	Wait     time.Duration
+}
+
+// PlaceOf returns the place of the queue's i-th request (0-based).
+func (n Night) PlaceOf(i int) Place {
+	ahead := i
+	if n.NowSinging != nil {
+		ahead++
+	}
+	return Place{Position: i + 1, Ahead: ahead, Wait: n.Estimate(ahead)}
+}
