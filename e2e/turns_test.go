@@ -18,9 +18,9 @@ import (
 const pressNext = `(function(){var f=document.querySelector('[data-testid="next-singer"]');var v=f.querySelector('input[name="ends"]').value;f.querySelector('button').click();return v})()`
 
 const (
-	dashQueueLength = `document.querySelectorAll('#host-live [data-testid="queue-item"]').length`
+	dashQueueLength = `document.querySelectorAll('#host-queue [data-testid="queue-item"]').length`
 	dashNowSinger   = `(function(){var e=document.querySelector('#host-live [data-testid="now-singing"] .singer');return e?e.textContent.trim():''})()`
-	dashFirstSinger = `document.querySelector('#host-live [data-testid="queue-item"] [data-testid="queue-singer"]').textContent.trim()`
+	dashFirstSinger = `document.querySelector('#host-queue [data-testid="queue-item"] [data-testid="queue-singer"]').textContent.trim()`
 	dashNotices     = `document.querySelectorAll('[data-testid="host-notice"]').length`
 )
 
