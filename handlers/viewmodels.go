@@ -24,6 +24,7 @@ func (h *Handler) sessionInfo(r *http.Request, s db.Session) views.SessionInfo {
 		Name:       s.Name,
 		Code:       s.Code,
 		JoinURL:    h.joinURL(r, s),
+		Site:       h.baseURL(r).Host,
 		QRURL:      h.qrPath(r, s),
 		DisplayURL: displayPath(s),
 		Ended:      !s.Open(),

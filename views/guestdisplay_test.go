@@ -130,3 +130,21 @@ func TestEndedDisplayHasNoQRCode(t *testing.T) {
 		t.Error("the ended TV does not thank the room")
 	}
 }
+
+// TestDisplayJoinBoxIsTypable: the TV tells the room what a person can type,
+// the site and the code, not the join link with its 26-letter token (which
+// the QR code carries).
+func TestDisplayJoinBoxIsTypable(t *testing.T) {
+	link := "https://karaoke.example.com/j/7plll3d4nlcjijatxingzvidhe"
+	doc := render(t, views.Display(views.DisplayPage{Session: views.SessionInfo{Name: "Friday", Code: "9F4G",
+		JoinURL: link, Site: "karaoke.example.com", QRURL: "/qr/x.png"}}))
+	if got := doc.Find(`[data-testid="join-site"]`).Text(); got != "karaoke.example.com" {
+		t.Errorf("the TV says go to %q, want the site", got)
+	}
+	if got := doc.Find(`[data-testid="join-code"]`).Text(); got != "9F4G" {
+		t.Errorf("the TV's code is %q", got)
+	}
+	if html, _ := doc.Html(); strings.Contains(html, link) {
+		t.Errorf("the TV shows the join link %s, which nobody types", link)
+	}
+}

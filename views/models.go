@@ -36,9 +36,12 @@ type CreateSessionForm struct {
 
 // SessionInfo is what every page of a session shows about it, and how to join it.
 type SessionInfo struct {
-	Name       string
-	Code       string
-	JoinURL    string
+	Name    string
+	Code    string
+	JoinURL string
+	// Site is the app's address as a person types it ("karaoke.example.com"):
+	// the TV shows it with the code, since nobody types a join link's token.
+	Site       string
 	QRURL      string
 	DisplayURL string
 	Ended      bool
