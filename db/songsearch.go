@@ -1,0 +1,239 @@
+package db
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/karaoke-night/karaoke/fold"
+	"github.com/karaoke-night/karaoke/sqlitedb"
+)
+
+// SongsPerPage is how many songs a page of search or browse results holds.
+const SongsPerPage = 20
+
+// Search limits: what a guest types is cut to this many words, each a
+// prefix, and the fallback looks at this many of its rarest trigrams.
+const (
+	maxSearchWords    = 8
+	maxSearchTrigrams = 8
+	fuzzyCandidates   = 200
+)
+
+// Song is a song of a songbook.
+type Song struct {
+	ID            int64
+	Title, Artist string
+}
+
+// SongResult is a song as a guest sees it in results: whether it is waiting
+// in tonight's queue (or being sung), and when it was sung tonight.
+type SongResult struct {
+	Song
+	Waiting bool
+	SungAt  time.Time // zero when not sung tonight
+}
+
+// SongPage is one page of songs. Next is the offset of the next page, 0
+// when there is none. Fuzzy says the words matched nothing and these are
+// the songs spelt most like them.
+type SongPage struct {
+	Songs []SongResult
+	Next  int
+	Fuzzy bool
+}
+
+// SearchSongs searches the session's songbook for what a guest typed:
+// case, accents, apostrophes and punctuation are ignored, and every word
+// must begin a word of the title or the artist, in any order. Titles equal
+// to the query come first, then titles that begin with it, then the best
+// matches. When nothing matches, the first page is the songs spelt most
+// like the query (SongPage.Fuzzy). Errors: ENOTFOUND when the session has
+// no songbook.
+func (s *Store) SearchSongs(ctx context.Context, sessionID int64, query string, offset int) (SongPage, error) {
+	var page SongPage
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		book, err := sessionSongbookID(ctx, tx, sessionID)
+		if err != nil {
+			return err
+		}
+		q := fold.Loose(query)
+		words := strings.Fields(q)
+		if len(words) == 0 {
+			return nil
+		}
+		if len(words) > maxSearchWords {
+			words = words[:maxSearchWords]
+		}
+		offset = max(offset, 0)
+		songs, err := sqlitedb.Collect(ctx, tx, scanSong, `SELECT s.id, s.title, s.artist
+			FROM local_song_words w JOIN songs s ON s.id = w.rowid
+			WHERE local_song_words MATCH ? AND s.songbook_id = ?
+			ORDER BY s.title_key = ? DESC, substr(s.title_key, 1, length(?)) = ? DESC, w.rank, s.title_key, s.artist_key
+			LIMIT ? OFFSET ?`, wordsQuery(words), book, q, q, q, SongsPerPage+1, offset)
+		if err != nil {
+			return err
+		}
+		if len(songs) > SongsPerPage {
+			songs, page.Next = songs[:SongsPerPage], offset+SongsPerPage
+		}
+		if len(songs) == 0 && offset == 0 {
+			page.Fuzzy = true
+			if songs, err = fuzzySongs(ctx, tx, book, q); err != nil {
+				return err
+			}
+		}
+		page.Songs, err = flagSongs(ctx, tx, sessionID, songs)
+		return err
+	})
+	return page, err
+}
+
+func scanSong(row sqlitedb.Scanner) (s Song, err error) {
+	err = row.Scan(&s.ID, &s.Title, &s.Artist)
+	return s, err
+}
+
+func sessionSongbookID(ctx context.Context, q sqlitedb.Querier, sessionID int64) (int64, error) {
+	var id sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT songbook_id FROM sessions WHERE id = ?`, sessionID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !id.Valid) {
+		return 0, Errorf(ENOTFOUND, "This night has no songbook.")
+	}
+	return id.Int64, err
+}
+
+// ftsString is s as an FTS5 string: in double quotes, a quote doubled, so
+// nothing a guest types (", *, NEAR, -, AND, a column name and colon) is
+// read as an operator.
+func ftsString(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// wordsQuery is the FTS5 query for words: each a prefix, all required.
+func wordsQuery(words []string) string {
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = ftsString(w) + "*"
+	}
+	return strings.Join(parts, " ")
+}
+
+// trigrams returns the distinct three-character pieces of the words of q.
+func trigrams(q string) []string {
+	var out []string
+	for w := range strings.FieldsSeq(q) {
+		r := []rune(w)
+		for i := 0; i+3 <= len(r); i++ {
+			if t := string(r[i : i+3]); !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// fuzzySongs finds the songs spelt most like q: the songs holding any of
+// its rarest trigrams (common ones like "the" would match half the book),
+// ranked by how many of all its trigrams they hold.
+func fuzzySongs(ctx context.Context, tx *sql.Tx, book int64, q string) ([]Song, error) {
+	grams := trigrams(q)
+	if len(grams) == 0 {
+		return nil, nil
+	}
+	type gram struct {
+		text string
+		docs int
+	}
+	var rare []gram
+	for _, g := range grams {
+		var docs int
+		err := tx.QueryRowContext(ctx, `SELECT doc FROM local_song_trigram_terms WHERE term = ?`, g).Scan(&docs)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // in no song
+		}
+		if err != nil {
+			return nil, err
+		}
+		rare = append(rare, gram{g, docs})
+	}
+	slices.SortFunc(rare, func(a, b gram) int { return cmp.Compare(a.docs, b.docs) })
+	if len(rare) == 0 {
+		return nil, nil
+	}
+	parts := make([]string, 0, maxSearchTrigrams)
+	for _, g := range rare[:min(len(rare), maxSearchTrigrams)] {
+		parts = append(parts, ftsString(g.text))
+	}
+	type candidate struct {
+		Song
+		text  string
+		score int
+	}
+	found, err := sqlitedb.Collect(ctx, tx, func(row sqlitedb.Scanner) (c candidate, err error) {
+		err = row.Scan(&c.ID, &c.Title, &c.Artist, &c.text)
+		return c, err
+	}, `SELECT s.id, s.title, s.artist, s.title_key || ' ' || s.artist_key
+		FROM local_song_trigrams t JOIN songs s ON s.id = t.rowid
+		WHERE local_song_trigrams MATCH ? AND s.songbook_id = ?
+		ORDER BY t.rank LIMIT ?`, strings.Join(parts, " OR "), book, fuzzyCandidates)
+	if err != nil {
+		return nil, err
+	}
+	for i := range found {
+		for _, g := range grams {
+			if strings.Contains(found[i].text, g) {
+				found[i].score++
+			}
+		}
+	}
+	// Half the query's trigrams, at least: fewer is a different song.
+	found = slices.DeleteFunc(found, func(c candidate) bool { return 2*c.score < len(grams) })
+	slices.SortStableFunc(found, func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(len(a.text), len(b.text)))
+	})
+	out := make([]Song, 0, SongsPerPage)
+	for _, c := range found[:min(len(found), SongsPerPage)] {
+		out = append(out, c.Song)
+	}
+	return out, nil
+}
+
+// flagSongs marks the songs waiting tonight, or sung, by the session's
+// requests: by the song's id, or by title and artist for a request typed
+// by hand.
+func flagSongs(ctx context.Context, tx *sql.Tx, sessionID int64, songs []Song) ([]SongResult, error) {
+	type mark struct {
+		songID sql.NullInt64
+		key    string
+		status string
+		at     sql.NullInt64
+	}
+	marks, err := sqlitedb.Collect(ctx, tx, func(row sqlitedb.Scanner) (m mark, err error) {
+		err = row.Scan(&m.songID, &m.key, &m.status, &m.at)
+		return m, err
+	}, `SELECT song_id, song_key, status, COALESCE(started_at, ended_at) FROM requests
+		WHERE session_id = ? AND status IN ('waiting', 'singing', 'done')`, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SongResult, len(songs))
+	for i, song := range songs {
+		out[i].Song = song
+		key := songKey(song.Title, song.Artist)
+		for _, m := range marks {
+			if m.songID.Int64 != song.ID && m.key != key {
+				continue
+			}
+			switch {
+			case m.status != "done":
+				out[i].Waiting = true
+			case m.at.Valid && fromMillis(m.at.Int64).After(out[i].SungAt):
+				out[i].SungAt = fromMillis(m.at.Int64)
+			}
+		}
+	}
+	return out, nil
+}
