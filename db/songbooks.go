@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/karaoke-night/karaoke/songbook"
@@ -133,19 +135,49 @@ func importError(err error) error {
 	return err
 }
 
+// insertRows is how many songs one INSERT statement writes: a statement a
+// song would spend an import's time going in and out of SQLite.
+const insertRows = 100
+
+var (
+	insertSong  = `INSERT INTO songs (songbook_id, title, artist, title_key, artist_key) VALUES (?, ?, ?, ?, ?)`
+	insertSongs = insertSong + strings.Repeat(`, (?, ?, ?, ?, ?)`, insertRows-1)
+)
+
 // writeSongs writes one chunk of songs and their index entries.
 func (s *Store) writeSongs(ctx context.Context, songbookID int64, songs []songbook.Song) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		indexed := make([]indexedSong, len(songs))
-		for i, song := range songs {
-			t, a := song.Key()
-			indexed[i] = indexedSong{titleKey: t, artistKey: a}
-			if err := tx.QueryRowContext(ctx, `INSERT INTO songs (songbook_id, title, artist, title_key, artist_key) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-				songbookID, song.Title, song.Artist, t, a).Scan(&indexed[i].id); err != nil {
-				return fmt.Errorf("insert song: %w", err)
+		// The writer is the only one: the chunk's ids come after this one.
+		var before, last int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM songs`).Scan(&before); err != nil {
+			return err
+		}
+		for part := range slices.Chunk(songs, insertRows) {
+			query := insertSongs
+			if len(part) < insertRows {
+				query = insertSong
+			}
+			args := make([]any, 0, 5*insertRows)
+			for _, song := range part {
+				t, a := song.Key()
+				args = append(args, songbookID, song.Title, song.Artist, t, a)
+				if len(part) < insertRows {
+					if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+						return fmt.Errorf("insert song: %w", err)
+					}
+					args = args[:0]
+				}
+			}
+			if len(args) > 0 {
+				if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+					return fmt.Errorf("insert songs: %w", err)
+				}
 			}
 		}
-		if err := indexSongs(ctx, tx, songbookID, indexed); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM songs`).Scan(&last); err != nil {
+			return err
+		}
+		if err := indexSongs(ctx, tx, songbookID, before, last); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE songbooks SET touched_at = ? WHERE id = ?`, s.nowMillis(), songbookID)

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/karaoke-night/karaoke/sqlitedb"
 )
@@ -112,4 +113,16 @@ func (s *Store) PopularTonight(ctx context.Context, sessionID int64) ([]PopularS
 		return err
 	})
 	return out, err
+}
+
+// SongInSession returns a song of the session's songbook, for a request
+// made from it. Errors: ENOTFOUND when the song is not in the session's
+// songbook (or the session has none).
+func (s *Store) SongInSession(ctx context.Context, sessionID, songID int64) (Song, error) {
+	song, err := scanSong(s.read.QueryRowContext(ctx, `SELECT so.id, so.title, so.artist FROM songs so
+		JOIN sessions se ON se.songbook_id = so.songbook_id WHERE se.id = ? AND so.id = ?`, sessionID, songID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Song{}, Errorf(ENOTFOUND, "That song is not in tonight's songbook.")
+	}
+	return song, err
 }

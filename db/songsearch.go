@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -21,8 +23,31 @@ const SongsPerPage = 20
 const (
 	maxSearchWords    = 8
 	maxSearchTrigrams = 8
-	fuzzyCandidates   = 200
+	fuzzyCandidates   = 100
+	fuzzyPostings     = 2000
 )
+
+// maxRune sorts after every text that begins the same: title_key >= q AND
+// title_key < q+maxRune is "the title begins with q", an index range.
+const maxRune = "\U0010FFFF"
+
+// searchQuery finds the songs whose title begins with the query (from the
+// index on title_key, however many songs match the words) and the songs
+// with every word, and orders them: the exact title, titles beginning with
+// the query, the artist's name, then shorter titles first. It ranks its own
+// way rather than by FTS5's bm25, which reads every match of every word to
+// weigh them: a guest's first two letters match a quarter of a big
+// songbook. Each part stops at a bound (the words at 1,000 songs, in
+// the book's order), so a search costs the same in a book of any size.
+const searchQuery = `WITH candidates (id) AS (
+	SELECT id FROM (SELECT id FROM songs WHERE songbook_id = ?1 AND title_key >= ?2 AND title_key < ?3 LIMIT 200)
+	UNION
+	SELECT id FROM (SELECT s.id FROM local_song_words w JOIN songs s ON s.id = w.rowid
+		WHERE local_song_words MATCH ?4 AND s.songbook_id = ?1 LIMIT 1000))
+SELECT s.id, s.title, s.artist FROM candidates c JOIN songs s ON s.id = c.id
+ORDER BY s.title_key = ?2 DESC, s.title_key >= ?2 AND s.title_key < ?3 DESC, s.artist_key = ?2 DESC,
+	length(s.title_key), s.title_key, s.artist_key
+LIMIT ?5 OFFSET ?6`
 
 // Song is a song of a songbook.
 type Song struct {
@@ -50,8 +75,8 @@ type SongPage struct {
 // SearchSongs searches the session's songbook for what a guest typed:
 // case, accents, apostrophes and punctuation are ignored, and every word
 // must begin a word of the title or the artist, in any order. Titles equal
-// to the query come first, then titles that begin with it, then the best
-// matches. When nothing matches, the first page is the songs spelt most
+// to the query come first, then titles that begin with it, then the rest
+// (see searchQuery). When nothing matches, the first page is the songs spelt most
 // like the query (SongPage.Fuzzy). Errors: ENOTFOUND when the session has
 // no songbook.
 func (s *Store) SearchSongs(ctx context.Context, sessionID int64, query string, offset int) (SongPage, error) {
@@ -70,11 +95,8 @@ func (s *Store) SearchSongs(ctx context.Context, sessionID int64, query string, 
 			words = words[:maxSearchWords]
 		}
 		offset = max(offset, 0)
-		songs, err := sqlitedb.Collect(ctx, tx, scanSong, `SELECT s.id, s.title, s.artist
-			FROM local_song_words w JOIN songs s ON s.id = w.rowid
-			WHERE local_song_words MATCH ? AND s.songbook_id = ?
-			ORDER BY s.title_key = ? DESC, substr(s.title_key, 1, length(?)) = ? DESC, w.rank, s.title_key, s.artist_key
-			LIMIT ? OFFSET ?`, wordsQuery(words), book, q, q, q, SongsPerPage+1, offset)
+		songs, err := sqlitedb.Collect(ctx, tx, scanSong, searchQuery,
+			book, q, q+maxRune, wordsQuery(words), SongsPerPage+1, offset)
 		if err != nil {
 			return err
 		}
@@ -135,37 +157,53 @@ func trigrams(q string) []string {
 	return out
 }
 
-// fuzzySongs finds the songs spelt most like q: the songs holding any of
-// its rarest trigrams (common ones like "the" would match half the book),
-// ranked by how many of all its trigrams they hold.
+// fuzzySongs finds the songs spelt most like q: the songs holding the most
+// of its rarer trigrams (common ones like "the" would bring half the book),
+// then, among the best fuzzyCandidates, those holding the most of all its
+// trigrams. The counting is done here, not by FTS5's bm25, which reads each
+// song's size to weigh it.
 func fuzzySongs(ctx context.Context, tx *sql.Tx, book int64, q string) ([]Song, error) {
 	grams := trigrams(q)
-	if len(grams) == 0 {
-		return nil, nil
-	}
 	type gram struct {
 		text string
 		docs int
 	}
 	var rare []gram
 	for _, g := range grams {
+		// Counted up to a bound only: FTS5 counts by reading the songs.
 		var docs int
-		err := tx.QueryRowContext(ctx, `SELECT doc FROM local_song_trigram_terms WHERE term = ?`, g).Scan(&docs)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // in no song
-		}
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT rowid FROM local_song_trigrams WHERE local_song_trigrams MATCH ? LIMIT ?)`,
+			ftsString(g), fuzzyPostings+1).Scan(&docs)
 		if err != nil {
 			return nil, err
 		}
-		rare = append(rare, gram{g, docs})
+		if docs > 0 {
+			rare = append(rare, gram{g, docs})
+		}
 	}
 	slices.SortFunc(rare, func(a, b gram) int { return cmp.Compare(a.docs, b.docs) })
-	if len(rare) == 0 {
+	hits := map[int64]int{}
+	postings := 0
+	for i, g := range rare {
+		if postings += g.docs; i >= maxSearchTrigrams || (i > 0 && postings > fuzzyPostings) {
+			break
+		}
+		ids, err := sqlitedb.Column[int64](ctx, tx, `SELECT rowid FROM local_song_trigrams WHERE local_song_trigrams MATCH ? LIMIT ?`,
+			ftsString(g.text), fuzzyPostings)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			hits[id]++
+		}
+	}
+	if len(hits) == 0 {
 		return nil, nil
 	}
-	parts := make([]string, 0, maxSearchTrigrams)
-	for _, g := range rare[:min(len(rare), maxSearchTrigrams)] {
-		parts = append(parts, ftsString(g.text))
+	ids := slices.SortedFunc(maps.Keys(hits), func(a, b int64) int { return cmp.Or(cmp.Compare(hits[b], hits[a]), cmp.Compare(a, b)) })
+	list, err := json.Marshal(ids[:min(len(ids), fuzzyCandidates)])
+	if err != nil {
+		return nil, err
 	}
 	type candidate struct {
 		Song
@@ -175,10 +213,8 @@ func fuzzySongs(ctx context.Context, tx *sql.Tx, book int64, q string) ([]Song, 
 	found, err := sqlitedb.Collect(ctx, tx, func(row sqlitedb.Scanner) (c candidate, err error) {
 		err = row.Scan(&c.ID, &c.Title, &c.Artist, &c.text)
 		return c, err
-	}, `SELECT s.id, s.title, s.artist, s.title_key || ' ' || s.artist_key
-		FROM local_song_trigrams t JOIN songs s ON s.id = t.rowid
-		WHERE local_song_trigrams MATCH ? AND s.songbook_id = ?
-		ORDER BY t.rank LIMIT ?`, strings.Join(parts, " OR "), book, fuzzyCandidates)
+	}, `SELECT id, title, artist, title_key || ' ' || artist_key FROM songs
+		WHERE id IN (SELECT value FROM json_each(?)) AND songbook_id = ?`, string(list), book)
 	if err != nil {
 		return nil, err
 	}
@@ -191,8 +227,8 @@ func fuzzySongs(ctx context.Context, tx *sql.Tx, book int64, q string) ([]Song, 
 	}
 	// Half the query's trigrams, at least: fewer is a different song.
 	found = slices.DeleteFunc(found, func(c candidate) bool { return 2*c.score < len(grams) })
-	slices.SortStableFunc(found, func(a, b candidate) int {
-		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(len(a.text), len(b.text)))
+	slices.SortFunc(found, func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(len(a.text), len(b.text)), cmp.Compare(a.ID, b.ID))
 	})
 	out := make([]Song, 0, SongsPerPage)
 	for _, c := range found[:min(len(found), SongsPerPage)] {
