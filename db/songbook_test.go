@@ -69,6 +69,7 @@ func TestSearchSongsForgives(t *testing.T) {
 		{"killer queen", "Killer Queen", 1, false}, // the exact title first
 		{"bohemain rapsody", "Bohemian Rhapsody", 1, true},
 		{"afrika", "Africa", 1, true},
+		{"bhoemian rhapsody", "Bohemian Rhapsody", 1, true}, // a typo in the first letters: trigrams
 		{"zzzz", "", 0, true},
 		{"", "", 0, false},
 	} {

@@ -105,6 +105,11 @@ func (s *Store) SearchSongs(ctx context.Context, sessionID int64, query string, 
 		}
 		if len(songs) == 0 && offset == 0 {
 			page.Fuzzy = true
+			if songs, err = beginningSongs(ctx, tx, book, q); err != nil {
+				return err
+			}
+		}
+		if len(songs) == 0 && offset == 0 {
 			if songs, err = fuzzySongs(ctx, tx, book, q); err != nil {
 				return err
 			}
@@ -157,7 +162,8 @@ func trigrams(q string) []string {
 	return out
 }
 
-// fuzzySongs finds the songs spelt most like q: the songs holding the most
+// fuzzySongs, the fallback when beginningSongs finds nothing, finds the
+// songs spelt most like q: the songs holding the most
 // of its rarer trigrams (common ones like "the" would bring half the book),
 // then, among the best fuzzyCandidates, those holding the most of all its
 // trigrams. The counting is done here, not by FTS5's bm25, which reads each
@@ -205,19 +211,29 @@ func fuzzySongs(ctx context.Context, tx *sql.Tx, book int64, q string) ([]Song, 
 	if err != nil {
 		return nil, err
 	}
-	type candidate struct {
-		Song
-		text  string
-		score int
-	}
-	found, err := sqlitedb.Collect(ctx, tx, func(row sqlitedb.Scanner) (c candidate, err error) {
-		err = row.Scan(&c.ID, &c.Title, &c.Artist, &c.text)
-		return c, err
-	}, `SELECT id, title, artist, title_key || ' ' || artist_key FROM songs
+	found, err := sqlitedb.Collect(ctx, tx, scanCandidate, `SELECT id, title, artist, title_key || ' ' || artist_key FROM songs
 		WHERE id IN (SELECT value FROM json_each(?)) AND songbook_id = ?`, string(list), book)
 	if err != nil {
 		return nil, err
 	}
+	return closest(grams, found), nil
+}
+
+// candidate is a song a fallback found, its fold.Loose text and score.
+type candidate struct {
+	Song
+	text  string
+	score int
+}
+
+func scanCandidate(row sqlitedb.Scanner) (c candidate, err error) {
+	err = row.Scan(&c.ID, &c.Title, &c.Artist, &c.text)
+	return c, err
+}
+
+// closest returns the page of candidates holding the most of grams, and at
+// least half of them: fewer is a different song.
+func closest(grams []string, found []candidate) []Song {
 	for i := range found {
 		for _, g := range grams {
 			if strings.Contains(found[i].text, g) {
@@ -225,7 +241,6 @@ func fuzzySongs(ctx context.Context, tx *sql.Tx, book int64, q string) ([]Song, 
 			}
 		}
 	}
-	// Half the query's trigrams, at least: fewer is a different song.
 	found = slices.DeleteFunc(found, func(c candidate) bool { return 2*c.score < len(grams) })
 	slices.SortFunc(found, func(a, b candidate) int {
 		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(len(a.text), len(b.text)), cmp.Compare(a.ID, b.ID))
@@ -234,7 +249,27 @@ func fuzzySongs(ctx context.Context, tx *sql.Tx, book int64, q string) ([]Song, 
 	for _, c := range found[:min(len(found), SongsPerPage)] {
 		out = append(out, c.Song)
 	}
-	return out, nil
+	return out
+}
+
+// beginningSongs is the cheap fallback, tried before fuzzySongs: a typo is
+// seldom in a word's first three letters, so the songs with words that
+// begin as the query's words do ("bohemain rapsody": boh* rap*), the
+// closest of them by trigrams.
+func beginningSongs(ctx context.Context, tx *sql.Tx, book int64, q string) ([]Song, error) {
+	words := strings.Fields(q)
+	for i, w := range words {
+		if r := []rune(w); len(r) > 3 {
+			words[i] = string(r[:3])
+		}
+	}
+	found, err := sqlitedb.Collect(ctx, tx, scanCandidate, `SELECT s.id, s.title, s.artist, s.title_key || ' ' || s.artist_key
+		FROM local_song_words w JOIN songs s ON s.id = w.rowid
+		WHERE local_song_words MATCH ? AND s.songbook_id = ? LIMIT 1000`, wordsQuery(words), book)
+	if err != nil {
+		return nil, err
+	}
+	return closest(trigrams(q), found), nil
 }
 
 // flagSongs marks the songs waiting tonight, or sung, by the session's
