@@ -254,8 +254,9 @@ func closest(grams []string, found []candidate) []Song {
 
 // beginningSongs is the cheap fallback, tried before fuzzySongs: a typo is
 // seldom in a word's first three letters, so the songs with words that
-// begin as the query's words do ("bohemain rapsody": boh* rap*), the
-// closest of them by trigrams.
+// begin as the query's words do ("bohemain rapsody": boh* rap*), or failing
+// that as any one of them does (boh*, then rap*: "rhapsody" is not rap*),
+// the closest of them by trigrams. Each look-up is bounded.
 func beginningSongs(ctx context.Context, tx *sql.Tx, book int64, q string) ([]Song, error) {
 	words := strings.Fields(q)
 	for i, w := range words {
@@ -263,13 +264,34 @@ func beginningSongs(ctx context.Context, tx *sql.Tx, book int64, q string) ([]So
 			words[i] = string(r[:3])
 		}
 	}
-	found, err := sqlitedb.Collect(ctx, tx, scanCandidate, `SELECT s.id, s.title, s.artist, s.title_key || ' ' || s.artist_key
-		FROM local_song_words w JOIN songs s ON s.id = w.rowid
-		WHERE local_song_words MATCH ? AND s.songbook_id = ? LIMIT 1000`, wordsQuery(words), book)
+	grams := trigrams(q)
+	find := func(words []string) ([]candidate, error) {
+		return sqlitedb.Collect(ctx, tx, scanCandidate, `SELECT s.id, s.title, s.artist, s.title_key || ' ' || s.artist_key
+			FROM local_song_words w JOIN songs s ON s.id = w.rowid
+			WHERE local_song_words MATCH ? AND s.songbook_id = ? LIMIT 1000`, wordsQuery(words), book)
+	}
+	found, err := find(words)
 	if err != nil {
 		return nil, err
 	}
-	return closest(trigrams(q), found), nil
+	if songs := closest(grams, found); len(songs) > 0 || len(words) == 1 {
+		return songs, nil
+	}
+	found = found[:0]
+	seen := map[int64]bool{}
+	for _, w := range words[:min(len(words), 4)] {
+		one, err := find([]string{w})
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range one {
+			if !seen[c.ID] {
+				seen[c.ID] = true
+				found = append(found, c)
+			}
+		}
+	}
+	return closest(grams, found), nil
 }
 
 // flagSongs marks the songs waiting tonight, or sung, by the session's
