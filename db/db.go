@@ -90,7 +90,18 @@ func (s *Store) setUp(ctx context.Context, o options) error {
 	if err := s.setUpReplication(ctx, o.replication); err != nil {
 		return fmt.Errorf("replication: %w", err)
 	}
-	return s.giveJoinTokens(ctx)
+	if err := s.giveJoinTokens(ctx); err != nil {
+		return err
+	}
+	// A restore opens a database at an older schema first (OnlyMigrations):
+	// the songbook comes with its migration.
+	if has, err := sqlitedb.TableExists(ctx, s.writer.DB(), "songs"); err != nil || !has {
+		return err
+	}
+	if err := s.setUpSongIndex(ctx); err != nil {
+		return fmt.Errorf("song index: %w", err)
+	}
+	return s.removeAbandonedSongbooks(ctx)
 }
 
 // Close checkpoints the write-ahead log into the database file, so that

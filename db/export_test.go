@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"testing"
+
+	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 // OpenForTest opens the store at url with opts, failing tb if it cannot,
@@ -47,4 +49,27 @@ func SignedDevice(tb testing.TB, s *Store) string {
 		tb.Fatalf("device token: %v", err)
 	}
 	return token
+}
+
+// DropSongIndex drops the local search index, as a database restored or
+// copied from Turso lacks it.
+func (s *Store) DropSongIndex(ctx context.Context) error {
+	_, err := s.writer.DB().ExecContext(ctx, dropSongIndex)
+	return err
+}
+
+// AbandonedAfter is how long an unfinished import may stay untouched.
+const AbandonedAfter = abandonedAfter
+
+// ImportChunk is how many songs one write of an import holds.
+const ImportChunk = importChunk
+
+// CountRows returns how many rows a table holds.
+func (s *Store) CountRows(tb testing.TB, table string) int {
+	tb.Helper()
+	var n int
+	if err := s.read.QueryRow(`SELECT COUNT(*) FROM ` + sqlitedb.QuoteIdent(table)).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
+	return n
 }

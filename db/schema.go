@@ -9,8 +9,9 @@ import (
 )
 
 // ReplicatedTable is a table whose rows are replicated: every app table,
-// which is every table but schema_migrations, SQLite's own and the
-// replication machinery's. The outbox triggers (triggers.go) are made from
+// which is every table but schema_migrations, SQLite's own, the
+// replication machinery's (replication_*) and the local ones (local_*, see
+// localPrefix). The outbox triggers (triggers.go) are made from
 // it, and a restore (outbox_restore.go) fills it.
 type ReplicatedTable struct {
 	Name    string
@@ -19,8 +20,16 @@ type ReplicatedTable struct {
 	parents []string
 }
 
+// localPrefix starts the name of a table that is never replicated and
+// stays in this database only: what the store builds again from replicated
+// rows (the songbook's search index, songindex.go), or what Turso's engines
+// may lack (FTS5 virtual tables and their shadow tables, whose names start
+// with the virtual table's).
+const localPrefix = "local_"
+
 func isReplicated(name string) bool {
-	return name != "schema_migrations" && !strings.HasPrefix(name, "sqlite_") && !strings.HasPrefix(name, "replication_")
+	return name != "schema_migrations" && !strings.HasPrefix(name, "sqlite_") &&
+		!strings.HasPrefix(name, "replication_") && !strings.HasPrefix(name, localPrefix)
 }
 
 // replicatedTables returns the replicated tables of the live schema,

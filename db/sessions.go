@@ -52,8 +52,10 @@ func (s *Store) CreateSession(ctx context.Context, name string) (Session, string
 		// A code can collide with an open session's, and (once in billions
 		// of billions) an id with any session's; try a few fresh ones.
 		for attempt := 0; ; attempt++ {
-			row := tx.QueryRowContext(ctx, `INSERT INTO sessions (id, name, code, host_secret_hash, singer_cap, created_at, join_token)
-				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+sessionColumns,
+			// A new session gets the newest house songbook, if there is one.
+			row := tx.QueryRowContext(ctx, `INSERT INTO sessions (id, name, code, host_secret_hash, singer_cap, created_at, join_token, songbook_id)
+				VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT MAX(id) FROM songbooks WHERE owner_hash IS NULL AND completed_at IS NOT NULL))
+				RETURNING `+sessionColumns,
 				newSessionID(), name, newJoinCode(), hashToken(hostKey), DefaultSingerCap, s.nowMillis(), newJoinToken())
 			var err error
 			sess, err = scanSession(row)

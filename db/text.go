@@ -1,12 +1,10 @@
 package db
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/cases"
-	"golang.org/x/text/unicode/norm"
+	"github.com/karaoke-night/karaoke/fold"
 )
 
 // Limits on what people type, counted in characters after cleaning.
@@ -18,41 +16,12 @@ const (
 	MaxNote        = 200
 )
 
-// CleanText makes typed text fit to store: control and invisible formatting
-// characters dropped, runs of white space folded to one space, the ends
-// trimmed, and Unicode normalised to NFC, so that "é" typed as one character
-// or as e and an accent is the same text. Normalising comes last: dropping a
-// character can bring two others together that NFC composes.
-func CleanText(s string) string {
-	s = strings.ToValidUTF8(s, "")
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
-			space = true
-			continue
-		case unicode.IsControl(r), unicode.Is(unicode.Cf, r) && r != '\u200d':
-			// Cf holds bidi overrides and zero-width marks; the zero-width
-			// joiner stays, since emoji sequences need it.
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	return norm.NFC.String(b.String())
-}
+// CleanText makes typed text fit to store; see fold.Clean.
+func CleanText(s string) string { return fold.Clean(s) }
 
-// foldKey is the form of a name or song used to compare two of them: cleaned,
-// case-folded and with compatibility characters unified, so "JOHN", "john"
-// and "ｊｏｈｎ" are the same singer name.
-func foldKey(s string) string {
-	return norm.NFKC.String(cases.Fold().String(CleanText(s)))
-}
+// foldKey is the form of a name or song used to compare two of them; see
+// fold.Key.
+func foldKey(s string) string { return fold.Key(s) }
 
 // checkLength returns an EINVALID error for field when s (already cleaned)
 // is shorter than minLen or longer than maxLen characters. A required field

@@ -9,6 +9,10 @@
 //	                      put it back when the server next starts
 //	karaoke restore --from-turso
 //	                      fill an empty DATA_DIR from the copy in Turso
+//	karaoke songbook import FILE [--name NAME]
+//	                      import a house songbook, offered to every new session
+//	karaoke songbook list / songbook remove ID
+//	                      list the songbooks, remove one
 //	karaoke status        how replication to Turso is doing
 //	karaoke version       print the version
 package main
@@ -40,7 +44,7 @@ func main() {
 	}
 }
 
-var errUsage = errors.New("usage: karaoke [serve | backup | restore [--on-restart] FILE | restore --from-turso | status | version]")
+var errUsage = errors.New("usage: karaoke [serve | backup | restore [--on-restart] FILE | restore --from-turso | songbook import FILE [--name NAME] | songbook list | songbook remove ID | status | version]")
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	cmd := "serve"
@@ -70,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		fmt.Fprintln(stdout, "backup written:", path)
 		return nil
+	case cmd == "songbook":
+		return songbookCommand(ctx, cfg, args, stdout)
 	case cmd == "status" && len(args) == 0:
 		return app.Status(ctx, cfg, stdout)
 	case cmd == "restore" && len(args) == 1 && args[0] == "--from-turso":
