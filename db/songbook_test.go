@@ -124,10 +124,11 @@ func TestSearchFlagsTonightsRequests(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := n.store.StartNext(ctx, n.session.ID); err != nil {
+	first, _, err := n.store.StartNext(ctx, n.session.ID, db.NoTurn)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := n.store.StartNext(ctx, n.session.ID); err != nil {
+	if _, _, err := n.store.StartNext(ctx, n.session.ID, first.ID); err != nil {
 		t.Fatal(err)
 	}
 	page, err := n.store.SearchSongs(ctx, n.session.ID, "halo", 0)
