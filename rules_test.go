@@ -87,6 +87,18 @@ func TestOnlyRenderDecidesFragmentOrPage(t *testing.T) {
 	}
 }
 
+// TestFormsShowServerFailures: a form route answers its store call with
+// h.formShows, which also re-renders the form when the server fails, never
+// with isFormError alone, which would leave a bare error page.
+func TestFormsShowServerFailures(t *testing.T) {
+	for _, f := range treeFiles(t, ".go") {
+		if f.test() || f.path == "handlers/render.go" || !strings.Contains(f.text, "isFormError(") {
+			continue
+		}
+		t.Errorf("%s calls isFormError: answer a form's store call with h.formShows (handlers/render.go)", f.path)
+	}
+}
+
 // TestErrorsRecognisedByType: an error is told apart with errors.Is or
 // errors.As, never by a substring of its message.
 func TestErrorsRecognisedByType(t *testing.T) {

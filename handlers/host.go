@@ -180,7 +180,7 @@ func (h *Handler) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 		err = h.store.SetSettings(r.Context(), id, singerCap, showNotes)
 	}
 	form := views.SettingsForm{ActionURL: hostActionPath(id, "settings"), SingerCap: typed, ShowNotes: showNotes}
-	if isFormError(err) {
+	if h.formShows(w, r, err) {
 		form.Errors = fieldErrors(err)
 		h.respond(w, r, formStatus(err), views.SettingsFormView(form), func() (templ.Component, error) {
 			night, err := h.store.Night(r.Context(), id)
