@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"container/list"
+	"context"
 	"math"
 	"sync"
 	"time"
@@ -37,6 +38,9 @@ type codeStrikes struct {
 	at       time.Time // when score was last brought up to date
 	until    time.Time // no code look-ups before this
 	inFlight int       // look-ups under way
+	// idle, when someone waits for a look-up under way to end, is closed
+	// (and cleared) as one ends or the record is dropped.
+	idle chan struct{}
 }
 
 // The back-off past the allowance: firstBackoff, doubling with each further
@@ -71,26 +75,48 @@ func newCodeGuard(rate Rate, now func() time.Time) *codeGuard {
 // begin asks to look up a code for addr. It returns how long to wait when
 // the address is shut out; otherwise the look-up may go ahead and its
 // caller must call end with the outcome. Look-ups under way count against
-// the allowance as if they had failed, so a burst of them sent at once gets
-// no further than one sent after another.
-func (g *codeGuard) begin(addr string) time.Duration {
+// the allowance as if they had failed: once they could use it up, the next
+// look-up waits here for them to end (and for the back-off they may bring),
+// so a burst of wrong codes sent at once gets no further than one sent
+// after another, while a bar's phones loading the right code together are
+// only queued for a moment, never refused. A look-up whose request ends
+// while it waits is refused.
+func (g *codeGuard) begin(ctx context.Context, addr string) time.Duration {
 	if g == nil {
 		return 0
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	now := g.now()
-	e := g.entry(addr, now)
-	if wait := e.until.Sub(now); wait > 0 {
-		return wait
+	for {
+		g.mu.Lock()
+		now := g.now()
+		e := g.entry(addr, now)
+		if wait := e.until.Sub(now); wait > 0 {
+			g.mu.Unlock()
+			return wait
+		}
+		if e.inFlight == 0 || e.score+float64(e.inFlight) < g.free {
+			e.inFlight++
+			g.mu.Unlock()
+			return 0
+		}
+		if e.idle == nil {
+			e.idle = make(chan struct{})
+		}
+		idle := e.idle
+		g.mu.Unlock()
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			return firstBackoff
+		}
 	}
-	if e.inFlight > 0 && e.score+float64(e.inFlight) >= g.free {
-		// Past the allowance, one look-up at a time: the next waits for its
-		// outcome, and the back-off it may bring.
-		return firstBackoff
+}
+
+// wake lets those waiting in begin for e's look-ups try again.
+func (e *codeStrikes) wake() {
+	if e.idle != nil {
+		close(e.idle)
+		e.idle = nil
 	}
-	e.inFlight++
-	return 0
 }
 
 // end records a look-up begin allowed: wrong when the code named no session.
@@ -110,6 +136,7 @@ func (g *codeGuard) end(addr string, wrong bool) {
 	}
 	e := el.Value.(*codeStrikes)
 	e.inFlight = max(0, e.inFlight-1)
+	e.wake()
 	if !wrong {
 		if e.score == 0 && e.inFlight == 0 && !e.until.After(now) {
 			g.remove(el) // nothing to remember
@@ -153,7 +180,9 @@ func (g *codeGuard) add(addr string, now time.Time) *list.Element {
 }
 
 func (g *codeGuard) remove(el *list.Element) {
-	delete(g.entries, el.Value.(*codeStrikes).addr)
+	e := el.Value.(*codeStrikes)
+	e.wake()
+	delete(g.entries, e.addr)
 	g.order.Remove(el)
 }
 

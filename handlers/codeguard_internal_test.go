@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -22,7 +23,7 @@ func (c *fakeClock) now() time.Time { return c.t }
 func guessFor(g *codeGuard, clock *fakeClock, addr string, d time.Duration) int {
 	tries := 0
 	for end := clock.t.Add(d); clock.t.Before(end); {
-		if wait := g.begin(addr); wait > 0 {
+		if wait := g.begin(context.Background(), addr); wait > 0 {
 			clock.t = clock.t.Add(wait)
 			continue
 		}
@@ -57,18 +58,18 @@ func TestWrongCodesAreForgiven(t *testing.T) {
 	clock := &fakeClock{t: time.Unix(1e9, 0)}
 	g := newCodeGuard(defaultCodeRate, clock.now)
 	for range 40 {
-		if wait := g.begin("a"); wait > 0 {
+		if wait := g.begin(context.Background(), "a"); wait > 0 {
 			t.Fatalf("refused within the allowance: wait %v", wait)
 		}
 		g.end("a", true)
 	}
 	var waits []time.Duration
 	for range 4 {
-		if wait := g.begin("a"); wait > 0 {
+		if wait := g.begin(context.Background(), "a"); wait > 0 {
 			t.Fatalf("refused with no wait running: %v", wait)
 		}
 		g.end("a", true)
-		wait := g.begin("a")
+		wait := g.begin(context.Background(), "a")
 		waits = append(waits, wait)
 		clock.t = clock.t.Add(wait)
 	}
@@ -79,7 +80,7 @@ func TestWrongCodesAreForgiven(t *testing.T) {
 	if got := guessFor(g, clock, "a", time.Second); got != 41 {
 		t.Errorf("after two hours' rest, %d codes at once, want the allowance of 40 and one more", got)
 	}
-	if wait := g.begin("b"); wait != 0 {
+	if wait := g.begin(context.Background(), "b"); wait != 0 {
 		t.Errorf("another address waits %v", wait)
 	}
 }
@@ -94,7 +95,7 @@ func TestABurstOfGuessesGetsNoFurther(t *testing.T) {
 	for range 500 {
 		wg.Go(func() {
 			<-start
-			if g.begin("a") == 0 {
+			if g.begin(context.Background(), "a") == 0 {
 				allowed.Add(1)
 				time.Sleep(time.Millisecond) // the look-up, under way while others start
 				g.end("a", true)
@@ -116,7 +117,7 @@ func TestCodeGuardMemoryIsBounded(t *testing.T) {
 	g := newCodeGuard(defaultCodeRate, clock.now)
 	for i := range 200 {
 		addr := fmt.Sprintf("right-%d", i)
-		g.begin(addr)
+		g.begin(context.Background(), addr)
 		g.end(addr, false)
 	}
 	if n := len(g.entries); n != 0 {
@@ -124,7 +125,7 @@ func TestCodeGuardMemoryIsBounded(t *testing.T) {
 	}
 	for i := range 100_000 {
 		addr := fmt.Sprintf("10.%d.%d.%d", i>>16, i>>8&255, i&255)
-		g.begin(addr)
+		g.begin(context.Background(), addr)
 		g.end(addr, true)
 	}
 	if n, l := len(g.entries), g.order.Len(); n > codeGuardAddresses || l != n {
@@ -133,5 +134,31 @@ func TestCodeGuardMemoryIsBounded(t *testing.T) {
 	// The addresses dropped are the oldest: the newest still counts.
 	if e := g.entries["10.1.134.159"]; e == nil {
 		t.Error("the newest address was dropped")
+	}
+}
+
+// TestABarLoadingTheRightCodeTogetherIsNotRefused: 100 phones behind one
+// address opening the night's page by its code at the same moment are
+// queued for a moment, never refused: only wrong codes count.
+func TestABarLoadingTheRightCodeTogetherIsNotRefused(t *testing.T) {
+	g := newCodeGuard(defaultCodeRate, func() time.Time { return time.Unix(1e9, 0) })
+	var refused atomic.Int32
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range 100 {
+		wg.Go(func() {
+			<-start
+			if g.begin(context.Background(), "bar") > 0 {
+				refused.Add(1)
+				return
+			}
+			time.Sleep(time.Millisecond) // the look-up, under way while others start
+			g.end("bar", false)
+		})
+	}
+	close(start)
+	wg.Wait()
+	if n := refused.Load(); n > 0 {
+		t.Errorf("%d of 100 right-code look-ups sent at once were refused, want none", n)
 	}
 }

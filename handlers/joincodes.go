@@ -30,7 +30,7 @@ func (h *Handler) lookUpSession(w http.ResponseWriter, r *http.Request, key stri
 		}
 		wrongToken = err
 	}
-	if wait := h.codes.begin(addr); wait > 0 {
+	if wait := h.codes.begin(r.Context(), addr); wait > 0 {
 		return db.Session{}, tooManyWrongCodes(w, wait)
 	}
 	if wrongToken != nil {
