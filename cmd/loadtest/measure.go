@@ -18,6 +18,9 @@ type loadTest struct {
 	cfg    config
 	client *http.Client
 	last   result
+	// turns is the turn each dashboard's Start next ends, as its last
+	// answer showed it (dash path → the ends field).
+	turns sync.Map
 }
 
 type result struct {
