@@ -171,5 +171,19 @@ func TestEveryPostRouteRefusesOversizeBody(t *testing.T) {
 				}
 			})
 		}
+		// A multipart body is refused as well, but by the one route that
+		// takes song lists (see TestSongbookUploadTakesBigLists).
+		if path != dash+"/songbook" {
+			b := guest
+			if strings.HasPrefix(path, "/host/") {
+				b = host
+			}
+			if resp := b.upload(path, "x", "big.txt", []byte(strings.Repeat("x", 70<<10))); resp.status != http.StatusRequestEntityTooLarge {
+				t.Errorf("%s: a 70 KB multipart body got status %d, want 413", path, resp.status)
+			}
+		}
+	}
+	if got := text(host.get(dash), "songbook-count"); got != "" {
+		t.Errorf("a refused body imported a songbook of %s", got)
 	}
 }
