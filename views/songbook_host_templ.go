@@ -202,7 +202,7 @@ func SongbookCardView(c SongbookCard) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textField(field{ID: "songbook-name", Name: SongbookNameField, Label: "Name", Optional: "(optional)", Value: c.TypedName,
+			templ_7745c5c3_Err = textField(field{ID: "songbook-name", Name: SongbookNameField, Label: "Songbook name", Optional: "(optional)", Value: c.TypedName,
 				Hint:  "Such as “Friday list”; the file’s name if you leave it empty.",
 				Attrs: templ.Attributes{"maxlength": strconv.Itoa(db.MaxSongbookName), "autocomplete": "off"}}, c.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
