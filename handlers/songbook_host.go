@@ -53,7 +53,7 @@ func (h *Handler) handleSongbookImport(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status = formStatus(err)
 	}
-	card, cerr := h.songbookCard(r, id, false)
+	card, cerr := h.nightSongbookCard(r, id)
 	if cerr != nil {
 		h.fail(w, r, cerr)
 		return
@@ -69,7 +69,6 @@ func (h *Handler) handleSongbookImport(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		vm, err := h.dashboardPage(r, night, dashboardLive(night), settingsForm(night.Session))
-		card.Ended = !night.Session.Open()
 		vm.Songbook = card
 		return views.Dashboard(vm), err
 	})
@@ -165,9 +164,19 @@ func (h *Handler) songbookDone(w http.ResponseWriter, r *http.Request, err error
 	}
 	id := hostSessionID(r)
 	h.done(w, r, hostPath(id)+"#songs", func() (templ.Component, error) {
-		card, err := h.songbookCard(r, id, false)
+		card, err := h.nightSongbookCard(r, id)
 		return views.SongbookCardView(card), err
 	})
+}
+
+// nightSongbookCard is songbookCard for a session read again, for an answer
+// that is the section alone.
+func (h *Handler) nightSongbookCard(r *http.Request, sessionID int64) (views.SongbookCard, error) {
+	night, err := h.store.Night(r.Context(), sessionID)
+	if err != nil {
+		return views.SongbookCard{}, err
+	}
+	return h.songbookCard(r, sessionID, !night.Session.Open())
 }
 
 // songbookCard builds the Songs section of the night: its songbook, if it
