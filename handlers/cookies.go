@@ -137,3 +137,28 @@ func hostedNights(r *http.Request) []db.HostedNight {
 	}
 	return out
 }
+
+// songbookOwnerCookie holds the key of the songbooks this browser imported
+// (the store keeps only its hash): it is sent to every /host/ page, so any
+// night this browser hosts can attach them, and to nothing else.
+const songbookOwnerCookie = "karaoke_songbooks"
+
+// songbookOwner returns the browser's songbook owner key, or "".
+func songbookOwner(r *http.Request) string {
+	c, err := r.Cookie(songbookOwnerCookie)
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// songbookOwnerKey returns the browser's songbook owner key, giving it a new
+// one in the cookie if it has none.
+func songbookOwnerKey(w http.ResponseWriter, r *http.Request) string {
+	if key := songbookOwner(r); key != "" {
+		return key
+	}
+	key := db.NewToken()
+	setCookie(w, r, songbookOwnerCookie, key, "/host/")
+	return key
+}

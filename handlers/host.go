@@ -100,6 +100,10 @@ func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.Dash
 	if err != nil {
 		return views.DashboardPage{}, err
 	}
+	songs, err := h.songbookCard(r, id, !night.Session.Open())
+	if err != nil {
+		return views.DashboardPage{}, err
+	}
 	return views.DashboardPage{
 		Session:        h.sessionInfo(r, night.Session),
 		Stream:         streamURL(hostPath(id), night.Session),
@@ -109,6 +113,7 @@ func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.Dash
 		Settings:       settings,
 		Guests:         guestItems(night.Session, guests),
 		Replication:    h.replicationLine(r),
+		Songbook:       songs,
 	}, nil
 }
 

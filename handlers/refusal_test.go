@@ -171,5 +171,24 @@ func TestEveryPostRouteRefusesOversizeBody(t *testing.T) {
 				}
 			})
 		}
+		// A multipart body is refused as well, but by the one route that
+		// takes song lists (below).
+		if path != dash+"/songbook" {
+			b := guest
+			if strings.HasPrefix(path, "/host/") {
+				b = host
+			}
+			if resp := b.upload(path, "x", "big.txt", []byte(strings.Repeat("x", 70<<10))); resp.status != http.StatusRequestEntityTooLarge {
+				t.Errorf("%s: a 70 KB multipart body got status %d, want 413", path, resp.status)
+			}
+		}
+	}
+	if got := text(host.get(dash), "songbook-count"); got != "" {
+		t.Errorf("a refused body imported a songbook of %s", got)
+	}
+	// The upload route takes what the others refuse: a song list of 5 MB.
+	resp := host.upload(dash+"/songbook", "Big", "big.txt", bigSongList())
+	if got := text(resp, "songbook-count"); resp.status != http.StatusOK || got != "3,000 songs" {
+		t.Errorf("a 5 MB song list: status %d, count %q, want 200 and 3,000 songs", resp.status, got)
 	}
 }

@@ -76,6 +76,11 @@ func (h *Handler) Routes() http.Handler {
 		r.Post("/joining/{lock:lock|unlock}", h.handleJoiningLock)
 		r.Get("/guests/recent/remove", h.handleRecentRemoveConfirm)
 		r.Post("/guests/recent/remove", h.handleRecentRemove)
+		// The night's songbook. The import is the one route that takes a
+		// big body (see limitBody), and is limited per night.
+		r.With(h.limiter(songbookImports, songbookImportKey, tooManyImports)).Post("/songbook", h.handleSongbookImport)
+		r.Post("/songbook/use", h.handleSongbookUse)
+		r.Post("/songbook/drop", h.handleSongbookDrop)
 	})
 
 	r.NotFound(h.handleNotFound)

@@ -3,10 +3,14 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
+
+	"github.com/karaoke-night/karaoke/songbook"
 )
 
 // contentSecurityPolicy allows the page only what comes from the app itself:
@@ -59,11 +63,24 @@ const maxBodyBytes = 64 << 10
 
 const tooLarge = "That was far more than this form takes (64 KB at most). Shorten what you typed and try again."
 
+var tooLargeList = fmt.Sprintf("That file is larger than a song list may be (%d MB at most).", songbook.MaxBytes>>20)
+
 // limitBody bounds request bodies to maxBodyBytes, and parses the form of
 // every one, so a handler's PostFormValue never meets a body it could not
 // read. A body over the bound is refused with 413 (see refuseBody).
 func (h *Handler) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isSongbookUpload(r) {
+			// The one route that takes a big body reads it as a stream
+			// itself (see handleSongbookImport); its bound is the list's.
+			if r.ContentLength > maxUploadBytes {
+				h.refuseBody(w, r, next)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
+			next.ServeHTTP(w, r)
+			return
+		}
 		if r.ContentLength > maxBodyBytes {
 			h.refuseBody(w, r, next)
 			return
@@ -91,6 +108,23 @@ func (h *Handler) limitBody(next http.Handler) http.Handler {
 	})
 }
 
+// maxUploadBytes bounds the body of a song list's upload: the largest list
+// and room for the form around it.
+const maxUploadBytes = songbook.MaxBytes + maxBodyBytes
+
+// songbookUploadPath is the upload route's path, the only one whose body may
+// pass maxBodyBytes (limitBody runs before the router, so it matches the
+// path itself).
+var songbookUploadPath = regexp.MustCompile(`^/host/[0-9]+/songbook$`)
+
+// isSongbookUpload reports whether r is a song list's upload: a multipart
+// POST to the upload route. Anything else sent there is an ordinary form
+// bounded to 64 KB.
+func isSongbookUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && songbookUploadPath.MatchString(r.URL.Path) &&
+		strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+}
+
 // refuseBody refuses a body too large. A POST goes on to its route with the
 // refusal and an empty form, as if nothing had been typed (the body was not
 // read): the handler answers it, with its own form where it has one, and
@@ -98,6 +132,9 @@ func (h *Handler) limitBody(next http.Handler) http.Handler {
 // it in, and gets the error page here.
 func (h *Handler) refuseBody(w http.ResponseWriter, r *http.Request, next http.Handler) {
 	ref := &refusal{status: http.StatusRequestEntityTooLarge, message: tooLarge}
+	if isSongbookUpload(r) {
+		ref.message = tooLargeList
+	}
 	if r.Method != http.MethodPost {
 		h.fail(w, r, ref)
 		return

@@ -300,3 +300,28 @@ func formatAgo(d time.Duration) string {
 		return strconv.Itoa(int(d.Hours())) + " h"
 	}
 }
+
+// songbookCard is the Songs section: the night's songbook (current.ID is 0
+// when it has none) and the songbooks of books it may attach instead.
+func songbookCard(sessionID int64, current db.Songbook, books []db.Songbook, ended bool) views.SongbookCard {
+	c := views.SongbookCard{
+		ImportURL: hostActionPath(sessionID, "songbook"),
+		UseURL:    hostActionPath(sessionID, "songbook/use"),
+		DropURL:   hostActionPath(sessionID, "songbook/drop"),
+		Ended:     ended,
+	}
+	if current.ID != 0 {
+		c.Name, c.Count = current.Name, songCount(current.Songs)
+	}
+	for _, b := range books {
+		if b.ID == current.ID {
+			continue
+		}
+		label := fmt.Sprintf("Use my songbook “%s”: %s, imported %s", b.Name, songCount(b.Songs), b.CreatedAt.Format("2 Jan"))
+		if b.House {
+			label = fmt.Sprintf("Use the house songbook “%s”: %s", b.Name, songCount(b.Songs))
+		}
+		c.Choices = append(c.Choices, views.SongbookChoice{ID: strconv.FormatInt(b.ID, 10), Label: label})
+	}
+	return c
+}

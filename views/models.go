@@ -109,6 +109,8 @@ type DashboardPage struct {
 	// Notice says what the host's last action found, such as a turn another
 	// host device had already started; "" for none.
 	Notice string
+	// Songbook is the Songs section: the night's songbook and its import.
+	Songbook SongbookCard
 }
 
 // GuestsList is the host's card of guests, with the controls that keep
