@@ -149,7 +149,7 @@ func SongResultsView(r SongResults) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" hx-target=\"#request-form\" hx-swap=\"outerHTML show:top\"><input type=\"hidden\" name=\"song_id\" value=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" hx-target=\"#request-form\" hx-swap=\"outerHTML show:window:top\"><input type=\"hidden\" name=\"song_id\" value=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
