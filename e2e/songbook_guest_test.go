@@ -55,6 +55,15 @@ func TestGuestSearchesTheSongbook(t *testing.T) {
 	// Bob finds it by the artist, without the accent, and sees it waiting.
 	do(t, p.bob, "Bob types", chromedp.SendKeys(chromedp.CSS("#song-q"), "queen"))
 	waitFor(t, p.bob, "the song flagged waiting", `!!document.querySelector('[data-testid="song-result"] [data-testid="song-waiting"]')`)
+
+	// Bob browses: tonight's popular songs, then the artists A to Z.
+	markNotReloaded(t, p.bob)
+	do(t, p.bob, "Bob opens Popular tonight", chromedp.Click(chromedp.CSS(`[data-testid="browse-popular"]`)))
+	waitText(t, p.bob, "popular tonight", songResults, "Bohemian Rhapsody")
+	do(t, p.bob, "Bob opens Browse by artist", chromedp.Click(chromedp.CSS(`[data-testid="browse-artists"]`)))
+	waitText(t, p.bob, "the artists", `[data-testid="artist"] a`, "Beyoncé | Journey | Queen | The Cranberries")
+	checkNotReloaded(t, p.bob, "Bob")
+	axeCheck(t, p.bob, string(axeJS), "guest browsing artists")
 }
 
 // TestSongbookWithoutJavaScript: the search is a plain GET and the result a

@@ -46,27 +46,35 @@ func (h *Handler) songSearch(r *http.Request, s db.Session) (*views.SongSearch, 
 		}
 		return nil, err
 	}
-	q := r.URL.Query().Get("q")
+	qv := r.URL.Query()
+	q := qv.Get("q")
 	search := &views.SongSearch{ActionURL: songsPath(s), Query: q,
+		ArtistsURL: songsPath(s) + "?browse=artists", PopularURL: songsPath(s) + "?browse=popular",
 		Results: views.SongResults{RequestURL: requestsPath(s)}}
-	if strings.TrimSpace(q) == "" {
-		return search, nil
+	offset, _ := strconv.Atoi(qv.Get("offset"))
+	var err error
+	switch {
+	case qv.Has("artist") || qv.Has("browse"):
+		search.Results, err = h.songBrowse(r, s, offset)
+	case strings.TrimSpace(q) != "":
+		var page db.SongPage
+		page, err = h.store.SearchSongs(r.Context(), s.ID, q, offset)
+		search.Results = songResults(s, url.Values{"q": {q}}, page)
 	}
-	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
-	page, err := h.store.SearchSongs(r.Context(), s.ID, q, offset)
 	if db.ErrorCode(err) == db.ENOTFOUND {
 		return nil, nil // the host took the songbook away meanwhile
 	}
 	if err != nil {
 		return nil, err
 	}
-	search.Results = songResults(s, q, page)
 	return search, nil
 }
 
 // songResults is a page of songs found as the results show them.
-func songResults(s db.Session, q string, page db.SongPage) views.SongResults {
-	res := views.SongResults{Searched: true, Fuzzy: page.Fuzzy, RequestURL: requestsPath(s)}
+// more is the query that asked for it, for the next page's link.
+func songResults(s db.Session, more url.Values, page db.SongPage) views.SongResults {
+	res := views.SongResults{Searched: true, Fuzzy: page.Fuzzy, RequestURL: requestsPath(s),
+		Empty: "No song in the songbook matches. Type it in below."}
 	for _, song := range page.Songs {
 		item := views.SongItem{ID: strconv.FormatInt(song.ID, 10), Title: song.Title, Artist: song.Artist, Waiting: song.Waiting}
 		if !song.SungAt.IsZero() {
@@ -75,7 +83,8 @@ func songResults(s db.Session, q string, page db.SongPage) views.SongResults {
 		res.Songs = append(res.Songs, item)
 	}
 	if page.Next > 0 {
-		res.MoreURL = songsPath(s) + "?" + url.Values{"q": {q}, "offset": {strconv.Itoa(page.Next)}}.Encode()
+		more.Set("offset", strconv.Itoa(page.Next))
+		res.MoreURL = songsPath(s) + "?" + more.Encode()
 	}
 	return res
 }

@@ -241,3 +241,56 @@ func TestNoSongbook(t *testing.T) {
 		t.Errorf("song_id without a songbook: status %d, want 422", resp.status)
 	}
 }
+
+// TestSongBrowse: the A to Z list of artists links to each one's songs, and
+// "Popular tonight" lists the songs requested from the book, most first;
+// plain links get the page, htmx the results alone.
+func TestSongBrowse(t *testing.T) {
+	app := newTestApp(t)
+	_, dash, code := app.hostNight()
+	app.withSongbook(dash, testSongbook+"Radio Ga Ga,Queen\n")
+	guest := app.guest(code, "Ana")
+	page := guest.get("/j/" + code)
+	href, ok := page.testid("browse-artists").Attr("href")
+	if !ok {
+		t.Fatal("no Browse by artist link")
+	}
+	artists := guest.get(href)
+	if !artists.isPage() {
+		t.Error("a plain link to the artists did not get the page")
+	}
+	var names []string
+	var queen string
+	artists.testid("artist").Each(func(_ int, s *goquery.Selection) {
+		names = append(names, s.Find("a").Text())
+		if s.Find("a").Text() == "Queen" {
+			queen, _ = s.Find("a").Attr("href")
+		}
+	})
+	if got, want := strings.Join(names, ", "), "Beyoncé, Journey, Queen, The Cranberries, Toto"; got != want {
+		t.Errorf("artists = %q, want %q", got, want)
+	}
+	guest.htmx = true
+	songs := guest.get(queen)
+	guest.htmx = false
+	if songs.isPage() {
+		t.Error("htmx got the page for an artist's songs")
+	}
+	var titles []string
+	songs.testid("song-result").Each(func(_ int, s *goquery.Selection) { titles = append(titles, s.Find(".title").Text()) })
+	if got, want := strings.Join(titles, ", "), "Bohemian Rhapsody, Radio Ga Ga"; got != want {
+		t.Errorf("Queen's songs = %q, want %q", got, want)
+	}
+
+	popular, _ := page.testid("browse-popular").Attr("href")
+	if got := guest.get(popular).testid("song-none").Text(); !strings.Contains(got, "Nothing has been requested") {
+		t.Errorf("popular before any request says %q", got)
+	}
+	id := songIDOf(t, songs, "Radio Ga Ga")
+	guest.post("/j/"+code+"/requests", "song_id", id)
+	guest.request(code, "Typed By Hand", "")
+	got := guest.get(popular)
+	if id2 := songIDOf(t, got, "Radio Ga Ga"); id2 != id || got.testid("song-result").Length() != 1 {
+		t.Errorf("popular tonight = %q, want Radio Ga Ga alone", got.testid("song-results").Text())
+	}
+}
