@@ -59,7 +59,8 @@ func TestGuestSearchesTheSongbook(t *testing.T) {
 	// Bob browses: tonight's popular songs, then the artists A to Z.
 	markNotReloaded(t, p.bob)
 	do(t, p.bob, "Bob opens Popular tonight", chromedp.Click(chromedp.CSS(`[data-testid="browse-popular"]`)))
-	waitText(t, p.bob, "popular tonight", songResults, "Bohemian Rhapsody")
+	waitText(t, p.bob, "popular tonight", "#song-results h3", "Popular tonight")
+	waitText(t, p.bob, "popular tonight's songs", songResults, "Bohemian Rhapsody")
 	do(t, p.bob, "Bob opens Browse by artist", chromedp.Click(chromedp.CSS(`[data-testid="browse-artists"]`)))
 	waitText(t, p.bob, "the artists", `[data-testid="artist"] a`, "Beyoncé | Journey | Queen | The Cranberries")
 	checkNotReloaded(t, p.bob, "Bob")
