@@ -16,6 +16,9 @@ type NewRequest struct {
 	Title     string
 	Artist    string
 	Note      string
+	// SongID is the songbook song the request was made from, 0 for one
+	// typed in; the caller gives the catalogue's title and artist with it.
+	SongID int64
 	// AllowDuplicate adds the song even though it is already waiting; the
 	// guest has been told and confirmed.
 	AllowDuplicate bool
@@ -91,9 +94,9 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 			return err
 		}
 		var id int64
-		err = tx.QueryRowContext(ctx, `INSERT INTO requests (session_id, guest_id, title, artist, note, song_key, round, position, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.SessionID, in.GuestID, in.Title, in.Artist, in.Note, key, round, position, s.nowMillis()).Scan(&id)
+		err = tx.QueryRowContext(ctx, `INSERT INTO requests (session_id, guest_id, title, artist, note, song_key, round, position, created_at, song_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.SessionID, in.GuestID, in.Title, in.Artist, in.Note, key, round, position, s.nowMillis(), sql.NullInt64{Int64: in.SongID, Valid: in.SongID != 0}).Scan(&id)
 		if err != nil {
 			if errors.Is(err, sql.ErrNoRows) || isForeignKeyViolation(err) {
 				return Errorf(ENOTFOUND, "You have not joined this session yet.")

@@ -71,7 +71,13 @@ func (h *Handler) guestPage(r *http.Request, gc guestContext, form views.Request
 	if err != nil {
 		return views.GuestPage{}, err
 	}
+	search, err := h.songSearch(r, gc.session)
+	if err != nil {
+		return views.GuestPage{}, err
+	}
+	form.Songbook = search != nil
 	return views.GuestPage{
+		Search:  search,
 		Session: h.sessionInfo(r, night.Session),
 		Stream:  streamURL(guestPath(night.Session), night.Session),
 		Singer:  gc.guest.DisplayName(),

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/a-h/templ"
 
@@ -40,12 +41,19 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		AllowDuplicate: r.PostFormValue("duplicate_ok") == "1",
 	}
 	err := refused(r)
+	if err == nil && r.PostFormValue("song_id") != "" {
+		err = h.fromSongbook(r, &in)
+	}
 	if err == nil {
 		_, err = h.store.CreateRequest(r.Context(), in)
 	}
 	form := requestForm(gc.session)
 	if h.formShows(w, r, err) {
 		form.Title, form.Artist, form.Note = in.Title, in.Artist, in.Note
+		if db.ErrorCode(err) == db.EDUPLICATE && in.SongID != 0 {
+			form.SongID = strconv.FormatInt(in.SongID, 10)
+		}
+		form.Songbook = h.hasSongbook(r, gc.session)
 		form.Errors = fieldErrors(err)
 		form.Duplicate = db.ErrorCode(err) == db.EDUPLICATE
 		h.respond(w, r, formStatus(err), views.RequestFormView(form), func() (templ.Component, error) {

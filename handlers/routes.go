@@ -35,6 +35,7 @@ func (h *Handler) Routes() http.Handler {
 	r.Route("/j/{code}", func(r chi.Router) {
 		r.Use(h.loadSession)
 		r.Get("/", h.handleGuestPage)
+		r.Get("/songs", h.handleSongSearch)
 		r.Group(func(r chi.Router) {
 			r.Use(h.limits.deviceWrites, h.limits.addressWrites)
 			r.With(h.limits.addressJoins).Post("/join", h.handleGuestJoin)

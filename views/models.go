@@ -239,6 +239,7 @@ type GuestPage struct {
 	Singer  string
 	Form    RequestForm
 	Live    GuestLive
+	Search  *SongSearch // nil when the night has no songbook
 }
 
 // RequestForm is the form a guest requests a song with.
@@ -253,6 +254,12 @@ type RequestForm struct {
 	Duplicate bool
 	Added     string // the title just added, for a confirmation line
 	Disabled  bool   // the session has ended
+	// SongID is the songbook song being requested ("" for one typed in),
+	// kept so that confirming a duplicate requests the same song.
+	SongID string
+	// Songbook says the night has a songbook: the form is then for the
+	// songs it does not have.
+	Songbook bool
 }
 
 // GuestLive is the part of a guest's page that changes as the night goes

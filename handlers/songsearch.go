@@ -1,0 +1,117 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/views"
+)
+
+func songsPath(s db.Session) string { return guestPath(s) + "/songs" }
+
+// handleSongSearch serves GET /j/{code}/songs: a guest's search of the
+// night's songbook. htmx gets the results alone; a plain GET, the guest's
+// page with them. A night without a songbook sends the guest to their page.
+func (h *Handler) handleSongSearch(w http.ResponseWriter, r *http.Request) {
+	gc, ok := h.joinedGuest(w, r)
+	if !ok {
+		return
+	}
+	search, err := h.songSearch(r, gc.session)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if search == nil {
+		h.redirect(w, r, guestPath(gc.session))
+		return
+	}
+	vm, err := h.guestPage(r, gc, requestForm(gc.session))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.respond(w, r, http.StatusOK, views.SongResultsView(search.Results), ready(views.Guest(vm)))
+}
+
+// songSearch is the guest's search as the request's q and offset give it,
+// or nil when the night has no songbook.
+func (h *Handler) songSearch(r *http.Request, s db.Session) (*views.SongSearch, error) {
+	if _, err := h.store.SessionSongbook(r.Context(), s.ID); err != nil {
+		if db.ErrorCode(err) == db.ENOTFOUND {
+			return nil, nil
+		}
+		return nil, err
+	}
+	qv := r.URL.Query()
+	q := qv.Get("q")
+	search := &views.SongSearch{ActionURL: songsPath(s), Query: q,
+		ArtistsURL: songsPath(s) + "?browse=artists", PopularURL: songsPath(s) + "?browse=popular",
+		Results: views.SongResults{RequestURL: requestsPath(s)}}
+	offset, _ := strconv.Atoi(qv.Get("offset"))
+	var err error
+	switch {
+	case qv.Has("artist") || qv.Has("browse"):
+		search.Results, err = h.songBrowse(r, s, offset)
+	case strings.TrimSpace(q) != "":
+		var page db.SongPage
+		page, err = h.store.SearchSongs(r.Context(), s.ID, q, offset)
+		search.Results = songResults(s, url.Values{"q": {q}}, page)
+	}
+	if db.ErrorCode(err) == db.ENOTFOUND {
+		return nil, nil // the host took the songbook away meanwhile
+	}
+	if err != nil {
+		return nil, err
+	}
+	return search, nil
+}
+
+// songResults is a page of songs found as the results show them.
+// more is the query that asked for it, for the next page's link.
+func songResults(s db.Session, more url.Values, page db.SongPage) views.SongResults {
+	res := views.SongResults{Searched: true, Fuzzy: page.Fuzzy, RequestURL: requestsPath(s),
+		Empty: "No song in the songbook matches. Type it in below."}
+	for _, song := range page.Songs {
+		item := views.SongItem{ID: strconv.FormatInt(song.ID, 10), Title: song.Title, Artist: song.Artist, Waiting: song.Waiting}
+		if !song.SungAt.IsZero() {
+			item.Sung = "sung tonight at " + song.SungAt.Local().Format("15:04")
+		}
+		res.Songs = append(res.Songs, item)
+	}
+	if page.Next > 0 {
+		more.Set("offset", strconv.Itoa(page.Next))
+		res.MoreURL = songsPath(s) + "?" + more.Encode()
+	}
+	return res
+}
+
+// fromSongbook fills a request made from the songbook with the catalogue's
+// title and artist. A song not in the night's songbook (another's, or one
+// since replaced) is refused with a message the form shows.
+func (h *Handler) fromSongbook(r *http.Request, in *db.NewRequest) error {
+	notInBook := db.FieldErrorf(db.EINVALID, "", "That song is not in tonight's songbook. Search again, or type it in below.")
+	id, err := strconv.ParseInt(r.PostFormValue("song_id"), 10, 64)
+	if err != nil {
+		return notInBook
+	}
+	song, err := h.store.SongInSession(r.Context(), in.SessionID, id)
+	if db.ErrorCode(err) == db.ENOTFOUND {
+		return notInBook
+	}
+	if err != nil {
+		return err
+	}
+	in.SongID, in.Title, in.Artist = song.ID, song.Title, song.Artist
+	return nil
+}
+
+// hasSongbook reports whether the night has a songbook, for the request
+// form's heading; a failed read counts as none.
+func (h *Handler) hasSongbook(r *http.Request, s db.Session) bool {
+	_, err := h.store.SessionSongbook(r.Context(), s.ID)
+	return err == nil
+}
