@@ -271,3 +271,22 @@ func TestSongInSession(t *testing.T) {
 		t.Errorf("a song of another night's songbook: %v, want ENOTFOUND", err)
 	}
 }
+
+// TestEndedNightKeepsItsSongbook: once the night has ended its songbook
+// can be neither swapped nor dropped; the history keeps what it had.
+func TestEndedNightKeepsItsSongbook(t *testing.T) {
+	n, book := songbookNight(t)
+	ctx := context.Background()
+	if err := n.store.EndSession(ctx, n.session.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.store.UseSongbook(ctx, n.session.ID, book.ID, "ann-key"); db.ErrorCode(err) != db.ECONFLICT {
+		t.Errorf("use a songbook on an ended night: %v, want ECONFLICT", err)
+	}
+	if err := n.store.DropSongbook(ctx, n.session.ID); db.ErrorCode(err) != db.ECONFLICT {
+		t.Errorf("drop the songbook of an ended night: %v, want ECONFLICT", err)
+	}
+	if got, err := n.store.SessionSongbook(ctx, n.session.ID); err != nil || got.ID != book.ID {
+		t.Errorf("the ended night's songbook is %v (%v), want %d", got.ID, err, book.ID)
+	}
+}

@@ -58,9 +58,13 @@ func (s *Store) SessionSongbook(ctx context.Context, sessionID int64) (Songbook,
 // half of one. ownerKey must be the importing browser's key, unless the
 // songbook is the house's. Errors: ENOTFOUND for a songbook that does not
 // exist or is not the key's (the same answer, so a key tells nothing about
-// others' books), and those of a session write.
+// others' books), ECONFLICT once the night has ended, and those of a
+// session write.
 func (s *Store) UseSongbook(ctx context.Context, sessionID, songbookID int64, ownerKey string) error {
 	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+		if _, err := openSession(ctx, tx, sessionID); err != nil {
+			return err
+		}
 		var owner []byte
 		err := tx.QueryRowContext(ctx, `SELECT owner_hash FROM songbooks WHERE id = ? AND completed_at IS NOT NULL`, songbookID).Scan(&owner)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && owner != nil && !tokenMatches(ownerKey, owner)) {
@@ -75,9 +79,13 @@ func (s *Store) UseSongbook(ctx context.Context, sessionID, songbookID int64, ow
 }
 
 // DropSongbook leaves the session without a songbook: its guests request
-// by typing, as before songbooks.
+// by typing, as before songbooks. Errors: ECONFLICT once the night has
+// ended, whose history keeps the songbook it had.
 func (s *Store) DropSongbook(ctx context.Context, sessionID int64) error {
 	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+		if _, err := openSession(ctx, tx, sessionID); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `UPDATE sessions SET songbook_id = NULL WHERE id = ?`, sessionID)
 		return err
 	})
