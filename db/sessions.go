@@ -18,7 +18,7 @@ const DefaultSingerCap = 3
 // MaxSingerCap bounds what a host may set the cap to.
 const MaxSingerCap = 20
 
-const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked, show_notes`
+const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked, show_notes, songbook_id`
 
 func scanSession(row sqlitedb.Scanner) (Session, error) {
 	var (
@@ -26,11 +26,12 @@ func scanSession(row sqlitedb.Scanner) (Session, error) {
 		created int64
 		ended   sql.NullInt64
 		token   sql.NullString
+		book    sql.NullInt64
 	)
-	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked, &s.ShowNotes); err != nil {
+	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked, &s.ShowNotes, &book); err != nil {
 		return Session{}, err
 	}
-	s.JoinToken = token.String
+	s.JoinToken, s.SongbookID = token.String, book.Int64
 	s.CreatedAt = fromMillis(created)
 	if ended.Valid {
 		s.EndedAt = fromMillis(ended.Int64)

@@ -26,6 +26,10 @@ type Session struct {
 	JoinToken string
 	// ShowNotes shows the singing request's note on the TV: the host's choice.
 	ShowNotes bool
+	// SongbookID is the night's songbook, 0 for none. A removed songbook is
+	// unlinked in the same write that retires it, so a non-zero id always
+	// names a complete one.
+	SongbookID int64
 }
 
 // Open reports whether the session still takes guests and requests.

@@ -53,7 +53,7 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		if db.ErrorCode(err) == db.EDUPLICATE && in.SongID != 0 {
 			form.SongID = strconv.FormatInt(in.SongID, 10)
 		}
-		form.Songbook = h.hasSongbook(r, gc.session)
+		form.Songbook = gc.session.SongbookID != 0
 		form.Errors = fieldErrors(err)
 		form.Duplicate = db.ErrorCode(err) == db.EDUPLICATE
 		h.respond(w, r, formStatus(err), views.RequestFormView(form), func() (templ.Component, error) {

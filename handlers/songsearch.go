@@ -40,11 +40,8 @@ func (h *Handler) handleSongSearch(w http.ResponseWriter, r *http.Request) {
 // songSearch is the guest's search as the request's q and offset give it,
 // or nil when the night has no songbook.
 func (h *Handler) songSearch(r *http.Request, s db.Session) (*views.SongSearch, error) {
-	if _, err := h.store.SessionSongbook(r.Context(), s.ID); err != nil {
-		if db.ErrorCode(err) == db.ENOTFOUND {
-			return nil, nil
-		}
-		return nil, err
+	if s.SongbookID == 0 {
+		return nil, nil
 	}
 	qv := r.URL.Query()
 	q := qv.Get("q")
@@ -107,11 +104,4 @@ func (h *Handler) fromSongbook(r *http.Request, in *db.NewRequest) error {
 	}
 	in.SongID, in.Title, in.Artist = song.ID, song.Title, song.Artist
 	return nil
-}
-
-// hasSongbook reports whether the night has a songbook, for the request
-// form's heading; a failed read counts as none.
-func (h *Handler) hasSongbook(r *http.Request, s db.Session) bool {
-	_, err := h.store.SessionSongbook(r.Context(), s.ID)
-	return err == nil
 }
