@@ -114,6 +114,7 @@ func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.Dash
 		Guests:         guestItems(night.Session, guests),
 		Replication:    h.replicationLine(r),
 		Songbook:       songs,
+		HistoryURL:     historyPath(id),
 	}, nil
 }
 

@@ -1,0 +1,171 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/views"
+)
+
+// nightZone is the time zone a night's history is shown and exported in:
+// the venue's clock, by which its half hours are counted too. It is the
+// server's (TZ) until sessions carry a zone of their own; this is the one
+// place the history asks, so that is a change here alone.
+func nightZone(db.Session) *time.Location { return time.Local }
+
+// handleHistory serves GET /host/{sessionID}/history: every turn of the
+// night, its numbers and a chart of songs per half hour, for the host,
+// while the night goes on and after it ends, until the retention purge.
+func (h *Handler) handleHistory(w http.ResponseWriter, r *http.Request) {
+	hist, err := h.store.History(r.Context(), hostSessionID(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.History(historyPage(hist, nightZone(hist.Session))))
+}
+
+func historyPath(sessionID int64) string { return hostActionPath(sessionID, "history") }
+
+// historyPage builds the history page's view model, its times in loc.
+func historyPage(hist db.History, loc *time.Location) views.HistoryPage {
+	sess := hist.Session
+	nums := hist.Numbers(loc)
+	vm := views.HistoryPage{
+		SessionName:  sess.Name,
+		DashboardURL: hostPath(sess.ID),
+		CSVURL:       historyPath(sess.ID) + ".csv",
+		JSONURL:      historyPath(sess.ID) + ".json",
+		Status:       historyStatus(sess, loc),
+		Figures: []views.HistoryFigure{
+			{Label: "Songs sung", Value: strconv.Itoa(nums.Sung), TestID: "songs-sung"},
+			{Label: "Singers", Value: strconv.Itoa(nums.Singers), TestID: "singers"},
+			{Label: "Average turn", Value: minutesWords(nums.AverageTurn), TestID: "average-turn"},
+			{Label: "Busiest half hour", Value: busiestWords(nums.Busiest, loc), TestID: "busiest"},
+			{Label: "Skipped", Value: strconv.Itoa(nums.Skipped), TestID: "skipped"},
+		},
+		Chart: historyChart(nums, loc),
+	}
+	for _, a := range nums.TopArtists {
+		vm.TopArtists = append(vm.TopArtists, views.HistoryFigure{Label: a.Artist, Value: songCount(a.Songs)})
+	}
+	for _, t := range hist.Turns {
+		vm.Turns = append(vm.Turns, historyTurn(t, loc))
+	}
+	return vm
+}
+
+// historyStatus says when the night started, and whether it goes on.
+func historyStatus(sess db.Session, loc *time.Location) string {
+	started := sess.CreatedAt.In(loc).Format("Mon 2 Jan 2006 at 15:04")
+	if sess.Open() {
+		return "Started " + started + " and still going: reload for the latest turns."
+	}
+	return "Started " + started + ", ended " + sess.EndedAt.In(loc).Format("Mon 2 Jan at 15:04") +
+		". This history stays until the server's retention period deletes the night."
+}
+
+func historyTurn(t db.Turn, loc *time.Location) views.HistoryTurn {
+	vm := views.HistoryTurn{Singer: t.Singer, Title: t.Title, Artist: t.Artist, Skipped: t.Skipped}
+	if t.Started() {
+		vm.Started = t.StartedAt.In(loc).Format("15:04")
+	}
+	if !t.EndedAt.IsZero() && t.Started() {
+		vm.Length = clockLength(t.Length())
+	}
+	switch {
+	case t.SingingNow():
+		vm.Outcome = "Singing now"
+	case t.Skipped && !t.Started():
+		vm.Outcome = "Skipped before it started"
+	case t.Skipped:
+		vm.Outcome = "Skipped"
+	default:
+		vm.Outcome = "Sung"
+	}
+	return vm
+}
+
+// clockLength is a turn's length as a clock shows it: "3:42", "1:02:05".
+func clockLength(d time.Duration) string {
+	s := int64(d.Round(time.Second) / time.Second)
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// minutesWords is a length in words: "3 min 42 s"; "–" for none.
+func minutesWords(d time.Duration) string {
+	if d <= 0 {
+		return "–"
+	}
+	s := int64(d.Round(time.Second) / time.Second)
+	if s < 60 {
+		return fmt.Sprintf("%d s", s)
+	}
+	return fmt.Sprintf("%d min %d s", s/60, s%60)
+}
+
+// halfHourRange is a half hour of the clock: "21:30–22:00".
+func halfHourRange(start time.Time, loc *time.Location) string {
+	return start.In(loc).Format("15:04") + "–" + start.Add(30*time.Minute).In(loc).Format("15:04")
+}
+
+func busiestWords(b db.HalfHour, loc *time.Location) string {
+	if b.Songs == 0 {
+		return "–"
+	}
+	return halfHourRange(b.Start, loc) + ", " + songCount(b.Songs)
+}
+
+// The chart's layout, in SVG user units: a row a half hour, its label on
+// the left, the bar from the axis, its count (and "busiest") after it.
+const (
+	chartWidth  = 340
+	chartAxisX  = 50
+	chartMaxBar = 180 // leaves room after the longest bar for "12 · busiest"
+	chartRow    = 28
+	chartBarH   = 18
+)
+
+// historyChart lays out the bar chart of songs per half hour; nil when no
+// song was sung.
+func historyChart(nums db.Numbers, loc *time.Location) *views.HistoryChart {
+	if len(nums.PerHalfHour) == 0 {
+		return nil
+	}
+	rows := nums.PerHalfHour
+	height := len(rows)*chartRow + 4
+	c := &views.HistoryChart{
+		ViewBox: fmt.Sprintf("0 0 %d %d", chartWidth, height),
+		Title:   "Songs per half hour",
+		Desc: fmt.Sprintf("Songs sung in each half hour from %s to %s. The busiest was %s.",
+			rows[0].Start.In(loc).Format("15:04"), rows[len(rows)-1].Start.Add(30*time.Minute).In(loc).Format("15:04"),
+			busiestWords(nums.Busiest, loc)),
+		AxisX:  strconv.Itoa(chartAxisX),
+		Height: strconv.Itoa(height),
+	}
+	for i, hh := range rows {
+		w := chartMaxBar * hh.Songs / nums.Busiest.Songs
+		bar := views.HistoryBar{
+			Label:   hh.Start.In(loc).Format("15:04"),
+			Range:   halfHourRange(hh.Start, loc),
+			Songs:   strconv.Itoa(hh.Songs),
+			Busiest: hh.Start.Equal(nums.Busiest.Start),
+			LabelY:  strconv.Itoa(i*chartRow + 19),
+			BarY:    strconv.Itoa(i*chartRow + 5),
+			BarW:    strconv.Itoa(w),
+			BarH:    strconv.Itoa(chartBarH),
+			CountX:  strconv.Itoa(chartAxisX + w + 6),
+		}
+		if bar.Busiest {
+			bar.Note = "busiest"
+		}
+		c.Bars = append(c.Bars, bar)
+	}
+	return c
+}
