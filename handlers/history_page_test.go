@@ -1,13 +1,20 @@
 package handlers_test
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/handlers"
 )
 
 // TestHistoryPage: the dashboard links to the history, which lists every
@@ -108,5 +115,60 @@ func TestHistoryOfAQuietNight(t *testing.T) {
 	nums, _ := got["numbers"].(map[string]any)
 	if turns, _ := got["turns"].([]any); turns == nil || len(turns) != 0 || nums["busiest_half_hour"] != nil {
 		t.Errorf("quiet night's JSON: turns %v, busiest %v; want [] and null", got["turns"], nums["busiest_half_hour"])
+	}
+}
+
+// BenchmarkHistory serves a busy night's history (40 singers, 60 songs
+// sung) as the page, the CSV and the JSON, through the real router and
+// store: the server's own cost of each.
+//
+//	go test ./handlers -run '^$' -bench History
+func BenchmarkHistory(b *testing.B) {
+	ctx := context.Background()
+	store, routes := newRoutes(b, handlers.Config{})
+	sess, hostKey, err := store.CreateSession(ctx, "Bench night")
+	if err != nil {
+		b.Fatal(err)
+	}
+	guests := make([]int64, 40)
+	for i := range guests {
+		g, err := store.JoinSession(ctx, sess.ID, signedDevice(b, store), fmt.Sprintf("Singer %d", i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		guests[i] = g.ID
+	}
+	if err := store.SetSingerCap(ctx, sess.ID, 2); err != nil {
+		b.Fatal(err)
+	}
+	for i := range 60 {
+		in := db.NewRequest{SessionID: sess.ID, GuestID: guests[i%len(guests)], Title: fmt.Sprintf("Song %d", i), Artist: fmt.Sprintf("Artist %d", i%12)}
+		if _, err := store.CreateRequest(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	singing := db.NoTurn
+	for range 60 {
+		r, _, err := store.StartNext(ctx, sess.ID, singing)
+		if err != nil {
+			b.Fatal(err)
+		}
+		singing = r.ID
+	}
+	base := "/host/" + strconv.FormatInt(sess.ID, 10) + "/history"
+	for name, path := range map[string]string{"page": base, "csv": base + ".csv", "json": base + ".json"} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				req := httptest.NewRequest("GET", path, nil)
+				req.AddCookie(&http.Cookie{Name: "karaoke_host_" + strconv.FormatInt(sess.ID, 10), Value: hostKey})
+				rec := httptest.NewRecorder()
+				routes.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d", rec.Code)
+				}
+				b.SetBytes(int64(rec.Body.Len()))
+			}
+		})
 	}
 }
