@@ -44,8 +44,9 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 	if err == nil && r.PostFormValue("song_id") != "" {
 		err = h.fromSongbook(r, &in)
 	}
+	var req db.Request
 	if err == nil {
-		_, err = h.store.CreateRequest(r.Context(), in)
+		req, err = h.store.CreateRequest(r.Context(), in)
 	}
 	form := requestForm(gc.session)
 	if h.formShows(w, r, err) {
@@ -72,7 +73,7 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.done(w, r, guestPath(gc.session), func() (templ.Component, error) {
-		form.Added = db.CleanText(in.Title)
+		form.Added, form.Held = db.CleanText(in.Title), req.Status == db.StatusPending
 		vm, err := h.guestPage(r, gc, form)
 		// The cleared form, and the guest's list with the new song in it.
 		vm.Live.OOB = true
