@@ -158,6 +158,27 @@ func (s *Store) DeclineRequest(ctx context.Context, sessionID, heldID int64) err
 	})
 }
 
+// WithdrawHeld takes back a guest's own request still waiting for the
+// host's OK.
+// Errors: ENOTFOUND when it is not a request of this guest; ECONFLICT when
+// the host has already answered it.
+func (s *Store) WithdrawHeld(ctx context.Context, sessionID, guestID, heldID int64) error {
+	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+		h, _, err := pendingHeld(ctx, tx, sessionID, heldID)
+		switch {
+		case err != nil && ErrorCode(err) != ECONFLICT:
+			return err
+		case h.GuestID != guestID:
+			// Another guest's request is not theirs to see, whatever its state.
+			return Errorf(ENOTFOUND, "That request is not yours.")
+		case err != nil:
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE held_requests SET status = 'withdrawn', decided_at = ? WHERE id = ?`, s.nowMillis(), heldID)
+		return err
+	})
+}
+
 // approve moves one pending held request into the queue.
 func (s *Store) approve(ctx context.Context, tx *sql.Tx, sessionID, heldID int64) (Request, error) {
 	h, songID, err := pendingHeld(ctx, tx, sessionID, heldID)
@@ -176,6 +197,7 @@ func (s *Store) approve(ctx context.Context, tx *sql.Tx, sessionID, heldID int64
 
 // pendingHeld reads a held request of the session that is still pending,
 // whose guest is still in, and the songbook song it names (0 for none).
+// A request no longer pending comes with its ECONFLICT error.
 func pendingHeld(ctx context.Context, tx *sql.Tx, sessionID, heldID int64) (HeldRequest, int64, error) {
 	var (
 		song    sql.NullInt64
@@ -192,11 +214,13 @@ func pendingHeld(ctx context.Context, tx *sql.Tx, sessionID, heldID int64) (Held
 	what := fmt.Sprintf("%s's “%s”", h.Singer, h.Title)
 	switch {
 	case removed.Valid:
-		return HeldRequest{}, 0, Errorf(ECONFLICT, "%s cannot go in: %s was removed from the session.", what, h.Singer)
+		return h, 0, Errorf(ECONFLICT, "%s cannot go in: %s was removed from the session.", what, h.Singer)
 	case h.Status == StatusApproved:
-		return HeldRequest{}, 0, Errorf(ECONFLICT, "%s had already been approved.", what)
+		return h, 0, Errorf(ECONFLICT, "%s had already been approved.", what)
+	case h.Status == StatusWithdrawn:
+		return h, 0, Errorf(ECONFLICT, "%s had withdrawn “%s”.", h.Singer, h.Title)
 	case h.Status != StatusPending:
-		return HeldRequest{}, 0, Errorf(ECONFLICT, "%s had already been declined.", what)
+		return h, 0, Errorf(ECONFLICT, "%s had already been declined.", what)
 	}
 	return h, song.Int64, nil
 }

@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,5 +154,30 @@ func TestARemovedGuestsHeldSongIsNotApproved(t *testing.T) {
 	}
 	if got, want := n.queue(), "b1"; got != want {
 		t.Errorf("queue = %q, want %q", got, want)
+	}
+}
+
+func TestGuestWithdrawsAHeldSong(t *testing.T) {
+	ctx := context.Background()
+	n := newNight(t)
+	n.approval(true)
+	n.run("A a1", "A a2", "A a3", "B b1")
+	_, ids := n.held()
+	a, b := n.guest("A").ID, n.guest("B").ID
+	if err := n.store.WithdrawHeld(ctx, n.session.ID, b, ids["a1"]); db.ErrorCode(err) != db.ENOTFOUND {
+		t.Errorf("Bob withdrawing Ann's song: %v, want not found", err)
+	}
+	if err := n.store.WithdrawHeld(ctx, n.session.ID, a, ids["a1"]); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.store.WithdrawHeld(ctx, n.session.ID, a, ids["a1"]); db.ErrorCode(err) != db.ECONFLICT {
+		t.Errorf("withdrawing twice: %v, want a conflict", err)
+	}
+	if _, err := n.store.ApproveRequest(ctx, n.session.ID, ids["a1"]); db.ErrorCode(err) != db.ECONFLICT {
+		t.Errorf("approving a withdrawn song: %v, want a conflict", err)
+	}
+	n.run("A a4") // the cap has room again
+	if titles, _ := n.held(); strings.Join(titles, " ") != "a2 a3 b1 a4" {
+		t.Errorf("pending = %v, want a2 a3 b1 a4", titles)
 	}
 }

@@ -95,6 +95,12 @@ func (h *Handler) handleRequestWithdraw(w http.ResponseWriter, r *http.Request) 
 			err = h.store.WithdrawRequest(r.Context(), gc.session.ID, gc.guest.ID, id)
 		}
 	}
+	h.withdrawDone(w, r, gc, err)
+}
+
+// withdrawDone answers a guest's withdrawal (of a song waiting in the
+// queue, or for the host's OK) with their live part of the page.
+func (h *Handler) withdrawDone(w http.ResponseWriter, r *http.Request, gc guestContext, err error) {
 	_, isRefusal := errors.AsType[*refusal](err)
 	if isRefusal || (db.ErrorCode(err) == db.EINTERNAL && h.formShows(w, r, err)) {
 		// The guest's list is what the withdraw button swaps: it says why.

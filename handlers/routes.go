@@ -41,6 +41,7 @@ func (h *Handler) Routes() http.Handler {
 			r.With(h.limits.addressJoins).Post("/join", h.handleGuestJoin)
 			r.Post("/requests", h.handleRequestCreate)
 			r.Post("/requests/{requestID}/withdraw", h.handleRequestWithdraw)
+			r.Post("/held/{heldID}/withdraw", h.handleHeldWithdraw)
 		})
 		r.Get("/events", h.handleGuestEvents)
 	})

@@ -128,6 +128,23 @@ func (h *Handler) pendingDone(w http.ResponseWriter, r *http.Request, err error)
 	})
 }
 
+// handleHeldWithdraw serves POST /j/{code}/held/{heldID}/withdraw: a
+// guest takes back their song still waiting for the host's OK.
+func (h *Handler) handleHeldWithdraw(w http.ResponseWriter, r *http.Request) {
+	gc, ok := h.joinedGuest(w, r)
+	if !ok {
+		return
+	}
+	err := refused(r)
+	if err == nil {
+		var id int64
+		if id, err = pathID(r, "heldID"); err == nil {
+			err = h.store.WithdrawHeld(r.Context(), gc.session.ID, gc.guest.ID, id)
+		}
+	}
+	h.withdrawDone(w, r, gc, err)
+}
+
 // walkupForm is the walk-up form with tonight's walk-ups to pick from.
 func walkupForm(sessionID int64, walkups []db.GuestListing, f views.WalkupForm) views.WalkupForm {
 	f.ActionURL = hostActionPath(sessionID, "walkups")
@@ -170,7 +187,8 @@ func heldItems(n db.Night, guestID int64) []views.HeldItem {
 	var out []views.HeldItem
 	for _, p := range n.Pending {
 		if p.GuestID == guestID {
-			out = append(out, views.HeldItem{Title: p.Title, Artist: p.Artist})
+			out = append(out, views.HeldItem{Title: p.Title, Artist: p.Artist,
+				WithdrawURL: guestPath(n.Session) + "/held/" + strconv.FormatInt(p.ID, 10) + "/withdraw"})
 		}
 	}
 	passed := 0

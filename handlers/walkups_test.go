@@ -152,3 +152,30 @@ func TestApprovalMode(t *testing.T) {
 		t.Errorf("queue = %q, want %q", got, want)
 	}
 }
+
+func TestGuestWithdrawsASongWaitingForTheOK(t *testing.T) {
+	app := newTestApp(t)
+	host, dash, code := app.hostNight()
+	host.post(dash+"/settings", "singer_cap", "1", "approval", "1")
+	ann := app.guest(code, "Ann")
+	hx := *ann
+	hx.htmx = true
+	resp := hx.request(code, "a1", "")
+	if resp.status != http.StatusOK || !strings.Contains(resp.testid("request-added").Text(), "Sent “a1” to the host") {
+		t.Errorf("held request over htmx: status %d, %q", resp.status, resp.testid("request-added").Text())
+	}
+	if resp := ann.request(code, "a2", ""); resp.status != http.StatusUnprocessableEntity {
+		t.Errorf("a 2nd song with a cap of 1 and one held: status %d, want 422", resp.status)
+	}
+	withdraw, _ := ann.get("/j/" + code).doc.Find(`[data-testid="held-pending"] form`).Attr("action")
+	resp = hx.post(withdraw)
+	if resp.status != http.StatusOK || resp.testid("held-pending").Length() != 0 {
+		t.Errorf("withdraw: status %d, %d held", resp.status, resp.testid("held-pending").Length())
+	}
+	if host.get(dash).testid("pending-item").Length() != 0 {
+		t.Error("the host still sees the withdrawn song")
+	}
+	if resp := ann.request(code, "a2", ""); resp.status != http.StatusSeeOther {
+		t.Errorf("after withdrawing: status %d", resp.status)
+	}
+}

@@ -48,7 +48,8 @@ type PendingItem struct {
 // HeldItem is a guest's song held for the host's OK, or one the host
 // passed on.
 type HeldItem struct {
-	Title    string
-	Artist   string
-	Declined bool
+	Title       string
+	Artist      string
+	Declined    bool
+	WithdrawURL string // takes back a song still waiting for the OK
 }

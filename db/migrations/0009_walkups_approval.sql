@@ -11,7 +11,7 @@ ALTER TABLE sessions ADD COLUMN approval INTEGER NOT NULL DEFAULT 0;
 -- by mistake, and requests keeps its statuses. Approved, it becomes a
 -- request (request_id) placed in the rotation as of the approval; declined,
 -- it stays here so the guest is told. pending -> approved | declined; or
--- removed, with its guest.
+-- withdrawn by its guest.
 CREATE TABLE held_requests (
     id          INTEGER PRIMARY KEY,
     session_id  INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
@@ -21,7 +21,7 @@ CREATE TABLE held_requests (
     note        TEXT    NOT NULL DEFAULT '',
     song_id     INTEGER REFERENCES songs (id) ON DELETE SET NULL,
     status      TEXT    NOT NULL DEFAULT 'pending'
-                CHECK (status IN ('pending', 'approved', 'declined', 'removed')),
+                CHECK (status IN ('pending', 'approved', 'declined', 'withdrawn')),
     created_at  INTEGER NOT NULL,
     decided_at  INTEGER,
     request_id  INTEGER REFERENCES requests (id) ON DELETE SET NULL
