@@ -2,9 +2,13 @@ package e2e_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/karaoke-night/karaoke/internal/npmtest"
 )
 
 // TestWalkupAndApproval: the host, on a phone, adds a walk-up singer, who
@@ -12,6 +16,10 @@ import (
 // then turns approval on, approves Ann's request and declines Bob's, and
 // each guest's page follows live, without a reload.
 func TestWalkupAndApproval(t *testing.T) {
+	axeJS, err := os.ReadFile(filepath.Join(npmtest.Install(t, "axe-core", axeVersion), "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	s := startServer(t)
 	b := startBrowser(t)
 	host := b.Person(1366, 900)
@@ -54,6 +62,8 @@ func TestWalkupAndApproval(t *testing.T) {
 	held(ann, "Ann", "Dancing Queen")
 	held(bob, "Bob", "Africa")
 	waitText(t, host, "both requests waiting for the host", `[data-testid="pending-item"] .title`, "Dancing Queen | Africa")
+	axeCheck(t, host, string(axeJS), "the dashboard with requests waiting and a walk-up")
+	axeCheck(t, ann, string(axeJS), "a guest page with a song waiting for the OK")
 	if got := eval[string](t, host, texts(hostQueue)); got != "Valerie" {
 		t.Errorf("the host's queue = %q, want the held songs out of it", got)
 	}
@@ -73,6 +83,7 @@ func TestWalkupAndApproval(t *testing.T) {
 	waitText(t, ann, "Ann's place", `[data-testid="status-position"]`, "2nd in line")
 	waitText(t, bob, "Bob told the host passed", `[data-testid="held-declined"]`, "The host passed on “Africa”.")
 	waitText(t, bob, "Bob's view of the queue", guestQueue, order)
+	axeCheck(t, bob, string(axeJS), "a guest page with a song the host passed on")
 	for who, ctx := range map[string]context.Context{"the host": host, "the TV": tv, "Ann": ann, "Bob": bob} {
 		checkNotReloaded(t, ctx, who)
 	}
