@@ -9,7 +9,7 @@ import (
 	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
-const guestColumns = `id, session_id, name, name_ordinal, joined_at, removed_at`
+const guestColumns = `id, session_id, name, name_ordinal, joined_at, removed_at, added_by_host`
 
 // scanGuest reads a row of guestColumns, and then the columns of more.
 func scanGuest(row sqlitedb.Scanner, more ...any) (Guest, error) {
@@ -18,7 +18,7 @@ func scanGuest(row sqlitedb.Scanner, more ...any) (Guest, error) {
 		joined  int64
 		removed sql.NullInt64
 	)
-	if err := row.Scan(append([]any{&g.ID, &g.SessionID, &g.Name, &g.Ordinal, &joined, &removed}, more...)...); err != nil {
+	if err := row.Scan(append([]any{&g.ID, &g.SessionID, &g.Name, &g.Ordinal, &joined, &removed, &g.AddedByHost}, more...)...); err != nil {
 		return Guest{}, err
 	}
 	g.JoinedAt = fromMillis(joined)

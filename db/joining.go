@@ -32,13 +32,14 @@ func (s *Store) RemoveGuestsJoinedSince(ctx context.Context, sessionID int64, si
 			return err
 		}
 		now, from := s.nowMillis(), since.UnixMilli()
-		const recent = `SELECT id FROM guests WHERE session_id = ? AND joined_at >= ? AND removed_at IS NULL`
+		// Walk-ups are the host's own additions, never a flood: they stay.
+		const recent = `SELECT id FROM guests WHERE session_id = ? AND joined_at >= ? AND removed_at IS NULL AND added_by_host = 0`
 		if _, err := tx.ExecContext(ctx, `UPDATE requests SET status = 'removed', ended_at = ?
 			WHERE status = 'waiting' AND guest_id IN (`+recent+`)`, now, sessionID, from); err != nil {
 			return fmt.Errorf("remove recent guests' requests: %w", err)
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE guests SET removed_at = ?
-			WHERE session_id = ? AND joined_at >= ? AND removed_at IS NULL`, now, sessionID, from)
+			WHERE session_id = ? AND joined_at >= ? AND removed_at IS NULL AND added_by_host = 0`, now, sessionID, from)
 		if err != nil {
 			return fmt.Errorf("remove recent guests: %w", err)
 		}

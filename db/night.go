@@ -23,6 +23,10 @@ type Night struct {
 	// Changeover is the time between one turn's end and the next one's start.
 	Changeover         time.Duration
 	MeasuredChangeover bool // Changeover is the session's own, not the default
+	// Pending are the requests held for the host's OK, oldest first, and
+	// Declined those the host passed on, newest first (approval.go).
+	Pending  []HeldRequest
+	Declined []HeldRequest
 }
 
 // Night returns the current state of a session, read from one snapshot.
@@ -76,6 +80,9 @@ func (s *Store) loadNight(ctx context.Context, sessionID int64) (Night, error) {
 			WHERE r.session_id = ? AND r.status = 'waiting' ORDER BY r.position, r.id`, sessionID)
 		if err != nil {
 			return fmt.Errorf("queue: %w", err)
+		}
+		if err := loadHeld(ctx, tx, &n); err != nil {
+			return err
 		}
 		return measureTurns(ctx, tx, &n)
 	})

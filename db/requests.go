@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/karaoke-night/karaoke/sqlitedb"
 )
@@ -43,7 +44,8 @@ func (n NewRequest) Clean() (NewRequest, error) {
 func songKey(title, artist string) string { return foldKey(title) + "\x1f" + foldKey(artist) }
 
 // CreateRequest puts a guest's song in the session's queue, in its place in
-// the rotation (see placeRequest).
+// the rotation (see placeRequest); in approval mode it holds it for the
+// host's OK instead, and returns it with StatusPending (see approval.go).
 // The checks and the insert are one write transaction, so parallel requests
 // of one guest can never pass the cap together.
 // Errors: EINVALID for bad fields; ENOTFOUND when the guest is not in the
@@ -56,7 +58,6 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 	if err != nil {
 		return Request{}, err
 	}
-	key := songKey(in.Title, in.Artist)
 	var req Request
 	err = s.inSessionWrite(ctx, in.SessionID, func(tx *sql.Tx) error {
 		sess, err := openSession(ctx, tx, in.SessionID)
@@ -77,36 +78,61 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 		if sess.RequestsPaused {
 			return Errorf(ECONFLICT, "The host has paused requests for now. Try again in a little while.")
 		}
-		var waiting int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM requests WHERE guest_id = ? AND status = 'waiting'`, in.GuestID).Scan(&waiting); err != nil {
+		if err := checkCapAndSong(ctx, tx, sess, in, s.Now(), ""); err != nil {
 			return err
 		}
-		if waiting >= sess.SingerCap {
-			return Errorf(ECONFLICT, "You already have %d %s waiting, the most this session allows. Request another once one has been sung.", waiting, plural(waiting, "song", "songs"))
-		}
-		if !in.AllowDuplicate {
-			if err := checkDuplicate(ctx, tx, in.SessionID, in.Title, in.Artist, s.Now()); err != nil {
-				return err
-			}
-		}
-		round, position, err := placeRequest(ctx, tx, in.SessionID, in.GuestID)
-		if err != nil {
+		if sess.Approval {
+			req, err = holdRequest(ctx, tx, in, s.nowMillis())
 			return err
 		}
-		var id int64
-		err = tx.QueryRowContext(ctx, `INSERT INTO requests (session_id, guest_id, title, artist, note, song_key, round, position, created_at, song_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.SessionID, in.GuestID, in.Title, in.Artist, in.Note, key, round, position, s.nowMillis(), sql.NullInt64{Int64: in.SongID, Valid: in.SongID != 0}).Scan(&id)
-		if err != nil {
-			if errors.Is(err, sql.ErrNoRows) || isForeignKeyViolation(err) {
-				return Errorf(ENOTFOUND, "You have not joined this session yet.")
-			}
-			return fmt.Errorf("insert request: %w", err)
-		}
-		req, err = getRequest(ctx, tx, in.SessionID, id)
+		req, err = queueRequest(ctx, tx, in, s.nowMillis())
 		return err
 	})
 	return req, err
+}
+
+// checkCapAndSong refuses a request past the singer's cap (their waiting
+// songs and those held for the host's OK) and, unless the guest confirmed
+// it, a song already waiting, being sung or sung tonight. who names the
+// singer for the host ("" is the guest, told "You").
+func checkCapAndSong(ctx context.Context, tx *sql.Tx, sess Session, in NewRequest, now time.Time, who string) error {
+	var waiting int
+	if err := tx.QueryRowContext(ctx, `SELECT
+			(SELECT COUNT(*) FROM requests WHERE guest_id = ? AND status = 'waiting') +
+			(SELECT COUNT(*) FROM held_requests WHERE guest_id = ? AND status = 'pending')`,
+		in.GuestID, in.GuestID).Scan(&waiting); err != nil {
+		return err
+	}
+	if waiting >= sess.SingerCap && who != "" {
+		return FieldErrorf(ECONFLICT, "title", "%s already has %d %s waiting, the most this session allows.", who, waiting, plural(waiting, "song", "songs"))
+	}
+	if waiting >= sess.SingerCap {
+		return Errorf(ECONFLICT, "You already have %d %s waiting, the most this session allows. Request another once one has been sung.", waiting, plural(waiting, "song", "songs"))
+	}
+	if in.AllowDuplicate {
+		return nil
+	}
+	return checkDuplicate(ctx, tx, in.SessionID, in.Title, in.Artist, now)
+}
+
+// queueRequest inserts a cleaned request into the queue, at its place in
+// the rotation as of now (see placeRequest), and returns it.
+func queueRequest(ctx context.Context, tx *sql.Tx, in NewRequest, now int64) (Request, error) {
+	round, position, err := placeRequest(ctx, tx, in.SessionID, in.GuestID)
+	if err != nil {
+		return Request{}, err
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO requests (session_id, guest_id, title, artist, note, song_key, round, position, created_at, song_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		in.SessionID, in.GuestID, in.Title, in.Artist, in.Note, songKey(in.Title, in.Artist), round, position, now, sql.NullInt64{Int64: in.SongID, Valid: in.SongID != 0}).Scan(&id)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) || isForeignKeyViolation(err) {
+			return Request{}, Errorf(ENOTFOUND, "You have not joined this session yet.")
+		}
+		return Request{}, fmt.Errorf("insert request: %w", err)
+	}
+	return getRequest(ctx, tx, in.SessionID, id)
 }
 
 func isForeignKeyViolation(err error) bool { return sqlitedb.Violated(err) == sqlitedb.ForeignKey }
@@ -119,7 +145,7 @@ func plural(n int, one, many string) string {
 }
 
 const requestColumns = `r.id, r.session_id, r.guest_id, g.name, g.name_ordinal, r.title, r.artist, r.note,
-	r.status, r.round, r.created_at, r.started_at, r.ended_at`
+	r.status, r.round, r.created_at, r.started_at, r.ended_at, g.added_by_host`
 
 func scanRequest(row sqlitedb.Scanner) (Request, error) {
 	var (
@@ -129,7 +155,7 @@ func scanRequest(row sqlitedb.Scanner) (Request, error) {
 		started, ended sql.NullInt64
 	)
 	if err := row.Scan(&r.ID, &r.SessionID, &r.GuestID, &r.Singer, &ordinal, &r.Title, &r.Artist, &r.Note,
-		&r.Status, &r.Round, &created, &started, &ended); err != nil {
+		&r.Status, &r.Round, &created, &started, &ended, &r.AddedByHost); err != nil {
 		return Request{}, err
 	}
 	r.Singer = displayName(r.Singer, ordinal)

@@ -18,7 +18,7 @@ const DefaultSingerCap = 3
 // MaxSingerCap bounds what a host may set the cap to.
 const MaxSingerCap = 20
 
-const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked, show_notes, songbook_id`
+const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked, show_notes, songbook_id, approval`
 
 func scanSession(row sqlitedb.Scanner) (Session, error) {
 	var (
@@ -28,7 +28,7 @@ func scanSession(row sqlitedb.Scanner) (Session, error) {
 		token   sql.NullString
 		book    sql.NullInt64
 	)
-	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked, &s.ShowNotes, &book); err != nil {
+	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked, &s.ShowNotes, &book, &s.Approval); err != nil {
 		return Session{}, err
 	}
 	s.JoinToken, s.SongbookID = token.String, book.Int64
@@ -233,14 +233,15 @@ func checkSingerCap(singerCap int) error {
 }
 
 // SetSettings saves the host's rules form in one write: the per-singer cap
-// (as SetSingerCap) and whether the TV shows the singing request's note.
+// (as SetSingerCap), whether the TV shows the singing request's note, and
+// approval mode (turning it off approves nothing: see approval.go).
 // Errors: ENOTFOUND, ECONFLICT when the session has ended, EINVALID for a
 // cap outside 1..MaxSingerCap.
-func (s *Store) SetSettings(ctx context.Context, sessionID int64, singerCap int, showNotes bool) error {
+func (s *Store) SetSettings(ctx context.Context, sessionID int64, singerCap int, showNotes, approval bool) error {
 	if err := checkSingerCap(singerCap); err != nil {
 		return err
 	}
-	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET singer_cap = ?, show_notes = ? WHERE id = ?`, singerCap, showNotes, sessionID)
+	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET singer_cap = ?, show_notes = ?, approval = ? WHERE id = ?`, singerCap, showNotes, approval, sessionID)
 }
 
 func (s *Store) updateOpenSession(ctx context.Context, sessionID int64, query string, args ...any) error {
@@ -311,6 +312,9 @@ func (s *Store) PurgeEnded(ctx context.Context, endedBefore time.Time) (int, err
 		// statement simple to reason about.
 		const ended = `SELECT id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?`
 		before := endedBefore.UnixMilli()
+		if _, err := tx.ExecContext(ctx, `DELETE FROM held_requests WHERE session_id IN (`+ended+`)`, before); err != nil {
+			return fmt.Errorf("purge held requests: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM requests WHERE session_id IN (`+ended+`)`, before); err != nil {
 			return fmt.Errorf("purge requests: %w", err)
 		}

@@ -30,6 +30,8 @@ type Session struct {
 	// unlinked in the same write that retires it, so a non-zero id always
 	// names a complete one.
 	SongbookID int64
+	// Approval holds guests' new requests for the host's OK (approval.go).
+	Approval bool
 }
 
 // Open reports whether the session still takes guests and requests.
@@ -47,6 +49,9 @@ type Guest struct {
 	// RemovedAt is when the host removed the guest from the session; zero
 	// for a guest in good standing.
 	RemovedAt time.Time
+	// AddedByHost marks a walk-up singer: the host added them, they have
+	// no phone (walkups.go).
+	AddedByHost bool
 }
 
 // Removed reports whether the host removed the guest from the session.
@@ -88,4 +93,6 @@ type Request struct {
 	CreatedAt time.Time
 	StartedAt time.Time // zero until its turn starts
 	EndedAt   time.Time // zero until its turn (or its wait) ends
+	// AddedByHost: the singer is a walk-up the host added (walkups.go).
+	AddedByHost bool
 }

@@ -104,6 +104,10 @@ func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.Dash
 	if err != nil {
 		return views.DashboardPage{}, err
 	}
+	walkups, err := h.store.Walkups(r.Context(), id)
+	if err != nil {
+		return views.DashboardPage{}, err
+	}
 	return views.DashboardPage{
 		Session:        h.sessionInfo(r, night.Session),
 		Stream:         streamURL(hostPath(id), night.Session),
@@ -115,6 +119,8 @@ func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.Dash
 		Replication:    h.replicationLine(r),
 		Songbook:       songs,
 		HistoryURL:     historyPath(id),
+		Walkup:         walkupForm(id, walkups, views.WalkupForm{}),
+		Pending:        pendingList(night),
 	}, nil
 }
 
@@ -179,13 +185,14 @@ func (h *Handler) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 	id := hostSessionID(r)
 	typed := r.PostFormValue("singer_cap")
 	showNotes := r.PostFormValue("show_notes") != ""
+	approval := r.PostFormValue("approval") != ""
 	singerCap, err := strconv.Atoi(typed)
 	if err != nil {
 		err = db.FieldErrorf(db.EINVALID, "singer_cap", "The limit must be a whole number from 1 to %d.", db.MaxSingerCap)
 	} else {
-		err = h.store.SetSettings(r.Context(), id, singerCap, showNotes)
+		err = h.store.SetSettings(r.Context(), id, singerCap, showNotes, approval)
 	}
-	form := views.SettingsForm{ActionURL: hostActionPath(id, "settings"), SingerCap: typed, ShowNotes: showNotes}
+	form := views.SettingsForm{ActionURL: hostActionPath(id, "settings"), SingerCap: typed, ShowNotes: showNotes, Approval: approval}
 	if h.formShows(w, r, err) {
 		form.Errors = fieldErrors(err)
 		h.respond(w, r, formStatus(err), views.SettingsFormView(form), func() (templ.Component, error) {

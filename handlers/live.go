@@ -140,14 +140,15 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 		own, err := f.render(
 			views.Fragment{Event: views.EventGuestStatus, Component: views.GuestStatusEvent(guestStatus(f.night, l.GuestID, f.removed[l.GuestID]))},
 			views.Fragment{Event: views.EventGuestMine, Component: views.MyRequestsView(myRequests(f.night, l.GuestID), f.Ended())},
+			views.Fragment{Event: views.EventGuestHeld, Component: views.HeldView(heldItems(f.night, l.GuestID), f.Ended())},
 			// The queue is personal too: each guest sees their own songs
 			// marked, with the songs around them.
 			views.Fragment{Event: views.EventGuestQueue, Component: views.GuestQueueView(guestQueue(f.night, l.GuestID))})
 		if err != nil {
 			return nil, err
 		}
-		// In the page's order: status, songs, now singing, queue.
-		own = slices.Insert(own, 2, f.guest...)
+		// In the page's order: status, songs, held songs, now singing, queue.
+		own = slices.Insert(own, 3, f.guest...)
 		f.guests[l.GuestID] = own
 		return own, nil
 	}
@@ -179,7 +180,8 @@ func (f *liveFrame) hostEvents(guests []db.GuestListing) ([]live.Event, error) {
 	}
 	rest, err := f.render(
 		views.Fragment{Event: views.EventHostOrder, Component: views.HostQueueOrder(strings.Join(ids, " "))},
-		views.Fragment{Event: views.EventHostGuests, Component: views.GuestsCard(guestItems(f.night.Session, guests))})
+		views.Fragment{Event: views.EventHostGuests, Component: views.GuestsCard(guestItems(f.night.Session, guests))},
+		views.Fragment{Event: views.EventHostPending, Component: views.PendingCard(pendingList(f.night))})
 	return append(out, rest...), err
 }
 

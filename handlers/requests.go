@@ -44,8 +44,9 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 	if err == nil && r.PostFormValue("song_id") != "" {
 		err = h.fromSongbook(r, &in)
 	}
+	var req db.Request
 	if err == nil {
-		_, err = h.store.CreateRequest(r.Context(), in)
+		req, err = h.store.CreateRequest(r.Context(), in)
 	}
 	form := requestForm(gc.session)
 	if h.formShows(w, r, err) {
@@ -72,7 +73,7 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.done(w, r, guestPath(gc.session), func() (templ.Component, error) {
-		form.Added = db.CleanText(in.Title)
+		form.Added, form.Held = db.CleanText(in.Title), req.Status == db.StatusPending
 		vm, err := h.guestPage(r, gc, form)
 		// The cleared form, and the guest's list with the new song in it.
 		vm.Live.OOB = true
@@ -94,6 +95,12 @@ func (h *Handler) handleRequestWithdraw(w http.ResponseWriter, r *http.Request) 
 			err = h.store.WithdrawRequest(r.Context(), gc.session.ID, gc.guest.ID, id)
 		}
 	}
+	h.withdrawDone(w, r, gc, err)
+}
+
+// withdrawDone answers a guest's withdrawal (of a song waiting in the
+// queue, or for the host's OK) with their live part of the page.
+func (h *Handler) withdrawDone(w http.ResponseWriter, r *http.Request, gc guestContext, err error) {
 	_, isRefusal := errors.AsType[*refusal](err)
 	if isRefusal || (db.ErrorCode(err) == db.EINTERNAL && h.formShows(w, r, err)) {
 		// The guest's list is what the withdraw button swaps: it says why.

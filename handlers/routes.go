@@ -41,6 +41,7 @@ func (h *Handler) Routes() http.Handler {
 			r.With(h.limits.addressJoins).Post("/join", h.handleGuestJoin)
 			r.Post("/requests", h.handleRequestCreate)
 			r.Post("/requests/{requestID}/withdraw", h.handleRequestWithdraw)
+			r.Post("/held/{heldID}/withdraw", h.handleHeldWithdraw)
 		})
 		r.Get("/events", h.handleGuestEvents)
 	})
@@ -80,6 +81,11 @@ func (h *Handler) Routes() http.Handler {
 		r.Post("/joining/{lock:lock|unlock}", h.handleJoiningLock)
 		r.Get("/guests/recent/remove", h.handleRecentRemoveConfirm)
 		r.Post("/guests/recent/remove", h.handleRecentRemove)
+		// Walk-up singers, and the requests held for the host's OK.
+		r.Post("/walkups", h.handleWalkupCreate)
+		r.Post("/held/approve-all", h.handleHeldApproveAll)
+		r.Post("/held/{heldID}/approve", h.handleHeldApprove)
+		r.Post("/held/{heldID}/decline", h.handleHeldDecline)
 		// The night's songbook. The import is the one route that takes a
 		// big body (see limitBody), and is limited per night.
 		r.With(h.limiter(songbookImports, songbookImportKey, tooManyImports)).Post("/songbook", h.handleSongbookImport)

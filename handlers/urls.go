@@ -85,6 +85,7 @@ var notFound = map[string]string{
 	"sessionID": "There is no such session.",
 	"requestID": "That request is not in this session.",
 	"guestID":   "That guest is not in this session.",
+	"heldID":    "That request is not in this session.",
 }
 
 // pathID returns the ID in the path parameter name, or a not-found error

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -131,7 +132,7 @@ func dashboardLive(n db.Night) views.DashboardLive {
 // request itself changes.
 func hostQueueItem(n db.Night, i int) views.HostQueueItem {
 	r, id := n.Queue[i], n.Session.ID
-	item := views.HostQueueItem{QueueItem: queueItem(n, i), Requested: r.CreatedAt.Local().Format("15:04")}
+	item := views.HostQueueItem{QueueItem: queueItem(n, i), Requested: r.CreatedAt.Local().Format("15:04"), AddedByHost: r.AddedByHost}
 	item.Position, item.Wait = 0, ""
 	if !n.Session.Open() {
 		return item
@@ -168,7 +169,7 @@ func estimateNote(n db.Night) string {
 }
 
 func settingsForm(s db.Session) views.SettingsForm {
-	return views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap), ShowNotes: s.ShowNotes}
+	return views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap), ShowNotes: s.ShowNotes, Approval: s.Approval}
 }
 
 // guestLive is a guest's whole live view model, for their page.
@@ -177,6 +178,7 @@ func guestLive(n db.Night, g db.Guest) views.GuestLive {
 		Status: guestStatus(n, g.ID, g.Removed()),
 		Now:    nowSinging(n),
 		Mine:   myRequests(n, g.ID),
+		Held:   heldItems(n, g.ID),
 		Queue:  guestQueue(n, g.ID),
 	}
 }
@@ -191,6 +193,7 @@ func guestStatus(n db.Night, guestID int64, removed bool) views.GuestStatus {
 		Paused:  n.Session.RequestsPaused,
 		OnNow:   n.NowSinging != nil && n.NowSinging.GuestID == guestID,
 		UpNext:  len(n.Queue) > 0 && n.Queue[0].GuestID == guestID,
+		Held:    slices.ContainsFunc(n.Pending, func(p db.HeldRequest) bool { return p.GuestID == guestID }),
 	}
 	if !st.Ended && !st.Removed {
 		for i, r := range n.Queue {
@@ -252,7 +255,7 @@ func guestItems(s db.Session, guests []db.GuestListing) views.GuestsList {
 	}
 	items := make([]views.GuestItem, 0, len(guests))
 	for _, g := range guests {
-		item := views.GuestItem{Name: g.DisplayName(), Waiting: g.Waiting, Removed: g.Removed()}
+		item := views.GuestItem{Name: g.DisplayName(), Waiting: g.Waiting, Removed: g.Removed(), AddedByHost: g.AddedByHost}
 		if s.Open() && !g.Removed() {
 			item.RemoveURL = guestRemovePath(s.ID, g.ID)
 		}

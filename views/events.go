@@ -17,11 +17,13 @@ const (
 	EventHostRow     = "host-row"
 	EventHostOrder   = "host-order"
 	EventHostGuests  = "guests"
+	EventHostPending = "host-pending"
 	EventDisplayNow  = "display-now"
 	EventDisplayNext = "display-next"
 	EventGuestStatus = "guest-status"
 	EventGuestNow    = "now"
 	EventGuestMine   = "mine"
+	EventGuestHeld   = "held"
 	EventGuestQueue  = "queue"
 	EventJoin        = "join"
 )

@@ -1,3 +1,7 @@
+// This file is long because it holds the view model of every page and
+// fragment, each a small struct; the walk-up and approval ones are in
+// walkup_models.go.
+
 // Package views holds the app's templ components and the view models they
 // take. A view model is built for its component: it holds what is shown,
 // already formatted, and the URLs its forms post to. Components never see
@@ -65,6 +69,7 @@ type HostQueueItem struct {
 	Dangers []HostAction
 	// RemoveSingerURL asks to remove the singer from the session.
 	RemoveSingerURL string
+	AddedByHost     bool // a walk-up singer, added by the host
 }
 
 // DashboardPage is the host's page.
@@ -86,6 +91,8 @@ type DashboardPage struct {
 	Songbook SongbookCard
 	// HistoryURL is the night's history page.
 	HistoryURL string
+	Walkup   WalkupForm  // the walk-up singers' form
+	Pending  PendingList // requests held for the host's OK
 }
 
 // GuestsList is the host's card of guests, with the controls that keep
@@ -128,6 +135,8 @@ type GuestItem struct {
 	Waiting   int    // songs waiting
 	Removed   bool
 	RemoveURL string // the page that asks before removing them
+	// AddedByHost: a walk-up singer, with no phone.
+	AddedByHost bool
 }
 
 // RemoveGuestPage asks the host before removing a guest from the session.
@@ -188,6 +197,7 @@ type SettingsForm struct {
 	Errors    FieldErrors
 	// ShowNotes shows the singing request's note on the TV (show_notes).
 	ShowNotes bool
+	Approval  bool // new requests wait for the host's OK (approval)
 }
 
 // JoinPage is what a guest sees on scanning the QR code.
@@ -228,6 +238,7 @@ type RequestForm struct {
 	// guest to confirm before it is added again.
 	Duplicate bool
 	Added     string // the title just added, for a confirmation line
+	Held      bool   // the song just added waits for the host's OK
 	Disabled  bool   // the session has ended
 	// SongID is the songbook song being requested ("" for one typed in),
 	// kept so that confirming a duplicate requests the same song.
@@ -246,6 +257,7 @@ type GuestLive struct {
 	Status GuestStatus
 	Now    *NowSinging
 	Mine   []MyRequest
+	Held   []HeldItem // songs waiting for the host's OK, or passed on
 	Queue  GuestQueue
 }
 
@@ -262,6 +274,8 @@ type GuestStatus struct {
 	// line", "about 78 min"); "" when they have none in the queue.
 	Place string
 	Wait  string
+	// Held: the guest has a song waiting for the host's OK.
+	Held bool
 }
 
 // GuestQueue is the queue as one guest sees it: the first few songs, and a

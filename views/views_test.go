@@ -163,9 +163,9 @@ func TestLiveRegionsNameTheirEvents(t *testing.T) {
 		stream string
 		swaps  []string
 	}{
-		{"guest", views.Guest(guest), guest.Stream, []string{"guest-status", "now", "mine", "queue"}},
+		{"guest", views.Guest(guest), guest.Stream, []string{"guest-status", "now", "mine", "held", "queue"}},
 		{"display", views.Display(display), display.Stream, []string{"display-now", "display-next"}},
-		{"dashboard", views.Dashboard(dash), dash.Stream, []string{"host-live", "host-summary", "guests"}},
+		{"dashboard", views.Dashboard(dash), dash.Stream, []string{"host-live", "host-summary", "guests", "host-pending"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,93 @@
+package e2e_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/karaoke-night/karaoke/internal/npmtest"
+)
+
+// TestWalkupAndApproval: the host, on a phone, adds a walk-up singer, who
+// shows in the host's queue (added by the host) and on the TV like anyone;
+// then turns approval on, approves Ann's request and declines Bob's, and
+// each guest's page follows live, without a reload.
+func TestWalkupAndApproval(t *testing.T) {
+	axeJS, err := os.ReadFile(filepath.Join(npmtest.Install(t, "axe-core", axeVersion), "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t)
+	b := startBrowser(t)
+	host := b.Person(1366, 900)
+	_, joinURL := hostCreates(t, s, host, "Walk-up night")
+	hostOnPhone(t, host)
+	tv := openTV(t, b, joinURL)
+	ann, bob := b.Phone(), b.Phone()
+	guestJoins(t, ann, joinURL, "Ann")
+	guestJoins(t, bob, joinURL, "Bob")
+	for _, ctx := range []context.Context{host, tv, ann, bob} {
+		markNotReloaded(t, ctx)
+	}
+
+	do(t, host, "the host adds Wanda, a walk-up singer",
+		chromedp.SendKeys(chromedp.CSS("#walkup-name"), "Wanda"),
+		chromedp.SendKeys(chromedp.CSS("#walkup-title"), "Valerie"),
+		chromedp.SendKeys(chromedp.CSS("#walkup-artist"), "Amy Winehouse"),
+		chromedp.Click(chromedp.CSS(`#walkup button[type="submit"]`)))
+	waitText(t, host, "the walk-up form's confirmation", `[data-testid="walkup-added"]`, "Added “Valerie” for Wanda.")
+	waitText(t, host, "Wanda in the host's queue", hostQueue, "Valerie")
+	waitText(t, host, "Wanda marked as added by the host", `#host-queue [data-testid="added-by-host"]`, "added by the host")
+	waitText(t, host, "Wanda in tonight's walk-ups", `#walkup-pick option:not([value=""])`, "Wanda (1 waiting)")
+	waitText(t, tv, "Wanda on the TV", tvQueue, "Valerie")
+	waitFor(t, tv, "Wanda's name on the TV", `document.querySelector('#display-next').textContent.includes('Wanda')`)
+
+	do(t, host, "the host turns approval on",
+		chromedp.Click(chromedp.CSS("#approval")),
+		chromedp.Click(chromedp.CSS(`#settings-form button[type="submit"]`)))
+	waitFor(t, host, "the settings saved", `document.querySelector('#settings-form').textContent.includes('Saved.')`)
+	waitFor(t, host, "the empty list of requests waiting", `!document.querySelector('#pending').hidden`)
+
+	held := func(phone context.Context, who, title string) {
+		t.Helper()
+		do(t, phone, who+" requests "+title,
+			chromedp.SendKeys(chromedp.CSS("#title"), title),
+			chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)))
+		waitText(t, phone, who+"'s song waiting for the OK", `[data-testid="held-pending"] .title`, title)
+		waitFor(t, phone, who+" told it waits for the host", `document.querySelector('[data-testid="status-held"]') !== null`)
+	}
+	held(ann, "Ann", "Dancing Queen")
+	held(bob, "Bob", "Africa")
+	waitText(t, host, "both requests waiting for the host", `[data-testid="pending-item"] .title`, "Dancing Queen | Africa")
+	axeCheck(t, host, string(axeJS), "the dashboard with requests waiting and a walk-up")
+	axeCheck(t, ann, string(axeJS), "a guest page with a song waiting for the OK")
+	if got := eval[string](t, host, texts(hostQueue)); got != "Valerie" {
+		t.Errorf("the host's queue = %q, want the held songs out of it", got)
+	}
+
+	do(t, host, "the host approves Ann's song",
+		chromedp.Click(chromedp.CSS(`[data-testid="pending-item"]:first-child [data-testid="approve"]`)))
+	waitText(t, host, "Bob's song left waiting", `[data-testid="pending-item"] .title`, "Africa")
+	do(t, host, "the host declines Bob's song",
+		chromedp.Click(chromedp.CSS(`[data-testid="pending-item"]:first-child [data-testid="decline"]`)))
+	waitText(t, host, "nothing left waiting", `[data-testid="pending-item"]`, "")
+
+	const order = "Valerie | Dancing Queen"
+	waitText(t, host, "the host's queue after the approval", hostQueue, order)
+	waitText(t, tv, "the TV's queue after the approval", tvQueue, order)
+	waitText(t, ann, "Ann's song in the queue", myRequests, "Dancing Queen")
+	waitText(t, ann, "Ann's song no longer held", `[data-testid="held-pending"]`, "")
+	waitText(t, ann, "Ann's place", `[data-testid="status-position"]`, "2nd in line")
+	waitText(t, bob, "Bob told the host passed", `[data-testid="held-declined"]`, "The host passed on “Africa”.")
+	waitText(t, bob, "Bob's view of the queue", guestQueue, order)
+	axeCheck(t, bob, string(axeJS), "a guest page with a song the host passed on")
+	for who, ctx := range map[string]context.Context{"the host": host, "the TV": tv, "Ann": ann, "Bob": bob} {
+		checkNotReloaded(t, ctx, who)
+	}
+	if w := eval[int](t, host, `document.documentElement.scrollWidth - window.innerWidth`); w > 0 {
+		t.Errorf("the host's phone scrolls %d px sideways", w)
+	}
+}
