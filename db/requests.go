@@ -48,7 +48,8 @@ func songKey(title, artist string) string { return foldKey(title) + "\x1f" + fol
 // of one guest can never pass the cap together.
 // Errors: EINVALID for bad fields; ENOTFOUND when the guest is not in the
 // session; ECONFLICT when the session has ended, requests are paused, the
-// host removed the guest, or the guest is at the singer cap; EDUPLICATE when the
+// host removed the guest, the guest is at the singer cap, or the song would
+// start after the closing time (see checkClosing); EDUPLICATE when the
 // same song (see duplicates.go) is waiting, being sung or was sung tonight,
 // and AllowDuplicate is false.
 func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, error) {
@@ -91,6 +92,9 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 		}
 		round, position, err := placeRequest(ctx, tx, in.SessionID, in.GuestID)
 		if err != nil {
+			return err
+		}
+		if err := checkClosing(ctx, tx, sess, position, s.Now()); err != nil {
 			return err
 		}
 		var id int64

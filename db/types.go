@@ -30,6 +30,10 @@ type Session struct {
 	// unlinked in the same write that retires it, so a non-zero id always
 	// names a complete one.
 	SongbookID int64
+	// TimeZone is the venue's IANA time zone; "" is the server's (see Zone).
+	TimeZone string
+	// ClosingAt is the last moment a song may start; zero for no closing time.
+	ClosingAt time.Time
 }
 
 // Open reports whether the session still takes guests and requests.

@@ -123,6 +123,7 @@ func dashboardLive(n db.Night) views.DashboardLive {
 	for i := range n.Queue {
 		live.Queue = append(live.Queue, hostQueueItem(n, i))
 	}
+	markClosing(&live, n, time.Now())
 	return live
 }
 
@@ -131,7 +132,7 @@ func dashboardLive(n db.Night) views.DashboardLive {
 // request itself changes.
 func hostQueueItem(n db.Night, i int) views.HostQueueItem {
 	r, id := n.Queue[i], n.Session.ID
-	item := views.HostQueueItem{QueueItem: queueItem(n, i), Requested: r.CreatedAt.Local().Format("15:04")}
+	item := views.HostQueueItem{QueueItem: queueItem(n, i), Requested: r.CreatedAt.In(n.Session.Zone()).Format("15:04")}
 	item.Position, item.Wait = 0, ""
 	if !n.Session.Open() {
 		return item
@@ -168,7 +169,9 @@ func estimateNote(n db.Night) string {
 }
 
 func settingsForm(s db.Session) views.SettingsForm {
-	return views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap), ShowNotes: s.ShowNotes}
+	f := views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap), ShowNotes: s.ShowNotes}
+	closingForm(&f, s)
+	return f
 }
 
 // guestLive is a guest's whole live view model, for their page.
@@ -193,6 +196,7 @@ func guestStatus(n db.Night, guestID int64, removed bool) views.GuestStatus {
 		UpNext:  len(n.Queue) > 0 && n.Queue[0].GuestID == guestID,
 	}
 	if !st.Ended && !st.Removed {
+		st.Closing = closingView(n, time.Now())
 		for i, r := range n.Queue {
 			if r.GuestID == guestID {
 				st.Place, st.Wait = ordinal(i+1)+" in line", formatWait(n.PlaceOf(i))
@@ -237,6 +241,7 @@ func displayLive(n db.Night) views.DisplayLive {
 		Summary:     queueSummary(n),
 		SessionName: n.Session.Name,
 		ShowNotes:   n.Session.ShowNotes,
+		Closing:     closingView(n, time.Now()),
 	}
 	for i := range min(len(n.Queue), displayQueueLength) {
 		live.Next = append(live.Next, queueItem(n, i))

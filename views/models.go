@@ -92,6 +92,8 @@ type HostQueueItem struct {
 	Dangers []HostAction
 	// RemoveSingerURL asks to remove the singer from the session.
 	RemoveSingerURL string
+	// AfterClosing: its estimated start is after the closing time.
+	AfterClosing bool
 }
 
 // DashboardPage is the host's page.
@@ -127,41 +129,12 @@ type GuestsList struct {
 	RemoveRecentURL string
 }
 
-// RemoveRecentPage asks the host before removing every guest who joined
-// since a moment, with their waiting songs, and closing the night to new
-// guests.
-type RemoveRecentPage struct {
-	SessionName string
-	Minutes     int // how far back the list reaches
-	Choices     []MinutesChoice
-	Guests      []GuestItem // who would be removed, in the order they joined
-	Since       string      // the cut-off the form sends back, Unix milliseconds
-	RemoveURL   string
-	BackURL     string
-}
-
-// MinutesChoice is a link to the confirm page reaching another span back.
-type MinutesChoice struct {
-	Label   string // "last 10 min"
-	URL     string
-	Current bool
-}
-
 // GuestItem is a guest in the host's list.
 type GuestItem struct {
 	Name      string // as others see it: "John (2)"
 	Waiting   int    // songs waiting
 	Removed   bool
 	RemoveURL string // the page that asks before removing them
-}
-
-// RemoveGuestPage asks the host before removing a guest from the session.
-type RemoveGuestPage struct {
-	SessionName string
-	GuestName   string
-	Waiting     int
-	RemoveURL   string
-	BackURL     string
 }
 
 // ReplicationLine tells the host how the copy of the nights in Turso is
@@ -185,6 +158,9 @@ type DashboardLive struct {
 	PauseURL      string // pauses, or resumes when Paused
 	EndURL        string
 	TurnLengthMsg string
+	// Closing is the closing time, and Extend the buttons that move it.
+	Closing Closing
+	Extend  []ClosingExtension
 
 	// Ends names the turn Start next and Stop end (the request being sung,
 	// or "none"), so a press from a page another device has overtaken
@@ -213,6 +189,13 @@ type SettingsForm struct {
 	Errors    FieldErrors
 	// ShowNotes shows the singing request's note on the TV (show_notes).
 	ShowNotes bool
+	// Zone is the time zone chosen ("" for the server's), one of Zones;
+	// Closing the closing time typed, and ClosingShown the one the form
+	// was loaded with.
+	Zone         string
+	Zones        []ZoneOption
+	Closing      string
+	ClosingShown string
 }
 
 // JoinPage is what a guest sees on scanning the QR code.
@@ -287,6 +270,8 @@ type GuestStatus struct {
 	// line", "about 78 min"); "" when they have none in the queue.
 	Place string
 	Wait  string
+	// Closing is the night's closing time: the last call.
+	Closing Closing
 }
 
 // GuestQueue is the queue as one guest sees it: the first few songs, and a
@@ -333,18 +318,6 @@ type DisplayLive struct {
 	NewSinger bool
 	// ShowNotes shows the singing request's note under it: the host's choice.
 	ShowNotes bool
-}
-
-// ErrorPage is a whole page that says something went wrong.
-type ErrorPage struct {
-	Status  int
-	Title   string
-	Message string
-}
-
-// EndConfirmPage asks the host to confirm ending the night.
-type EndConfirmPage struct {
-	SessionName string
-	EndURL      string
-	BackURL     string
+	// Closing is the night's closing time: the last call.
+	Closing Closing
 }
