@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/karaoke-night/karaoke/internal/browsertest"
 )
 
 // TestClosingTimeOnEveryPage: the host, on a phone, sets a closing time
@@ -57,12 +59,23 @@ func TestClosingTimeOnEveryPage(t *testing.T) {
 
 	do(t, p.laptop, "the host extends closing by 15 minutes",
 		chromedp.Click(chromedp.CSS(`[data-testid="extend-closing"] button`)))
-	waitFor(t, p.laptop, "closing 15 minutes later", fmt.Sprintf(`/%s/.test(%s)`, closingPlus(t, closing, 15), texts(`[data-testid="host-closing"]`)))
+	extended := closingPlus(t, closing, 15)
+	waitFor(t, p.laptop, "closing 15 minutes later", fmt.Sprintf(`/%s/.test(%s)`, extended, texts(`[data-testid="host-closing"]`)))
+	waitFor(t, p.laptop, "the rules form shows it", fmt.Sprintf(`document.querySelector('#closing').value === %q`, extended))
 	do(t, p.bob, "Bob asks again",
 		chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)))
 	waitText(t, p.laptop, "Valerie in the host's queue", hostQueue, "Valerie")
 	if wide := eval[bool](t, p.laptop, `document.documentElement.scrollWidth > window.innerWidth`); wide {
 		t.Error("the host's phone scrolls sideways")
+	}
+	if *screenshots {
+		eval[chromedp.Void](t, p.laptop, `document.querySelector('#queue').scrollIntoView()`)
+		eval[chromedp.Void](t, p.laptop, `document.querySelector('[data-testid="settings-form"]').scrollIntoView()`)
+		t.Logf("%s", browsertest.Screenshot(t, p.laptop, "closing-rules-phone"))
+		eval[chromedp.Void](t, p.laptop, `window.scrollTo(0, 0)`)
+		for name, ctx := range map[string]context.Context{"closing-dashboard-phone": p.laptop, "closing-guest-phone": p.ann, "closing-tv": p.tv} {
+			t.Logf("%s", browsertest.Screenshot(t, ctx, name))
+		}
 	}
 }
 

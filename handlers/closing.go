@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/views"
 )
@@ -110,11 +112,26 @@ func markClosing(l *views.DashboardLive, n db.Night, now time.Time) {
 }
 
 // handleClosingExtend serves POST /host/{sessionID}/closing/extend: closing
-// moves later by the form's minutes.
+// moves later by the form's minutes. The pressing device's rules form is
+// sent too, showing the new time; another device's keeps the one it
+// showed, which the store reads as unchanged (ClosingRule.Shown).
 func (h *Handler) handleClosingExtend(w http.ResponseWriter, r *http.Request) {
+	id := hostSessionID(r)
 	mins, err := strconv.Atoi(r.PostFormValue(views.MinutesField))
 	if err != nil {
 		mins = 0 // refused by the store as out of range
 	}
-	h.hostActionDone(w, r, h.store.ExtendClosing(r.Context(), hostSessionID(r), time.Duration(mins)*time.Minute))
+	if err := h.store.ExtendClosing(r.Context(), id, time.Duration(mins)*time.Minute); err != nil {
+		h.hostActionDone(w, r, err)
+		return
+	}
+	h.done(w, r, hostPath(id), func() (templ.Component, error) {
+		night, err := h.store.Night(r.Context(), id)
+		if err != nil {
+			return nil, err
+		}
+		form := settingsForm(night.Session)
+		form.OOB = true
+		return templ.Join(views.DashboardLiveView(dashboardLive(night)), views.HostNoticeUpdate(""), views.SettingsFormView(form)), nil
+	})
 }

@@ -111,8 +111,14 @@ func TestClosingRefusesLateRequest(t *testing.T) {
 	if host.get("/d/"+code).testid("last-call").Length() != 1 {
 		t.Error("the TV has no last call 4 minutes before closing")
 	}
-	if resp := host.post(dash+"/closing/extend", "minutes", "15"); resp.status >= 400 {
-		t.Fatalf("extend: status %d", resp.status)
+	resp := host.asHTMX().post(dash+"/closing/extend", "minutes", "15")
+	if resp.status != http.StatusOK || resp.isPage() {
+		t.Fatalf("extend: status %d (page %v), want a fragment", resp.status, resp.isPage())
+	}
+	// The pressing device's rules form shows the new time, out of band.
+	want := clockIn(t, "UTC", 19*time.Minute)
+	if got := resp.doc.Find(`#settings-form[hx-swap-oob] input[name="closing"]`).AttrOr("value", ""); got != want {
+		t.Errorf("the form sent with the extension shows %q, want %s", got, want)
 	}
 	if resp := bob.request(code, "Valerie", ""); resp.status != http.StatusSeeOther {
 		t.Errorf("after +15 min the request got %d", resp.status)

@@ -196,6 +196,7 @@ type SettingsForm struct {
 	Zones        []ZoneOption
 	Closing      string
 	ClosingShown string
+	OOB          bool // sent beside another fragment, to swap in by its id
 }
 
 // JoinPage is what a guest sees on scanning the QR code.
