@@ -36,9 +36,17 @@ var offeredZones = []string{
 // zoneOptions is the settings form's list of zones, with the chosen one in
 // it whatever it is.
 func zoneOptions(chosen string) []views.ZoneOption {
-	opts := []views.ZoneOption{{Name: "", Label: "The server's zone (now " + time.Now().Format("15:04") + ")"}}
+	// time.Local is named after TZ when TZ is set, else "Local".
+	server := "The server's zone"
+	if name := time.Local.String(); name != "Local" {
+		server += ", " + name
+	}
+	opts := []views.ZoneOption{{Name: "", Label: server + " (now " + time.Now().Format("15:04") + ")"}}
 	found := chosen == ""
 	for _, name := range offeredZones {
+		if _, err := db.LoadZone(name); err != nil {
+			continue // the system's zone files lack it
+		}
 		opts = append(opts, views.ZoneOption{Name: name, Label: name})
 		found = found || name == chosen
 	}
