@@ -103,9 +103,12 @@ func nextClosingChange(n db.Night, now time.Time) time.Time {
 // markClosing sets the dashboard's closing line at now, and marks each
 // waiting song estimated to start after closing.
 func markClosing(l *views.DashboardLive, n db.Night, now time.Time) {
+	l.Closing, l.Extend = views.Closing{}, nil
+	if !n.Session.Open() {
+		return // the night closed itself
+	}
 	l.Closing = closingView(n, now)
-	l.Extend = nil
-	if n.Session.Open() && l.Closing.Clock != "" {
+	if l.Closing.Clock != "" {
 		for _, m := range closingExtensions {
 			mins := strconv.Itoa(m)
 			l.Extend = append(l.Extend, views.ClosingExtension{URL: hostActionPath(n.Session.ID, "closing/extend"), Minutes: mins, Label: "+" + mins + " min"})

@@ -85,11 +85,20 @@ func TestClosingRefusesLateRequest(t *testing.T) {
 	if resp := host.post(dash+"/next", "ends", "none"); resp.status >= 400 {
 		t.Fatalf("start next: %d", resp.status)
 	}
-	// Ann sings now; the next song starts in about 5 minutes (a default
-	// turn and changeover), after a closing 3 to 4 minutes away.
+	app.guest(code, "Cat", "Zombie")
+	// Ann sings now; Cat's song starts in about 5 minutes (a default turn
+	// and changeover), after a closing 3 to 4 minutes away: it stays in
+	// the queue, marked for the host.
 	closing := clockIn(t, "UTC", 4*time.Minute)
 	if resp := host.post(dash+"/settings", "singer_cap", "3", "time_zone", "UTC", "closing", closing); resp.status != http.StatusSeeOther {
 		t.Fatalf("save: status %d", resp.status)
+	}
+	page := host.get(dash)
+	if got := page.testid("after-closing").Closest(`[data-testid="queue-item"]`).Find(".title").Text(); got != "Zombie" {
+		t.Errorf("the song marked after closing is %q, want Zombie", got)
+	}
+	if line := page.testid("host-closing").Text(); !strings.Contains(line, "Last call:") || !strings.Contains(line, "1 song waiting won't fit") {
+		t.Errorf("the closing line reads %q", strings.Join(strings.Fields(line), " "))
 	}
 	bob := app.guest(code, "Bob")
 	for _, b := range []*browser{bob, bob.asHTMX()} {
@@ -122,6 +131,9 @@ func TestClosingRefusesLateRequest(t *testing.T) {
 	}
 	if resp := bob.request(code, "Valerie", ""); resp.status != http.StatusSeeOther {
 		t.Errorf("after +15 min the request got %d", resp.status)
+	}
+	if n := host.get(dash).testid("after-closing").Length(); n != 0 {
+		t.Errorf("%d songs marked after closing once it moved 15 minutes later", n)
 	}
 	if resp := host.post(dash+"/closing/extend", "minutes", "9999"); resp.status < 400 {
 		t.Errorf("an extension of 9999 minutes got %d", resp.status)
