@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -188,5 +189,20 @@ func TestClosingRefusesRequests(t *testing.T) {
 	}
 	if err := n.store.ExtendClosing(ctx, n.session.ID, 15*time.Minute); db.ErrorCode(err) != db.ECONFLICT {
 		t.Errorf("extend with no closing time: %v, want ECONFLICT", err)
+	}
+}
+
+// TestClockTimesInTheVenueZone: the clock times the store writes into a
+// message ("sung at 05:00") are the venue's, not the server's.
+func TestClockTimesInTheVenueZone(t *testing.T) {
+	ctx := context.Background()
+	n := newNight(t) // 20:00 UTC is 05:00 in Tokyo
+	if err := n.store.SetSettings(ctx, n.session.ID, 3, false, db.ClosingRule{Zone: "Asia/Tokyo"}); err != nil {
+		t.Fatal(err)
+	}
+	n.run("A Zombie", "next", "next")
+	_, err := n.store.CreateRequest(ctx, db.NewRequest{SessionID: n.session.ID, GuestID: n.guest("B").ID, Title: "Zombie"})
+	if msg := db.ErrorMessage(err); db.ErrorCode(err) != db.EDUPLICATE || !strings.Contains(msg, "sung at 05:00") {
+		t.Errorf("duplicate: %v, want the time on Tokyo's clock", err)
 	}
 }
