@@ -51,3 +51,33 @@ func TestClosingByTheClock(t *testing.T) {
 		})
 	}
 }
+
+// TestLiveFrameKnowsItsClock: the live frame tells the broker when the
+// night's look next changes by the clock, and whether it already has.
+func TestLiveFrameKnowsItsClock(t *testing.T) {
+	closing := time.Date(2026, 12, 5, 1, 30, 0, 0, time.UTC)
+	open := db.Night{Session: db.Session{ClosingAt: closing}}
+	ended := db.Night{Session: db.Session{ClosingAt: closing, EndedAt: closing.Add(-time.Hour)}}
+	tests := []struct {
+		name    string
+		night   db.Night
+		now     time.Time
+		next    time.Time
+		changed bool
+	}{
+		{"no closing time", db.Night{}, closing, time.Time{}, false},
+		{"before last call", open, closing.Add(-time.Hour), closing.Add(-db.LastCallWindow), false},
+		{"in last call", open, closing.Add(-10 * time.Minute), closing.Add(time.Millisecond), true},
+		{"closed", open, closing.Add(time.Minute), time.Time{}, true},
+		{"ended", ended, closing.Add(-time.Hour), time.Time{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &liveFrame{night: tt.night, now: tt.now}
+			next, changed := f.ClockChange()
+			if !next.Equal(tt.next) || changed != tt.changed {
+				t.Errorf("ClockChange() = %v, %v; want %v, %v", next, changed, tt.next, tt.changed)
+			}
+		})
+	}
+}

@@ -85,13 +85,16 @@ func TestClosingRefusesLateRequest(t *testing.T) {
 	if resp := host.post(dash+"/next", "ends", "none"); resp.status >= 400 {
 		t.Fatalf("start next: %d", resp.status)
 	}
-	app.guest(code, "Cat", "Zombie")
+	cat := app.guest(code, "Cat", "Zombie")
 	// Ann sings now; Cat's song starts in about 5 minutes (a default turn
 	// and changeover), after a closing 3 to 4 minutes away: it stays in
 	// the queue, marked for the host.
 	closing := clockIn(t, "UTC", 4*time.Minute)
 	if resp := host.post(dash+"/settings", "singer_cap", "3", "time_zone", "UTC", "closing", closing); resp.status != http.StatusSeeOther {
 		t.Fatalf("save: status %d", resp.status)
+	}
+	if cat.get("/j/"+code).testid("my-request").Find(`[data-testid="after-closing"]`).Length() != 1 {
+		t.Error("Cat's page does not say her song is after closing")
 	}
 	page := host.get(dash)
 	if got := page.testid("after-closing").Closest(`[data-testid="queue-item"]`).Find(".title").Text(); got != "Zombie" {

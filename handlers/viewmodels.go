@@ -221,9 +221,11 @@ func myRequests(n db.Night, guestID int64) []views.MyRequest {
 	if !n.Session.Open() {
 		return nil
 	}
+	now := time.Now()
 	for i, r := range n.Queue {
 		if r.GuestID == guestID {
-			out = append(out, views.MyRequest{QueueItem: queueItem(n, i), Place: ordinal(i+1) + " in line", WithdrawURL: withdrawPath(n.Session, r.ID)})
+			out = append(out, views.MyRequest{QueueItem: queueItem(n, i), Place: ordinal(i+1) + " in line", WithdrawURL: withdrawPath(n.Session, r.ID),
+				AfterClosing: n.StartsAfterClosing(n.PlaceOf(i), now)})
 		}
 	}
 	return out

@@ -296,6 +296,8 @@ type MyRequest struct {
 	QueueItem
 	Place       string // "2nd in line"
 	WithdrawURL string
+	// AfterClosing: its estimated start is after the closing time.
+	AfterClosing bool
 }
 
 // DisplayPage is the TV page.
