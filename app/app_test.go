@@ -150,6 +150,9 @@ func TestFromEnv(t *testing.T) {
 		{"stream cap", map[string]string{"MAX_STREAMS": "500"},
 			app.Config{Addr: ":8080", DataDir: "./data", DatabaseURL: "file:data/karaoke.db", BackupsKept: 7, MaxStreams: 500}, false},
 		{"bad stream cap", map[string]string{"MAX_STREAMS": "0"}, app.Config{}, true},
+		{"time zone", map[string]string{"TZ": "Europe/Lisbon"},
+			app.Config{Addr: ":8080", DataDir: "./data", DatabaseURL: "file:data/karaoke.db", BackupsKept: 7}, false},
+		{"unknown time zone", map[string]string{"TZ": "Europe/Atlantis"}, app.Config{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

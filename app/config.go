@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
@@ -156,6 +157,14 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if err := securityFromEnv(getenv, &cfg); err != nil {
 		return Config{}, err
+	}
+	// TZ is the time zone of the nights that choose none. Go's time.Local
+	// reads it by itself, from the system's zone files, and silently takes
+	// UTC for a name it cannot find there: refuse that instead.
+	if tz := strings.TrimPrefix(getenv("TZ"), ":"); tz != "" && !filepath.IsAbs(tz) {
+		if _, err := time.LoadLocation(tz); err != nil {
+			return Config{}, fmt.Errorf("TZ must be a time zone name such as Europe/London, not %q (%v)", tz, err)
+		}
 	}
 	return cfg, nil
 }

@@ -12,7 +12,7 @@ import (
 // approval turns approval mode on or off, keeping the other rules.
 func (n *night) approval(on bool) {
 	n.t.Helper()
-	if err := n.store.SetSettings(context.Background(), n.session.ID, db.DefaultSingerCap, false, on); err != nil {
+	if err := n.store.SetSettings(context.Background(), n.session.ID, db.Settings{SingerCap: db.DefaultSingerCap, Approval: on}); err != nil {
 		n.t.Fatal(err)
 	}
 }

@@ -70,8 +70,12 @@ func checkDuplicate(ctx context.Context, tx *sql.Tx, sessionID int64, title, art
 		return FieldErrorf(EDUPLICATE, "title", "%s already requested %s; it is in the queue. Add it anyway?", singer, song)
 	}
 	at := fromMillis(started)
+	var zone string
+	if err := tx.QueryRowContext(ctx, `SELECT time_zone FROM sessions WHERE id = ?`, sessionID).Scan(&zone); err != nil {
+		return fmt.Errorf("session time zone: %w", err)
+	}
 	return FieldErrorf(EDUPLICATE, "title", "%s was sung at %s by %s (%s). Add it again anyway?",
-		song, at.Local().Format("15:04"), singer, ago(now.Sub(at)))
+		song, at.In(Session{TimeZone: zone}.Zone()).Format("15:04"), singer, ago(now.Sub(at)))
 }
 
 // ago says how long ago something was, as a guest reads it.

@@ -106,3 +106,11 @@ func (n Night) PlaceOf(i int) Place {
 	}
 	return Place{Position: i + 1, Ahead: ahead, Wait: n.Estimate(ahead)}
 }
+
+// StartsAfterClosing reports whether a request at place p, estimated from
+// now as the guest is shown it, would start after the session's closing
+// time; never when the session has none.
+func (n Night) StartsAfterClosing(p Place, now time.Time) bool {
+	c := n.Session.ClosingAt
+	return !c.IsZero() && now.Add(p.Wait).After(c)
+}

@@ -50,7 +50,8 @@ func songKey(title, artist string) string { return foldKey(title) + "\x1f" + fol
 // of one guest can never pass the cap together.
 // Errors: EINVALID for bad fields; ENOTFOUND when the guest is not in the
 // session; ECONFLICT when the session has ended, requests are paused, the
-// host removed the guest, or the guest is at the singer cap; EDUPLICATE when the
+// host removed the guest, the guest is at the singer cap, or the song would
+// start after the closing time (see checkClosing); EDUPLICATE when the
 // same song (see duplicates.go) is waiting, being sung or was sung tonight,
 // and AllowDuplicate is false.
 func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, error) {
@@ -81,11 +82,21 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 		if err := checkCapAndSong(ctx, tx, sess, in, s.Now(), ""); err != nil {
 			return err
 		}
+		// A held song would be placed as of its approval, later still, so
+		// the closing time is checked for it too; the host's approval is
+		// not checked again (the host decides, see approval.go).
+		round, position, err := placeRequest(ctx, tx, in.SessionID, in.GuestID)
+		if err != nil {
+			return err
+		}
+		if err := checkClosing(ctx, tx, sess, position, s.Now()); err != nil {
+			return err
+		}
 		if sess.Approval {
 			req, err = holdRequest(ctx, tx, in, s.nowMillis())
 			return err
 		}
-		req, err = queueRequest(ctx, tx, in, s.nowMillis())
+		req, err = insertRequest(ctx, tx, in, round, position, s.nowMillis())
 		return err
 	})
 	return req, err
@@ -122,8 +133,13 @@ func queueRequest(ctx context.Context, tx *sql.Tx, in NewRequest, now int64) (Re
 	if err != nil {
 		return Request{}, err
 	}
+	return insertRequest(ctx, tx, in, round, position, now)
+}
+
+// insertRequest inserts a cleaned request at the place given, and returns it.
+func insertRequest(ctx context.Context, tx *sql.Tx, in NewRequest, round int, position float64, now int64) (Request, error) {
 	var id int64
-	err = tx.QueryRowContext(ctx, `INSERT INTO requests (session_id, guest_id, title, artist, note, song_key, round, position, created_at, song_id)
+	err := tx.QueryRowContext(ctx, `INSERT INTO requests (session_id, guest_id, title, artist, note, song_key, round, position, created_at, song_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		in.SessionID, in.GuestID, in.Title, in.Artist, in.Note, songKey(in.Title, in.Artist), round, position, now, sql.NullInt64{Int64: in.SongID, Valid: in.SongID != 0}).Scan(&id)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/karaoke-night/karaoke/sqlitedb"
 )
@@ -18,7 +17,7 @@ const DefaultSingerCap = 3
 // MaxSingerCap bounds what a host may set the cap to.
 const MaxSingerCap = 20
 
-const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked, show_notes, songbook_id, approval`
+const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked, show_notes, songbook_id, approval, time_zone, closing_at`
 
 func scanSession(row sqlitedb.Scanner) (Session, error) {
 	var (
@@ -27,9 +26,13 @@ func scanSession(row sqlitedb.Scanner) (Session, error) {
 		ended   sql.NullInt64
 		token   sql.NullString
 		book    sql.NullInt64
+		closing sql.NullInt64
 	)
-	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked, &s.ShowNotes, &book, &s.Approval); err != nil {
+	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked, &s.ShowNotes, &book, &s.Approval, &s.TimeZone, &closing); err != nil {
 		return Session{}, err
+	}
+	if closing.Valid {
+		s.ClosingAt = fromMillis(closing.Int64)
 	}
 	s.JoinToken, s.SongbookID = token.String, book.Int64
 	s.CreatedAt = fromMillis(created)
@@ -232,16 +235,37 @@ func checkSingerCap(singerCap int) error {
 	return nil
 }
 
-// SetSettings saves the host's rules form in one write: the per-singer cap
-// (as SetSingerCap), whether the TV shows the singing request's note, and
-// approval mode (turning it off approves nothing: see approval.go).
+// Settings are the host's rules form: the per-singer cap (as SetSingerCap),
+// whether the TV shows the singing request's note, approval mode (turning
+// it off approves nothing: see approval.go), and the venue's time zone and
+// closing time (see ClosingRule).
+type Settings struct {
+	SingerCap int
+	ShowNotes bool
+	Approval  bool
+	Closing   ClosingRule
+}
+
+// SetSettings saves the host's rules form in one write.
 // Errors: ENOTFOUND, ECONFLICT when the session has ended, EINVALID for a
-// cap outside 1..MaxSingerCap.
-func (s *Store) SetSettings(ctx context.Context, sessionID int64, singerCap int, showNotes, approval bool) error {
-	if err := checkSingerCap(singerCap); err != nil {
+// cap outside 1..MaxSingerCap, an unknown zone or a closing time not HH:MM.
+func (s *Store) SetSettings(ctx context.Context, sessionID int64, set Settings) error {
+	if err := checkSingerCap(set.SingerCap); err != nil {
 		return err
 	}
-	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET singer_cap = ?, show_notes = ?, approval = ? WHERE id = ?`, singerCap, showNotes, approval, sessionID)
+	if err := checkClosingRule(set.Closing); err != nil {
+		return err
+	}
+	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+		sess, err := openSession(ctx, tx, sessionID)
+		if err != nil {
+			return err
+		}
+		zone, closingAt := closingColumns(set.Closing, sess, s.Now())
+		_, err = tx.ExecContext(ctx, `UPDATE sessions SET singer_cap = ?, show_notes = ?, approval = ?, time_zone = ?, closing_at = ? WHERE id = ?`,
+			set.SingerCap, set.ShowNotes, set.Approval, zone, closingAt, sessionID)
+		return err
+	})
 }
 
 func (s *Store) updateOpenSession(ctx context.Context, sessionID int64, query string, args ...any) error {
@@ -294,47 +318,4 @@ func (s *Store) OpenCodes(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("open codes: %w", err)
 	}
 	return codes, nil
-}
-
-// PurgeEnded deletes every session that ended before the given time, with
-// its guests (their names) and its requests, and returns how many sessions
-// went. SQLite's secure_delete overwrites the deleted rows in the file, so
-// the names do not linger in free pages; a checkpoint (TRUNCATE) afterwards
-// empties the WAL, which still held the pages as they were before the
-// delete, and on a quiet server would have held them for days.
-func (s *Store) PurgeEnded(ctx context.Context, endedBefore time.Time) (int, error) {
-	var n int64
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
-			return fmt.Errorf("secure_delete: %w", err)
-		}
-		// The cascade would do this too; deleting children first keeps each
-		// statement simple to reason about.
-		const ended = `SELECT id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?`
-		before := endedBefore.UnixMilli()
-		if _, err := tx.ExecContext(ctx, `DELETE FROM held_requests WHERE session_id IN (`+ended+`)`, before); err != nil {
-			return fmt.Errorf("purge held requests: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM requests WHERE session_id IN (`+ended+`)`, before); err != nil {
-			return fmt.Errorf("purge requests: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM guests WHERE session_id IN (`+ended+`)`, before); err != nil {
-			return fmt.Errorf("purge guests: %w", err)
-		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?`, before)
-		if err != nil {
-			return fmt.Errorf("purge sessions: %w", err)
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	if err != nil || n == 0 {
-		return int(n), err
-	}
-	// A reader still in the WAL makes the checkpoint stop short (busy, not
-	// an error); the next purge or Close finishes it.
-	if _, err := s.writer.DB().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		return int(n), fmt.Errorf("purged, but the WAL was not checkpointed: %w", err)
-	}
-	return int(n), nil
 }

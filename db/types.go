@@ -32,6 +32,10 @@ type Session struct {
 	SongbookID int64
 	// Approval holds guests' new requests for the host's OK (approval.go).
 	Approval bool
+	// TimeZone is the venue's IANA time zone; "" is the server's (see Zone).
+	TimeZone string
+	// ClosingAt is the last moment a song may start; zero for no closing time.
+	ClosingAt time.Time
 }
 
 // Open reports whether the session still takes guests and requests.

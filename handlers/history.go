@@ -11,10 +11,9 @@ import (
 )
 
 // nightZone is the time zone a night's history is shown and exported in:
-// the venue's clock, by which its half hours are counted too. It is the
-// server's (TZ) until sessions carry a zone of their own; this is the one
-// place the history asks, so that is a change here alone.
-func nightZone(db.Session) *time.Location { return time.Local }
+// the venue's clock (the session's zone), by which its half hours are
+// counted too. This is the one place the history asks.
+func nightZone(sess db.Session) *time.Location { return sess.Zone() }
 
 // handleHistory serves GET /host/{sessionID}/history: every turn of the
 // night, its numbers and a chart of songs per half hour, for the host,

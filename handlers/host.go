@@ -186,13 +186,15 @@ func (h *Handler) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 	typed := r.PostFormValue("singer_cap")
 	showNotes := r.PostFormValue("show_notes") != ""
 	approval := r.PostFormValue("approval") != ""
+	closing := closingRule(r)
 	singerCap, err := strconv.Atoi(typed)
 	if err != nil {
 		err = db.FieldErrorf(db.EINVALID, "singer_cap", "The limit must be a whole number from 1 to %d.", db.MaxSingerCap)
 	} else {
-		err = h.store.SetSettings(r.Context(), id, singerCap, showNotes, approval)
+		err = h.store.SetSettings(r.Context(), id, db.Settings{SingerCap: singerCap, ShowNotes: showNotes, Approval: approval, Closing: closing})
 	}
-	form := views.SettingsForm{ActionURL: hostActionPath(id, "settings"), SingerCap: typed, ShowNotes: showNotes, Approval: approval}
+	form := views.SettingsForm{ActionURL: hostActionPath(id, "settings"), SingerCap: typed, ShowNotes: showNotes, Approval: approval,
+		Zone: closing.Zone, Zones: zoneOptions(closing.Zone), Closing: closing.Time, ClosingShown: closing.Shown}
 	if h.formShows(w, r, err) {
 		form.Errors = fieldErrors(err)
 		h.respond(w, r, formStatus(err), views.SettingsFormView(form), func() (templ.Component, error) {
@@ -210,6 +212,10 @@ func (h *Handler) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form.Saved = true
+	if sess, err := h.store.Session(r.Context(), id); err == nil {
+		// The closing time as stored: the next 01:30, on the venue's clock.
+		closingForm(&form, sess)
+	}
 	h.done(w, r, hostPath(id), ready(views.SettingsFormView(form)))
 }
 

@@ -70,7 +70,7 @@ func (s liveSource) Frame(ctx context.Context, sessionID int64) (live.Frame, err
 	if err != nil {
 		return nil, err
 	}
-	return &liveFrame{store: s.store, night: night, guests: map[int64][]live.Event{}}, nil
+	return &liveFrame{store: s.store, night: night, now: time.Now(), guests: map[int64][]live.Event{}}, nil
 }
 
 func (s liveSource) Versions(ctx context.Context, ids []int64) (map[int64]int64, error) {
@@ -82,8 +82,11 @@ func (s liveSource) Versions(ctx context.Context, ids []int64) (map[int64]int64,
 // guest's own (their status, songs and view of the queue) is rendered once
 // per guest.
 type liveFrame struct {
-	store   *db.Store
-	night   db.Night
+	store *db.Store
+	night db.Night
+	// now is the moment the frame shows: its last call is as of now, and
+	// the broker loads a new frame when the clock changes it (ClockChange).
+	now     time.Time
 	removed map[int64]bool // guests the host removed, read on first use
 	host    []live.Event
 	display []live.Event
@@ -94,6 +97,13 @@ type liveFrame struct {
 
 func (f *liveFrame) Version() int64 { return f.night.Session.Version }
 func (f *liveFrame) Ended() bool    { return !f.night.Session.Open() }
+
+// ClockChange implements live.Clocked: the night's look changes at last
+// call and at closing, with no write to mark it.
+func (f *liveFrame) ClockChange() (next time.Time, changed bool) {
+	c := closingView(f.night, f.now)
+	return nextClosingChange(f.night, f.now), c.LastCall || c.Passed
+}
 
 func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 	var err error
@@ -110,7 +120,8 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 	case live.PageDisplay:
 		if f.display == nil {
 			d := displayLive(f.night)
-			d.NewSinger = justStarted(f.night, time.Now())
+			d.Closing = closingView(f.night, f.now)
+			d.NewSinger = justStarted(f.night, f.now)
 			f.display, err = f.render(
 				views.Fragment{Event: views.EventDisplayNow, Component: views.DisplayNowEvent(d)},
 				views.Fragment{Event: views.EventDisplayNext, Component: views.DisplayNextView(d)})
@@ -137,8 +148,12 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 				return nil, err
 			}
 		}
+		status := guestStatus(f.night, l.GuestID, f.removed[l.GuestID])
+		if status.Closing.Clock != "" {
+			status.Closing = closingView(f.night, f.now)
+		}
 		own, err := f.render(
-			views.Fragment{Event: views.EventGuestStatus, Component: views.GuestStatusEvent(guestStatus(f.night, l.GuestID, f.removed[l.GuestID]))},
+			views.Fragment{Event: views.EventGuestStatus, Component: views.GuestStatusEvent(status)},
 			views.Fragment{Event: views.EventGuestMine, Component: views.MyRequestsView(myRequests(f.night, l.GuestID), f.Ended())},
 			views.Fragment{Event: views.EventGuestHeld, Component: views.HeldView(heldItems(f.night, l.GuestID), f.Ended())},
 			// The queue is personal too: each guest sees their own songs
@@ -163,6 +178,7 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 // so the page has every row the order names.
 func (f *liveFrame) hostEvents(guests []db.GuestListing) ([]live.Event, error) {
 	dl := dashboardLive(f.night)
+	markClosing(&dl, f.night, f.now)
 	out, err := f.render(
 		views.Fragment{Event: views.EventHostLive, Component: views.DashboardLiveView(dl)},
 		views.Fragment{Event: views.EventHostSummary, Component: views.HostSummary(dl)})

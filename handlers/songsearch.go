@@ -75,7 +75,7 @@ func songResults(s db.Session, more url.Values, page db.SongPage) views.SongResu
 	for _, song := range page.Songs {
 		item := views.SongItem{ID: strconv.FormatInt(song.ID, 10), Title: song.Title, Artist: song.Artist, Waiting: song.Waiting}
 		if !song.SungAt.IsZero() {
-			item.Sung = "sung tonight at " + song.SungAt.Local().Format("15:04")
+			item.Sung = "sung tonight at " + song.SungAt.In(s.Zone()).Format("15:04")
 		}
 		res.Songs = append(res.Songs, item)
 	}

@@ -124,6 +124,7 @@ func dashboardLive(n db.Night) views.DashboardLive {
 	for i := range n.Queue {
 		live.Queue = append(live.Queue, hostQueueItem(n, i))
 	}
+	markClosing(&live, n, time.Now())
 	return live
 }
 
@@ -132,7 +133,7 @@ func dashboardLive(n db.Night) views.DashboardLive {
 // request itself changes.
 func hostQueueItem(n db.Night, i int) views.HostQueueItem {
 	r, id := n.Queue[i], n.Session.ID
-	item := views.HostQueueItem{QueueItem: queueItem(n, i), Requested: r.CreatedAt.Local().Format("15:04"), AddedByHost: r.AddedByHost}
+	item := views.HostQueueItem{QueueItem: queueItem(n, i), Requested: r.CreatedAt.In(n.Session.Zone()).Format("15:04"), AddedByHost: r.AddedByHost}
 	item.Position, item.Wait = 0, ""
 	if !n.Session.Open() {
 		return item
@@ -169,7 +170,9 @@ func estimateNote(n db.Night) string {
 }
 
 func settingsForm(s db.Session) views.SettingsForm {
-	return views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap), ShowNotes: s.ShowNotes, Approval: s.Approval}
+	f := views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap), ShowNotes: s.ShowNotes, Approval: s.Approval}
+	closingForm(&f, s)
+	return f
 }
 
 // guestLive is a guest's whole live view model, for their page.
@@ -196,6 +199,7 @@ func guestStatus(n db.Night, guestID int64, removed bool) views.GuestStatus {
 		Held:    slices.ContainsFunc(n.Pending, func(p db.HeldRequest) bool { return p.GuestID == guestID }),
 	}
 	if !st.Ended && !st.Removed {
+		st.Closing = closingView(n, time.Now())
 		for i, r := range n.Queue {
 			if r.GuestID == guestID {
 				st.Place, st.Wait = ordinal(i+1)+" in line", formatWait(n.PlaceOf(i))
@@ -220,9 +224,11 @@ func myRequests(n db.Night, guestID int64) []views.MyRequest {
 	if !n.Session.Open() {
 		return nil
 	}
+	now := time.Now()
 	for i, r := range n.Queue {
 		if r.GuestID == guestID {
-			out = append(out, views.MyRequest{QueueItem: queueItem(n, i), Place: ordinal(i+1) + " in line", WithdrawURL: withdrawPath(n.Session, r.ID)})
+			out = append(out, views.MyRequest{QueueItem: queueItem(n, i), Place: ordinal(i+1) + " in line", WithdrawURL: withdrawPath(n.Session, r.ID),
+				AfterClosing: n.StartsAfterClosing(n.PlaceOf(i), now)})
 		}
 	}
 	return out
@@ -240,6 +246,7 @@ func displayLive(n db.Night) views.DisplayLive {
 		Summary:     queueSummary(n),
 		SessionName: n.Session.Name,
 		ShowNotes:   n.Session.ShowNotes,
+		Closing:     closingView(n, time.Now()),
 	}
 	for i := range min(len(n.Queue), displayQueueLength) {
 		live.Next = append(live.Next, queueItem(n, i))

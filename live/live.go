@@ -93,6 +93,8 @@ type hub struct {
 	dirty   bool      // a change every stream must hear of
 	fresh   []*stream // new streams waiting for their first state
 	running bool      // a worker is on it
+	tick    bool      // the clock changed the frame's look: load it again
+	timer   *time.Timer
 	frame   Frame
 }
 
@@ -200,6 +202,7 @@ func (b *Broker) unsubscribe(s *stream) {
 	b.open--
 	b.shares.count(s.Listener, -1)
 	if len(h.streams) == 0 && !h.running {
+		h.stopAlarm()
 		delete(b.hubs, h.id)
 	}
 }
@@ -224,19 +227,20 @@ func (b *Broker) work(h *hub) {
 		if b.closed || (!h.dirty && len(h.fresh) == 0) {
 			h.running = false
 			if len(h.streams) == 0 && b.hubs[h.id] == h {
+				h.stopAlarm()
 				delete(b.hubs, h.id)
 			}
 			b.mu.Unlock()
 			return
 		}
-		dirty, fresh := h.dirty, h.fresh
-		h.dirty, h.fresh = false, nil
+		dirty, fresh, tick := h.dirty, h.fresh, h.tick
+		h.dirty, h.fresh, h.tick = false, nil, false
 		b.mu.Unlock()
-		b.refresh(h, dirty, fresh)
+		b.refresh(h, dirty, tick, fresh)
 	}
 }
 
-func (b *Broker) refresh(h *hub, dirty bool, fresh []*stream) {
+func (b *Broker) refresh(h *hub, dirty, tick bool, fresh []*stream) {
 	frame := h.frame
 	if !dirty && frame != nil {
 		// Only new streams to serve: the last frame does if nothing changed.
@@ -258,9 +262,10 @@ func (b *Broker) refresh(h *hub, dirty bool, fresh []*stream) {
 		}
 		// A repeated announcement of a version already sent changes nothing
 		// for the streams that have it.
-		dirty = h.frame == nil || f.Version() != h.frame.Version()
+		dirty = tick || h.frame == nil || f.Version() != h.frame.Version()
 		frame = f
 		h.frame = f
+		b.setAlarm(h, f)
 	}
 	b.mu.Lock()
 	h.version = max(h.version, frame.Version())
@@ -283,7 +288,7 @@ func (b *Broker) deliver(frame Frame, s *stream) {
 		b.drop(s)
 		return
 	}
-	uptodate := !s.started && s.known == frame.Version()
+	uptodate := !s.started && s.known == frame.Version() && !clockChanged(frame)
 	s.started = true
 	var parts [][]byte
 	for _, e := range events {

@@ -19,7 +19,7 @@ func TestWalkupsAndHeldRequestsReplicate(t *testing.T) {
 	if _, err := s.store.AddWalkup(ctx, db.NewWalkup{NewRequest: db.NewRequest{SessionID: sess.ID, Title: "Valerie"}, Name: "Wanda"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.store.SetSettings(ctx, sess.ID, db.MaxSingerCap, false, true); err != nil {
+	if err := s.store.SetSettings(ctx, sess.ID, db.Settings{SingerCap: db.MaxSingerCap, Approval: true}); err != nil {
 		t.Fatal(err)
 	}
 	g, err := s.store.JoinSession(ctx, sess.ID, signedDevice(t, s.store), "Ann")

@@ -70,6 +70,8 @@ type HostQueueItem struct {
 	// RemoveSingerURL asks to remove the singer from the session.
 	RemoveSingerURL string
 	AddedByHost     bool // a walk-up singer, added by the host
+	// AfterClosing: its estimated start is after the closing time.
+	AfterClosing bool
 }
 
 // DashboardPage is the host's page.
@@ -91,8 +93,8 @@ type DashboardPage struct {
 	Songbook SongbookCard
 	// HistoryURL is the night's history page.
 	HistoryURL string
-	Walkup   WalkupForm  // the walk-up singers' form
-	Pending  PendingList // requests held for the host's OK
+	Walkup     WalkupForm  // the walk-up singers' form
+	Pending    PendingList // requests held for the host's OK
 }
 
 // GuestsList is the host's card of guests, with the controls that keep
@@ -109,26 +111,6 @@ type GuestsList struct {
 	RemoveRecentURL string
 }
 
-// RemoveRecentPage asks the host before removing every guest who joined
-// since a moment, with their waiting songs, and closing the night to new
-// guests.
-type RemoveRecentPage struct {
-	SessionName string
-	Minutes     int // how far back the list reaches
-	Choices     []MinutesChoice
-	Guests      []GuestItem // who would be removed, in the order they joined
-	Since       string      // the cut-off the form sends back, Unix milliseconds
-	RemoveURL   string
-	BackURL     string
-}
-
-// MinutesChoice is a link to the confirm page reaching another span back.
-type MinutesChoice struct {
-	Label   string // "last 10 min"
-	URL     string
-	Current bool
-}
-
 // GuestItem is a guest in the host's list.
 type GuestItem struct {
 	Name      string // as others see it: "John (2)"
@@ -137,15 +119,6 @@ type GuestItem struct {
 	RemoveURL string // the page that asks before removing them
 	// AddedByHost: a walk-up singer, with no phone.
 	AddedByHost bool
-}
-
-// RemoveGuestPage asks the host before removing a guest from the session.
-type RemoveGuestPage struct {
-	SessionName string
-	GuestName   string
-	Waiting     int
-	RemoveURL   string
-	BackURL     string
 }
 
 // ReplicationLine tells the host how the copy of the nights in Turso is
@@ -169,6 +142,9 @@ type DashboardLive struct {
 	PauseURL      string // pauses, or resumes when Paused
 	EndURL        string
 	TurnLengthMsg string
+	// Closing is the closing time, and Extend the buttons that move it.
+	Closing Closing
+	Extend  []ClosingExtension
 
 	// Ends names the turn Start next and Stop end (the request being sung,
 	// or "none"), so a press from a page another device has overtaken
@@ -198,6 +174,14 @@ type SettingsForm struct {
 	// ShowNotes shows the singing request's note on the TV (show_notes).
 	ShowNotes bool
 	Approval  bool // new requests wait for the host's OK (approval)
+	// Zone is the time zone chosen ("" for the server's), one of Zones;
+	// Closing the closing time typed, and ClosingShown the one the form
+	// was loaded with.
+	Zone         string
+	Zones        []ZoneOption
+	Closing      string
+	ClosingShown string
+	OOB          bool // sent beside another fragment, to swap in by its id
 }
 
 // JoinPage is what a guest sees on scanning the QR code.
@@ -276,6 +260,8 @@ type GuestStatus struct {
 	Wait  string
 	// Held: the guest has a song waiting for the host's OK.
 	Held bool
+	// Closing is the night's closing time: the last call.
+	Closing Closing
 }
 
 // GuestQueue is the queue as one guest sees it: the first few songs, and a
@@ -299,6 +285,8 @@ type MyRequest struct {
 	QueueItem
 	Place       string // "2nd in line"
 	WithdrawURL string
+	// AfterClosing: its estimated start is after the closing time.
+	AfterClosing bool
 }
 
 // DisplayPage is the TV page.
@@ -322,18 +310,6 @@ type DisplayLive struct {
 	NewSinger bool
 	// ShowNotes shows the singing request's note under it: the host's choice.
 	ShowNotes bool
-}
-
-// ErrorPage is a whole page that says something went wrong.
-type ErrorPage struct {
-	Status  int
-	Title   string
-	Message string
-}
-
-// EndConfirmPage asks the host to confirm ending the night.
-type EndConfirmPage struct {
-	SessionName string
-	EndURL      string
-	BackURL     string
+	// Closing is the night's closing time: the last call.
+	Closing Closing
 }
