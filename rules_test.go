@@ -224,3 +224,20 @@ func TestEveryHandlerNamesItsRoute(t *testing.T) {
 		t.Errorf("found %d handlers: has the naming changed? Update DEVELOPERS.md and this test", handlers)
 	}
 }
+
+// TestClockTimesInTheNightsZone: "Clock times shown to people use
+// Session.Zone(), never time.Local": a page or a message that formats a
+// time in the server's zone shows the wrong hour to a venue elsewhere.
+func TestClockTimesInTheNightsZone(t *testing.T) {
+	local := regexp.MustCompile(`\.Local\(\)|\.In\(time\.Local\)`)
+	for _, f := range treeFiles(t, ".go") {
+		if f.test() || !(strings.HasPrefix(f.path, "handlers/") || strings.HasPrefix(f.path, "views/") || strings.HasPrefix(f.path, "db/")) {
+			continue
+		}
+		for i, line := range strings.Split(f.text, "\n") {
+			if local.MatchString(line) {
+				t.Errorf("%s:%d shows a time in the server's zone: use the session's (Session.Zone()): %s", f.path, i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+}

@@ -167,7 +167,7 @@ func pendingList(n db.Night) views.PendingList {
 	}
 	for _, p := range n.Pending {
 		item := views.PendingItem{ID: p.ID, Singer: p.Singer, Title: p.Title, Artist: p.Artist, Note: p.Note,
-			Requested: p.CreatedAt.Local().Format("15:04")}
+			Requested: p.CreatedAt.In(n.Session.Zone()).Format("15:04")}
 		if n.Session.Open() {
 			item.ApproveURL = heldPath(id, p.ID, "approve")
 			item.DeclineURL = heldPath(id, p.ID, "decline")
