@@ -23,7 +23,16 @@ type Night struct {
 	// Changeover is the time between one turn's end and the next one's start.
 	Changeover         time.Duration
 	MeasuredChangeover bool // Changeover is the session's own, not the default
+	// Actions are the host's latest actions, newest first (RecentActions of
+	// them), and Undo what the dashboard's Undo offers.
+	Actions []HostAction
+	Undo    UndoOffer
+	// GuestNotices is, by guest, the host's latest action on their songs.
+	GuestNotices map[int64]HostAction
 }
+
+// RecentActions is how many of the host's latest actions a Night holds.
+const RecentActions = 10
 
 // Night returns the current state of a session, read from one snapshot.
 // The Night and everything it points to are shared: callers must not change
@@ -76,6 +85,12 @@ func (s *Store) loadNight(ctx context.Context, sessionID int64) (Night, error) {
 			WHERE r.session_id = ? AND r.status = 'waiting' ORDER BY r.position, r.id`, sessionID)
 		if err != nil {
 			return fmt.Errorf("queue: %w", err)
+		}
+		if n.Actions, n.Undo, err = recentActions(ctx, tx, sessionID, RecentActions); err != nil {
+			return err
+		}
+		if n.GuestNotices, err = guestNotices(ctx, tx, sessionID); err != nil {
+			return err
 		}
 		return measureTurns(ctx, tx, &n)
 	})

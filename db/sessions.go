@@ -195,15 +195,21 @@ func (s *Store) CheckHost(ctx context.Context, sessionID int64, hostKey string) 
 // record. Ending an ended session does nothing.
 // Errors: ENOTFOUND.
 func (s *Store) EndSession(ctx context.Context, sessionID int64) error {
-	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+	return s.inHostAction(ctx, sessionID, ActionEnd, func(tx *sql.Tx, a *hostAction) error {
 		if _, err := getSession(ctx, tx, sessionID); err != nil {
 			return err
 		}
+		singing, err := sqlitedb.Column[int64](ctx, tx, `SELECT id FROM requests WHERE session_id = ? AND status = 'singing'`, sessionID)
+		if err != nil {
+			return err
+		}
+		a.touch("requests", singing...)
+		a.say("Ended the night", 0, "")
 		now := s.nowMillis()
 		if _, err := tx.ExecContext(ctx, `UPDATE requests SET ended_at = ? WHERE session_id = ? AND status = 'singing'`, now, sessionID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL`, now, sessionID)
+		_, err = tx.ExecContext(ctx, `UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL`, now, sessionID)
 		return err
 	})
 }
@@ -211,7 +217,12 @@ func (s *Store) EndSession(ctx context.Context, sessionID int64) error {
 // SetRequestsPaused pauses or resumes guests' requests.
 // Errors: ENOTFOUND, ECONFLICT when the session has ended.
 func (s *Store) SetRequestsPaused(ctx context.Context, sessionID int64, paused bool) error {
-	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET requests_paused = ? WHERE id = ?`, paused, sessionID)
+	kind := ActionResume
+	if paused {
+		kind = ActionPause
+	}
+	return s.updateOpenSession(ctx, sessionID, kind, func(a *hostAction, _ Session) { a.aboutPause(paused) },
+		`UPDATE sessions SET requests_paused = ? WHERE id = ?`, paused, sessionID)
 }
 
 // SetSingerCap sets how many requests one singer may have waiting. Requests
@@ -222,7 +233,8 @@ func (s *Store) SetSingerCap(ctx context.Context, sessionID int64, singerCap int
 	if err := checkSingerCap(singerCap); err != nil {
 		return err
 	}
-	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET singer_cap = ? WHERE id = ?`, singerCap, sessionID)
+	return s.updateOpenSession(ctx, sessionID, ActionSettings, func(a *hostAction, old Session) { a.aboutRules(old, singerCap, old.ShowNotes) },
+		`UPDATE sessions SET singer_cap = ? WHERE id = ?`, singerCap, sessionID)
 }
 
 func checkSingerCap(singerCap int) error {
@@ -240,15 +252,20 @@ func (s *Store) SetSettings(ctx context.Context, sessionID int64, singerCap int,
 	if err := checkSingerCap(singerCap); err != nil {
 		return err
 	}
-	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET singer_cap = ?, show_notes = ? WHERE id = ?`, singerCap, showNotes, sessionID)
+	return s.updateOpenSession(ctx, sessionID, ActionSettings, func(a *hostAction, old Session) { a.aboutRules(old, singerCap, showNotes) },
+		`UPDATE sessions SET singer_cap = ?, show_notes = ? WHERE id = ?`, singerCap, showNotes, sessionID)
 }
 
-func (s *Store) updateOpenSession(ctx context.Context, sessionID int64, query string, args ...any) error {
-	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
-		if _, err := openSession(ctx, tx, sessionID); err != nil {
+// updateOpenSession runs query on an open session as the host action kind,
+// which say describes from the session as it was.
+func (s *Store) updateOpenSession(ctx context.Context, sessionID int64, kind ActionKind, say func(a *hostAction, old Session), query string, args ...any) error {
+	return s.inHostAction(ctx, sessionID, kind, func(tx *sql.Tx, a *hostAction) error {
+		old, err := openSession(ctx, tx, sessionID)
+		if err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, query, args...)
+		say(a, old)
+		_, err = tx.ExecContext(ctx, query, args...)
 		return err
 	})
 }
@@ -311,6 +328,9 @@ func (s *Store) PurgeEnded(ctx context.Context, endedBefore time.Time) (int, err
 		// statement simple to reason about.
 		const ended = `SELECT id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?`
 		before := endedBefore.UnixMilli()
+		if _, err := tx.ExecContext(ctx, `DELETE FROM host_actions WHERE session_id IN (`+ended+`)`, before); err != nil {
+			return fmt.Errorf("purge host actions: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM requests WHERE session_id IN (`+ended+`)`, before); err != nil {
 			return fmt.Errorf("purge requests: %w", err)
 		}
