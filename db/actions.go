@@ -118,7 +118,8 @@ func WithHostDevice(ctx context.Context, label string) context.Context {
 	return context.WithValue(ctx, hostDeviceKey{}, label)
 }
 
-func hostDeviceOf(ctx context.Context) string {
+// HostDevice returns the label WithHostDevice gave ctx, or "".
+func HostDevice(ctx context.Context) string {
 	label, _ := ctx.Value(hostDeviceKey{}).(string)
 	return label
 }
@@ -138,7 +139,7 @@ type hostAction struct {
 // describe what it did. Nothing is logged when no touched row changed.
 func (s *Store) inHostAction(ctx context.Context, sessionID int64, kind ActionKind, fn func(tx *sql.Tx, a *hostAction) error) error {
 	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
-		a := &hostAction{ctx: ctx, tx: tx, rec: HostAction{SessionID: sessionID, Kind: kind, Device: hostDeviceOf(ctx)}}
+		a := &hostAction{ctx: ctx, tx: tx, rec: HostAction{SessionID: sessionID, Kind: kind, Device: HostDevice(ctx)}}
 		a.touch("sessions", sessionID)
 		if err := fn(tx, a); err != nil {
 			return err

@@ -47,7 +47,7 @@ func (s *Store) Undo(ctx context.Context, sessionID, actionID int64) error {
 		if err := actionKinds[a.Kind].undo(ctx, tx, a); err != nil {
 			return err
 		}
-		undo := HostAction{SessionID: sessionID, Kind: ActionUndo, Device: hostDeviceOf(ctx), Summary: a.Summary,
+		undo := HostAction{SessionID: sessionID, Kind: ActionUndo, Device: HostDevice(ctx), Summary: a.Summary,
 			GuestID: a.GuestID, GuestNotice: a.GuestNotice, Undoes: a.ID}
 		if a.Kind == ActionUndo {
 			undo.Kind = ActionRedo

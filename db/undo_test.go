@@ -40,7 +40,9 @@ func TestEachHostActionUndoes(t *testing.T) {
 		{"stop", func(n *night) error {
 			return n.store.SkipRequest(ctx, n.session.ID, n.singing(), db.StatusSinging)
 		}, db.ActionStop, "Stopped A's “a1”: on stage → skipped"},
-		{"skip", func(n *night) error { return n.store.SkipRequest(ctx, n.session.ID, n.requests["c1"], db.StatusWaiting) },
+		{"skip", func(n *night) error {
+			return n.store.SkipRequest(ctx, n.session.ID, n.requests["c1"], db.StatusWaiting)
+		},
 			db.ActionSkip, "Skipped C's “c1”: 2nd in line → skipped"},
 		{"remove, which moves the singer's later songs up a round", func(n *night) error {
 			return n.store.RemoveRequest(ctx, n.session.ID, n.requests["b1"])

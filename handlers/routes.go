@@ -66,6 +66,7 @@ func (h *Handler) Routes() http.Handler {
 		r.Post("/pause", h.handleRequestsPause)
 		r.Post("/resume", h.handleRequestsResume)
 		r.Post("/settings", h.handleSettingsSave)
+		r.Post("/undo", h.handleUndo)
 		r.Post("/host-link", h.handleHostLinkRotate)
 		r.Get("/end", h.handleSessionEndConfirm)
 		r.Post("/end", h.handleSessionEnd)

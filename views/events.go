@@ -17,6 +17,7 @@ const (
 	EventHostRow     = "host-row"
 	EventHostOrder   = "host-order"
 	EventHostGuests  = "guests"
+	EventHostLog     = "host-log"
 	EventDisplayNow  = "display-now"
 	EventDisplayNext = "display-next"
 	EventGuestStatus = "guest-status"

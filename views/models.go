@@ -111,6 +111,9 @@ type DashboardPage struct {
 	Notice string
 	// Songbook is the Songs section: the night's songbook and its import.
 	Songbook SongbookCard
+	// Log is the host's latest actions; Device names this host device in it.
+	Log    AuditLog
+	Device string
 }
 
 // GuestsList is the host's card of guests, with the controls that keep
@@ -127,48 +130,12 @@ type GuestsList struct {
 	RemoveRecentURL string
 }
 
-// RemoveRecentPage asks the host before removing every guest who joined
-// since a moment, with their waiting songs, and closing the night to new
-// guests.
-type RemoveRecentPage struct {
-	SessionName string
-	Minutes     int // how far back the list reaches
-	Choices     []MinutesChoice
-	Guests      []GuestItem // who would be removed, in the order they joined
-	Since       string      // the cut-off the form sends back, Unix milliseconds
-	RemoveURL   string
-	BackURL     string
-}
-
-// MinutesChoice is a link to the confirm page reaching another span back.
-type MinutesChoice struct {
-	Label   string // "last 10 min"
-	URL     string
-	Current bool
-}
-
 // GuestItem is a guest in the host's list.
 type GuestItem struct {
 	Name      string // as others see it: "John (2)"
 	Waiting   int    // songs waiting
 	Removed   bool
 	RemoveURL string // the page that asks before removing them
-}
-
-// RemoveGuestPage asks the host before removing a guest from the session.
-type RemoveGuestPage struct {
-	SessionName string
-	GuestName   string
-	Waiting     int
-	RemoveURL   string
-	BackURL     string
-}
-
-// ReplicationLine tells the host how the copy of the nights in Turso is
-// doing: up to date, catching up, or behind because Turso cannot be reached.
-type ReplicationLine struct {
-	Behind bool // the last attempt failed: the copy is falling behind
-	Text   string
 }
 
 // DashboardLive is the part of the dashboard that changes as the night goes on.
@@ -190,6 +157,7 @@ type DashboardLive struct {
 	// or "none"), so a press from a page another device has overtaken
 	// changes nothing.
 	Ends string
+	Undo UndoControl
 }
 
 // EndsField is the hidden field of Start next and Stop that holds
@@ -287,6 +255,9 @@ type GuestStatus struct {
 	// line", "about 78 min"); "" when they have none in the queue.
 	Place string
 	Wait  string
+	// HostNotice says what the host last did to one of the guest's songs
+	// ("The host moved your song “Jolene” up."); "" for nothing lately.
+	HostNotice string
 }
 
 // GuestQueue is the queue as one guest sees it: the first few songs, and a
