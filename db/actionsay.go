@@ -159,6 +159,14 @@ func (a *hostAction) aboutJoining(locked bool) {
 	}
 }
 
+// aboutNightEnd notes the turn End leaves as it was, for the record.
+func (a *hostAction) aboutNightEnd(ctx context.Context, tx *sql.Tx, sessionID int64) error {
+	singing, err := sqlitedb.Column[int64](ctx, tx, `SELECT id FROM requests WHERE session_id = ? AND status = 'singing'`, sessionID)
+	a.touch("requests", singing...)
+	a.say("Ended the night", 0, "")
+	return err
+}
+
 // aboutRules says what a change of the rules does, before → after.
 func (a *hostAction) aboutRules(old Session, singerCap int, showNotes bool) {
 	var parts []string

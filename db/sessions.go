@@ -199,17 +199,14 @@ func (s *Store) EndSession(ctx context.Context, sessionID int64) error {
 		if _, err := getSession(ctx, tx, sessionID); err != nil {
 			return err
 		}
-		singing, err := sqlitedb.Column[int64](ctx, tx, `SELECT id FROM requests WHERE session_id = ? AND status = 'singing'`, sessionID)
-		if err != nil {
+		if err := a.aboutNightEnd(ctx, tx, sessionID); err != nil {
 			return err
 		}
-		a.touch("requests", singing...)
-		a.say("Ended the night", 0, "")
 		now := s.nowMillis()
 		if _, err := tx.ExecContext(ctx, `UPDATE requests SET ended_at = ? WHERE session_id = ? AND status = 'singing'`, now, sessionID); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL`, now, sessionID)
+		_, err := tx.ExecContext(ctx, `UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL`, now, sessionID)
 		return err
 	})
 }
@@ -280,27 +277,6 @@ func openSession(ctx context.Context, tx *sql.Tx, sessionID int64) (Session, err
 		return Session{}, Errorf(ECONFLICT, "This session has ended.")
 	}
 	return sess, nil
-}
-
-// RotateHostKey gives the session a new host key and returns it: the old
-// key, and so every host link and host cookie made from it, stops working.
-// Errors: ENOTFOUND.
-func (s *Store) RotateHostKey(ctx context.Context, sessionID int64) (string, error) {
-	hostKey := NewToken()
-	err := s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE sessions SET host_secret_hash = ? WHERE id = ?`, hashToken(hostKey), sessionID)
-		if err != nil {
-			return fmt.Errorf("rotate host key: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return Errorf(ENOTFOUND, "There is no such session.")
-		}
-		return nil
-	})
-	if err != nil {
-		return "", err
-	}
-	return hostKey, nil
 }
 
 // OpenCodes returns the join codes of the sessions still open.
