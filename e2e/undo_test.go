@@ -2,9 +2,13 @@ package e2e_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/karaoke-night/karaoke/internal/npmtest"
 )
 
 // nightAsSeen is what the host, the TV and Bob see of the queue.
@@ -61,6 +65,12 @@ func TestHostSkipsASingerAndUndoes(t *testing.T) {
 	if got := eval[string](t, p.laptop, `document.querySelector('[data-testid="undo"]').getAttribute('aria-label')`); got != "Undo: Skipped Bob's “Africa”: 1st in line → skipped" {
 		t.Errorf("Undo's accessible name = %q", got)
 	}
+	axeJS, err := os.ReadFile(filepath.Join(npmtest.Install(t, "axe-core", axeVersion), "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	axeCheck(t, p.laptop, string(axeJS), "dashboard with the host log and Undo")
+	axeCheck(t, p.bob, string(axeJS), "guest page telling of a skip")
 
 	do(t, p.laptop, "tab from Start next to Undo",
 		chromedp.Focus(chromedp.CSS(`[data-testid="next-singer"] button`)),
