@@ -92,8 +92,9 @@ func TestUndoASkipFromTheDashboard(t *testing.T) {
 	}
 }
 
-// TestUndoRefusedSaysWhy: when a guest's change makes the host's latest
-// action impossible to undo, the dashboard says why instead of offering it.
+// TestUndoRefusedSaysWhy: the guest whose song the host moved is told;
+// when their change makes the host's latest action impossible to undo,
+// the dashboard says why instead of offering it.
 func TestUndoRefusedSaysWhy(t *testing.T) {
 	app := newTestApp(t)
 	host, dash, code := app.hostNight()
@@ -103,6 +104,9 @@ func TestUndoRefusedSaysWhy(t *testing.T) {
 	up, _ := page.doc.Find(`[data-testid="queue-item"]:last-child form[action$="/up"]`).Attr("action")
 	host.post(up)
 	_, id := undoForm(t, host.get(dash))
+	if got := texts(cleo.get("/j/"+code), "host-did"); len(got) != 1 || got[0] != "The host moved your song “c1” up." {
+		t.Errorf("Cleo's page says %q", got)
+	}
 	withdraw, _ := cleo.get("/j/" + code).doc.Find(`form[action$="/withdraw"]`).Attr("action")
 	cleo.post(withdraw)
 	page = host.get(dash)
