@@ -32,8 +32,8 @@ const focusRing = `(function(){var s = getComputedStyle(document.activeElement);
 // song by mistake; Bob's page says so and the log names it. The host
 // reaches Undo by keyboard (Tab from Start next, a visible focus ring) and
 // presses Enter: the queue is back exactly as before on the dashboard, the
-// TV and Bob's page, live, and the undo is in the log. The phone never
-// scrolls sideways.
+// TV and Bob's page, live, and the undo is in the log. Space presses Start
+// next. The phone never scrolls sideways.
 func TestHostSkipsASingerAndUndoes(t *testing.T) {
 	p := startParty(t, startServer(t), startBrowser(t), "Undo night")
 	request(t, p.ann, "Dancing Queen", "ABBA")
@@ -92,6 +92,10 @@ func TestHostSkipsASingerAndUndoes(t *testing.T) {
 	waitFor(t, p.laptop, "the undo first in the log", `document.querySelector('[data-testid="audit-item"] .audit-what').textContent === "Undid: Skipped Bob's “Africa”: 1st in line → skipped"`)
 	// Undo now offers the action before the skip: Start next.
 	waitFor(t, p.laptop, "Undo offers Start next", `document.querySelector('[data-testid="undo"]').getAttribute('aria-label').indexOf("Undo: Start next") === 0`)
+	// Space presses Start next, as Enter pressed Undo.
+	do(t, p.laptop, "press Space on Start next",
+		chromedp.Focus(chromedp.CSS(`[data-testid="next-singer"] button`)), chromedp.KeyEvent(" "))
+	waitText(t, p.laptop, "Bob on stage", `#host-live [data-testid="now-singing"] .singer`, "Bob")
 	if w := eval[int](t, p.laptop, `Math.max(window.innerWidth, document.documentElement.scrollWidth)`); w != 390 {
 		t.Errorf("the phone dashboard is %d px wide, not 390", w)
 	}
