@@ -90,8 +90,11 @@ func restoreRows(ctx context.Context, tx *sql.Tx, a HostAction) error {
 	return nil
 }
 
+// isTracked reports whether a log's row change names a tracked column, so
+// only those are ever written back.
 func isTracked(table, column string) bool {
-	return slices.Contains(splitColumns(trackedColumns[table]), column)
+	cols, ok := trackedColumns[table]
+	return ok && slices.Contains(splitColumns(cols), column)
 }
 
 // checkUndo returns nil when the action can be undone now, else an
