@@ -139,7 +139,7 @@ func (s *Store) ExtendClosing(ctx context.Context, sessionID int64, by time.Dura
 	if by < time.Minute || by > MaxClosingExtension {
 		return FieldErrorf(EINVALID, "closing", "Closing can move later by 1 to %d minutes at a time.", int(MaxClosingExtension.Minutes()))
 	}
-	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+	return s.inHostAction(ctx, sessionID, ActionSettings, func(tx *sql.Tx, a *hostAction) error {
 		sess, err := openSession(ctx, tx, sessionID)
 		if err != nil {
 			return err
@@ -147,6 +147,9 @@ func (s *Store) ExtendClosing(ctx context.Context, sessionID int64, by time.Dura
 		if sess.ClosingAt.IsZero() {
 			return Errorf(ECONFLICT, "There is no closing time to extend: set one under Rules.")
 		}
+		next := sess
+		next.ClosingAt = sess.ClosingAt.Add(by)
+		a.aboutRules(sess, next)
 		_, err = tx.ExecContext(ctx, `UPDATE sessions SET closing_at = ? WHERE id = ?`, sess.ClosingAt.Add(by).UnixMilli(), sessionID)
 		return err
 	})

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/karaoke-night/karaoke/sqlitedb"
@@ -72,4 +73,21 @@ func (s *Store) CountRows(tb testing.TB, table string) int {
 		tb.Fatal(err)
 	}
 	return n
+}
+
+// NightRows returns every row of a session that a host action may change,
+// one line each with every column an undo must put back, for tests that
+// compare the night before an action with the night after its undo.
+func (s *Store) NightRows(tb testing.TB, sessionID int64) string {
+	tb.Helper()
+	lines, err := sqlitedb.Column[string](context.Background(), s.read, `
+		SELECT 'session ' || singer_cap || ' ' || requests_paused || ' ' || show_notes || ' ' || joining_locked || ' ' || IFNULL(ended_at, '-')
+			FROM sessions WHERE id = ?1
+		UNION ALL SELECT * FROM (SELECT 'guest ' || id || ' ' || IFNULL(removed_at, '-') FROM guests WHERE session_id = ?1 ORDER BY id)
+		UNION ALL SELECT * FROM (SELECT 'request ' || id || ' ' || status || ' ' || position || ' ' || round || ' ' ||
+			IFNULL(started_at, '-') || ' ' || IFNULL(ended_at, '-') FROM requests WHERE session_id = ?1 ORDER BY id)`, sessionID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -155,12 +155,15 @@ func (s *Store) Guests(ctx context.Context, sessionID int64) ([]GuestListing, er
 // Removing a removed guest does nothing.
 // Errors: ENOTFOUND, ECONFLICT when the session has ended.
 func (s *Store) RemoveGuest(ctx context.Context, sessionID, guestID int64) error {
-	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+	return s.inHostAction(ctx, sessionID, ActionRemoveGuest, func(tx *sql.Tx, a *hostAction) error {
 		if _, err := openSession(ctx, tx, sessionID); err != nil {
 			return err
 		}
 		g, err := getGuestByID(ctx, tx, sessionID, guestID)
 		if err != nil || g.Removed() {
+			return err
+		}
+		if err := a.aboutGuestRemoval(ctx, tx, g); err != nil {
 			return err
 		}
 		now := s.nowMillis()

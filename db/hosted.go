@@ -63,3 +63,24 @@ func (s *Store) HostedSessions(ctx context.Context, nights []HostedNight) ([]Ses
 	}
 	return out, nil
 }
+
+// RotateHostKey gives the session a new host key and returns it: the old
+// key, and so every host link and host cookie made from it, stops working.
+// Errors: ENOTFOUND.
+func (s *Store) RotateHostKey(ctx context.Context, sessionID int64) (string, error) {
+	hostKey := NewToken()
+	err := s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE sessions SET host_secret_hash = ? WHERE id = ?`, hashToken(hostKey), sessionID)
+		if err != nil {
+			return fmt.Errorf("rotate host key: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return Errorf(ENOTFOUND, "There is no such session.")
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hostKey, nil
+}

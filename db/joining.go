@@ -15,7 +15,8 @@ const JoiningClosedMessage = "The host has closed this night to new guests."
 // Guests already in carry on as before.
 // Errors: ENOTFOUND, ECONFLICT when the session has ended.
 func (s *Store) SetJoiningLocked(ctx context.Context, sessionID int64, locked bool) error {
-	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET joining_locked = ? WHERE id = ?`, locked, sessionID)
+	return s.updateOpenSession(ctx, sessionID, ActionJoining, func(a *hostAction, _ Session) { a.aboutJoining(locked) },
+		`UPDATE sessions SET joining_locked = ? WHERE id = ?`, locked, sessionID)
 }
 
 // RemoveGuestsJoinedSince removes, in one write, every guest who joined the
@@ -27,13 +28,16 @@ func (s *Store) SetJoiningLocked(ctx context.Context, sessionID int64, locked bo
 // Errors: ENOTFOUND, ECONFLICT when the session has ended.
 func (s *Store) RemoveGuestsJoinedSince(ctx context.Context, sessionID int64, since time.Time) (int, error) {
 	var n int64
-	err := s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+	err := s.inHostAction(ctx, sessionID, ActionRemoveGuest, func(tx *sql.Tx, a *hostAction) error {
 		if _, err := openSession(ctx, tx, sessionID); err != nil {
 			return err
 		}
 		now, from := s.nowMillis(), since.UnixMilli()
 		// Walk-ups are the host's own additions, never a flood: they stay.
 		const recent = `SELECT id FROM guests WHERE session_id = ? AND joined_at >= ? AND removed_at IS NULL AND added_by_host = 0`
+		if err := a.aboutRecentRemoval(ctx, tx, recent, sessionID, from); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE requests SET status = 'removed', ended_at = ?
 			WHERE status = 'waiting' AND guest_id IN (`+recent+`)`, now, sessionID, from); err != nil {
 			return fmt.Errorf("remove recent guests' requests: %w", err)

@@ -27,7 +27,16 @@ type Night struct {
 	// Declined those the host passed on, newest first (approval.go).
 	Pending  []HeldRequest
 	Declined []HeldRequest
+	// Actions are the host's latest actions, newest first (RecentActions of
+	// them), and Undo what the dashboard's Undo offers.
+	Actions []HostAction
+	Undo    UndoOffer
+	// GuestNotices is, by guest, the host's latest action on their songs.
+	GuestNotices map[int64]HostAction
 }
+
+// RecentActions is how many of the host's latest actions a Night holds.
+const RecentActions = 10
 
 // Night returns the current state of a session, read from one snapshot.
 // The Night and everything it points to are shared: callers must not change
@@ -82,6 +91,12 @@ func (s *Store) loadNight(ctx context.Context, sessionID int64) (Night, error) {
 			return fmt.Errorf("queue: %w", err)
 		}
 		if err := loadHeld(ctx, tx, &n); err != nil {
+			return err
+		}
+		if n.Actions, n.Undo, err = recentActions(ctx, tx, sessionID, RecentActions); err != nil {
+			return err
+		}
+		if n.GuestNotices, err = guestNotices(ctx, tx, sessionID); err != nil {
 			return err
 		}
 		return measureTurns(ctx, tx, &n)

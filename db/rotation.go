@@ -108,7 +108,7 @@ const (
 // Errors: ENOTFOUND, ECONFLICT when the request is not waiting or the session
 // has ended, EINVALID for an unknown move.
 func (s *Store) MoveRequest(ctx context.Context, sessionID, requestID int64, move Move) error {
-	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+	return s.inHostAction(ctx, sessionID, ActionMove, func(tx *sql.Tx, a *hostAction) error {
 		pos, err := waitingPosition(ctx, tx, sessionID, requestID)
 		if err != nil {
 			return err
@@ -138,6 +138,9 @@ func (s *Store) MoveRequest(ctx context.Context, sessionID, requestID int64, mov
 		}
 		if err != nil {
 			return fmt.Errorf("move request: %w", err)
+		}
+		if err := a.aboutMove(ctx, tx, sessionID, requestID, otherID, move); err != nil {
+			return err
 		}
 		if otherID != 0 {
 			if _, err := tx.ExecContext(ctx, `UPDATE requests SET position = ? WHERE id = ?`, pos, otherID); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/karaoke-night/karaoke/sqlitedb"
 )
@@ -198,8 +199,11 @@ func (s *Store) CheckHost(ctx context.Context, sessionID int64, hostKey string) 
 // record. Ending an ended session does nothing.
 // Errors: ENOTFOUND.
 func (s *Store) EndSession(ctx context.Context, sessionID int64) error {
-	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+	return s.inHostAction(ctx, sessionID, ActionEnd, func(tx *sql.Tx, a *hostAction) error {
 		if _, err := getSession(ctx, tx, sessionID); err != nil {
+			return err
+		}
+		if err := a.aboutNightEnd(ctx, tx, sessionID); err != nil {
 			return err
 		}
 		now := s.nowMillis()
@@ -214,7 +218,12 @@ func (s *Store) EndSession(ctx context.Context, sessionID int64) error {
 // SetRequestsPaused pauses or resumes guests' requests.
 // Errors: ENOTFOUND, ECONFLICT when the session has ended.
 func (s *Store) SetRequestsPaused(ctx context.Context, sessionID int64, paused bool) error {
-	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET requests_paused = ? WHERE id = ?`, paused, sessionID)
+	kind := ActionResume
+	if paused {
+		kind = ActionPause
+	}
+	return s.updateOpenSession(ctx, sessionID, kind, func(a *hostAction, _ Session) { a.aboutPause(paused) },
+		`UPDATE sessions SET requests_paused = ? WHERE id = ?`, paused, sessionID)
 }
 
 // SetSingerCap sets how many requests one singer may have waiting. Requests
@@ -225,7 +234,12 @@ func (s *Store) SetSingerCap(ctx context.Context, sessionID int64, singerCap int
 	if err := checkSingerCap(singerCap); err != nil {
 		return err
 	}
-	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET singer_cap = ? WHERE id = ?`, singerCap, sessionID)
+	return s.updateOpenSession(ctx, sessionID, ActionSettings, func(a *hostAction, old Session) {
+		next := old
+		next.SingerCap = singerCap
+		a.aboutRules(old, next)
+	},
+		`UPDATE sessions SET singer_cap = ? WHERE id = ?`, singerCap, sessionID)
 }
 
 func checkSingerCap(singerCap int) error {
@@ -256,24 +270,35 @@ func (s *Store) SetSettings(ctx context.Context, sessionID int64, set Settings) 
 	if err := checkClosingRule(set.Closing); err != nil {
 		return err
 	}
-	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
-		sess, err := openSession(ctx, tx, sessionID)
+	return s.inHostAction(ctx, sessionID, ActionSettings, func(tx *sql.Tx, a *hostAction) error {
+		old, err := openSession(ctx, tx, sessionID)
 		if err != nil {
 			return err
 		}
-		zone, closingAt := closingColumns(set.Closing, sess, s.Now())
+		zone, closingAt := closingColumns(set.Closing, old, s.Now())
+		next := old
+		next.SingerCap, next.ShowNotes, next.Approval, next.TimeZone = set.SingerCap, set.ShowNotes, set.Approval, zone
+		next.ClosingAt = time.Time{}
+		if closingAt.Valid {
+			next.ClosingAt = time.UnixMilli(closingAt.Int64)
+		}
+		a.aboutRules(old, next)
 		_, err = tx.ExecContext(ctx, `UPDATE sessions SET singer_cap = ?, show_notes = ?, approval = ?, time_zone = ?, closing_at = ? WHERE id = ?`,
 			set.SingerCap, set.ShowNotes, set.Approval, zone, closingAt, sessionID)
 		return err
 	})
 }
 
-func (s *Store) updateOpenSession(ctx context.Context, sessionID int64, query string, args ...any) error {
-	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
-		if _, err := openSession(ctx, tx, sessionID); err != nil {
+// updateOpenSession runs query on an open session as the host action kind,
+// which say describes from the session as it was.
+func (s *Store) updateOpenSession(ctx context.Context, sessionID int64, kind ActionKind, say func(a *hostAction, old Session), query string, args ...any) error {
+	return s.inHostAction(ctx, sessionID, kind, func(tx *sql.Tx, a *hostAction) error {
+		old, err := openSession(ctx, tx, sessionID)
+		if err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, query, args...)
+		say(a, old)
+		_, err = tx.ExecContext(ctx, query, args...)
 		return err
 	})
 }
@@ -288,27 +313,6 @@ func openSession(ctx context.Context, tx *sql.Tx, sessionID int64) (Session, err
 		return Session{}, Errorf(ECONFLICT, "This session has ended.")
 	}
 	return sess, nil
-}
-
-// RotateHostKey gives the session a new host key and returns it: the old
-// key, and so every host link and host cookie made from it, stops working.
-// Errors: ENOTFOUND.
-func (s *Store) RotateHostKey(ctx context.Context, sessionID int64) (string, error) {
-	hostKey := NewToken()
-	err := s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE sessions SET host_secret_hash = ? WHERE id = ?`, hashToken(hostKey), sessionID)
-		if err != nil {
-			return fmt.Errorf("rotate host key: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return Errorf(ENOTFOUND, "There is no such session.")
-		}
-		return nil
-	})
-	if err != nil {
-		return "", err
-	}
-	return hostKey, nil
 }
 
 // OpenCodes returns the join codes of the sessions still open.

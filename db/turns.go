@@ -23,11 +23,14 @@ func (s *Store) StartNext(ctx context.Context, sessionID, ends int64) (Request, 
 		started Request
 		ok      bool
 	)
-	err := s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+	err := s.inHostAction(ctx, sessionID, ActionNext, func(tx *sql.Tx, a *hostAction) error {
 		if _, err := openSession(ctx, tx, sessionID); err != nil {
 			return err
 		}
 		if err := checkSinging(ctx, tx, sessionID, ends); err != nil {
+			return err
+		}
+		if err := a.aboutNext(ctx, tx, sessionID, ends); err != nil {
 			return err
 		}
 		now := s.nowMillis()
@@ -106,7 +109,7 @@ func (s *Store) RemoveRequest(ctx context.Context, sessionID, requestID int64) e
 // endRequest moves a request from the state was, checked inside the write,
 // to the state to.
 func (s *Store) endRequest(ctx context.Context, sessionID, requestID int64, was, to string) error {
-	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+	return s.inHostAction(ctx, sessionID, endKind(was, to), func(tx *sql.Tx, a *hostAction) error {
 		if _, err := openSession(ctx, tx, sessionID); err != nil {
 			return err
 		}
@@ -116,6 +119,9 @@ func (s *Store) endRequest(ctx context.Context, sessionID, requestID int64, was,
 		}
 		if r.Status != was {
 			return Errorf(ECONFLICT, "%s", movedOn(r))
+		}
+		if err := a.aboutEnd(ctx, tx, r, to); err != nil {
+			return err
 		}
 		if to == StatusRemoved {
 			return leaveQueue(ctx, tx, r, to, s.nowMillis())

@@ -46,7 +46,8 @@ func (h *Handler) requireHost(next http.Handler) http.Handler {
 		}
 		// Host pages carry the host link: no cache may keep them.
 		w.Header().Set("Cache-Control", "no-store")
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), hostSessionKey{}, id)))
+		ctx := db.WithHostDevice(context.WithValue(r.Context(), hostSessionKey{}, id), hostDevice(w, r))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -121,6 +122,8 @@ func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.Dash
 		HistoryURL:     historyPath(id),
 		Walkup:         walkupForm(id, walkups, views.WalkupForm{}),
 		Pending:        pendingList(night),
+		Log:            auditLog(night),
+		Device:         db.HostDevice(r.Context()),
 	}, nil
 }
 

@@ -197,7 +197,8 @@ func (f *liveFrame) hostEvents(guests []db.GuestListing) ([]live.Event, error) {
 	rest, err := f.render(
 		views.Fragment{Event: views.EventHostOrder, Component: views.HostQueueOrder(strings.Join(ids, " "))},
 		views.Fragment{Event: views.EventHostGuests, Component: views.GuestsCard(guestItems(f.night.Session, guests))},
-		views.Fragment{Event: views.EventHostPending, Component: views.PendingCard(pendingList(f.night))})
+		views.Fragment{Event: views.EventHostPending, Component: views.PendingCard(pendingList(f.night))},
+		views.Fragment{Event: views.EventHostLog, Component: views.AuditLogView(auditLog(f.night))})
 	return append(out, rest...), err
 }
 

@@ -68,6 +68,7 @@ func (h *Handler) Routes() http.Handler {
 		r.Post("/resume", h.handleRequestsResume)
 		r.Post("/settings", h.handleSettingsSave)
 		r.Post("/closing/extend", h.handleClosingExtend)
+		r.Post("/undo", h.handleUndo)
 		r.Post("/host-link", h.handleHostLinkRotate)
 		r.Get("/end", h.handleSessionEndConfirm)
 		r.Post("/end", h.handleSessionEnd)

@@ -118,6 +118,7 @@ func dashboardLive(n db.Night) views.DashboardLive {
 		live.PauseURL = hostActionPath(id, "resume")
 	}
 	live.TurnLengthMsg = estimateNote(n)
+	live.Undo = undoControl(n)
 	if n.NowSinging != nil {
 		live.StopLabel = "Stop " + n.NowSinging.Title + " (" + n.NowSinging.Singer + ")"
 	}
@@ -197,6 +198,8 @@ func guestStatus(n db.Night, guestID int64, removed bool) views.GuestStatus {
 		OnNow:   n.NowSinging != nil && n.NowSinging.GuestID == guestID,
 		UpNext:  len(n.Queue) > 0 && n.Queue[0].GuestID == guestID,
 		Held:    slices.ContainsFunc(n.Pending, func(p db.HeldRequest) bool { return p.GuestID == guestID }),
+		// What the host did to their songs, as of this render.
+		HostNotice: hostNotice(n, guestID, time.Now()),
 	}
 	if !st.Ended && !st.Removed {
 		st.Closing = closingView(n, time.Now())

@@ -51,3 +51,21 @@ func NewKeyedEvent(version int64, key, name string, html []byte) Event {
 }
 
 var endedWire = []byte("event: " + EndedEvent + "\ndata: ended\n\n")
+
+// forgetGone forgets what was last sent under a key the frame no longer
+// has (a row that left the list, which the page drops), so that the row is
+// sent again if it comes back unchanged (a song an undo put back).
+func forgetGone(last map[string][]byte, events []Event) {
+	if len(last) <= len(events) {
+		return // every key is among the events: nothing is gone
+	}
+	now := make(map[string]bool, len(events))
+	for _, e := range events {
+		now[e.Name] = true
+	}
+	for name := range last {
+		if !now[name] {
+			delete(last, name)
+		}
+	}
+}

@@ -300,6 +300,7 @@ func (b *Broker) deliver(frame Frame, s *stream) {
 			parts = append(parts, e.wire)
 		}
 	}
+	forgetGone(s.last, events)
 	final := frame.Ended()
 	if final {
 		parts = append(parts, endedWire)

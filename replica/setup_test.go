@@ -17,7 +17,7 @@ import (
 // What the replication tests share: a local store replicating to a real
 // Turso server, a night of writes, and comparisons of the two copies.
 
-var appTables = []string{"sessions", "guests", "requests"}
+var appTables = []string{"sessions", "guests", "requests", "host_actions"}
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
@@ -94,7 +94,8 @@ func remoteInt(t *testing.T, url, query string) int64 {
 }
 
 // night writes a little of everything: a session, guests (one renamed into
-// a name another just left, which only works in order), requests, turns.
+// a name another just left, which only works in order), requests, turns,
+// host actions and an undo.
 func night(t *testing.T, store *db.Store) db.Session {
 	t.Helper()
 	ctx := context.Background()
@@ -115,6 +116,13 @@ func night(t *testing.T, store *db.Store) db.Session {
 	}
 	first, _, _ := store.StartNext(ctx, sess.ID, db.NoTurn)
 	store.StartNext(ctx, sess.ID, first.ID)
+	// The host's log: a move, and its undo.
+	n, _ := store.Night(ctx, sess.ID)
+	store.MoveRequest(ctx, sess.ID, n.Queue[len(n.Queue)-1].ID, db.MoveTop)
+	if n, _ = store.Night(ctx, sess.ID); n.Undo.Action.Kind != db.ActionMove {
+		t.Fatalf("the move is not in the log: %+v", n.Undo)
+	}
+	store.Undo(ctx, sess.ID, n.Undo.Action.ID)
 	return sess
 }
 

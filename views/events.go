@@ -18,6 +18,7 @@ const (
 	EventHostOrder   = "host-order"
 	EventHostGuests  = "guests"
 	EventHostPending = "host-pending"
+	EventHostLog     = "host-log"
 	EventDisplayNow  = "display-now"
 	EventDisplayNext = "display-next"
 	EventGuestStatus = "guest-status"

@@ -95,6 +95,9 @@ type DashboardPage struct {
 	HistoryURL string
 	Walkup     WalkupForm  // the walk-up singers' form
 	Pending    PendingList // requests held for the host's OK
+	// Log is the host's latest actions; Device names this host device in it.
+	Log    AuditLog
+	Device string
 }
 
 // GuestsList is the host's card of guests, with the controls that keep
@@ -121,13 +124,6 @@ type GuestItem struct {
 	AddedByHost bool
 }
 
-// ReplicationLine tells the host how the copy of the nights in Turso is
-// doing: up to date, catching up, or behind because Turso cannot be reached.
-type ReplicationLine struct {
-	Behind bool // the last attempt failed: the copy is falling behind
-	Text   string
-}
-
 // DashboardLive is the part of the dashboard that changes as the night goes on.
 type DashboardLive struct {
 	Ended         bool
@@ -150,6 +146,7 @@ type DashboardLive struct {
 	// or "none"), so a press from a page another device has overtaken
 	// changes nothing.
 	Ends string
+	Undo UndoControl
 }
 
 // EndsField is the hidden field of Start next and Stop that holds
@@ -262,6 +259,9 @@ type GuestStatus struct {
 	Held bool
 	// Closing is the night's closing time: the last call.
 	Closing Closing
+	// HostNotice says what the host last did to one of the guest's songs
+	// ("The host moved your song “Jolene” up."); "" for nothing lately.
+	HostNotice string
 }
 
 // GuestQueue is the queue as one guest sees it: the first few songs, and a
