@@ -177,10 +177,31 @@ func (f *liveFrame) hostEvents(guests []db.GuestListing) ([]live.Event, error) {
 		out = append(out, live.NewKeyedEvent(f.Version(), views.HostRowKey(q.ID), views.EventHostRow, row))
 		ids = append(ids, strconv.FormatInt(q.ID, 10))
 	}
+	name, count, err := f.songbookSize()
+	if err != nil {
+		return nil, err
+	}
 	rest, err := f.render(
 		views.Fragment{Event: views.EventHostOrder, Component: views.HostQueueOrder(strings.Join(ids, " "))},
-		views.Fragment{Event: views.EventHostGuests, Component: views.GuestsCard(guestItems(f.night.Session, guests))})
+		views.Fragment{Event: views.EventHostGuests, Component: views.GuestsCard(guestItems(f.night.Session, guests))},
+		views.Fragment{Event: views.EventHostSongbook, Component: views.SongbookSizeView(name, count)})
 	return append(out, rest...), err
+}
+
+// songbookSize is the night's songbook's name and size, as the Songs
+// section shows them; "" for a night without one.
+func (f *liveFrame) songbookSize() (name, count string, err error) {
+	if f.night.Session.SongbookID == 0 {
+		return "", "", nil
+	}
+	book, err := f.store.SessionSongbook(context.Background(), f.night.Session.ID)
+	if db.ErrorCode(err) == db.ENOTFOUND {
+		return "", "", nil // removed since the night was read
+	}
+	if err != nil {
+		return "", "", err
+	}
+	return book.Name, songCount(book.Songs), nil
 }
 
 func (f *liveFrame) renderOne(c templ.Component) ([]byte, error) {

@@ -117,7 +117,9 @@ func (h *Handler) importFile(w http.ResponseWriter, r *http.Request, sessionID i
 	}
 	name = shortened(name, db.MaxSongbookName)
 	key := songbookOwnerKey(w, r)
-	book, rep, err := h.store.ImportSongbook(r.Context(), db.SongbookImport{Name: name, OwnerKey: key}, part)
+	progress := &importProgress{live: h.live, sessionID: sessionID, size: r.ContentLength, started: time.Now()}
+	defer progress.done()
+	book, rep, err := h.store.ImportSongbook(r.Context(), db.SongbookImport{Name: name, OwnerKey: key, Progress: progress.update}, part)
 	if err != nil {
 		return "", err
 	}

@@ -94,6 +94,8 @@ type hub struct {
 	fresh   []*stream // new streams waiting for their first state
 	running bool      // a worker is on it
 	frame   Frame
+	news    bool                        // a Publish the streams must hear of
+	extras  map[string]map[string]Event // Publish's latest, by page and name
 }
 
 type message struct {
@@ -221,7 +223,7 @@ func (b *Broker) work(h *hub) {
 	defer b.wg.Done()
 	for {
 		b.mu.Lock()
-		if b.closed || (!h.dirty && len(h.fresh) == 0) {
+		if b.closed || (!h.dirty && len(h.fresh) == 0 && !h.news) {
 			h.running = false
 			if len(h.streams) == 0 && b.hubs[h.id] == h {
 				delete(b.hubs, h.id)
@@ -229,16 +231,17 @@ func (b *Broker) work(h *hub) {
 			b.mu.Unlock()
 			return
 		}
-		dirty, fresh := h.dirty, h.fresh
-		h.dirty, h.fresh = false, nil
+		dirty, fresh, news := h.dirty, h.fresh, h.news
+		h.dirty, h.fresh, h.news = false, nil, false
+		extras := h.published()
 		b.mu.Unlock()
-		b.refresh(h, dirty, fresh)
+		b.refresh(h, dirty, fresh, news, extras)
 	}
 }
 
-func (b *Broker) refresh(h *hub, dirty bool, fresh []*stream) {
+func (b *Broker) refresh(h *hub, dirty bool, fresh []*stream, news bool, extras map[string][]Event) {
 	frame := h.frame
-	if !dirty && frame != nil {
+	if !dirty && frame != nil && len(fresh) > 0 {
 		// Only new streams to serve: the last frame does if nothing changed.
 		vs, err := b.src.Versions(b.ctx, []int64{h.id})
 		if err != nil || vs[h.id] != frame.Version() {
@@ -265,33 +268,36 @@ func (b *Broker) refresh(h *hub, dirty bool, fresh []*stream) {
 	b.mu.Lock()
 	h.version = max(h.version, frame.Version())
 	targets := fresh
-	if dirty {
+	if dirty || news {
 		targets = slices.Collect(maps.Keys(h.streams))
 	}
 	b.mu.Unlock()
 	for _, s := range targets {
-		b.deliver(frame, s)
+		b.deliver(frame, s, extras[s.Page])
 	}
 }
 
-// deliver sends a stream the fragments of frame that differ from what it
-// last sent it, without ever waiting for the client.
-func (b *Broker) deliver(frame Frame, s *stream) {
+// deliver sends a stream the fragments of frame, and those published for
+// its page, that differ from what it last sent it, without ever waiting for
+// the client.
+func (b *Broker) deliver(frame Frame, s *stream, extras []Event) {
 	events, err := frame.Events(s.Listener)
 	if err != nil {
 		b.cfg.Log.Error("live: render", "session", s.SessionID, "page", s.Page, "err", err)
 		b.drop(s)
 		return
 	}
+	// A page rendered at this version shows its fragments, but never what
+	// was published: that is sent all the same.
 	uptodate := !s.started && s.known == frame.Version()
 	s.started = true
 	var parts [][]byte
-	for _, e := range events {
+	for i, e := range slices.Concat(events, extras) {
 		if prev, ok := s.last[e.Name]; ok && bytes.Equal(prev, e.HTML) {
 			continue
 		}
 		s.last[e.Name] = e.HTML
-		if !uptodate {
+		if !uptodate || i >= len(events) {
 			parts = append(parts, e.wire)
 		}
 	}

@@ -14,9 +14,14 @@ const (
 	EventHostSummary = "host-summary"
 	// EventHostRow is one row of the host's queue; each row is compared
 	// with what the stream last sent under its own key (HostRowKey).
-	EventHostRow     = "host-row"
-	EventHostOrder   = "host-order"
-	EventHostGuests  = "guests"
+	EventHostRow    = "host-row"
+	EventHostOrder  = "host-order"
+	EventHostGuests = "guests"
+	// EventHostSongbook is the night's songbook and its size.
+	EventHostSongbook = "host-songbook"
+	// EventHostImport is how far an import has come: published, not part
+	// of the session's version (live.Broker.Publish).
+	EventHostImport  = "host-import"
 	EventDisplayNow  = "display-now"
 	EventDisplayNext = "display-next"
 	EventGuestStatus = "guest-status"
