@@ -18,7 +18,7 @@ const DefaultSingerCap = 3
 // MaxSingerCap bounds what a host may set the cap to.
 const MaxSingerCap = 20
 
-const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked, show_notes, songbook_id`
+const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked, show_notes, songbook_id, songbook_only`
 
 func scanSession(row sqlitedb.Scanner) (Session, error) {
 	var (
@@ -28,7 +28,7 @@ func scanSession(row sqlitedb.Scanner) (Session, error) {
 		token   sql.NullString
 		book    sql.NullInt64
 	)
-	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked, &s.ShowNotes, &book); err != nil {
+	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked, &s.ShowNotes, &book, &s.SongbookOnly); err != nil {
 		return Session{}, err
 	}
 	s.JoinToken, s.SongbookID = token.String, book.Int64
@@ -233,14 +233,16 @@ func checkSingerCap(singerCap int) error {
 }
 
 // SetSettings saves the host's rules form in one write: the per-singer cap
-// (as SetSingerCap) and whether the TV shows the singing request's note.
+// (as SetSingerCap), whether the TV shows the singing request's note, and
+// whether requests come from the songbook only (see Session.SongbookOnly).
 // Errors: ENOTFOUND, ECONFLICT when the session has ended, EINVALID for a
 // cap outside 1..MaxSingerCap.
-func (s *Store) SetSettings(ctx context.Context, sessionID int64, singerCap int, showNotes bool) error {
+func (s *Store) SetSettings(ctx context.Context, sessionID int64, singerCap int, showNotes bool, songbookOnly bool) error {
 	if err := checkSingerCap(singerCap); err != nil {
 		return err
 	}
-	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET singer_cap = ?, show_notes = ? WHERE id = ?`, singerCap, showNotes, sessionID)
+	return s.updateOpenSession(ctx, sessionID, `UPDATE sessions SET singer_cap = ?, show_notes = ?, songbook_only = ? WHERE id = ?`,
+		singerCap, showNotes, songbookOnly, sessionID)
 }
 
 func (s *Store) updateOpenSession(ctx context.Context, sessionID int64, query string, args ...any) error {

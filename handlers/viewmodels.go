@@ -168,7 +168,8 @@ func estimateNote(n db.Night) string {
 }
 
 func settingsForm(s db.Session) views.SettingsForm {
-	return views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap), ShowNotes: s.ShowNotes}
+	return views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap), ShowNotes: s.ShowNotes,
+		SongbookOnly: s.SongbookOnly}
 }
 
 // guestLive is a guest's whole live view model, for their page.
@@ -226,7 +227,7 @@ func myRequests(n db.Night, guestID int64) []views.MyRequest {
 }
 
 func requestForm(s db.Session) views.RequestForm {
-	return views.RequestForm{ActionURL: requestsPath(s), Disabled: !s.Open()}
+	return views.RequestForm{ActionURL: requestsPath(s), Disabled: !s.Open(), Songbook: s.SongbookID != 0, SongbookOnly: !s.TypedRequests()}
 }
 
 func displayLive(n db.Night) views.DisplayLive {

@@ -213,7 +213,13 @@ type SettingsForm struct {
 	Errors    FieldErrors
 	// ShowNotes shows the singing request's note on the TV (show_notes).
 	ShowNotes bool
+	// SongbookOnly takes requests from the night's songbook alone
+	// (SongbookOnlyField).
+	SongbookOnly bool
 }
+
+// SongbookOnlyField is the rules form's "songbook only" box.
+const SongbookOnlyField = "songbook_only"
 
 // JoinPage is what a guest sees on scanning the QR code.
 type JoinPage struct {
@@ -260,6 +266,10 @@ type RequestForm struct {
 	// Songbook says the night has a songbook: the form is then for the
 	// songs it does not have.
 	Songbook bool
+	// SongbookOnly says the host takes requests from the songbook alone:
+	// the form has no fields to type a song in, and only says what became
+	// of a song picked from the songbook.
+	SongbookOnly bool
 }
 
 // GuestLive is the part of a guest's page that changes as the night goes
