@@ -3,6 +3,8 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"hash/fnv"
 	"net/http"
 	"slices"
 	"strconv"
@@ -128,6 +130,9 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 			if err != nil {
 				return nil, err
 			}
+			if f.night.Session.SongbookID != 0 {
+				f.guest = append(f.guest, live.NewEvent(f.Version(), views.EventGuestSongs, songsMark(f.night)))
+			}
 		}
 		if own, ok := f.guests[l.GuestID]; ok {
 			return own, nil
@@ -232,4 +237,24 @@ const newSingerWindow = 15 * time.Second
 // newSingerWindow of now.
 func justStarted(n db.Night, now time.Time) bool {
 	return n.NowSinging != nil && now.Sub(n.NowSinging.StartedAt) < newSingerWindow
+}
+
+// songsMark names the set of requests waiting and singing tonight, which a
+// song's "waiting" and "sung tonight" follow: it changes when a request is
+// added, withdrawn, removed, started or ended, and not when the queue is
+// only reordered, so a guest's results are asked for again only then.
+func songsMark(n db.Night) []byte {
+	ids := make([]int64, 0, len(n.Queue)+1)
+	for _, r := range n.Queue {
+		ids = append(ids, r.ID)
+	}
+	if n.NowSinging != nil {
+		ids = append(ids, n.NowSinging.ID)
+	}
+	slices.Sort(ids)
+	h := fnv.New64a()
+	for _, id := range ids {
+		h.Write(binary.LittleEndian.AppendUint64(nil, uint64(id)))
+	}
+	return strconv.AppendUint(nil, h.Sum64(), 36)
 }

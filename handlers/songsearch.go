@@ -64,6 +64,11 @@ func (h *Handler) songSearch(r *http.Request, s db.Session) (*views.SongSearch, 
 	if err != nil {
 		return nil, err
 	}
+	if len(search.Results.Songs) > 0 {
+		// Asked again as the night moves on, so "waiting" and "sung
+		// tonight" stay true.
+		search.Results.RefreshURL = songsPath(s) + "?" + r.URL.RawQuery
+	}
 	return search, nil
 }
 

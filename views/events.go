@@ -29,7 +29,15 @@ const (
 	EventGuestMine   = "mine"
 	EventGuestQueue  = "queue"
 	EventJoin        = "join"
+	// EventGuestSongs changes when tonight's waiting and singing requests
+	// do: the song results shown ask for themselves again on it, so their
+	// "waiting" and "sung tonight" stay true. Nothing swaps it in.
+	EventGuestSongs = "songs"
 )
+
+// SSETrigger is an hx-trigger that fires when the page's stream sends the
+// event.
+func SSETrigger(event string) string { return "sse:" + event }
 
 // Fragment is a part of a page that a live stream sends on its own: the
 // page swaps Component into the element whose sse-swap is Event.
