@@ -91,7 +91,7 @@ func TestHostSeesTheImportProgress(t *testing.T) {
 		t.Errorf("the import (%v) ended before the tap was answered: the test proves nothing of the dashboard staying usable", took)
 	}
 	for _, dev := range []struct {
-		who string
+		who  string
 		seen []progressSeen
 		gone bool
 	}{
