@@ -2,12 +2,15 @@ package e2e_test
 
 import (
 	"html"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/internal/npmtest"
 )
 
 // freeTextPost sends the request form's address a song typed in, as a
@@ -34,6 +37,10 @@ const resultsSettled = `!document.querySelector('#song-results.htmx-added, #song
 // reload, her search text and scroll position kept; her tap on a result
 // still requests it.
 func TestSongbookOnlyOnAPhone(t *testing.T) {
+	axeJS, err := os.ReadFile(filepath.Join(npmtest.Install(t, "axe-core", axeVersion), "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	s := songbookServer(t)
 	// Chromium logs the crafted post's 422, by design, without its address.
 	b := startBrowser(t, func(e string) bool { return strings.Contains(e, "status of 422") })
@@ -49,6 +56,8 @@ func TestSongbookOnlyOnAPhone(t *testing.T) {
 	if n := eval[int](t, p.ann, `document.querySelectorAll('#title, #artist, input[name="title"]').length`); n != 0 {
 		t.Errorf("Ann's page has %d fields to type a song in, want none", n)
 	}
+	axeCheck(t, p.ann, string(axeJS), "guest page, songbook only")
+	axeCheck(t, p.laptop, string(axeJS), "dashboard with the songbook only rule")
 	if got := eval[string](t, p.ann, freeTextPost); !strings.HasPrefix(got, "422 ") || !strings.Contains(got, html.EscapeString(db.MessageSongbookOnly)) {
 		t.Errorf("a crafted free-text request: %.200q, want 422 and the rule's message", got)
 	}
