@@ -7,33 +7,6 @@ package views
 // FieldErrors maps a form field's name to the message shown beside it.
 type FieldErrors map[string]string
 
-// HomePage is the front page: create a session, or join one by its code.
-type HomePage struct {
-	Create CreateSessionForm
-	Join   JoinCodeForm
-	// Hosting is the nights this browser hosts, newest first.
-	Hosting []HostedNight
-}
-
-// HostedNight is a night this browser hosts, as the home page lists it.
-type HostedNight struct {
-	Name         string
-	Open         bool // false once the night has ended
-	DashboardURL string
-}
-
-// JoinCodeForm is the form a guest types a session's code into.
-type JoinCodeForm struct {
-	Code   string
-	Errors FieldErrors
-}
-
-// CreateSessionForm is the form that starts a session.
-type CreateSessionForm struct {
-	Name   string
-	Errors FieldErrors
-}
-
 // SessionInfo is what every page of a session shows about it, and how to join it.
 type SessionInfo struct {
 	Name    string
@@ -217,9 +190,6 @@ type SettingsForm struct {
 	// (SongbookOnlyField).
 	SongbookOnly bool
 }
-
-// SongbookOnlyField is the rules form's "songbook only" box.
-const SongbookOnlyField = "songbook_only"
 
 // JoinPage is what a guest sees on scanning the QR code.
 type JoinPage struct {

@@ -36,6 +36,8 @@ const (
 	SongbookFileField = "file"
 	SongbookNameField = "name"
 	SongbookIDField   = "songbook"
+	// SongbookOnlyField is the rules form's "songbook only" box.
+	SongbookOnlyField = "songbook_only"
 )
 
 // SongbookProgress is an import under way, as its progress bar shows it.
