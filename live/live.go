@@ -267,10 +267,7 @@ func (b *Broker) refresh(h *hub, dirty bool, fresh []*stream, news bool, extras 
 	}
 	b.mu.Lock()
 	h.version = max(h.version, frame.Version())
-	targets := fresh
-	if dirty || news {
-		targets = slices.Collect(maps.Keys(h.streams))
-	}
+	targets := h.targets(dirty, news, fresh, extras)
 	b.mu.Unlock()
 	for _, s := range targets {
 		b.deliver(frame, s, extras[s.Page])

@@ -52,3 +52,22 @@ func NewUnversionedEvent(name string, html []byte) Event {
 	e.wire = bytes.TrimPrefix(e.wire, []byte("id: 0\n"))
 	return e
 }
+
+// targets are the streams a refresh sends to: every one after a change of
+// the session; after a Publish alone, those of the pages it was for; new
+// streams always. Call with mu held.
+func (h *hub) targets(dirty, news bool, fresh []*stream, extras map[string][]Event) []*stream {
+	if dirty {
+		return slices.Collect(maps.Keys(h.streams))
+	}
+	targets := fresh
+	if news {
+		for s := range h.streams {
+			// A stream not started yet is among the new ones.
+			if s.started && len(extras[s.Page]) > 0 {
+				targets = append(targets, s)
+			}
+		}
+	}
+	return targets
+}
