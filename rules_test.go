@@ -119,7 +119,7 @@ func TestErrorsRecognisedByType(t *testing.T) {
 // TestEventNamesAreConstants: a live event's name is one constant, used by
 // the component that swaps it in and by the stream that sends it.
 func TestEventNamesAreConstants(t *testing.T) {
-	literal := regexp.MustCompile(`sse-(swap|close)="`)
+	literal := regexp.MustCompile(`sse-(swap|close)="|hx-trigger="sse:`)
 	swaps := 0
 	for _, f := range treeFiles(t, ".templ") {
 		swaps += strings.Count(f.text, "sse-swap={")

@@ -90,7 +90,7 @@ func TestDashboardStreamResyncs(t *testing.T) {
 		n.request(g, fmt.Sprintf("Song %d", i))
 	}
 	got := n.host.listenURL("reconnect", src, http.Header{"Last-Event-Id": {"1"}}).collect(5*time.Second, 300*time.Millisecond)
-	if want := "host-live,host-summary,host-row,host-row,host-row,host-order,guests,host-pending,host-log"; names(got) != want {
+	if want := "host-live,host-summary,host-row,host-row,host-row,host-order,guests,host-pending,host-log,host-songbook"; names(got) != want {
 		t.Fatalf("a reconnecting dashboard heard %q, want %q", names(got), want)
 	}
 	order, _ := find(got, "host-order")

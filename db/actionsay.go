@@ -176,8 +176,11 @@ func (a *hostAction) aboutRules(old, next Session) {
 	if old.ShowNotes != next.ShowNotes {
 		parts = append(parts, "notes on the TV "+onOff(old.ShowNotes)+" → "+onOff(next.ShowNotes))
 	}
+	if old.SongbookOnly != next.SongbookOnly {
+		parts = append(parts, "songbook only "+onOffWord(old.SongbookOnly)+" → "+onOffWord(next.SongbookOnly))
+	}
 	if old.Approval != next.Approval {
-		parts = append(parts, "approval "+approvalWord(old.Approval)+" → "+approvalWord(next.Approval))
+		parts = append(parts, "approval "+onOffWord(old.Approval)+" → "+onOffWord(next.Approval))
 	}
 	if old.TimeZone != next.TimeZone {
 		parts = append(parts, "time zone "+old.Zone().String()+" → "+next.Zone().String())
@@ -188,7 +191,7 @@ func (a *hostAction) aboutRules(old, next Session) {
 	a.say("Rules: "+strings.Join(parts, "; "), 0, "")
 }
 
-func approvalWord(on bool) string {
+func onOffWord(on bool) string {
 	if on {
 		return "on"
 	}

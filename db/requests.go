@@ -49,9 +49,11 @@ func songKey(title, artist string) string { return foldKey(title) + "\x1f" + fol
 // The checks and the insert are one write transaction, so parallel requests
 // of one guest can never pass the cap together.
 // Errors: EINVALID for bad fields; ENOTFOUND when the guest is not in the
-// session; ECONFLICT when the session has ended, requests are paused, the
-// host removed the guest, the guest is at the singer cap, or the song would
-// start after the closing time (see checkClosing); EDUPLICATE when the
+// session; EINVALID (MessageSongbookOnly) for a song typed in while the host
+// takes requests from the songbook only; ECONFLICT when the session has
+// ended, requests are paused, the host removed the guest, the guest is at
+// the singer cap, or the song would start after the closing time (see
+// checkClosing); EDUPLICATE when the
 // same song (see duplicates.go) is waiting, being sung or was sung tonight,
 // and AllowDuplicate is false.
 func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, error) {
@@ -78,6 +80,9 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 		}
 		if sess.RequestsPaused {
 			return Errorf(ECONFLICT, "The host has paused requests for now. Try again in a little while.")
+		}
+		if in.SongID == 0 && !sess.TypedRequests() {
+			return FieldErrorf(EINVALID, "", "%s", MessageSongbookOnly)
 		}
 		if err := checkCapAndSong(ctx, tx, sess, in, s.Now(), ""); err != nil {
 			return err
@@ -159,6 +164,10 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// MessageSongbookOnly is the answer to a song typed in while the host takes
+// requests from the songbook only.
+const MessageSongbookOnly = "Tonight's requests come from the songbook: search for your song above and tap it."
 
 const requestColumns = `r.id, r.session_id, r.guest_id, g.name, g.name_ordinal, r.title, r.artist, r.note,
 	r.status, r.round, r.created_at, r.started_at, r.ended_at, g.added_by_host`

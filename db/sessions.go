@@ -18,7 +18,7 @@ const DefaultSingerCap = 3
 // MaxSingerCap bounds what a host may set the cap to.
 const MaxSingerCap = 20
 
-const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked, show_notes, songbook_id, approval, time_zone, closing_at`
+const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked, show_notes, songbook_id, approval, time_zone, closing_at, songbook_only`
 
 func scanSession(row sqlitedb.Scanner) (Session, error) {
 	var (
@@ -29,7 +29,7 @@ func scanSession(row sqlitedb.Scanner) (Session, error) {
 		book    sql.NullInt64
 		closing sql.NullInt64
 	)
-	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked, &s.ShowNotes, &book, &s.Approval, &s.TimeZone, &closing); err != nil {
+	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked, &s.ShowNotes, &book, &s.Approval, &s.TimeZone, &closing, &s.SongbookOnly); err != nil {
 		return Session{}, err
 	}
 	if closing.Valid {
@@ -250,14 +250,16 @@ func checkSingerCap(singerCap int) error {
 }
 
 // Settings are the host's rules form: the per-singer cap (as SetSingerCap),
-// whether the TV shows the singing request's note, approval mode (turning
+// whether the TV shows the singing request's note, whether requests come
+// from the songbook only (see Session.SongbookOnly), approval mode (turning
 // it off approves nothing: see approval.go), and the venue's time zone and
 // closing time (see ClosingRule).
 type Settings struct {
-	SingerCap int
-	ShowNotes bool
-	Approval  bool
-	Closing   ClosingRule
+	SingerCap    int
+	ShowNotes    bool
+	SongbookOnly bool
+	Approval     bool
+	Closing      ClosingRule
 }
 
 // SetSettings saves the host's rules form in one write.
@@ -277,14 +279,14 @@ func (s *Store) SetSettings(ctx context.Context, sessionID int64, set Settings) 
 		}
 		zone, closingAt := closingColumns(set.Closing, old, s.Now())
 		next := old
-		next.SingerCap, next.ShowNotes, next.Approval, next.TimeZone = set.SingerCap, set.ShowNotes, set.Approval, zone
+		next.SingerCap, next.ShowNotes, next.SongbookOnly, next.Approval, next.TimeZone = set.SingerCap, set.ShowNotes, set.SongbookOnly, set.Approval, zone
 		next.ClosingAt = time.Time{}
 		if closingAt.Valid {
 			next.ClosingAt = time.UnixMilli(closingAt.Int64)
 		}
 		a.aboutRules(old, next)
-		_, err = tx.ExecContext(ctx, `UPDATE sessions SET singer_cap = ?, show_notes = ?, approval = ?, time_zone = ?, closing_at = ? WHERE id = ?`,
-			set.SingerCap, set.ShowNotes, set.Approval, zone, closingAt, sessionID)
+		_, err = tx.ExecContext(ctx, `UPDATE sessions SET singer_cap = ?, show_notes = ?, songbook_only = ?, approval = ?, time_zone = ?, closing_at = ? WHERE id = ?`,
+			set.SingerCap, set.ShowNotes, set.SongbookOnly, set.Approval, zone, closingAt, sessionID)
 		return err
 	})
 }

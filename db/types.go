@@ -36,7 +36,14 @@ type Session struct {
 	TimeZone string
 	// ClosingAt is the last moment a song may start; zero for no closing time.
 	ClosingAt time.Time
+	// SongbookOnly: the host takes requests from the songbook alone, while
+	// the night has one (SongbookID); a song typed in is refused.
+	SongbookOnly bool
 }
+
+// TypedRequests reports whether guests may type a song in: always, unless
+// the host takes requests from the night's songbook only.
+func (s Session) TypedRequests() bool { return !s.SongbookOnly || s.SongbookID == 0 }
 
 // Open reports whether the session still takes guests and requests.
 func (s Session) Open() bool { return s.EndedAt.IsZero() }

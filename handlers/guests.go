@@ -76,6 +76,7 @@ func (h *Handler) guestPage(r *http.Request, gc guestContext, form views.Request
 		return views.GuestPage{}, err
 	}
 	form.Songbook = search != nil
+	form.SongbookOnly = form.SongbookOnly && search != nil
 	return views.GuestPage{
 		Search:  search,
 		Session: h.sessionInfo(r, night.Session),

@@ -183,20 +183,22 @@ func (h *Handler) handleRequestsResume(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleSettingsSave serves POST /host/{sessionID}/settings: the per-singer
-// cap, and whether the TV shows notes (an unticked box sends nothing).
+// cap, whether the TV shows notes and whether requests come from the
+// songbook only (an unticked box sends nothing).
 func (h *Handler) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 	id := hostSessionID(r)
 	typed := r.PostFormValue("singer_cap")
 	showNotes := r.PostFormValue("show_notes") != ""
 	approval := r.PostFormValue("approval") != ""
 	closing := closingRule(r)
+	songbookOnly := r.PostFormValue(views.SongbookOnlyField) != ""
 	singerCap, err := strconv.Atoi(typed)
 	if err != nil {
 		err = db.FieldErrorf(db.EINVALID, "singer_cap", "The limit must be a whole number from 1 to %d.", db.MaxSingerCap)
 	} else {
-		err = h.store.SetSettings(r.Context(), id, db.Settings{SingerCap: singerCap, ShowNotes: showNotes, Approval: approval, Closing: closing})
+		err = h.store.SetSettings(r.Context(), id, db.Settings{SingerCap: singerCap, ShowNotes: showNotes, SongbookOnly: songbookOnly, Approval: approval, Closing: closing})
 	}
-	form := views.SettingsForm{ActionURL: hostActionPath(id, "settings"), SingerCap: typed, ShowNotes: showNotes, Approval: approval,
+	form := views.SettingsForm{ActionURL: hostActionPath(id, "settings"), SingerCap: typed, ShowNotes: showNotes, SongbookOnly: songbookOnly, Approval: approval,
 		Zone: closing.Zone, Zones: zoneOptions(closing.Zone), Closing: closing.Time, ClosingShown: closing.Shown}
 	if h.formShows(w, r, err) {
 		form.Errors = fieldErrors(err)

@@ -3,6 +3,8 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"hash/fnv"
 	"net/http"
 	"slices"
 	"strconv"
@@ -139,6 +141,9 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 			if err != nil {
 				return nil, err
 			}
+			if f.night.Session.SongbookID != 0 {
+				f.guest = append(f.guest, live.NewEvent(f.Version(), views.EventGuestSongs, songsMark(f.night)))
+			}
 		}
 		if own, ok := f.guests[l.GuestID]; ok {
 			return own, nil
@@ -194,12 +199,34 @@ func (f *liveFrame) hostEvents(guests []db.GuestListing) ([]live.Event, error) {
 		out = append(out, live.NewKeyedEvent(f.Version(), views.HostRowKey(q.ID), views.EventHostRow, row))
 		ids = append(ids, strconv.FormatInt(q.ID, 10))
 	}
+	name, count, err := f.songbookSize()
+	if err != nil {
+		return nil, err
+	}
 	rest, err := f.render(
 		views.Fragment{Event: views.EventHostOrder, Component: views.HostQueueOrder(strings.Join(ids, " "))},
 		views.Fragment{Event: views.EventHostGuests, Component: views.GuestsCard(guestItems(f.night.Session, guests))},
 		views.Fragment{Event: views.EventHostPending, Component: views.PendingCard(pendingList(f.night))},
-		views.Fragment{Event: views.EventHostLog, Component: views.AuditLogView(auditLog(f.night))})
+		views.Fragment{Event: views.EventHostLog, Component: views.AuditLogView(auditLog(f.night))},
+
+		views.Fragment{Event: views.EventHostSongbook, Component: views.SongbookSizeView(name, count)})
 	return append(out, rest...), err
+}
+
+// songbookSize is the night's songbook's name and size, as the Songs
+// section shows them; "" for a night without one.
+func (f *liveFrame) songbookSize() (name, count string, err error) {
+	if f.night.Session.SongbookID == 0 {
+		return "", "", nil
+	}
+	book, err := f.store.SessionSongbook(context.Background(), f.night.Session.ID)
+	if db.ErrorCode(err) == db.ENOTFOUND {
+		return "", "", nil // removed since the night was read
+	}
+	if err != nil {
+		return "", "", err
+	}
+	return book.Name, songCount(book.Songs), nil
 }
 
 func (f *liveFrame) renderOne(c templ.Component) ([]byte, error) {
@@ -230,4 +257,24 @@ const newSingerWindow = 15 * time.Second
 // newSingerWindow of now.
 func justStarted(n db.Night, now time.Time) bool {
 	return n.NowSinging != nil && now.Sub(n.NowSinging.StartedAt) < newSingerWindow
+}
+
+// songsMark names the set of requests waiting and singing tonight, which a
+// song's "waiting" and "sung tonight" follow: it changes when a request is
+// added, withdrawn, removed, started or ended, and not when the queue is
+// only reordered, so a guest's results are asked for again only then.
+func songsMark(n db.Night) []byte {
+	ids := make([]int64, 0, len(n.Queue)+1)
+	for _, r := range n.Queue {
+		ids = append(ids, r.ID)
+	}
+	if n.NowSinging != nil {
+		ids = append(ids, n.NowSinging.ID)
+	}
+	slices.Sort(ids)
+	h := fnv.New64a()
+	for _, id := range ids {
+		h.Write(binary.LittleEndian.AppendUint64(nil, uint64(id)))
+	}
+	return strconv.AppendUint(nil, h.Sum64(), 36)
 }

@@ -41,8 +41,14 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		AllowDuplicate: r.PostFormValue("duplicate_ok") == "1",
 	}
 	err := refused(r)
-	if err == nil && r.PostFormValue("song_id") != "" {
-		err = h.fromSongbook(r, &in)
+	switch {
+	case err != nil:
+	case r.PostFormValue("song_id") != "":
+		err = h.fromSongbook(r, gc.session, &in)
+	case !gc.session.TypedRequests():
+		// The store refuses it too; here it is refused whatever was typed,
+		// with the one message that fits a form with no fields.
+		err = db.FieldErrorf(db.EINVALID, "", "%s", db.MessageSongbookOnly)
 	}
 	var req db.Request
 	if err == nil {
@@ -54,7 +60,6 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		if db.ErrorCode(err) == db.EDUPLICATE && in.SongID != 0 {
 			form.SongID = strconv.FormatInt(in.SongID, 10)
 		}
-		form.Songbook = gc.session.SongbookID != 0
 		form.Errors = fieldErrors(err)
 		form.Duplicate = db.ErrorCode(err) == db.EDUPLICATE
 		h.respond(w, r, formStatus(err), views.RequestFormView(form), func() (templ.Component, error) {

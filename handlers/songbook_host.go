@@ -24,6 +24,11 @@ import (
 // single writer busy for every other night.
 var songbookImports = Rate{Requests: 6, Window: time.Hour}
 
+// importReadTime bounds how long an upload may take to read and import: a
+// list of songbook.MaxBytes on a slow phone and a busy server, well past a
+// form's few seconds.
+const importReadTime = 5 * time.Minute
+
 const tooManyImports = "That is a lot of song lists for one night. Wait an hour, then import again."
 
 // songbookImportKey counts imports by the night (the route is behind
@@ -38,6 +43,9 @@ func songbookImportKey(r *http.Request) string {
 // back beside the field with 422, and the songbook stays as it was.
 func (h *Handler) handleSongbookImport(w http.ResponseWriter, r *http.Request) {
 	id := hostSessionID(r)
+	// The file is read as fast as it is imported, which on a busy server
+	// can take longer than the server's ReadTimeout gives a request.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(importReadTime))
 	name, rep, err := "", "", refused(r)
 	if err == nil {
 		name, rep, err = h.importSongbook(w, r, id)
@@ -117,7 +125,9 @@ func (h *Handler) importFile(w http.ResponseWriter, r *http.Request, sessionID i
 	}
 	name = shortened(name, db.MaxSongbookName)
 	key := songbookOwnerKey(w, r)
-	book, rep, err := h.store.ImportSongbook(r.Context(), db.SongbookImport{Name: name, OwnerKey: key}, part)
+	progress := &importProgress{live: h.live, sessionID: sessionID, size: r.ContentLength, started: time.Now()}
+	defer progress.done()
+	book, rep, err := h.store.ImportSongbook(r.Context(), db.SongbookImport{Name: name, OwnerKey: key, Progress: progress.update}, part)
 	if err != nil {
 		return "", err
 	}

@@ -64,6 +64,11 @@ func (h *Handler) songSearch(r *http.Request, s db.Session) (*views.SongSearch, 
 	if err != nil {
 		return nil, err
 	}
+	if len(search.Results.Songs) > 0 {
+		// Asked again as the night moves on, so "waiting" and "sung
+		// tonight" stay true.
+		search.Results.RefreshURL = songsPath(s) + "?" + r.URL.RawQuery
+	}
 	return search, nil
 }
 
@@ -72,6 +77,9 @@ func (h *Handler) songSearch(r *http.Request, s db.Session) (*views.SongSearch, 
 func songResults(s db.Session, more url.Values, page db.SongPage) views.SongResults {
 	res := views.SongResults{Searched: true, Fuzzy: page.Fuzzy, RequestURL: requestsPath(s),
 		Empty: "No song in the songbook matches. Type it in below."}
+	if !s.TypedRequests() {
+		res.Empty = "No song in the songbook matches. Try fewer letters, or the artist."
+	}
 	for _, song := range page.Songs {
 		item := views.SongItem{ID: strconv.FormatInt(song.ID, 10), Title: song.Title, Artist: song.Artist, Waiting: song.Waiting}
 		if !song.SungAt.IsZero() {
@@ -89,7 +97,7 @@ func songResults(s db.Session, more url.Values, page db.SongPage) views.SongResu
 // fromSongbook fills a request made from the songbook with the catalogue's
 // title and artist. A song not in the night's songbook (another's, or one
 // since replaced) is refused with a message the form shows.
-func (h *Handler) fromSongbook(r *http.Request, in *db.NewRequest) error {
+func (h *Handler) fromSongbook(r *http.Request, s db.Session, in *db.NewRequest) error {
 	notInBook := db.FieldErrorf(db.EINVALID, "", "That song is not in tonight's songbook. Search again, or type it in below.")
 	id, err := strconv.ParseInt(r.PostFormValue("song_id"), 10, 64)
 	if err != nil {

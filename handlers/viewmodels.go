@@ -171,7 +171,8 @@ func estimateNote(n db.Night) string {
 }
 
 func settingsForm(s db.Session) views.SettingsForm {
-	f := views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap), ShowNotes: s.ShowNotes, Approval: s.Approval}
+	f := views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap), ShowNotes: s.ShowNotes, Approval: s.Approval,
+		SongbookOnly: s.SongbookOnly}
 	closingForm(&f, s)
 	return f
 }
@@ -238,7 +239,7 @@ func myRequests(n db.Night, guestID int64) []views.MyRequest {
 }
 
 func requestForm(s db.Session) views.RequestForm {
-	return views.RequestForm{ActionURL: requestsPath(s), Disabled: !s.Open()}
+	return views.RequestForm{ActionURL: requestsPath(s), Disabled: !s.Open(), Songbook: s.SongbookID != 0, SongbookOnly: !s.TypedRequests()}
 }
 
 func displayLive(n db.Night) views.DisplayLive {

@@ -11,7 +11,6 @@
 package live
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"maps"
@@ -96,6 +95,8 @@ type hub struct {
 	tick    bool      // the clock changed the frame's look: load it again
 	timer   *time.Timer
 	frame   Frame
+	news    bool                        // a Publish the streams must hear of
+	extras  map[string]map[string]Event // Publish's latest, by page and name
 }
 
 type message struct {
@@ -224,7 +225,7 @@ func (b *Broker) work(h *hub) {
 	defer b.wg.Done()
 	for {
 		b.mu.Lock()
-		if b.closed || (!h.dirty && len(h.fresh) == 0) {
+		if b.closed || (!h.dirty && len(h.fresh) == 0 && !h.news) {
 			h.running = false
 			if len(h.streams) == 0 && b.hubs[h.id] == h {
 				h.stopAlarm()
@@ -233,16 +234,17 @@ func (b *Broker) work(h *hub) {
 			b.mu.Unlock()
 			return
 		}
-		dirty, fresh, tick := h.dirty, h.fresh, h.tick
-		h.dirty, h.fresh, h.tick = false, nil, false
+		dirty, fresh, tick, news := h.dirty, h.fresh, h.tick, h.news
+		h.dirty, h.fresh, h.tick, h.news = false, nil, false, false
+		extras := h.published()
 		b.mu.Unlock()
-		b.refresh(h, dirty, tick, fresh)
+		b.refresh(h, dirty, tick, fresh, news, extras)
 	}
 }
 
-func (b *Broker) refresh(h *hub, dirty, tick bool, fresh []*stream) {
+func (b *Broker) refresh(h *hub, dirty, tick bool, fresh []*stream, news bool, extras map[string][]Event) {
 	frame := h.frame
-	if !dirty && frame != nil {
+	if !dirty && frame != nil && len(fresh) > 0 {
 		// Only new streams to serve: the last frame does if nothing changed.
 		vs, err := b.src.Versions(b.ctx, []int64{h.id})
 		if err != nil || vs[h.id] != frame.Version() {
@@ -269,49 +271,10 @@ func (b *Broker) refresh(h *hub, dirty, tick bool, fresh []*stream) {
 	}
 	b.mu.Lock()
 	h.version = max(h.version, frame.Version())
-	targets := fresh
-	if dirty {
-		targets = slices.Collect(maps.Keys(h.streams))
-	}
+	targets := h.targets(dirty, news, fresh, extras)
 	b.mu.Unlock()
 	for _, s := range targets {
-		b.deliver(frame, s)
-	}
-}
-
-// deliver sends a stream the fragments of frame that differ from what it
-// last sent it, without ever waiting for the client.
-func (b *Broker) deliver(frame Frame, s *stream) {
-	events, err := frame.Events(s.Listener)
-	if err != nil {
-		b.cfg.Log.Error("live: render", "session", s.SessionID, "page", s.Page, "err", err)
-		b.drop(s)
-		return
-	}
-	uptodate := !s.started && s.known == frame.Version() && !clockChanged(frame)
-	s.started = true
-	var parts [][]byte
-	for _, e := range events {
-		if prev, ok := s.last[e.Name]; ok && bytes.Equal(prev, e.HTML) {
-			continue
-		}
-		s.last[e.Name] = e.HTML
-		if !uptodate {
-			parts = append(parts, e.wire)
-		}
-	}
-	forgetGone(s.last, events)
-	final := frame.Ended()
-	if final {
-		parts = append(parts, endedWire)
-	}
-	if len(parts) == 0 {
-		return
-	}
-	select {
-	case s.out <- message{parts: parts, final: final}:
-	default:
-		b.drop(s) // too far behind: it reconnects and gets the current state
+		b.deliver(frame, s, extras[s.Page])
 	}
 }
 

@@ -19,6 +19,11 @@ const (
 	EventHostGuests  = "guests"
 	EventHostPending = "host-pending"
 	EventHostLog     = "host-log"
+	// EventHostSongbook is the night's songbook and its size.
+	EventHostSongbook = "host-songbook"
+	// EventHostImport is how far an import has come: published, not part
+	// of the session's version (live.Broker.Publish).
+	EventHostImport  = "host-import"
 	EventDisplayNow  = "display-now"
 	EventDisplayNext = "display-next"
 	EventGuestStatus = "guest-status"
@@ -27,7 +32,15 @@ const (
 	EventGuestHeld   = "held"
 	EventGuestQueue  = "queue"
 	EventJoin        = "join"
+	// EventGuestSongs changes when tonight's waiting and singing requests
+	// do: the song results shown ask for themselves again on it, so their
+	// "waiting" and "sung tonight" stay true. Nothing swaps it in.
+	EventGuestSongs = "songs"
 )
+
+// SSETrigger is an hx-trigger that fires when the page's stream sends the
+// event.
+func SSETrigger(event string) string { return "sse:" + event }
 
 // Fragment is a part of a page that a live stream sends on its own: the
 // page swaps Component into the element whose sse-swap is Event.

@@ -1,5 +1,7 @@
 package views
 
+// The home page's models.
+
 // HomePage is the front page: create a session, or join one by its code.
 type HomePage struct {
 	Create CreateSessionForm

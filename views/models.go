@@ -170,7 +170,10 @@ type SettingsForm struct {
 	Errors    FieldErrors
 	// ShowNotes shows the singing request's note on the TV (show_notes).
 	ShowNotes bool
-	Approval  bool // new requests wait for the host's OK (approval)
+	// SongbookOnly takes requests from the night's songbook alone
+	// (SongbookOnlyField).
+	SongbookOnly bool
+	Approval     bool // new requests wait for the host's OK (approval)
 	// Zone is the time zone chosen ("" for the server's), one of Zones;
 	// Closing the closing time typed, and ClosingShown the one the form
 	// was loaded with.
@@ -227,6 +230,10 @@ type RequestForm struct {
 	// Songbook says the night has a songbook: the form is then for the
 	// songs it does not have.
 	Songbook bool
+	// SongbookOnly says the host takes requests from the songbook alone:
+	// the form has no fields to type a song in, and only says what became
+	// of a song picked from the songbook.
+	SongbookOnly bool
 }
 
 // GuestLive is the part of a guest's page that changes as the night goes

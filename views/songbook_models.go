@@ -36,4 +36,20 @@ const (
 	SongbookFileField = "file"
 	SongbookNameField = "name"
 	SongbookIDField   = "songbook"
+	// SongbookOnlyField is the rules form's "songbook only" box.
+	SongbookOnlyField = "songbook_only"
 )
+
+// SongbookProgress is an import under way, as its progress bar shows it.
+type SongbookProgress struct {
+	// Label says it in words: "Importing: 120,000 of about 250,000 songs".
+	Label string
+	// Value and Max are the bar's: the bytes of the file read and its
+	// size; Max is "" when the size is not known (the bar then only moves).
+	Value, Max string
+}
+
+// importRequest gives the import form's htmx request longer than the
+// layout's timeout: a list of 300,000 songs takes longer than a song
+// request to send and import, and ending the request would end the import.
+const importRequest = `{"timeout":600000}`

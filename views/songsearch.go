@@ -23,6 +23,10 @@ type SongResults struct {
 	Songs      []SongItem
 	Artists    []ArtistLink // a page of the A to Z list of artists
 	MoreURL    string       // the next page, "" when there is none
+	// RefreshURL asks for these results again; the page does when the
+	// guest's stream says tonight's requests changed (EventGuestSongs), so
+	// the songs' flags follow the night. "" when no song is shown.
+	RefreshURL string
 }
 
 // ArtistLink is an artist of the songbook, linking to their songs.

@@ -1,0 +1,47 @@
+package live
+
+import (
+	"bytes"
+	"slices"
+)
+
+// deliver sends a stream the fragments of frame, and those published for
+// its page, that differ from what it last sent it, without ever waiting for
+// the client.
+func (b *Broker) deliver(frame Frame, s *stream, extras []Event) {
+	events, err := frame.Events(s.Listener)
+	if err != nil {
+		b.cfg.Log.Error("live: render", "session", s.SessionID, "page", s.Page, "err", err)
+		b.drop(s)
+		return
+	}
+	// A page rendered at this version shows its fragments, but never what
+	// was published (that is sent all the same), nor what the clock has
+	// changed since.
+	uptodate := !s.started && s.known == frame.Version() && !clockChanged(frame)
+	s.started = true
+	var parts [][]byte
+	for i, e := range slices.Concat(events, extras) {
+		if prev, ok := s.last[e.Name]; ok && bytes.Equal(prev, e.HTML) {
+			continue
+		}
+		s.last[e.Name] = e.HTML
+		if !uptodate || i >= len(events) {
+			parts = append(parts, e.wire)
+		}
+	}
+	forgetGone(s.last, events)
+	final := frame.Ended()
+	if final {
+		parts = append(parts, endedWire)
+	}
+	if len(parts) == 0 {
+		return
+	}
+	select {
+	case s.out <- message{parts: parts, final: final}:
+	default:
+		b.drop(s) // too far behind: it reconnects and gets the current state
+	}
+}
+
