@@ -44,4 +44,3 @@ func (b *Broker) deliver(frame Frame, s *stream, extras []Event) {
 		b.drop(s) // too far behind: it reconnects and gets the current state
 	}
 }
-
