@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -97,6 +98,16 @@ func TestHostSeesTheImportProgress(t *testing.T) {
 		t.Errorf("the tap was answered only after the import (%v) ended: the dashboard was not usable meanwhile", took)
 	case !stillImporting:
 		t.Logf("the import (%v) ended before the tap was answered: too quick to tell whether the dashboard stayed usable", took)
+	}
+	// The bar is taken away once the import has ended, a moment after the
+	// write that makes the songbook the night's (and sends its size).
+	for _, dev := range []struct {
+		who  string
+		page context.Context
+	}{{"the importing phone", phone}, {"the other device", other}} {
+		wait.Eventually(t, 10*time.Second, func() bool {
+			return eval[bool](t, dev.page, `!document.querySelector('[data-testid="songbook-progress"]')`)
+		}, "%s still shows the progress bar once the import is done", dev.who)
 	}
 	for _, dev := range []struct {
 		who  string

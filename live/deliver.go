@@ -21,7 +21,8 @@ func (b *Broker) deliver(frame Frame, s *stream, extras []Event) {
 	uptodate := !s.started && s.known == frame.Version() && !clockChanged(frame)
 	s.started = true
 	var parts [][]byte
-	for i, e := range slices.Concat(events, extras) {
+	all := slices.Concat(events, extras)
+	for i, e := range all {
 		if prev, ok := s.last[e.Name]; ok && bytes.Equal(prev, e.HTML) {
 			continue
 		}
@@ -30,7 +31,10 @@ func (b *Broker) deliver(frame Frame, s *stream, extras []Event) {
 			parts = append(parts, e.wire)
 		}
 	}
-	forgetGone(s.last, events)
+	// What was published stays remembered too: sending a bar again that
+	// the page already shows would swap it a moment before the next one,
+	// which htmx can miss while it sets up the swapped element.
+	forgetGone(s.last, all)
 	final := frame.Ended()
 	if final {
 		parts = append(parts, endedWire)
