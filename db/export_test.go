@@ -58,6 +58,14 @@ func (s *Store) DropSongIndex(ctx context.Context) error {
 	return err
 }
 
+// OldSongIndex makes the search index the layout before its words table:
+// a trigram index of every song, and no words.
+func (s *Store) OldSongIndex(ctx context.Context) error {
+	_, err := s.writer.DB().ExecContext(ctx, `DROP TABLE local_song_vocab; DROP TABLE local_vocab_trigrams;
+		CREATE VIRTUAL TABLE local_song_trigrams USING fts5 (text, content = '', contentless_delete = 1, detail = none, tokenize = 'trigram')`)
+	return err
+}
+
 // AbandonedAfter is how long an unfinished import may stay untouched.
 const AbandonedAfter = abandonedAfter
 
