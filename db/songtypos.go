@@ -102,7 +102,9 @@ func nearWords(ctx context.Context, tx *sql.Tx, book, first, last int64, w strin
 			found = append(found, closeWord{c, d})
 		}
 	}
-	slices.SortFunc(found, func(a, b closeWord) int { return cmp.Or(cmp.Compare(a.d, b.d), cmp.Compare(len(a.word), len(b.word)), strings.Compare(a.word, b.word)) })
+	slices.SortFunc(found, func(a, b closeWord) int {
+		return cmp.Or(cmp.Compare(a.d, b.d), cmp.Compare(len(a.word), len(b.word)), strings.Compare(a.word, b.word))
+	})
 	out := map[string]int{}
 	for _, c := range found[:min(len(found), typoWords)] {
 		out[c.word] = c.d
