@@ -25,7 +25,7 @@ func OpenForTest(tb testing.TB, url string, opts ...Option) *Store {
 // by name, as SQLite reports them.
 func (s *Store) Pragmas(ctx context.Context) (map[string]string, error) {
 	got := map[string]string{}
-	for _, name := range []string{"journal_mode", "synchronous", "foreign_keys", "busy_timeout"} {
+	for _, name := range []string{"journal_mode", "synchronous", "foreign_keys", "busy_timeout", "temp_store", "cache_size"} {
 		var v string
 		if err := s.writer.DB().QueryRowContext(ctx, "PRAGMA "+name).Scan(&v); err != nil {
 			return nil, fmt.Errorf("read pragma %s: %w", name, err)
