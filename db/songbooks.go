@@ -115,6 +115,9 @@ func (s *Store) ImportSongbook(ctx context.Context, in SongbookImport, r io.Read
 			return err
 		})
 	}
+	if err == nil {
+		err = s.mergeVocabTrigrams(ctx)
+	}
 	if err != nil {
 		// The partial songbook goes now if it can; if not (the disk is
 		// full, the context ended), the next import or Open takes it.

@@ -86,6 +86,37 @@ func indexSongs(ctx context.Context, tx *sql.Tx, songbookID, after, upTo int64) 
 	return err
 }
 
+// mergePages is how many pages of the words' trigram index one write of
+// mergeVocabTrigrams merges: a tenth of a second's work at most.
+const mergePages = 500
+
+// mergeVocabTrigrams merges the segments of the words' trigram index,
+// mergePages at a time, until it is one: each write of an import leaves a
+// small one, and the typo fallback seeks each trigram in every segment.
+// The index is small (a book's distinct words, not its songs), so this
+// takes a few writes. FTS5's 'merge' with a negative count merges segments
+// of every level, an 'optimize' a piece at a time; a merge that changed
+// fewer than two rows found nothing to do.
+func (s *Store) mergeVocabTrigrams(ctx context.Context) error {
+	for range 100 {
+		var changed int64
+		err := s.inWrite(ctx, func(tx *sql.Tx) error {
+			var before int64
+			if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO local_vocab_trigrams (local_vocab_trigrams, rank) VALUES ('merge', ?)`, -mergePages); err != nil {
+				return fmt.Errorf("merge vocabulary trigrams: %w", err)
+			}
+			return tx.QueryRowContext(ctx, `SELECT total_changes() - ?`, before).Scan(&changed)
+		})
+		if err != nil || changed < 2 {
+			return err
+		}
+	}
+	return nil
+}
+
 // unindexSongs removes up to limit songs of a songbook from the index and
 // the songbook, or once its songs are gone up to limit of its words, and
 // reports how many it removed.
