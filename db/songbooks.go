@@ -110,13 +110,13 @@ func (s *Store) ImportSongbook(ctx context.Context, in SongbookImport, r io.Read
 		err = flush()
 	}
 	if err == nil {
+		err = s.mergeVocabTrigrams(ctx)
+	}
+	if err == nil {
 		err = s.inWrite(ctx, func(tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, `UPDATE songbooks SET completed_at = ?, song_count = ? WHERE id = ?`, s.nowMillis(), written, id)
 			return err
 		})
-	}
-	if err == nil {
-		err = s.mergeVocabTrigrams(ctx)
 	}
 	if err != nil {
 		// The partial songbook goes now if it can; if not (the disk is
