@@ -222,5 +222,5 @@ func (s *Store) rebuildSongIndex(ctx context.Context, songbooks []int64) error {
 			after = upTo.Int64
 		}
 	}
-	return nil
+	return s.mergeVocabTrigrams(ctx)
 }
