@@ -26,7 +26,7 @@ func OpenForTest(tb testing.TB, url string, opts ...Option) *Store {
 // by name, as SQLite reports them.
 func (s *Store) Pragmas(ctx context.Context) (map[string]string, error) {
 	got := map[string]string{}
-	for _, name := range []string{"journal_mode", "synchronous", "foreign_keys", "busy_timeout"} {
+	for _, name := range []string{"journal_mode", "synchronous", "foreign_keys", "busy_timeout", "temp_store", "cache_size"} {
 		var v string
 		if err := s.writer.DB().QueryRowContext(ctx, "PRAGMA "+name).Scan(&v); err != nil {
 			return nil, fmt.Errorf("read pragma %s: %w", name, err)
@@ -56,6 +56,14 @@ func SignedDevice(tb testing.TB, s *Store) string {
 // copied from Turso lacks it.
 func (s *Store) DropSongIndex(ctx context.Context) error {
 	_, err := s.writer.DB().ExecContext(ctx, dropSongIndex)
+	return err
+}
+
+// OldSongIndex makes the search index the layout before its words table:
+// a trigram index of every song, and no words.
+func (s *Store) OldSongIndex(ctx context.Context) error {
+	_, err := s.writer.DB().ExecContext(ctx, `DROP TABLE local_song_vocab; DROP TABLE local_vocab_trigrams;
+		CREATE VIRTUAL TABLE local_song_trigrams USING fts5 (text, content = '', contentless_delete = 1, detail = none, tokenize = 'trigram')`)
 	return err
 }
 

@@ -38,6 +38,10 @@ func checkSongbook(t *testing.T, store *db.Store, sessionID int64, want db.Songb
 	if count := store.CountRows(t, "songs"); count != want.Songs {
 		t.Errorf("%d songs in the database, want %d", count, want.Songs)
 	}
+	// bigList(30)'s words: artist, song, and 0 to 29.
+	if count := store.CountRows(t, "local_song_vocab"); count != 32 {
+		t.Errorf("%d words in the search index, want the first songbook's 32", count)
+	}
 }
 
 // TestFailedImportLeavesTheSongbook: an import that fails anywhere, after
@@ -127,13 +131,19 @@ func TestSongIndexIsRebuilt(t *testing.T) {
 		t.Fatal(err)
 	}
 	store.UseSongbook(ctx, sess.ID, book.ID, "")
-	if err := store.DropSongIndex(ctx); err != nil {
-		t.Fatal(err)
-	}
-	store.Close()
-	store = db.OpenForTest(t, path)
-	page, err := store.SearchSongs(ctx, sess.ID, "artist 2004 song", 0)
-	if err != nil || len(page.Songs) != 1 || page.Songs[0].Title != "Song 2004" {
-		t.Errorf("search after a rebuild: %q, %v", titles(page), err)
+	for _, lose := range []func(*db.Store, context.Context) error{(*db.Store).DropSongIndex, (*db.Store).OldSongIndex} {
+		if err := lose(store, ctx); err != nil {
+			t.Fatal(err)
+		}
+		store.Close()
+		store = db.OpenForTest(t, path)
+		page, err := store.SearchSongs(ctx, sess.ID, "artist 2004 song", 0)
+		if err != nil || len(page.Songs) != 1 || page.Songs[0].Title != "Song 2004" {
+			t.Errorf("search after a rebuild: %q, %v", titles(page), err)
+		}
+		page, err = store.SearchSongs(ctx, sess.ID, "atrist 2004 snog", 0)
+		if err != nil || len(page.Songs) == 0 || page.Songs[0].Title != "Song 2004" || !page.Fuzzy {
+			t.Errorf("typo search after a rebuild: %q, %v", titles(page), err)
+		}
 	}
 }

@@ -69,7 +69,13 @@ func TestSearchSongsForgives(t *testing.T) {
 		{"killer queen", "Killer Queen", 1, false}, // the exact title first
 		{"bohemain rapsody", "Bohemian Rhapsody", 1, true},
 		{"afrika", "Africa", 1, true},
-		{"bhoemian rhapsody", "Bohemian Rhapsody", 1, true}, // a typo in the first letters: trigrams
+		{"bhoemian rhapsody", "Bohemian Rhapsody", 1, true}, // a typo in the first letters
+		{"ohbemian", "Bohemian Rhapsody", 1, true},          // in every word's first letters: close words
+		{"ohbemian rhaps", "Bohemian Rhapsody", 1, true},    // the last word still being typed
+		{"qeen ohbemian", "Bohemian Rhapsody", 1, true},
+		{"ohbemian zzzz", "Bohemian Rhapsody", 1, true}, // a word close to none is left out
+		{"wterloo", "Waterloo", 1, true},
+		{"ohcnonor", "Nothing Compares 2 U", 1, true},
 		{"zzzz", "", 0, true},
 		{"", "", 0, false},
 	} {

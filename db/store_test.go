@@ -27,7 +27,8 @@ func TestPragmasInForce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "5000"}
+	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "5000",
+		"temp_store": "2", "cache_size": "-32768"}
 	for name, w := range want {
 		if got[name] != w {
 			t.Errorf("PRAGMA %s = %q, want %q", name, got[name], w)

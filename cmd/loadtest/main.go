@@ -33,6 +33,8 @@ type config struct {
 	fanGuests   int
 	fanChanges  int
 	idleStreams int
+	search      bool
+	songs       int
 }
 
 func main() {
@@ -47,6 +49,8 @@ func main() {
 	flag.IntVar(&cfg.fanGuests, "fan-guests", 300, "guest streams for the fan-out measurement (plus one TV), all from one address (at most a quarter of the server's MAX_STREAMS, an address's fair share)")
 	flag.IntVar(&cfg.fanChanges, "fan-changes", 30, "changes timed for the fan-out measurement")
 	flag.IntVar(&cfg.idleStreams, "streams", 1000, "open streams for the memory measurement, on one session (at most half of the server's MAX_STREAMS, a session's fair share)")
+	flag.BoolVar(&cfg.search, "search", false, "measure only the songbook search, with wrk, against a trivial handler (see BENCHMARKS.md)")
+	flag.IntVar(&cfg.songs, "songs", 250_000, "with -search: the generated songbook's size")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -61,16 +65,23 @@ func main() {
 
 func run(ctx context.Context, cfg config) error {
 	startedOwn := cfg.target == ""
+	if cfg.search && !startedOwn {
+		return fmt.Errorf("-search starts its own server: leave out -url")
+	}
+	var dir string
 	if startedOwn {
-		base, pid, stopServer, err := startServer()
+		base, d, pid, stopServer, err := startServer()
 		if err != nil {
 			return err
 		}
 		defer stopServer()
-		cfg.target, cfg.pid = base, pid
+		cfg.target, cfg.pid, dir = base, pid, d
 	}
 	fmt.Printf("karaoke load test: %s, GOMAXPROCS %d, %d CPUs, %s per phase\n", cfg.target, runtime.GOMAXPROCS(0), runtime.NumCPU(), cfg.duration)
 	lt := &loadTest{cfg: cfg, client: newClient(200)}
+	if cfg.search {
+		return runSearch(ctx, lt, dir)
+	}
 	if cfg.pid != 0 {
 		time.Sleep(time.Second)
 		fmt.Printf("server RSS idle: %s\n", mib(rss(cfg.pid)))
@@ -141,7 +152,7 @@ func run(ctx context.Context, cfg config) error {
 	if startedOwn {
 		// The figure above carries the heap the earlier phases grew (10,000
 		// songs in a queue); a fresh server shows what the streams cost.
-		base, pid, stopFresh, err := startServer()
+		base, _, pid, stopFresh, err := startServer()
 		if err != nil {
 			return err
 		}

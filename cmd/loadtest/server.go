@@ -17,22 +17,23 @@ import (
 // The server under test: built and started as its own process, its memory and CPU read from /proc.
 
 // startServer builds cmd/karaoke and runs it on a free loopback port and a
-// fresh DATA_DIR.
-func startServer() (base string, pid int, stop func(), err error) {
-	dir, err := os.MkdirTemp("", "karaoke-loadtest-")
+// fresh DATA_DIR, in dir, which holds the binary (karaoke) and the data
+// (data).
+func startServer() (base, dir string, pid int, stop func(), err error) {
+	dir, err = os.MkdirTemp("", "karaoke-loadtest-")
 	if err != nil {
-		return "", 0, nil, err
+		return "", "", 0, nil, err
 	}
 	bin := filepath.Join(dir, "karaoke")
 	build := exec.Command("go", "build", "-o", bin, "github.com/karaoke-night/karaoke/cmd/karaoke")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		os.RemoveAll(dir)
-		return "", 0, nil, fmt.Errorf("build the server: %w", err)
+		return "", "", 0, nil, fmt.Errorf("build the server: %w", err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", 0, nil, err
+		return "", "", 0, nil, err
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
@@ -48,7 +49,7 @@ func startServer() (base string, pid int, stop func(), err error) {
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
-		return "", 0, nil, err
+		return "", "", 0, nil, err
 	}
 	stop = func() {
 		cmd.Process.Signal(syscall.SIGTERM)
@@ -60,12 +61,12 @@ func startServer() (base string, pid int, stop func(), err error) {
 		if resp, err := http.Get(base + "/healthz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return base, cmd.Process.Pid, stop, nil
+				return base, dir, cmd.Process.Pid, stop, nil
 			}
 		}
 		if time.Now().After(deadline) {
 			stop()
-			return "", 0, nil, fmt.Errorf("the server did not start:\n%s", logs.String())
+			return "", "", 0, nil, fmt.Errorf("the server did not start:\n%s", logs.String())
 		}
 	}
 }
