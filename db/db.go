@@ -31,7 +31,8 @@ type Store struct {
 
 	onChange atomic.Pointer[func(sessionID, version int64)]
 
-	nights nightCache // see Night
+	nights    nightCache    // see Night
+	songPages songPageCache // see SearchSongs
 
 	deviceKey atomic.Pointer[[]byte] // see deviceKeyFor
 }

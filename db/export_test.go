@@ -99,3 +99,7 @@ func (s *Store) NightRows(tb testing.TB, sessionID int64) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// ForgetSongPages empties the store's cache of search pages, so that a
+// benchmark can time a search the store has not answered lately.
+func (s *Store) ForgetSongPages() { s.songPages.cache().Purge() }

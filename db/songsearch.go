@@ -77,42 +77,58 @@ type SongPage struct {
 func (s *Store) SearchSongs(ctx context.Context, sessionID int64, query string, offset int) (SongPage, error) {
 	var page SongPage
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		book, err := sessionSongbookID(ctx, tx, sessionID)
+		book, created, err := sessionSongbook(ctx, tx, sessionID)
 		if err != nil {
 			return err
 		}
 		q := fold.Loose(query)
-		words := strings.Fields(q)
-		if len(words) == 0 {
+		if len(strings.Fields(q)) == 0 {
 			return nil
 		}
-		if len(words) > maxSearchWords {
-			words = words[:maxSearchWords]
-		}
-		offset = max(offset, 0)
-		songs, err := sqlitedb.Collect(ctx, tx, scanSong, searchQuery,
-			book, q, q+maxRune, wordsQuery(words), SongsPerPage+1, offset)
-		if err != nil {
-			return err
-		}
-		if len(songs) > SongsPerPage {
-			songs, page.Next = songs[:SongsPerPage], offset+SongsPerPage
-		}
-		if len(songs) == 0 && offset == 0 {
-			page.Fuzzy = true
-			if songs, err = beginningSongs(ctx, tx, book, q); err != nil {
+		key := songPageKey{book: book, created: created, query: q, offset: max(offset, 0)}
+		found, ok := s.songPages.get(key)
+		if !ok {
+			if found, err = findSongs(ctx, tx, book, q, key.offset); err != nil {
 				return err
 			}
+			s.songPages.put(key, found)
 		}
-		if len(songs) == 0 && offset == 0 {
-			if songs, err = typoSongs(ctx, tx, book, q); err != nil {
-				return err
-			}
-		}
-		page.Songs, err = flagSongs(ctx, tx, sessionID, songs)
+		page.Next, page.Fuzzy = found.next, found.fuzzy
+		page.Songs, err = flagSongs(ctx, tx, sessionID, found.songs)
 		return err
 	})
 	return page, err
+}
+
+// findSongs is one page of a search of book for q (fold.Loose of what was
+// typed; see SearchSongs), from offset.
+func findSongs(ctx context.Context, tx *sql.Tx, book int64, q string, offset int) (songPageEntry, error) {
+	var page songPageEntry
+	words := strings.Fields(q)
+	if len(words) > maxSearchWords {
+		words = words[:maxSearchWords]
+	}
+	songs, err := sqlitedb.Collect(ctx, tx, scanSong, searchQuery,
+		book, q, q+maxRune, wordsQuery(words), SongsPerPage+1, offset)
+	if err != nil {
+		return page, err
+	}
+	if len(songs) > SongsPerPage {
+		songs, page.next = songs[:SongsPerPage], offset+SongsPerPage
+	}
+	if len(songs) == 0 && offset == 0 {
+		page.fuzzy = true
+		if songs, err = beginningSongs(ctx, tx, book, q); err != nil {
+			return page, err
+		}
+	}
+	if len(songs) == 0 && offset == 0 {
+		if songs, err = typoSongs(ctx, tx, book, q); err != nil {
+			return page, err
+		}
+	}
+	page.songs = songs
+	return page, nil
 }
 
 func scanSong(row sqlitedb.Scanner) (s Song, err error) {
@@ -121,12 +137,19 @@ func scanSong(row sqlitedb.Scanner) (s Song, err error) {
 }
 
 func sessionSongbookID(ctx context.Context, q sqlitedb.Querier, sessionID int64) (int64, error) {
-	var id sql.NullInt64
-	err := q.QueryRowContext(ctx, `SELECT songbook_id FROM sessions WHERE id = ?`, sessionID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !id.Valid) {
-		return 0, Errorf(ENOTFOUND, "This night has no songbook.")
+	id, _, err := sessionSongbook(ctx, q, sessionID)
+	return id, err
+}
+
+// sessionSongbook returns the id of the session's songbook and when it was
+// made, which together name it for good (see songPageCache).
+func sessionSongbook(ctx context.Context, q sqlitedb.Querier, sessionID int64) (id, created int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT b.id, b.created_at FROM sessions s JOIN songbooks b ON b.id = s.songbook_id
+		WHERE s.id = ?`, sessionID).Scan(&id, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, Errorf(ENOTFOUND, "This night has no songbook.")
 	}
-	return id.Int64, err
+	return id, created, err
 }
 
 // ftsString is s as an FTS5 string: in double quotes, a quote doubled, so
