@@ -1,9 +1,13 @@
 package e2e_test
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/karaoke-night/karaoke/internal/npmtest"
 )
 
 // TestStandbyMovesIntoTheQueueLive: with a cap of one song, Ann's request
@@ -11,6 +15,10 @@ import (
 // second up with one tap; when the host starts her song, the first standby
 // song moves into the queue and her page says so, live, without a reload.
 func TestStandbyMovesIntoTheQueueLive(t *testing.T) {
+	axeJS, err := os.ReadFile(filepath.Join(npmtest.Install(t, "axe-core", axeVersion), "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	s := startServer(t)
 	b := startBrowser(t)
 	p := startParty(t, s, b, "Standby night")
@@ -34,6 +42,7 @@ func TestStandbyMovesIntoTheQueueLive(t *testing.T) {
 	do(t, p.ann, "Ann moves Jolene up",
 		chromedp.Click(chromedp.CSS(`[data-testid="standby-item"]:nth-child(2) [data-testid="standby-up"]`)))
 	waitText(t, p.ann, "her standby list reordered", items, "Jolene | Toxic")
+	axeCheck(t, p.ann, string(axeJS), "a guest page at the cap with a standby list")
 	if got := eval[string](t, p.bob, texts(items)); got != "" {
 		t.Errorf("Bob's page shows Ann's standby list: %q", got)
 	}
