@@ -2,7 +2,9 @@ package db_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,5 +57,47 @@ func TestRedoOfAnUndoThatMovedAStandbySongIsRefused(t *testing.T) {
 	err := n.store.Undo(ctx, n.session.ID, undo.ID)
 	if db.ErrorCode(err) != db.ECONFLICT || !strings.Contains(db.ErrorMessage(err), "s1") {
 		t.Errorf("redo: %v, want refused naming s1", err)
+	}
+}
+
+// TestRaceOfStandbyAndRequestsForOneSlot: A has one slot free; two songs
+// sent to standby and two requests race for it. One takes it; the other
+// requests are refused and the other standby song waits on the list.
+func TestRaceOfStandbyAndRequestsForOneSlot(t *testing.T) {
+	ctx := context.Background()
+	n := newNight(t)
+	n.setCap(2)
+	n.run("A a1")
+	a := n.guest("A").ID
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Go(func() {
+			in := db.NewRequest{SessionID: n.session.ID, GuestID: a, Title: fmt.Sprintf("song%d", i)}
+			if i%2 == 0 {
+				_, errs[i] = n.store.AddStandby(ctx, in)
+				return
+			}
+			_, errs[i] = n.store.CreateRequest(ctx, in)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil && (i%2 == 0 || db.ErrorCode(err) != db.ECONFLICT) {
+			t.Errorf("song%d: %v", i, err)
+		}
+	}
+	st := n.state()
+	waiting := 0
+	for _, r := range st.Queue {
+		if r.GuestID == a {
+			waiting++
+		}
+	}
+	if waiting != 2 {
+		t.Errorf("A has %d songs waiting, want the cap, 2 (queue %q)", waiting, n.queue())
+	}
+	if got := len(st.Standby[a]) + len(st.Moved[a]); got != 2 {
+		t.Errorf("standby %d + moved %d, want the two standby songs", len(st.Standby[a]), len(st.Moved[a]))
 	}
 }

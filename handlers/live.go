@@ -161,7 +161,7 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 			views.Fragment{Event: views.EventGuestStatus, Component: views.GuestStatusEvent(status)},
 			views.Fragment{Event: views.EventGuestMine, Component: views.MyRequestsView(myRequests(f.night, l.GuestID), f.Ended())},
 			views.Fragment{Event: views.EventGuestHeld, Component: views.HeldView(heldItems(f.night, l.GuestID), f.Ended())},
-			views.Fragment{Event: views.EventGuestStandby, Component: views.StandbyView(standbyList(f.night, l.GuestID))},
+			views.Fragment{Event: views.EventGuestStandby, Component: views.StandbyView(standbyList(f.night, l.GuestID, f.removed[l.GuestID]))},
 			// The queue is personal too: each guest sees their own songs
 			// marked, with the songs around them.
 			views.Fragment{Event: views.EventGuestQueue, Component: views.GuestQueueView(guestQueue(f.night, l.GuestID))})

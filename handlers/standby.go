@@ -64,9 +64,10 @@ func atCap(n db.Night, guestID int64) bool {
 }
 
 // standbyList is the guest's standby list, with its buttons, and the
-// latest song that moved from it into the queue and still waits there.
-func standbyList(n db.Night, guestID int64) views.StandbyList {
-	l := views.StandbyList{Ended: !n.Session.Open()}
+// latest song that moved from it into the queue and still waits there;
+// nothing for a guest the host removed, whose songs go nowhere.
+func standbyList(n db.Night, guestID int64, removed bool) views.StandbyList {
+	l := views.StandbyList{Ended: !n.Session.Open() || removed}
 	if l.Ended {
 		return l
 	}

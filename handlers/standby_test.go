@@ -137,4 +137,14 @@ func TestStandbyWithHTMX(t *testing.T) {
 	if resp := ana.post(move); resp.status != http.StatusOK {
 		t.Errorf("remove again: status %d", resp.status)
 	}
+	// Her song has started since the form offered the list: the song goes
+	// straight into the queue, and the form says so.
+	host.post(dash+"/next", "ends", "none")
+	resp = ana.post("/j/"+code+"/requests", "title", "Toxic", "to", "standby")
+	if got, want := resp.testid("request-added").Text(), "Added “Toxic” to the queue."; got != want {
+		t.Errorf("below the cap: says %q, want %q", got, want)
+	}
+	if got := resp.testid("my-request").Find(".title").Text(); got != "Toxic" {
+		t.Errorf("her songs = %q, want Toxic", got)
+	}
 }

@@ -184,7 +184,7 @@ func guestLive(n db.Night, g db.Guest) views.GuestLive {
 		Now:     nowSinging(n),
 		Mine:    myRequests(n, g.ID),
 		Held:    heldItems(n, g.ID),
-		Standby: standbyList(n, g.ID),
+		Standby: standbyList(n, g.ID, g.Removed()),
 		Queue:   guestQueue(n, g.ID),
 	}
 }
