@@ -79,6 +79,8 @@ var trackedColumns = map[string]string{
 	"sessions": `singer_cap, requests_paused, show_notes, joining_locked, ended_at, songbook_only, approval, time_zone, closing_at`,
 	"requests": `status, position, round, started_at, ended_at`,
 	"guests":   `removed_at`,
+	// A standby song the action moved into the queue: its undo is refused.
+	"standby_songs": `status, moved_at, request_id, held_id`,
 }
 
 // HostAction is one row of the host's action log.
@@ -142,6 +144,10 @@ func (s *Store) inHostAction(ctx context.Context, sessionID int64, kind ActionKi
 		a := &hostAction{ctx: ctx, tx: tx, rec: HostAction{SessionID: sessionID, Kind: kind, Device: HostDevice(ctx)}}
 		a.touch("sessions", sessionID)
 		if err := fn(tx, a); err != nil {
+			return err
+		}
+		// Here rather than in inSessionWrite, so the log has it (undo.go).
+		if err := s.fillSession(ctx, tx, sessionID, a); err != nil {
 			return err
 		}
 		return a.record(s.nowMillis())

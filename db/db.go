@@ -156,6 +156,11 @@ func (s *Store) inSessionWrite(ctx context.Context, sessionID int64, fn func(tx 
 		if err := fn(tx); err != nil {
 			return err
 		}
+		// Whatever the write changed, a guest it left below the cap gets
+		// their standby song in the same transaction (standbyfill.go).
+		if err := s.fillSession(ctx, tx, sessionID, nil); err != nil {
+			return err
+		}
 		err := tx.QueryRowContext(ctx, `UPDATE sessions SET version = version + 1 WHERE id = ? RETURNING version`, sessionID).Scan(&version)
 		if errors.Is(err, sql.ErrNoRows) {
 			return Errorf(ENOTFOUND, "There is no such session.")

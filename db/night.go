@@ -33,6 +33,9 @@ type Night struct {
 	Undo    UndoOffer
 	// GuestNotices is, by guest, the host's latest action on their songs.
 	GuestNotices map[int64]HostAction
+	// Standby is, by guest, their standby list in order, and Moved their
+	// songs that moved from it and still wait, latest first (standby.go).
+	Standby, Moved map[int64][]StandbySong
 }
 
 // RecentActions is how many of the host's latest actions a Night holds.
@@ -91,6 +94,9 @@ func (s *Store) loadNight(ctx context.Context, sessionID int64) (Night, error) {
 			return fmt.Errorf("queue: %w", err)
 		}
 		if err := loadHeld(ctx, tx, &n); err != nil {
+			return err
+		}
+		if err := loadStandby(ctx, tx, &n); err != nil {
 			return err
 		}
 		if n.Actions, n.Undo, err = recentActions(ctx, tx, sessionID, RecentActions); err != nil {

@@ -57,6 +57,12 @@ func (s *Store) Undo(ctx context.Context, sessionID, actionID int64) error {
 		for _, c := range a.changes {
 			undo.changes = append(undo.changes, rowChange{Table: c.Table, ID: c.ID, Before: c.After, After: c.Before})
 		}
+		// Room the undo made is filled from standby now, and logged with it.
+		filled, err := s.fillRecorded(ctx, tx, sessionID)
+		if err != nil {
+			return err
+		}
+		undo.changes = append(undo.changes, filled...)
 		return insertAction(ctx, tx, undo, s.nowMillis())
 	})
 }
@@ -103,6 +109,9 @@ func checkUndo(ctx context.Context, q sqlitedb.Querier, a HostAction) error {
 	kind, ok := actionKinds[a.Kind]
 	if !ok || kind.undo == nil {
 		return Errorf(ECONFLICT, "%s", cmp.Or(kind.cannot, "That can't be undone."))
+	}
+	if err := standbyMoved(ctx, q, a); err != nil {
+		return err
 	}
 	undone, err := isUndone(ctx, q, a.ID)
 	if err != nil {

@@ -77,6 +77,7 @@ func (h *Handler) guestPage(r *http.Request, gc guestContext, form views.Request
 	}
 	form.Songbook = search != nil
 	form.SongbookOnly = form.SongbookOnly && search != nil
+	form.AtCap = atCap(night, gc.guest.ID)
 	return views.GuestPage{
 		Search:  search,
 		Session: h.sessionInfo(r, night.Session),

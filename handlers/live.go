@@ -161,14 +161,16 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 			views.Fragment{Event: views.EventGuestStatus, Component: views.GuestStatusEvent(status)},
 			views.Fragment{Event: views.EventGuestMine, Component: views.MyRequestsView(myRequests(f.night, l.GuestID), f.Ended())},
 			views.Fragment{Event: views.EventGuestHeld, Component: views.HeldView(heldItems(f.night, l.GuestID), f.Ended())},
+			views.Fragment{Event: views.EventGuestStandby, Component: views.StandbyView(standbyList(f.night, l.GuestID, f.removed[l.GuestID]))},
 			// The queue is personal too: each guest sees their own songs
 			// marked, with the songs around them.
 			views.Fragment{Event: views.EventGuestQueue, Component: views.GuestQueueView(guestQueue(f.night, l.GuestID))})
 		if err != nil {
 			return nil, err
 		}
-		// In the page's order: status, songs, held songs, now singing, queue.
-		own = slices.Insert(own, 3, f.guest...)
+		// In the page's order: status, songs, held songs, standby, now
+		// singing, queue.
+		own = slices.Insert(own, 4, f.guest...)
 		f.guests[l.GuestID] = own
 		return own, nil
 	}

@@ -51,7 +51,10 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		err = db.FieldErrorf(db.EINVALID, "", "%s", db.MessageSongbookOnly)
 	}
 	var req db.Request
-	if err == nil {
+	switch {
+	case err == nil && toStandby(r):
+		req, err = h.addStandby(r.Context(), in)
+	case err == nil:
 		req, err = h.store.CreateRequest(r.Context(), in)
 	}
 	form := requestForm(gc.session)
@@ -62,6 +65,7 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		form.Errors = fieldErrors(err)
 		form.Duplicate = db.ErrorCode(err) == db.EDUPLICATE
+		h.offerStandby(r, gc, &form, in)
 		h.respond(w, r, formStatus(err), views.RequestFormView(form), func() (templ.Component, error) {
 			vm, verr := h.guestPage(r, gc, form)
 			if verr != nil && db.ErrorCode(err) == db.EINTERNAL {
@@ -79,6 +83,7 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	h.done(w, r, guestPath(gc.session), func() (templ.Component, error) {
 		form.Added, form.Held = db.CleanText(in.Title), req.Status == db.StatusPending
+		form.OnStandby = req.Status == db.StatusStandby
 		vm, err := h.guestPage(r, gc, form)
 		// The cleared form, and the guest's list with the new song in it.
 		vm.Live.OOB = true

@@ -42,6 +42,7 @@ func (h *Handler) Routes() http.Handler {
 			r.Post("/requests", h.handleRequestCreate)
 			r.Post("/requests/{requestID}/withdraw", h.handleRequestWithdraw)
 			r.Post("/held/{heldID}/withdraw", h.handleHeldWithdraw)
+			r.Post("/standby/{standbyID}/{change:up|down|remove}", h.handleStandbyChange)
 		})
 		r.Get("/events", h.handleGuestEvents)
 	})

@@ -86,6 +86,7 @@ var notFound = map[string]string{
 	"requestID": "That request is not in this session.",
 	"guestID":   "That guest is not in this session.",
 	"heldID":    "That request is not in this session.",
+	"standbyID": "That song is not on your standby list.",
 }
 
 // pathID returns the ID in the path parameter name, or a not-found error

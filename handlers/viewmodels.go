@@ -180,11 +180,12 @@ func settingsForm(s db.Session) views.SettingsForm {
 // guestLive is a guest's whole live view model, for their page.
 func guestLive(n db.Night, g db.Guest) views.GuestLive {
 	return views.GuestLive{
-		Status: guestStatus(n, g.ID, g.Removed()),
-		Now:    nowSinging(n),
-		Mine:   myRequests(n, g.ID),
-		Held:   heldItems(n, g.ID),
-		Queue:  guestQueue(n, g.ID),
+		Status:  guestStatus(n, g.ID, g.Removed()),
+		Now:     nowSinging(n),
+		Mine:    myRequests(n, g.ID),
+		Held:    heldItems(n, g.ID),
+		Standby: standbyList(n, g.ID, g.Removed()),
+		Queue:   guestQueue(n, g.ID),
 	}
 }
 

@@ -30,8 +30,10 @@ const (
 	EventGuestNow    = "now"
 	EventGuestMine   = "mine"
 	EventGuestHeld   = "held"
-	EventGuestQueue  = "queue"
-	EventJoin        = "join"
+	// EventGuestStandby is the guest's own standby list.
+	EventGuestStandby = "standby"
+	EventGuestQueue   = "queue"
+	EventJoin         = "join"
 	// EventGuestSongs changes when tonight's waiting and singing requests
 	// do: the song results shown ask for themselves again on it, so their
 	// "waiting" and "sung tonight" stay true. Nothing swaps it in.

@@ -234,19 +234,23 @@ type RequestForm struct {
 	// the form has no fields to type a song in, and only says what became
 	// of a song picked from the songbook.
 	SongbookOnly bool
+	// AtCap: the guest has the most songs waiting, so the form offers their
+	// standby list; OnStandby: the song Added went there.
+	AtCap, OnStandby bool
 }
 
 // GuestLive is the part of a guest's page that changes as the night goes
 // on. Status and Mine are the guest's own; Now and Queue are the same for
 // every guest, so a change renders them once for all.
 type GuestLive struct {
-	OOB    bool   // sent beside another fragment, to swap in by its id
-	Notice string // a message for the guest, such as a limit that stopped them
-	Status GuestStatus
-	Now    *NowSinging
-	Mine   []MyRequest
-	Held   []HeldItem // songs waiting for the host's OK, or passed on
-	Queue  GuestQueue
+	OOB     bool   // sent beside another fragment, to swap in by its id
+	Notice  string // a message for the guest, such as a limit that stopped them
+	Status  GuestStatus
+	Now     *NowSinging
+	Mine    []MyRequest
+	Held    []HeldItem // songs waiting for the host's OK, or passed on
+	Standby StandbyList
+	Queue   GuestQueue
 }
 
 // GuestStatus is what a guest is told about their turn and the night, and
