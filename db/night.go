@@ -33,6 +33,10 @@ type Night struct {
 	Undo    UndoOffer
 	// GuestNotices is, by guest, the host's latest action on their songs.
 	GuestNotices map[int64]HostAction
+	// Holds are the guests on hold, by guest, and HoldLapses the holds that
+	// ran out (holds.go).
+	Holds      map[int64]Hold
+	HoldLapses map[int64]HoldLapse
 }
 
 // RecentActions is how many of the host's latest actions a Night holds.
@@ -91,6 +95,9 @@ func (s *Store) loadNight(ctx context.Context, sessionID int64) (Night, error) {
 			return fmt.Errorf("queue: %w", err)
 		}
 		if err := loadHeld(ctx, tx, &n); err != nil {
+			return err
+		}
+		if err := loadHolds(ctx, tx, &n); err != nil {
 			return err
 		}
 		if n.Actions, n.Undo, err = recentActions(ctx, tx, sessionID, RecentActions); err != nil {
