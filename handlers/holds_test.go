@@ -25,7 +25,7 @@ func TestHoldMySpot(t *testing.T) {
 		t.Fatal("Ann's page offers no Hold my spot")
 	}
 	for range 2 {
-		if resp := ann.asHTMX().post("/j/"+code+"/hold"); resp.status != http.StatusOK || resp.isPage() {
+		if resp := ann.asHTMX().post("/j/" + code + "/hold"); resp.status != http.StatusOK || resp.isPage() {
 			t.Fatalf("hold: status %d, page %v", resp.status, resp.isPage())
 		}
 	}
