@@ -1,11 +1,15 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/karaoke-night/karaoke/handlers"
+	"github.com/karaoke-night/karaoke/live"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -126,6 +130,55 @@ func TestHoldRunsOutAtItsMinute(t *testing.T) {
 		t.Errorf("queue %s, want Jolene sent to the back", got)
 	}
 	if got := ann.get("/j/" + code).testid("hold-lapsed").Text(); !strings.Contains(got, "went to the back of the line") {
+		t.Errorf("Ann is told %q", got)
+	}
+}
+
+// TestLiveTimerEndsAHoldAtItsMinute: the live frame asks the broker to look
+// again when the first hold runs out, and the frame loaded then ends the
+// hold with a write of its own, with no tap from anyone: the held song goes
+// to the back and the guest's page says so.
+func TestLiveTimerEndsAHoldAtItsMinute(t *testing.T) {
+	app := newTestApp(t)
+	var behind time.Duration
+	app.store.Now = func() time.Time { return time.Now().Add(-behind) }
+	behind = 10 * time.Minute
+	host, dash, code := app.hostNight()
+	ann := app.guest(code, "Ann", "Jolene")
+	app.guest(code, "Bob", "Africa")
+	app.guest(code, "Cat", "Zombie")
+	ann.post("/j/" + code + "/hold")
+	host.post(dash+"/next", views.EndsField, views.EndsNobody)
+	id, err := strconv.ParseInt(strings.TrimPrefix(dash, "/host/"), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame, err := handlers.LiveSource(app.store).Frame(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, _ := frame.(live.Clocked).ClockChange()
+	if until := time.Until(next); until < 9*time.Minute || until > 11*time.Minute {
+		t.Errorf("the frame looks again in %v, want when the hold runs out, in 10 min", until)
+	}
+
+	// Five minutes a hold: Ann's, started 10 minutes ago, has run out.
+	host.post(dash+"/settings", "singer_cap", "3", views.HoldMinutesField, "5")
+	behind = 0
+	before, err := app.store.Night(context.Background(), id)
+	if err != nil || !before.OnHold(before.Queue[0].GuestID) {
+		t.Fatalf("before the timer: %v; Ann's hold should stand until a write", err)
+	}
+	if frame, err = handlers.LiveSource(app.store).Frame(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+	if frame.Version() <= before.Session.Version {
+		t.Errorf("the frame is at version %d, want past %d: the hold's end is a write", frame.Version(), before.Session.Version)
+	}
+	if got := strings.Join(queueTitles(host.get(dash)), "|"); got != "Zombie|Jolene" {
+		t.Errorf("queue %s, want Jolene sent to the back", got)
+	}
+	if got := ann.get("/j/" + code).testid("hold-lapsed").Text(); !strings.Contains(got, "went to the back") {
 		t.Errorf("Ann is told %q", got)
 	}
 }
