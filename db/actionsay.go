@@ -42,8 +42,9 @@ func (a *hostAction) aboutNext(ctx context.Context, tx *sql.Tx, sessionID, ends 
 		a.touch("requests", r.ID)
 		to = song(r)
 	}
-	a.say("Start next: "+from+" → "+to, 0, "")
-	return nil
+	passed, err := passedOverNote(ctx, tx, sessionID)
+	a.say("Start next: "+from+" → "+to+passed, 0, "")
+	return err
 }
 
 // endKind is the action that takes a request from was to to.

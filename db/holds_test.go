@@ -171,6 +171,9 @@ func TestHoldReleaseIsLoggedAndUndone(t *testing.T) {
 	if got, want := st.Actions[0].Summary, "Released A's hold: on hold → in line"; got != want {
 		t.Errorf("log = %q, want %q", got, want)
 	}
+	if got, want := st.Actions[1].Summary, "Start next: nobody → B's “b1” (passed over A, on hold)"; got != want {
+		t.Errorf("log = %q, want %q", got, want)
+	}
 	if got := st.GuestNotices[n.guests["A"].ID].GuestNotice; !strings.Contains(got, "released your hold") {
 		t.Errorf("A is told %q", got)
 	}
