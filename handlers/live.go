@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"hash/fnv"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -75,10 +76,11 @@ func (s liveSource) Frame(ctx context.Context, sessionID int64) (live.Frame, err
 	if night.HoldExpired(time.Now()) {
 		// The hub's timer rang for a hold that ran out: end it with a write
 		// now, not at the next tap, and show the line as that write left it.
+		// A write the disk refuses leaves the hold to the next write; the
+		// streams go on showing the night as it is stored.
 		if err := s.store.ExpireHolds(ctx, sessionID); err != nil {
-			return nil, err
-		}
-		if night, err = s.store.Night(ctx, sessionID); err != nil {
+			slog.Error("end a hold that ran out", "session", sessionID, "err", err)
+		} else if night, err = s.store.Night(ctx, sessionID); err != nil {
 			return nil, err
 		}
 	}
