@@ -2,9 +2,13 @@ package e2e_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/karaoke-night/karaoke/internal/npmtest"
 )
 
 const (
@@ -36,6 +40,14 @@ func TestGuestHoldsTheirSpot(t *testing.T) {
 	waitFor(t, p.tv, "the TV marks Ann's song on hold", `document.querySelector('#display-next [data-testid="on-hold"]') !== null`)
 	waitText(t, p.laptop, "the host is told whom Start next passes over", `[data-testid="passed-over"]`, "Start next passes over Ann (on hold).")
 	waitFor(t, p.laptop, "Start next names Bob", nextButton+` === "Start next: Bob"`)
+	axeJS, err := os.ReadFile(filepath.Join(npmtest.Install(t, "axe-core", axeVersion), "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	axeCheck(t, p.ann, string(axeJS), "guest page on hold")
+	if w := eval[int](t, p.ann, `Math.max(window.innerWidth, document.documentElement.scrollWidth)`); w != 390 {
+		t.Errorf("Ann's page on hold is %d px wide, not 390", w)
+	}
 
 	startTurn(t, p.laptop)
 	waitText(t, p.tv, "Bob on the TV", tvNow, "Bob")
