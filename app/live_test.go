@@ -275,7 +275,7 @@ func TestReconnectGetsCurrentState(t *testing.T) {
 
 	back := ann.listenURL("reconnect", src, http.Header{"Last-Event-Id": {"1"}})
 	got := back.collect(5*time.Second, 300*time.Millisecond)
-	if names(got) != "guest-status,mine,held,now,queue" {
+	if names(got) != "guest-status,mine,held,standby,now,queue" {
 		t.Fatalf("reconnect heard %q, want the whole state", names(got))
 	}
 	if q, _ := find(got, "queue"); !strings.Contains(q.Data, "Africa") || !strings.Contains(q.Data, "Rosanna") {

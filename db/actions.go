@@ -39,6 +39,7 @@ const (
 	ActionRemoveGuest ActionKind = "remove-guest"
 	ActionJoining     ActionKind = "joining"
 	ActionEnd         ActionKind = "end"
+	ActionReleaseHold ActionKind = "release-hold"
 	ActionUndo        ActionKind = "undo"
 	ActionRedo        ActionKind = "redo"
 )
@@ -65,6 +66,7 @@ var actionKinds = map[ActionKind]actionKind{
 	ActionSettings:    {undo: restoreRows},
 	ActionRemoveGuest: {undo: restoreRows},
 	ActionJoining:     {undo: restoreRows},
+	ActionReleaseHold: {undo: restoreRows},
 	ActionUndo:        {undo: restoreRows},
 	ActionRedo:        {undo: restoreRows},
 	// The guests' pages were told the night is over and closed their
@@ -76,9 +78,9 @@ var actionKinds = map[ActionKind]actionKind{
 // and after: what an undo puts back. A new column a host action changes is
 // added here.
 var trackedColumns = map[string]string{
-	"sessions": `singer_cap, requests_paused, show_notes, joining_locked, ended_at, songbook_only, approval, time_zone, closing_at`,
+	"sessions": `singer_cap, requests_paused, show_notes, joining_locked, ended_at, songbook_only, approval, time_zone, closing_at, hold_minutes`,
 	"requests": `status, position, round, started_at, ended_at`,
-	"guests":   `removed_at`,
+	"guests":   `removed_at, hold_since`,
 	// A standby song the action moved into the queue: its undo is refused.
 	"standby_songs": `status, moved_at, request_id, held_id`,
 }

@@ -29,7 +29,7 @@ func (a *hostAction) aboutNext(ctx context.Context, tx *sql.Tx, sessionID, ends 
 		from = song(r)
 	}
 	var next int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM requests WHERE session_id = ? AND status = 'waiting' ORDER BY position LIMIT 1`, sessionID).Scan(&next)
+	err := tx.QueryRowContext(ctx, nextHereQuery, sessionID).Scan(&next)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
@@ -42,8 +42,9 @@ func (a *hostAction) aboutNext(ctx context.Context, tx *sql.Tx, sessionID, ends 
 		a.touch("requests", r.ID)
 		to = song(r)
 	}
-	a.say("Start next: "+from+" → "+to, 0, "")
-	return nil
+	passed, err := passedOverNote(ctx, tx, sessionID)
+	a.say("Start next: "+from+" → "+to+passed, 0, "")
+	return err
 }
 
 // endKind is the action that takes a request from was to to.
@@ -187,6 +188,9 @@ func (a *hostAction) aboutRules(old, next Session) {
 	}
 	if !old.ClosingAt.Equal(next.ClosingAt) {
 		parts = append(parts, "closing "+closingWord(old)+" → "+closingWord(next))
+	}
+	if old.HoldMinutes != next.HoldMinutes {
+		parts = append(parts, fmt.Sprintf("longest hold %d → %d min", old.HoldMinutes, next.HoldMinutes))
 	}
 	a.say("Rules: "+strings.Join(parts, "; "), 0, "")
 }

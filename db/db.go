@@ -153,6 +153,10 @@ func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
 func (s *Store) inSessionWrite(ctx context.Context, sessionID int64, fn func(tx *sql.Tx) error) error {
 	var version int64
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		// A hold that has run out ends before anything else reads the line.
+		if err := expireHolds(ctx, tx, sessionID, s.nowMillis()); err != nil {
+			return err
+		}
 		if err := fn(tx); err != nil {
 			return err
 		}

@@ -36,6 +36,10 @@ type Night struct {
 	// Standby is, by guest, their standby list in order, and Moved their
 	// songs that moved from it and still wait, latest first (standby.go).
 	Standby, Moved map[int64][]StandbySong
+	// Holds are the guests on hold, by guest, and HoldLapses the holds that
+	// ran out (holds.go).
+	Holds      map[int64]Hold
+	HoldLapses map[int64]HoldLapse
 }
 
 // RecentActions is how many of the host's latest actions a Night holds.
@@ -97,6 +101,9 @@ func (s *Store) loadNight(ctx context.Context, sessionID int64) (Night, error) {
 			return err
 		}
 		if err := loadStandby(ctx, tx, &n); err != nil {
+			return err
+		}
+		if err := loadHolds(ctx, tx, &n); err != nil {
 			return err
 		}
 		if n.Actions, n.Undo, err = recentActions(ctx, tx, sessionID, RecentActions); err != nil {

@@ -27,13 +27,10 @@ const positionGap = 1024.0
 // one's, and before the next.
 func placeRequest(ctx context.Context, tx *sql.Tx, sessionID, guestID int64) (int, float64, error) {
 	var round int
-	// The round in progress: the earliest one still waiting, or else the one
-	// last started.
+	// The round in progress (see holds.go: songs on hold left out).
 	err := tx.QueryRowContext(ctx, `SELECT MAX(
 			COALESCE((SELECT MAX(round) + 1 FROM requests WHERE guest_id = ? AND status IN ('waiting', 'singing', 'done', 'skipped')), 0),
-			COALESCE((SELECT MIN(round) FROM requests WHERE session_id = ? AND status = 'waiting'),
-			         (SELECT MAX(round) FROM requests WHERE session_id = ? AND status IN ('singing', 'done', 'skipped')),
-			         0))`,
+			`+roundInProgress+`)`,
 		guestID, sessionID, sessionID).Scan(&round)
 	if err != nil {
 		return 0, 0, fmt.Errorf("rotation round: %w", err)

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -18,7 +19,7 @@ const DefaultSingerCap = 3
 // MaxSingerCap bounds what a host may set the cap to.
 const MaxSingerCap = 20
 
-const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked, show_notes, songbook_id, approval, time_zone, closing_at, songbook_only`
+const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked, show_notes, songbook_id, approval, time_zone, closing_at, songbook_only, hold_minutes`
 
 func scanSession(row sqlitedb.Scanner) (Session, error) {
 	var (
@@ -29,7 +30,7 @@ func scanSession(row sqlitedb.Scanner) (Session, error) {
 		book    sql.NullInt64
 		closing sql.NullInt64
 	)
-	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked, &s.ShowNotes, &book, &s.Approval, &s.TimeZone, &closing, &s.SongbookOnly); err != nil {
+	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked, &s.ShowNotes, &book, &s.Approval, &s.TimeZone, &closing, &s.SongbookOnly, &s.HoldMinutes); err != nil {
 		return Session{}, err
 	}
 	if closing.Valid {
@@ -260,6 +261,8 @@ type Settings struct {
 	SongbookOnly bool
 	Approval     bool
 	Closing      ClosingRule
+	// HoldMinutes is how long a hold lasts (holds.go); 0 leaves it as it is.
+	HoldMinutes int
 }
 
 // SetSettings saves the host's rules form in one write.
@@ -272,6 +275,11 @@ func (s *Store) SetSettings(ctx context.Context, sessionID int64, set Settings) 
 	if err := checkClosingRule(set.Closing); err != nil {
 		return err
 	}
+	if set.HoldMinutes != 0 {
+		if err := checkHoldMinutes(set.HoldMinutes); err != nil {
+			return err
+		}
+	}
 	return s.inHostAction(ctx, sessionID, ActionSettings, func(tx *sql.Tx, a *hostAction) error {
 		old, err := openSession(ctx, tx, sessionID)
 		if err != nil {
@@ -280,13 +288,14 @@ func (s *Store) SetSettings(ctx context.Context, sessionID int64, set Settings) 
 		zone, closingAt := closingColumns(set.Closing, old, s.Now())
 		next := old
 		next.SingerCap, next.ShowNotes, next.SongbookOnly, next.Approval, next.TimeZone = set.SingerCap, set.ShowNotes, set.SongbookOnly, set.Approval, zone
+		next.HoldMinutes = cmp.Or(set.HoldMinutes, old.HoldMinutes)
 		next.ClosingAt = time.Time{}
 		if closingAt.Valid {
 			next.ClosingAt = time.UnixMilli(closingAt.Int64)
 		}
 		a.aboutRules(old, next)
-		_, err = tx.ExecContext(ctx, `UPDATE sessions SET singer_cap = ?, show_notes = ?, songbook_only = ?, approval = ?, time_zone = ?, closing_at = ? WHERE id = ?`,
-			set.SingerCap, set.ShowNotes, set.SongbookOnly, set.Approval, zone, closingAt, sessionID)
+		_, err = tx.ExecContext(ctx, `UPDATE sessions SET singer_cap = ?, show_notes = ?, songbook_only = ?, approval = ?, time_zone = ?, closing_at = ?, hold_minutes = ? WHERE id = ?`,
+			set.SingerCap, set.ShowNotes, set.SongbookOnly, set.Approval, zone, closingAt, next.HoldMinutes, sessionID)
 		return err
 	})
 }

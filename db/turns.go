@@ -11,7 +11,7 @@ import (
 const NoTurn int64 = 0
 
 // StartNext ends the turn being sung and starts the first request in the
-// queue. ends is the request the host saw singing (NoTurn for nobody): when
+// queue of a singer who is here: songs on hold are passed over (holds.go). ends is the request the host saw singing (NoTurn for nobody): when
 // the night has moved on since (another host device pressed first), nothing
 // changes and the error says what happened, so two presses at once advance
 // one singer, never two. It returns the request now being sung, and false
@@ -40,7 +40,7 @@ func (s *Store) StartNext(ctx context.Context, sessionID, ends int64) (Request, 
 		}
 		var id int64
 		err := tx.QueryRowContext(ctx, `UPDATE requests SET status = 'singing', started_at = ?
-			WHERE id = (SELECT id FROM requests WHERE session_id = ? AND status = 'waiting' ORDER BY position LIMIT 1)
+			WHERE id = (`+nextHereQuery+`)
 			RETURNING id`, now, sessionID).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil

@@ -39,6 +39,8 @@ type Session struct {
 	// SongbookOnly: the host takes requests from the songbook alone, while
 	// the night has one (SongbookID); a song typed in is refused.
 	SongbookOnly bool
+	// HoldMinutes is the longest a guest's hold on their place lasts (holds.go).
+	HoldMinutes int
 }
 
 // TypedRequests reports whether guests may type a song in: always, unless

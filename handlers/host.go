@@ -193,13 +193,18 @@ func (h *Handler) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 	closing := closingRule(r)
 	songbookOnly := r.PostFormValue(views.SongbookOnlyField) != ""
 	singerCap, err := strconv.Atoi(typed)
-	if err != nil {
+	holdFor, herr := holdMinutes(r)
+	switch {
+	case err != nil:
 		err = db.FieldErrorf(db.EINVALID, "singer_cap", "The limit must be a whole number from 1 to %d.", db.MaxSingerCap)
-	} else {
-		err = h.store.SetSettings(r.Context(), id, db.Settings{SingerCap: singerCap, ShowNotes: showNotes, SongbookOnly: songbookOnly, Approval: approval, Closing: closing})
+	case herr != nil:
+		err = herr
+	default:
+		err = h.store.SetSettings(r.Context(), id, db.Settings{SingerCap: singerCap, ShowNotes: showNotes, SongbookOnly: songbookOnly, Approval: approval, Closing: closing, HoldMinutes: holdFor})
 	}
 	form := views.SettingsForm{ActionURL: hostActionPath(id, "settings"), SingerCap: typed, ShowNotes: showNotes, SongbookOnly: songbookOnly, Approval: approval,
-		Zone: closing.Zone, Zones: zoneOptions(closing.Zone), Closing: closing.Time, ClosingShown: closing.Shown}
+		Zone: closing.Zone, Zones: zoneOptions(closing.Zone), Closing: closing.Time, ClosingShown: closing.Shown,
+		HoldMinutes: r.PostFormValue(views.HoldMinutesField)}
 	if h.formShows(w, r, err) {
 		form.Errors = fieldErrors(err)
 		h.respond(w, r, formStatus(err), views.SettingsFormView(form), func() (templ.Component, error) {

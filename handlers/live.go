@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"hash/fnv"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -72,6 +73,17 @@ func (s liveSource) Frame(ctx context.Context, sessionID int64) (live.Frame, err
 	if err != nil {
 		return nil, err
 	}
+	if night.HoldExpired(time.Now()) {
+		// The hub's timer rang for a hold that ran out: end it with a write
+		// now, not at the next tap, and show the line as that write left it.
+		// A write the disk refuses leaves the hold to the next write; the
+		// streams go on showing the night as it is stored.
+		if err := s.store.ExpireHolds(ctx, sessionID); err != nil {
+			slog.Error("end a hold that ran out", "session", sessionID, "err", err)
+		} else if night, err = s.store.Night(ctx, sessionID); err != nil {
+			return nil, err
+		}
+	}
 	return &liveFrame{store: s.store, night: night, now: time.Now(), guests: map[int64][]live.Event{}}, nil
 }
 
@@ -101,10 +113,15 @@ func (f *liveFrame) Version() int64 { return f.night.Session.Version }
 func (f *liveFrame) Ended() bool    { return !f.night.Session.Open() }
 
 // ClockChange implements live.Clocked: the night's look changes at last
-// call and at closing, with no write to mark it.
+// call and at closing, with no write to mark it, and a hold runs out (when
+// the frame loaded then ends it with a write: see Frame).
 func (f *liveFrame) ClockChange() (next time.Time, changed bool) {
 	c := closingView(f.night, f.now)
-	return nextClosingChange(f.night, f.now), c.LastCall || c.Passed
+	next = nextClosingChange(f.night, f.now)
+	if hold := f.night.HoldEnds(); f.night.Session.Open() && hold.After(f.now) && (next.IsZero() || hold.Before(next)) {
+		next = hold
+	}
+	return next, c.LastCall || c.Passed
 }
 
 func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {

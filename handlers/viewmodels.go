@@ -81,6 +81,7 @@ func queueItem(n db.Night, i int) views.QueueItem {
 		Artist:   r.Artist,
 		Note:     r.Note,
 		Wait:     formatWait(n.PlaceOf(i)),
+		Hold:     holdMark(n, r),
 	}
 }
 
@@ -114,6 +115,7 @@ func dashboardLive(n db.Night) views.DashboardLive {
 	case len(n.Queue) > 0:
 		live.NextLabel = "Start next: " + n.Queue[0].Singer
 	}
+	markHolds(&live, n)
 	if n.Session.RequestsPaused {
 		live.PauseURL = hostActionPath(id, "resume")
 	}
@@ -135,7 +137,7 @@ func dashboardLive(n db.Night) views.DashboardLive {
 func hostQueueItem(n db.Night, i int) views.HostQueueItem {
 	r, id := n.Queue[i], n.Session.ID
 	item := views.HostQueueItem{QueueItem: queueItem(n, i), Requested: r.CreatedAt.In(n.Session.Zone()).Format("15:04"), AddedByHost: r.AddedByHost}
-	item.Position, item.Wait = 0, ""
+	item.Position, item.Wait, item.Hold = 0, "", hostHoldMark(n, r)
 	if !n.Session.Open() {
 		return item
 	}
@@ -172,7 +174,7 @@ func estimateNote(n db.Night) string {
 
 func settingsForm(s db.Session) views.SettingsForm {
 	f := views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap), ShowNotes: s.ShowNotes, Approval: s.Approval,
-		SongbookOnly: s.SongbookOnly}
+		SongbookOnly: s.SongbookOnly, HoldMinutes: strconv.Itoa(s.HoldMinutes)}
 	closingForm(&f, s)
 	return f
 }
@@ -198,10 +200,11 @@ func guestStatus(n db.Night, guestID int64, removed bool) views.GuestStatus {
 		Removed: removed,
 		Paused:  n.Session.RequestsPaused,
 		OnNow:   n.NowSinging != nil && n.NowSinging.GuestID == guestID,
-		UpNext:  len(n.Queue) > 0 && n.Queue[0].GuestID == guestID,
+		UpNext:  upNext(n, guestID),
 		Held:    slices.ContainsFunc(n.Pending, func(p db.HeldRequest) bool { return p.GuestID == guestID }),
 		// What the host did to their songs, as of this render.
 		HostNotice: hostNotice(n, guestID, time.Now()),
+		Hold:       guestHold(n, guestID),
 	}
 	if !st.Ended && !st.Removed {
 		st.Closing = closingView(n, time.Now())

@@ -43,6 +43,7 @@ type QueueItem struct {
 	Artist   string
 	Note     string
 	Wait     string // "next", "about 8 min"
+	Hold     HoldMark
 }
 
 // HostAction is a button on the dashboard: a POST to URL, labelled Label.
@@ -147,6 +148,8 @@ type DashboardLive struct {
 	// changes nothing.
 	Ends string
 	Undo UndoControl
+	// PassedOver names the singers on hold Start next passes over.
+	PassedOver string
 }
 
 // EndsField is the hidden field of Start next and Stop that holds
@@ -181,7 +184,8 @@ type SettingsForm struct {
 	Zones        []ZoneOption
 	Closing      string
 	ClosingShown string
-	OOB          bool // sent beside another fragment, to swap in by its id
+	HoldMinutes  string // how long a hold lasts (HoldMinutesField)
+	OOB          bool   // sent beside another fragment, to swap in by its id
 }
 
 // JoinPage is what a guest sees on scanning the QR code.
@@ -273,6 +277,7 @@ type GuestStatus struct {
 	// HostNotice says what the host last did to one of the guest's songs
 	// ("The host moved your song “Jolene” up."); "" for nothing lately.
 	HostNotice string
+	Hold       GuestHold
 }
 
 // GuestQueue is the queue as one guest sees it: the first few songs, and a
