@@ -39,6 +39,10 @@ const (
 	ActionRemoveGuest ActionKind = "remove-guest"
 	ActionJoining     ActionKind = "joining"
 	ActionEnd         ActionKind = "end"
+	ActionWalkup      ActionKind = "walkup"
+	ActionApprove     ActionKind = "approve"
+	ActionApproveAll  ActionKind = "approve-all"
+	ActionDecline     ActionKind = "decline"
 	ActionUndo        ActionKind = "undo"
 	ActionRedo        ActionKind = "redo"
 )
@@ -48,8 +52,11 @@ type actionKind struct {
 	// undo puts back what the action changed, inside the undo's write; the
 	// rows are known to be as the action left them. nil: the action cannot
 	// be undone, and cannot says why.
-	undo   func(ctx context.Context, tx *sql.Tx, a HostAction) error
+	undo   func(ctx context.Context, tx *sql.Tx, a HostAction, now int64) error
 	cannot string
+	// undone is what the page of the action's guest says after an undo;
+	// "" for undoneNotice.
+	undone string
 }
 
 // actionKinds is the registry of undo functions: a new host action adds its
@@ -67,6 +74,12 @@ var actionKinds = map[ActionKind]actionKind{
 	ActionJoining:     {undo: restoreRows},
 	ActionUndo:        {undo: restoreRows},
 	ActionRedo:        {undo: restoreRows},
+	// A request the action added to the queue leaves it (removeAdded); a
+	// held request is pending again.
+	ActionWalkup:     {undo: removeAdded},
+	ActionApprove:    {undo: removeAdded, undone: heldAgainNotice},
+	ActionApproveAll: {undo: removeAdded},
+	ActionDecline:    {undo: restoreRows, undone: heldAgainNotice},
 	// The guests' pages were told the night is over and closed their
 	// streams, and the join code is free for another night to take.
 	ActionEnd: {cannot: "Ending the night can't be undone: the guests' pages have closed and the join code is free for another night."},
@@ -79,6 +92,9 @@ var trackedColumns = map[string]string{
 	"sessions": `singer_cap, requests_paused, show_notes, joining_locked, ended_at, songbook_only, approval, time_zone, closing_at`,
 	"requests": `status, position, round, started_at, ended_at`,
 	"guests":   `removed_at`,
+	// held_requests' status and request_id are what approving or declining
+	// one changes.
+	"held_requests": `status, decided_at, request_id`,
 }
 
 // HostAction is one row of the host's action log.
@@ -158,6 +174,11 @@ func (a *hostAction) touch(table string, ids ...int64) {
 		before, a.err = trackedRow(a.ctx, a.tx, table, id)
 		a.rows = append(a.rows, rowChange{Table: table, ID: id, Before: before})
 	}
+}
+
+// added notes a row the action has just inserted: it had no "before".
+func (a *hostAction) added(table string, id int64) {
+	a.rows = append(a.rows, rowChange{Table: table, ID: id})
 }
 
 func (a *hostAction) touched(table string, id int64) bool {

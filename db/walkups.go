@@ -51,7 +51,7 @@ func (s *Store) AddWalkup(ctx context.Context, in NewWalkup) (Request, error) {
 		}
 	}
 	var out Request
-	err = s.inSessionWrite(ctx, req.SessionID, func(tx *sql.Tx) error {
+	err = s.inHostAction(ctx, req.SessionID, ActionWalkup, func(tx *sql.Tx, a *hostAction) error {
 		sess, err := openSession(ctx, tx, req.SessionID)
 		if err != nil {
 			return err
@@ -64,8 +64,11 @@ func (s *Store) AddWalkup(ctx context.Context, in NewWalkup) (Request, error) {
 		if err := checkCapAndSong(ctx, tx, sess, req, s.Now(), g.DisplayName()); err != nil {
 			return err
 		}
-		out, err = queueRequest(ctx, tx, req, s.nowMillis())
-		return err
+		if out, err = queueRequest(ctx, tx, req, s.nowMillis()); err != nil {
+			return err
+		}
+		a.added("requests", out.ID)
+		return a.aboutWalkup(ctx, tx, out)
 	})
 	return out, err
 }
