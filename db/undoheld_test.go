@@ -57,7 +57,10 @@ func TestAnswersAndWalkupsUndo(t *testing.T) {
 	}{
 		{"walk-up", func(n *night) error { _, err := n.walkup(0, "Wanda", "w1"); return err },
 			db.ActionWalkup, "Walk-up Wanda's “w1” → 2nd in line"},
-		{"approve", func(n *night) error { _, err := n.store.ApproveRequest(ctx, n.session.ID, n.requests["c1"]); return err },
+		{"approve", func(n *night) error {
+			_, err := n.store.ApproveRequest(ctx, n.session.ID, n.requests["c1"])
+			return err
+		},
 			db.ActionApprove, "Approved C's “c1”: waiting for OK → 2nd in line"},
 		{"approve all", func(n *night) error { _, err := n.store.ApproveAllRequests(ctx, n.session.ID); return err },
 			db.ActionApproveAll, "Approved all: 2 waiting songs → the queue"},
