@@ -52,8 +52,8 @@ func TestUndoAnswersFromTheDashboard(t *testing.T) {
 	waitsAgain := "The host undid that: your song is waiting for the host's OK again."
 
 	// Approve: Ann's song joins the queue and she is told; undone, it waits again.
-	if resp := host.post(pendingActions(host.get(dash))["a1"][0]); resp.status != http.StatusSeeOther {
-		t.Fatalf("approve: status %d", resp.status)
+	if resp := hx.post(pendingActions(host.get(dash))["a1"][0]); resp.status != http.StatusOK || resp.testid("host-notice").Length() != 0 {
+		t.Fatalf("approve: status %d, notice %q", resp.status, resp.testid("host-notice").Text())
 	}
 	if got := texts(ann.get("/j/"+code), "host-did"); len(got) != 1 || got[0] != "The host approved “a1”." {
 		t.Errorf("Ann's page says %q", got)
