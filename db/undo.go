@@ -51,7 +51,13 @@ func (s *Store) Undo(ctx context.Context, sessionID, actionID int64) error {
 		undo := HostAction{SessionID: sessionID, Kind: ActionUndo, Device: HostDevice(ctx), Summary: a.Summary,
 			GuestID: a.GuestID, GuestNotice: a.GuestNotice, Undoes: a.ID}
 		if a.Kind == ActionUndo {
+			// A redo tells the guest what the action it redoes told them.
 			undo.Kind = ActionRedo
+			done, err := getAction(ctx, tx, sessionID, a.Undoes)
+			if err != nil {
+				return err
+			}
+			undo.GuestNotice = done.GuestNotice
 		} else if a.GuestID != 0 {
 			undo.GuestNotice = cmp.Or(actionKinds[a.Kind].undone, undoneNotice)
 		}

@@ -218,6 +218,9 @@ func TestAnUndoneApprovalIsRedoneInItsPlace(t *testing.T) {
 	if got, want := n.queue(), "a1 b1 c1"; got != want {
 		t.Errorf("queue after the redo = %q, want %q", got, want)
 	}
+	if got, want := n.state().GuestNotices[n.guest("C").ID].GuestNotice, "The host approved “c1”."; got != want {
+		t.Errorf("after the redo C is told %q, want %q", got, want)
+	}
 	if n.store.NightRows(t, n.session.ID) != approvedRows || n.store.HeldRows(t, n.session.ID) != approvedHeld {
 		t.Errorf("after the redo the rows are not as the approval left them")
 	}
