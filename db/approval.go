@@ -99,7 +99,9 @@ func holdRequest(ctx context.Context, tx *sql.Tx, in NewRequest, now int64) (Req
 }
 
 // ApproveRequest puts a held request into the queue, in the rotation as
-// of now, and returns the request it became.
+// of now, and returns the request it became. It is a host action: its undo
+// takes that request out of the queue (removed) and the held one is
+// pending again, unless the song has started or moved since.
 // Errors: ENOTFOUND; ECONFLICT when the session has ended, the host has
 // already answered it (on another device), or its guest was removed.
 func (s *Store) ApproveRequest(ctx context.Context, sessionID, heldID int64) (Request, error) {
@@ -120,7 +122,8 @@ func (s *Store) ApproveRequest(ctx context.Context, sessionID, heldID int64) (Re
 
 // ApproveAllRequests approves every held request, oldest first, each placed
 // in the rotation as ApproveRequest places it, and returns how many joined
-// the queue. A removed guest's are not approved.
+// the queue. A removed guest's are not approved. It is one host action,
+// undone as ApproveRequest is, for all of them.
 // Errors: ENOTFOUND, ECONFLICT when the session has ended.
 func (s *Store) ApproveAllRequests(ctx context.Context, sessionID int64) (int, error) {
 	var n int
@@ -146,7 +149,8 @@ func (s *Store) ApproveAllRequests(ctx context.Context, sessionID int64) (int, e
 }
 
 // DeclineRequest passes on a held request: its guest is told, and it no
-// longer counts against their cap.
+// longer counts against their cap. It is a host action: its undo makes the
+// request pending again.
 // Errors: ENOTFOUND; ECONFLICT when the session has ended or the host has
 // already answered it.
 func (s *Store) DeclineRequest(ctx context.Context, sessionID, heldID int64) error {

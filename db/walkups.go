@@ -34,7 +34,9 @@ type NewWalkup struct {
 // AddWalkup adds a request for a walk-up singer, a new one or one of
 // tonight's, in one write, straight into the queue (the host's own request
 // needs no approval, and a pause is for guests), in its place in the
-// rotation. It returns the request.
+// rotation. It returns the request. It is a host action: its undo takes
+// the request out of the queue (removed), unless it has started since; the
+// walk-up stays one of tonight's.
 // Errors: EINVALID for a bad field, or both a walk-up and a different name;
 // EINVALID also when WalkupID is not a walk-up of the session; ECONFLICT when
 // the session has ended, the walk-up was removed, or is at the cap;
