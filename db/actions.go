@@ -40,6 +40,10 @@ const (
 	ActionJoining     ActionKind = "joining"
 	ActionEnd         ActionKind = "end"
 	ActionReleaseHold ActionKind = "release-hold"
+	ActionWalkup      ActionKind = "walkup"
+	ActionApprove     ActionKind = "approve"
+	ActionApproveAll  ActionKind = "approve-all"
+	ActionDecline     ActionKind = "decline"
 	ActionUndo        ActionKind = "undo"
 	ActionRedo        ActionKind = "redo"
 )
@@ -49,8 +53,11 @@ type actionKind struct {
 	// undo puts back what the action changed, inside the undo's write; the
 	// rows are known to be as the action left them. nil: the action cannot
 	// be undone, and cannot says why.
-	undo   func(ctx context.Context, tx *sql.Tx, a HostAction) error
+	undo   func(ctx context.Context, tx *sql.Tx, a HostAction, now int64) error
 	cannot string
+	// undone is what the page of the action's guest says after an undo;
+	// "" for undoneNotice.
+	undone string
 }
 
 // actionKinds is the registry of undo functions: a new host action adds its
@@ -69,6 +76,12 @@ var actionKinds = map[ActionKind]actionKind{
 	ActionReleaseHold: {undo: restoreRows},
 	ActionUndo:        {undo: restoreRows},
 	ActionRedo:        {undo: restoreRows},
+	// A request the action added to the queue leaves it (removeAdded); a
+	// held request is pending again.
+	ActionWalkup:     {undo: removeAdded},
+	ActionApprove:    {undo: removeAdded, undone: heldAgainNotice},
+	ActionApproveAll: {undo: removeAdded},
+	ActionDecline:    {undo: restoreRows, undone: heldAgainNotice},
 	// The guests' pages were told the night is over and closed their
 	// streams, and the join code is free for another night to take.
 	ActionEnd: {cannot: "Ending the night can't be undone: the guests' pages have closed and the join code is free for another night."},
@@ -83,6 +96,9 @@ var trackedColumns = map[string]string{
 	"guests":   `removed_at, hold_since`,
 	// A standby song the action moved into the queue: its undo is refused.
 	"standby_songs": `status, moved_at, request_id, held_id`,
+	// held_requests' status and request_id are what approving or declining
+	// one changes.
+	"held_requests": `status, decided_at, request_id`,
 }
 
 // HostAction is one row of the host's action log.
@@ -166,6 +182,11 @@ func (a *hostAction) touch(table string, ids ...int64) {
 		before, a.err = trackedRow(a.ctx, a.tx, table, id)
 		a.rows = append(a.rows, rowChange{Table: table, ID: id, Before: before})
 	}
+}
+
+// added notes a row the action has just inserted: it had no "before".
+func (a *hostAction) added(table string, id int64) {
+	a.rows = append(a.rows, rowChange{Table: table, ID: id})
 }
 
 func (a *hostAction) touched(table string, id int64) bool {

@@ -99,29 +99,35 @@ func holdRequest(ctx context.Context, tx *sql.Tx, in NewRequest, now int64) (Req
 }
 
 // ApproveRequest puts a held request into the queue, in the rotation as
-// of now, and returns the request it became.
+// of now, and returns the request it became. It is a host action: its undo
+// takes that request out of the queue (removed) and the held one is
+// pending again, unless the song has started or moved since.
 // Errors: ENOTFOUND; ECONFLICT when the session has ended, the host has
 // already answered it (on another device), or its guest was removed.
 func (s *Store) ApproveRequest(ctx context.Context, sessionID, heldID int64) (Request, error) {
 	var req Request
-	err := s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+	err := s.inHostAction(ctx, sessionID, ActionApprove, func(tx *sql.Tx, a *hostAction) error {
 		if _, err := openSession(ctx, tx, sessionID); err != nil {
 			return err
 		}
-		var err error
-		req, err = s.approve(ctx, tx, sessionID, heldID)
-		return err
+		h, err := s.approve(ctx, tx, a, sessionID, heldID)
+		if err != nil {
+			return err
+		}
+		req = h.request
+		return a.aboutApproval(ctx, tx, h)
 	})
 	return req, err
 }
 
 // ApproveAllRequests approves every held request, oldest first, each placed
 // in the rotation as ApproveRequest places it, and returns how many joined
-// the queue. A removed guest's are not approved.
+// the queue. A removed guest's are not approved. It is one host action,
+// undone as ApproveRequest is, for all of them.
 // Errors: ENOTFOUND, ECONFLICT when the session has ended.
 func (s *Store) ApproveAllRequests(ctx context.Context, sessionID int64) (int, error) {
 	var n int
-	err := s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+	err := s.inHostAction(ctx, sessionID, ActionApproveAll, func(tx *sql.Tx, a *hostAction) error {
 		if _, err := openSession(ctx, tx, sessionID); err != nil {
 			return err
 		}
@@ -131,29 +137,36 @@ func (s *Store) ApproveAllRequests(ctx context.Context, sessionID int64) (int, e
 			return fmt.Errorf("pending requests: %w", err)
 		}
 		for _, id := range ids {
-			if _, err := s.approve(ctx, tx, sessionID, id); err != nil {
+			if _, err := s.approve(ctx, tx, a, sessionID, id); err != nil {
 				return err
 			}
 		}
 		n = len(ids)
+		a.say(fmt.Sprintf("Approved all: %d %s → the queue", n, plural(n, "waiting song", "waiting songs")), 0, "")
 		return nil
 	})
 	return n, err
 }
 
 // DeclineRequest passes on a held request: its guest is told, and it no
-// longer counts against their cap.
+// longer counts against their cap. It is a host action: its undo makes the
+// request pending again.
 // Errors: ENOTFOUND; ECONFLICT when the session has ended or the host has
 // already answered it.
 func (s *Store) DeclineRequest(ctx context.Context, sessionID, heldID int64) error {
-	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+	return s.inHostAction(ctx, sessionID, ActionDecline, func(tx *sql.Tx, a *hostAction) error {
 		if _, err := openSession(ctx, tx, sessionID); err != nil {
 			return err
 		}
-		if _, _, err := pendingHeld(ctx, tx, sessionID, heldID); err != nil {
+		h, _, err := pendingHeld(ctx, tx, sessionID, heldID)
+		if err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE held_requests SET status = 'declined', decided_at = ? WHERE id = ?`, s.nowMillis(), heldID)
+		a.touch("held_requests", heldID)
+		// The guest's page already says "The host passed on …" beside the
+		// song; the log's notice is there for the undo to replace.
+		a.say(fmt.Sprintf("Declined %s's “%s”: waiting for OK → declined", h.Singer, h.Title), h.GuestID, "")
+		_, err = tx.ExecContext(ctx, `UPDATE held_requests SET status = 'declined', decided_at = ? WHERE id = ?`, s.nowMillis(), heldID)
 		return err
 	})
 }
@@ -179,20 +192,29 @@ func (s *Store) WithdrawHeld(ctx context.Context, sessionID, guestID, heldID int
 	})
 }
 
-// approve moves one pending held request into the queue.
-func (s *Store) approve(ctx context.Context, tx *sql.Tx, sessionID, heldID int64) (Request, error) {
+// approved is a held request the host approved, and the request it became.
+type approved struct {
+	held    HeldRequest
+	request Request
+}
+
+// approve moves one pending held request into the queue, noting both rows
+// for the host action a.
+func (s *Store) approve(ctx context.Context, tx *sql.Tx, a *hostAction, sessionID, heldID int64) (approved, error) {
 	h, songID, err := pendingHeld(ctx, tx, sessionID, heldID)
 	if err != nil {
-		return Request{}, err
+		return approved{}, err
 	}
+	a.touch("held_requests", heldID)
 	now := s.nowMillis()
 	req, err := queueRequest(ctx, tx, NewRequest{SessionID: sessionID, GuestID: h.GuestID, Title: h.Title,
 		Artist: h.Artist, Note: h.Note, SongID: songID}, now)
 	if err != nil {
-		return Request{}, err
+		return approved{}, err
 	}
+	a.added("requests", req.ID)
 	_, err = tx.ExecContext(ctx, `UPDATE held_requests SET status = 'approved', decided_at = ?, request_id = ? WHERE id = ?`, now, req.ID, heldID)
-	return req, err
+	return approved{held: h, request: req}, err
 }
 
 // pendingHeld reads a held request of the session that is still pending,

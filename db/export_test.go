@@ -103,3 +103,15 @@ func (s *Store) NightRows(tb testing.TB, sessionID int64) string {
 // ForgetSongPages empties the store's cache of search pages, so that a
 // benchmark can time a search the store has not answered lately.
 func (s *Store) ForgetSongPages() { s.songPages.cache().Purge() }
+
+// HeldRows returns a session's held requests, one line each with the
+// columns an undo of an answer to one must put back.
+func (s *Store) HeldRows(tb testing.TB, sessionID int64) string {
+	tb.Helper()
+	lines, err := sqlitedb.Column[string](context.Background(), s.read, `SELECT 'held ' || id || ' ' || status || ' ' ||
+		IFNULL(decided_at, '-') || ' ' || IFNULL(request_id, '-') FROM held_requests WHERE session_id = ? ORDER BY id`, sessionID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return strings.Join(lines, "\n")
+}

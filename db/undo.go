@@ -44,18 +44,32 @@ func (s *Store) Undo(ctx context.Context, sessionID, actionID int64) error {
 		if err := checkUndo(ctx, tx, a); err != nil {
 			return err
 		}
-		if err := actionKinds[a.Kind].undo(ctx, tx, a); err != nil {
+		now := s.nowMillis()
+		if err := actionKinds[a.Kind].undo(ctx, tx, a, now); err != nil {
 			return err
 		}
 		undo := HostAction{SessionID: sessionID, Kind: ActionUndo, Device: HostDevice(ctx), Summary: a.Summary,
 			GuestID: a.GuestID, GuestNotice: a.GuestNotice, Undoes: a.ID}
 		if a.Kind == ActionUndo {
+			// A redo tells the guest what the action it redoes told them.
 			undo.Kind = ActionRedo
+			done, err := getAction(ctx, tx, sessionID, a.Undoes)
+			if err != nil {
+				return err
+			}
+			undo.GuestNotice = done.GuestNotice
 		} else if a.GuestID != 0 {
-			undo.GuestNotice = "The host undid that: your song is back as it was."
+			undo.GuestNotice = cmp.Or(actionKinds[a.Kind].undone, undoneNotice)
 		}
+		// The undo's "after" is read, not assumed: an undo that does not put
+		// a row back as it was (a request the action added leaves the queue)
+		// is redone, and checked, from what it really left.
 		for _, c := range a.changes {
-			undo.changes = append(undo.changes, rowChange{Table: c.Table, ID: c.ID, Before: c.After, After: c.Before})
+			after, err := trackedRow(ctx, tx, c.Table, c.ID)
+			if err != nil {
+				return err
+			}
+			undo.changes = append(undo.changes, rowChange{Table: c.Table, ID: c.ID, Before: c.After, After: after})
 		}
 		// Room the undo made is filled from standby now, and logged with it.
 		filled, err := s.fillRecorded(ctx, tx, sessionID)
@@ -63,12 +77,16 @@ func (s *Store) Undo(ctx context.Context, sessionID, actionID int64) error {
 			return err
 		}
 		undo.changes = append(undo.changes, filled...)
-		return insertAction(ctx, tx, undo, s.nowMillis())
+		return insertAction(ctx, tx, undo, now)
 	})
 }
 
+// undoneNotice is what a guest's page says after the host undid an action
+// on their song.
+const undoneNotice = "The host undid that: your song is back as it was."
+
 // restoreRows puts each row an action changed back as it was before it.
-func restoreRows(ctx context.Context, tx *sql.Tx, a HostAction) error {
+func restoreRows(ctx context.Context, tx *sql.Tx, a HostAction, _ int64) error {
 	for _, c := range a.changes {
 		if c.Before == nil {
 			return Errorf(ECONFLICT, "Can't undo: it added something that cannot be taken back this way.")
@@ -196,6 +214,8 @@ func changedSince(ctx context.Context, q sqlitedb.Querier, sessionID int64, c ro
 		default:
 			return r.Singer + "'s song is back in the queue since", nil
 		}
+	case "held_requests":
+		return heldChangedSince(ctx, q, sessionID, c.ID)
 	case "guests":
 		g, err := getGuestByID(ctx, q, sessionID, c.ID)
 		if err != nil {
@@ -281,5 +301,5 @@ func guestNotices(ctx context.Context, q sqlitedb.Querier, sessionID int64) (map
 	for _, a := range list {
 		out[a.GuestID] = a
 	}
-	return out, nil
+	return out, addGroupNotices(ctx, q, sessionID, out)
 }

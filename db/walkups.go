@@ -34,7 +34,9 @@ type NewWalkup struct {
 // AddWalkup adds a request for a walk-up singer, a new one or one of
 // tonight's, in one write, straight into the queue (the host's own request
 // needs no approval, and a pause is for guests), in its place in the
-// rotation. It returns the request.
+// rotation. It returns the request. It is a host action: its undo takes
+// the request out of the queue (removed), unless it has started since; the
+// walk-up stays one of tonight's.
 // Errors: EINVALID for a bad field, or both a walk-up and a different name;
 // EINVALID also when WalkupID is not a walk-up of the session; ECONFLICT when
 // the session has ended, the walk-up was removed, or is at the cap;
@@ -51,7 +53,7 @@ func (s *Store) AddWalkup(ctx context.Context, in NewWalkup) (Request, error) {
 		}
 	}
 	var out Request
-	err = s.inSessionWrite(ctx, req.SessionID, func(tx *sql.Tx) error {
+	err = s.inHostAction(ctx, req.SessionID, ActionWalkup, func(tx *sql.Tx, a *hostAction) error {
 		sess, err := openSession(ctx, tx, req.SessionID)
 		if err != nil {
 			return err
@@ -64,8 +66,11 @@ func (s *Store) AddWalkup(ctx context.Context, in NewWalkup) (Request, error) {
 		if err := checkCapAndSong(ctx, tx, sess, req, s.Now(), g.DisplayName()); err != nil {
 			return err
 		}
-		out, err = queueRequest(ctx, tx, req, s.nowMillis())
-		return err
+		if out, err = queueRequest(ctx, tx, req, s.nowMillis()); err != nil {
+			return err
+		}
+		a.added("requests", out.ID)
+		return a.aboutWalkup(ctx, tx, out)
 	})
 	return out, err
 }

@@ -24,6 +24,17 @@ func seeNight(t *testing.T, p party) nightAsSeen {
 	}
 }
 
+// skipFirstInLine has the host skip the first song in line (what), through
+// the row's menu and its confirmation.
+func skipFirstInLine(t *testing.T, host context.Context, what string) {
+	t.Helper()
+	row := `#host-queue > li:first-child`
+	do(t, host, "skip "+what,
+		chromedp.Click(chromedp.CSS(row+` > details > summary`)),
+		chromedp.Click(chromedp.CSS(row+` .confirm > summary`)),
+		chromedp.Click(chromedp.CSS(row+` .confirm form button`)))
+}
+
 // focusRing is JavaScript: whether the focused element shows an outline.
 const focusRing = `(function(){var s = getComputedStyle(document.activeElement);
 	return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2})()`
@@ -52,11 +63,7 @@ func TestHostSkipsASingerAndUndoes(t *testing.T) {
 		defer checkNotReloaded(t, ctx, who)
 	}
 
-	row := `#host-queue > li:first-child`
-	do(t, p.laptop, "skip Bob's Africa",
-		chromedp.Click(chromedp.CSS(row+` > details > summary`)),
-		chromedp.Click(chromedp.CSS(row+` .confirm > summary`)),
-		chromedp.Click(chromedp.CSS(row+` .confirm form button`)))
+	skipFirstInLine(t, p.laptop, "Bob's Africa")
 	const skipped = "Jolene | Valerie"
 	waitText(t, p.laptop, "the skip on the dashboard", hostQueue, skipped)
 	waitText(t, p.tv, "the skip on the TV", tvQueue, skipped)

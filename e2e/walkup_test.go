@@ -33,34 +33,16 @@ func TestWalkupAndApproval(t *testing.T) {
 		markNotReloaded(t, ctx)
 	}
 
-	do(t, host, "the host adds Wanda, a walk-up singer",
-		chromedp.SendKeys(chromedp.CSS("#walkup-name"), "Wanda"),
-		chromedp.SendKeys(chromedp.CSS("#walkup-title"), "Valerie"),
-		chromedp.SendKeys(chromedp.CSS("#walkup-artist"), "Amy Winehouse"),
-		chromedp.Click(chromedp.CSS(`#walkup button[type="submit"]`)))
-	waitText(t, host, "the walk-up form's confirmation", `[data-testid="walkup-added"]`, "Added “Valerie” for Wanda.")
+	addWalkup(t, host, "Wanda", "Valerie", "Amy Winehouse")
 	waitText(t, host, "Wanda in the host's queue", hostQueue, "Valerie")
 	waitText(t, host, "Wanda marked as added by the host", `#host-queue [data-testid="added-by-host"]`, "added by the host")
 	waitText(t, host, "Wanda in tonight's walk-ups", `#walkup-pick option:not([value=""])`, "Wanda (1 waiting)")
 	waitText(t, tv, "Wanda on the TV", tvQueue, "Valerie")
 	waitFor(t, tv, "Wanda's name on the TV", `document.querySelector('#display-next').textContent.includes('Wanda')`)
 
-	do(t, host, "the host turns approval on",
-		chromedp.Click(chromedp.CSS("#approval")),
-		chromedp.Click(chromedp.CSS(`#settings-form button[type="submit"]`)))
-	waitFor(t, host, "the settings saved", `document.querySelector('#settings-form').textContent.includes('Saved.')`)
-	waitFor(t, host, "the empty list of requests waiting", `!document.querySelector('#pending').hidden`)
-
-	held := func(phone context.Context, who, title string) {
-		t.Helper()
-		do(t, phone, who+" requests "+title,
-			chromedp.SendKeys(chromedp.CSS("#title"), title),
-			chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)))
-		waitText(t, phone, who+"'s song waiting for the OK", `[data-testid="held-pending"] .title`, title)
-		waitFor(t, phone, who+" told it waits for the host", `document.querySelector('[data-testid="status-held"]') !== null`)
-	}
-	held(ann, "Ann", "Dancing Queen")
-	held(bob, "Bob", "Africa")
+	approvalOn(t, host)
+	requestHeld(t, ann, "Ann", "Dancing Queen")
+	requestHeld(t, bob, "Bob", "Africa")
 	waitText(t, host, "both requests waiting for the host", `[data-testid="pending-item"] .title`, "Dancing Queen | Africa")
 	axeCheck(t, host, string(axeJS), "the dashboard with requests waiting and a walk-up")
 	axeCheck(t, ann, string(axeJS), "a guest page with a song waiting for the OK")
@@ -90,4 +72,37 @@ func TestWalkupAndApproval(t *testing.T) {
 	if w := eval[int](t, host, `document.documentElement.scrollWidth - window.innerWidth`); w > 0 {
 		t.Errorf("the host's phone scrolls %d px sideways", w)
 	}
+}
+
+// addWalkup has the host add a song for a walk-up singer by name, from the
+// dashboard's walk-up form.
+func addWalkup(t *testing.T, host context.Context, name, title, artist string) {
+	t.Helper()
+	do(t, host, "the host adds "+name+", a walk-up singer",
+		chromedp.SendKeys(chromedp.CSS("#walkup-name"), name),
+		chromedp.SendKeys(chromedp.CSS("#walkup-title"), title),
+		chromedp.SendKeys(chromedp.CSS("#walkup-artist"), artist),
+		chromedp.Click(chromedp.CSS(`#walkup button[type="submit"]`)))
+	waitText(t, host, "the walk-up form's confirmation", `[data-testid="walkup-added"]`, "Added “"+title+"” for "+name+".")
+}
+
+// approvalOn has the host turn approval mode on in the rules.
+func approvalOn(t *testing.T, host context.Context) {
+	t.Helper()
+	do(t, host, "the host turns approval on",
+		chromedp.Click(chromedp.CSS("#approval")),
+		chromedp.Click(chromedp.CSS(`#settings-form button[type="submit"]`)))
+	waitFor(t, host, "the settings saved", `document.querySelector('#settings-form').textContent.includes('Saved.')`)
+	waitFor(t, host, "the empty list of requests waiting", `!document.querySelector('#pending').hidden`)
+}
+
+// requestHeld has a guest request a song while approval is on, and waits
+// for their page to say it waits for the host's OK.
+func requestHeld(t *testing.T, phone context.Context, who, title string) {
+	t.Helper()
+	do(t, phone, who+" requests "+title,
+		chromedp.SendKeys(chromedp.CSS("#title"), title),
+		chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)))
+	waitText(t, phone, who+"'s song waiting for the OK", `[data-testid="held-pending"] .title`, title)
+	waitFor(t, phone, who+" told it waits for the host", `document.querySelector('[data-testid="status-held"]') !== null`)
 }

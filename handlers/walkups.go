@@ -124,7 +124,11 @@ func (h *Handler) pendingDone(w http.ResponseWriter, r *http.Request, err error)
 		if nerr != nil {
 			return nil, nerr
 		}
-		return templ.Join(views.PendingCard(pendingList(night)), views.HostNoticeUpdate(db.ErrorMessage(err))), nil
+		notice := "" // clears an earlier message; ErrorMessage(nil) is the generic failure
+		if err != nil {
+			notice = db.ErrorMessage(err)
+		}
+		return templ.Join(views.PendingCard(pendingList(night)), views.HostNoticeUpdate(notice)), nil
 	})
 }
 
