@@ -33,6 +33,8 @@ type Night struct {
 	Undo    UndoOffer
 	// GuestNotices is, by guest, the host's latest action on their songs.
 	GuestNotices map[int64]HostAction
+	// rot is the rotation as placement reads it (forecast.go).
+	rot rotation
 }
 
 // RecentActions is how many of the host's latest actions a Night holds.
@@ -91,6 +93,9 @@ func (s *Store) loadNight(ctx context.Context, sessionID int64) (Night, error) {
 			return fmt.Errorf("queue: %w", err)
 		}
 		if err := loadHeld(ctx, tx, &n); err != nil {
+			return err
+		}
+		if err := loadRotation(ctx, tx, &n); err != nil {
 			return err
 		}
 		if n.Actions, n.Undo, err = recentActions(ctx, tx, sessionID, RecentActions); err != nil {
