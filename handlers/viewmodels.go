@@ -185,6 +185,8 @@ func guestLive(n db.Night, g db.Guest) views.GuestLive {
 		Mine:   myRequests(n, g.ID),
 		Held:   heldItems(n, g.ID),
 		Queue:  guestQueue(n, g.ID),
+		// Fairness explains the order the queue shows (fairness.go).
+		Fairness: fairness(n, g.ID),
 	}
 }
 

@@ -234,6 +234,7 @@ type RequestForm struct {
 	// the form has no fields to type a song in, and only says what became
 	// of a song picked from the songbook.
 	SongbookOnly bool
+	Forecast     Forecast // where a request made now would land
 }
 
 // GuestLive is the part of a guest's page that changes as the night goes
@@ -247,6 +248,8 @@ type GuestLive struct {
 	Mine   []MyRequest
 	Held   []HeldItem // songs waiting for the host's OK, or passed on
 	Queue  GuestQueue
+	// Fairness explains the order (forecast_models.go).
+	Fairness Fairness
 }
 
 // GuestStatus is what a guest is told about their turn and the night, and
