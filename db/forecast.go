@@ -23,8 +23,9 @@ type rotation struct {
 	// next is, by guest, the round after their last request that is
 	// waiting, being sung, sung or skipped.
 	next map[int64]int
-	// sung is, by guest, how many songs they have sung tonight.
-	sung map[int64]int
+	// sung is, by guest, how many songs they have sung tonight, and turns
+	// how many turns they have had (sung, being sung or skipped).
+	sung, turns map[int64]int
 	// lastStarted is the latest round a turn was started (or skipped) in.
 	lastStarted int
 }
@@ -38,7 +39,7 @@ type slot struct {
 // readRotation reads the session's rotation, its queue in the order the
 // Night's Queue has.
 func readRotation(ctx context.Context, q sqlitedb.Querier, sessionID int64) (rotation, error) {
-	rot := rotation{next: map[int64]int{}, sung: map[int64]int{}}
+	rot := rotation{next: map[int64]int{}, sung: map[int64]int{}, turns: map[int64]int{}}
 	var err error
 	rot.queue, err = sqlitedb.Collect(ctx, q, func(row sqlitedb.Scanner) (slot, error) {
 		var s slot
@@ -47,17 +48,17 @@ func readRotation(ctx context.Context, q sqlitedb.Querier, sessionID int64) (rot
 	if err != nil {
 		return rotation{}, fmt.Errorf("rotation queue: %w", err)
 	}
-	type singer struct{ guest, next, sung, started int64 }
+	type singer struct{ guest, next, sung, turns, started int64 }
 	singers, err := sqlitedb.Collect(ctx, q, func(row sqlitedb.Scanner) (singer, error) {
 		var s singer
-		return s, row.Scan(&s.guest, &s.next, &s.sung, &s.started)
-	}, `SELECT guest_id, MAX(round) + 1, SUM(status = 'done'), COALESCE(MAX(CASE WHEN status <> 'waiting' THEN round END), 0)
+		return s, row.Scan(&s.guest, &s.next, &s.sung, &s.turns, &s.started)
+	}, `SELECT guest_id, MAX(round) + 1, SUM(status = 'done'), SUM(status <> 'waiting'), COALESCE(MAX(CASE WHEN status <> 'waiting' THEN round END), 0)
 		FROM requests WHERE session_id = ? AND status IN ('waiting', 'singing', 'done', 'skipped') GROUP BY guest_id`, sessionID)
 	if err != nil {
 		return rotation{}, fmt.Errorf("rotation singers: %w", err)
 	}
 	for _, s := range singers {
-		rot.next[s.guest], rot.sung[s.guest] = int(s.next), int(s.sung)
+		rot.next[s.guest], rot.sung[s.guest], rot.turns[s.guest] = int(s.next), int(s.sung), int(s.turns)
 		rot.lastStarted = max(rot.lastStarted, int(s.started))
 	}
 	return rot, nil
@@ -153,6 +154,10 @@ func (n Night) Forecast(guestID int64, now time.Time) Forecast {
 
 // Sung is how many songs the guest has sung tonight.
 func (n Night) Sung(guestID int64) int { return n.rot.sung[guestID] }
+
+// HadTurn reports whether the guest has had a turn tonight: sung, being
+// sung or skipped.
+func (n Night) HadTurn(guestID int64) bool { return n.rot.turns[guestID] > 0 }
 
 // Round is the rotation round in progress (0 is the first).
 func (n Night) Round() int { return n.rot.current() }
