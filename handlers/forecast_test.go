@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -210,5 +211,47 @@ func TestForecastFollowsTheQueueInOneFrame(t *testing.T) {
 	last := events()
 	if !strings.Contains(last[views.EventGuestStatus], `data-testid="up-next"`) || !strings.Contains(last[views.EventGuestFairness], "Ana hasn&#39;t sung this round") {
 		t.Errorf("the up-next banner and why this order are not in the frame that made Ana next:\n%s\n%s", last[views.EventGuestStatus], last[views.EventGuestFairness])
+	}
+}
+
+// TestForecastSaysWhatTheRulesDo: in approval mode the forecast is as of
+// the host's OK; a song that would start after closing is refused before
+// it is asked for; with songbook only the form with no fields still says
+// where a song picked from the book would land.
+func TestForecastSaysWhatTheRulesDo(t *testing.T) {
+	ctx := context.Background()
+	app := newTestApp(t)
+	_, dash, code := app.hostNight()
+	sess, err := app.store.SessionByCode(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.guest(code, "Ana", "a1")
+	cy := app.guest(code, "Cy")
+
+	if err := app.store.SetSettings(ctx, sess.ID, db.Settings{SingerCap: 3, Approval: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(cy.get("/j/"+code), "request-forecast"); !regexp.MustCompile(`^You'd be 2nd · on at about \d\d:\d\d, after the host's OK$`).MatchString(got) {
+		t.Errorf("approval mode: forecast = %q", got)
+	}
+
+	// Ana's song ahead takes 5 minutes; closing is at most 2 away.
+	closing := time.Now().In(sess.Zone()).Add(2 * time.Minute).Format("15:04")
+	if err := app.store.SetSettings(ctx, sess.ID, db.Settings{SingerCap: 3, Closing: db.ClosingRule{Zone: sess.TimeZone, Time: closing}}); err != nil {
+		t.Fatal(err)
+	}
+	page := cy.get("/j/" + code)
+	if got, want := text(page, "request-forecast"), "No more songs fit before closing at "+closing+"."; got != want {
+		t.Errorf("near closing: forecast = %q, want %q", got, want)
+	}
+
+	if err := app.store.SetSettings(ctx, sess.ID, db.Settings{SingerCap: 3, SongbookOnly: true}); err != nil {
+		t.Fatal(err)
+	}
+	app.withSongbook(dash, testSongbook)
+	page = cy.get("/j/" + code)
+	if got := text(page, "request-forecast"); page.testid("songbook-only").Find("[data-testid=request-forecast]").Length() != 1 || !strings.HasPrefix(got, "You'd be 2nd · ") {
+		t.Errorf("songbook only: forecast %q in the form with no fields", got)
 	}
 }
