@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/karaoke-night/karaoke/internal/browsertest"
 )
 
 const (
@@ -45,7 +47,7 @@ func TestForecastOnTwoPhones(t *testing.T) {
 
 	do(t, p.bob, "Bob opens why this order", chromedp.Click(chromedp.CSS(`[data-testid="fairness"] > summary`)))
 	waitText(t, p.bob, "why the next songs come first", fairnessNext,
-		"1st: Ann hasn't sung this round | 2nd: Bob hasn't sung this round | 3rd: Ann's next round (round 2): everyone waiting in round 1 sings first")
+		"1st: Ann hasn't sung this round | 2nd: Bob hasn't sung this round | 3rd: Ann's song for round 2, after every round 1 song")
 	startTurn(t, p.laptop)
 	waitFor(t, p.bob, "Bob is up next, and why this order says so", fmt.Sprintf(
 		`document.querySelector('[data-testid="up-next"]') !== null && %s.indexOf("1st: Bob hasn't sung this round") === 0`, texts(fairnessNext)))
@@ -56,4 +58,9 @@ func TestForecastOnTwoPhones(t *testing.T) {
 		t.Errorf("Bob's own line in the songs sung = %q", got)
 	}
 	checkNotReloaded(t, p.bob, "Bob")
+	// What Bob sees, for the record: the forecast, and why this order.
+	for _, shot := range []struct{ name, sel string }{{"guest-forecast-phone", "#request-forecast"}, {"guest-fairness-phone", "#fairness"}} {
+		eval[chromedp.Void](t, p.bob, fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: "center"})`, shot.sel))
+		t.Logf("%s", browsertest.Screenshot(t, p.bob, shot.name))
+	}
 }

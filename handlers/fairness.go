@@ -103,7 +103,7 @@ func whyHere(n db.Night, r db.Request, round int, moved map[int64]db.Override) s
 	}
 	switch {
 	case r.Round > round:
-		return r.Singer + "'s next round (round " + strconv.Itoa(r.Round+1) + "): everyone waiting in round " + strconv.Itoa(round+1) + " sings first"
+		return r.Singer + "'s song for round " + strconv.Itoa(r.Round+1) + ", after every round " + strconv.Itoa(round+1) + " song"
 	case r.Round > 0 && !n.HadTurn(r.GuestID):
 		return r.Singer + " joined late: first song of the round"
 	}
