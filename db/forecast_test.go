@@ -129,7 +129,7 @@ func TestForecastIsWhereTheRequestLands(t *testing.T) {
 }
 
 // TestForecastProperty: random nights of requests, withdraws, skips,
-// removals, nexts and moves; before each request the forecast is where it
+// removals, nexts, moves, pauses and approval mode; before each request the forecast is where it
 // lands, or it is refused as the forecast said. The seed is logged so a
 // failure can be run again.
 func TestForecastProperty(t *testing.T) {
@@ -143,27 +143,41 @@ func TestForecastProperty(t *testing.T) {
 			n := newNight(t)
 			ctx := context.Background()
 			if night%2 == 1 {
-				n.checked("closing 21:00")
+				n.checked("closing 21:30")
 			}
+			asked := 0
+			defer func() { t.Logf("%d of %d requests landed, the others refused as forecast", len(n.requests), asked) }()
 			for i := range 120 {
-				n.clock.Advance(time.Duration(rng.IntN(90)) * time.Second)
-				q := n.state().Queue
+				n.clock.Advance(time.Duration(rng.IntN(40)) * time.Second)
+				st := n.state()
 				var pick db.Request
-				if len(q) > 0 {
-					pick = q[rng.IntN(len(q))]
+				if len(st.Queue) > 0 {
+					pick = st.Queue[rng.IntN(len(st.Queue))]
 				}
 				var err error
 				switch op := rng.IntN(10); {
-				case op < 5 || len(q) == 0:
+				case op < 4 || len(st.Queue) == 0:
+					asked++
 					n.ask(singers[rng.IntN(len(singers))], fmt.Sprint("s", i))
-				case op == 5:
+				case op == 4:
 					err = n.store.WithdrawRequest(ctx, n.session.ID, pick.GuestID, pick.ID)
-				case op == 6:
+				case op == 5:
 					err = n.store.SkipRequest(ctx, n.session.ID, pick.ID, db.StatusWaiting)
-				case op == 7:
+				case op == 6:
 					err = n.store.MoveRequest(ctx, n.session.ID, pick.ID, moves[rng.IntN(len(moves))])
-				case op == 8 && rng.IntN(3) == 0:
+				case op == 7 && rng.IntN(3) == 0:
 					err = n.store.RemoveRequest(ctx, n.session.ID, pick.ID)
+				case op == 7 && rng.IntN(2) == 0, op == 8 && st.Session.RequestsPaused:
+					// The host's rules change: requests paused (for a step
+					// or a few), or held for the host's OK (ask approves
+					// each at once).
+					sess := st.Session
+					if sess.RequestsPaused || rng.IntN(2) == 0 {
+						err = n.store.SetRequestsPaused(ctx, n.session.ID, !sess.RequestsPaused)
+					} else {
+						err = n.store.SetSettings(ctx, n.session.ID, db.Settings{SingerCap: sess.SingerCap, Approval: !sess.Approval,
+							Closing: db.ClosingRule{Zone: sess.TimeZone, Time: sess.ClosingClock(), Shown: sess.ClosingClock()}})
+					}
 				default:
 					_, _, err = n.store.StartNext(ctx, n.session.ID, n.singing())
 				}
