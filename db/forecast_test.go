@@ -143,12 +143,12 @@ func TestForecastProperty(t *testing.T) {
 			n := newNight(t)
 			ctx := context.Background()
 			if night%2 == 1 {
-				n.checked("closing 21:30")
+				n.checked("closing 20:45")
 			}
 			asked := 0
 			defer func() { t.Logf("%d of %d requests landed, the others refused as forecast", len(n.requests), asked) }()
 			for i := range 120 {
-				n.clock.Advance(time.Duration(rng.IntN(40)) * time.Second)
+				n.clock.Advance(time.Duration(rng.IntN(60)) * time.Second)
 				st := n.state()
 				var pick db.Request
 				if len(st.Queue) > 0 {
@@ -156,6 +156,9 @@ func TestForecastProperty(t *testing.T) {
 				}
 				var err error
 				switch op := rng.IntN(10); {
+				case op >= 6 && st.Session.RequestsPaused:
+					// A pause lasts a few steps.
+					err = n.store.SetRequestsPaused(ctx, n.session.ID, false)
 				case op < 4 || len(st.Queue) == 0:
 					asked++
 					n.ask(singers[rng.IntN(len(singers))], fmt.Sprint("s", i))
@@ -167,13 +170,12 @@ func TestForecastProperty(t *testing.T) {
 					err = n.store.MoveRequest(ctx, n.session.ID, pick.ID, moves[rng.IntN(len(moves))])
 				case op == 7 && rng.IntN(3) == 0:
 					err = n.store.RemoveRequest(ctx, n.session.ID, pick.ID)
-				case op == 7 && rng.IntN(2) == 0, op == 8 && st.Session.RequestsPaused:
-					// The host's rules change: requests paused (for a step
-					// or a few), or held for the host's OK (ask approves
-					// each at once).
+				case op == 7 && rng.IntN(2) == 0:
+					// The host's rules change: requests paused, or held for
+					// the host's OK (ask approves each at once).
 					sess := st.Session
-					if sess.RequestsPaused || rng.IntN(2) == 0 {
-						err = n.store.SetRequestsPaused(ctx, n.session.ID, !sess.RequestsPaused)
+					if rng.IntN(2) == 0 {
+						err = n.store.SetRequestsPaused(ctx, n.session.ID, true)
 					} else {
 						err = n.store.SetSettings(ctx, n.session.ID, db.Settings{SingerCap: sess.SingerCap, Approval: !sess.Approval,
 							Closing: db.ClosingRule{Zone: sess.TimeZone, Time: sess.ClosingClock(), Shown: sess.ClosingClock()}})
