@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -128,13 +129,18 @@ func TestForecastIsWhereTheRequestLands(t *testing.T) {
 	}
 }
 
+var forecastSeed = flag.Uint64("forecast.seed", 0, "the seed of TestForecastProperty's random nights (0: from the clock)")
+
 // TestForecastProperty: random nights of requests, withdraws, skips,
 // removals, nexts, moves, pauses and approval mode; before each request the forecast is where it
 // lands, or it is refused as the forecast said. The seed is logged so a
 // failure can be run again.
 func TestForecastProperty(t *testing.T) {
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d", seed)
+	seed := *forecastSeed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Logf("seed %d (run it again with -forecast.seed %d)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 0x4b41524f))
 	singers := []string{"A", "B", "C", "D", "E", "F"}
 	moves := []db.Move{db.MoveUp, db.MoveDown, db.MoveTop, db.MoveBack}
