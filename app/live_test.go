@@ -190,9 +190,11 @@ func TestEveryListenerHearsAChange(t *testing.T) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	for i, s := range streams {
-		want := "queue"
+		// The queue, where a song would land, why the order is what it
+		// is, and the singers on the queue with what they have sung.
+		want := "queue,forecast,fairness,sung"
 		if i == 0 {
-			want = "guest-status,mine,queue"
+			want = "guest-status,mine,queue,forecast,fairness,sung"
 		}
 		wg.Add(1)
 		go func() {
@@ -275,7 +277,7 @@ func TestReconnectGetsCurrentState(t *testing.T) {
 
 	back := ann.listenURL("reconnect", src, http.Header{"Last-Event-Id": {"1"}})
 	got := back.collect(5*time.Second, 300*time.Millisecond)
-	if names(got) != "guest-status,mine,held,standby,now,queue" {
+	if names(got) != "guest-status,mine,held,standby,now,queue,forecast,fairness,sung" {
 		t.Fatalf("reconnect heard %q, want the whole state", names(got))
 	}
 	if q, _ := find(got, "queue"); !strings.Contains(q.Data, "Africa") || !strings.Contains(q.Data, "Rosanna") {
@@ -288,8 +290,10 @@ func TestReconnectGetsCurrentState(t *testing.T) {
 		t.Errorf("an up-to-date stream was sent %q", names(got))
 	}
 	n.request(n.guests[1], "Hold the Line")
-	if got := fresh.collect(5*time.Second, 300*time.Millisecond); names(got) != "queue" {
-		t.Errorf("after a change the up-to-date stream heard %q, want queue", names(got))
+	// Another's song moves Ann's place in the queue, where a song of hers
+	// would land, and why the order is what it is.
+	if got := fresh.collect(5*time.Second, 300*time.Millisecond); names(got) != "queue,forecast,fairness" {
+		t.Errorf("after a change the up-to-date stream heard %q, want queue,forecast,fairness", names(got))
 	}
 }
 

@@ -182,7 +182,8 @@ func endHold(ctx context.Context, tx *sql.Tx, sessionID, guestID int64, a *hostA
 // roundInProgress is the round a singer new to the night joins: the
 // earliest one still waiting among singers who are here, or else the one
 // last started. Songs on hold are left out: their singer stepped out of the
-// round, which goes on without them. It takes the session id twice.
+// round, which goes on without them. It takes the session id twice. It is
+// rotation.current (forecast.go) in SQL, for a write of one song's round.
 const roundInProgress = `COALESCE(
 	(SELECT MIN(q.round) FROM requests q JOIN guests qg ON qg.id = q.guest_id
 	 WHERE q.session_id = ? AND q.status = 'waiting' AND qg.hold_since IS NULL),

@@ -40,6 +40,8 @@ type Night struct {
 	// ran out (holds.go).
 	Holds      map[int64]Hold
 	HoldLapses map[int64]HoldLapse
+	// rot is the rotation as placement reads it (forecast.go).
+	rot rotation
 }
 
 // RecentActions is how many of the host's latest actions a Night holds.
@@ -104,6 +106,9 @@ func (s *Store) loadNight(ctx context.Context, sessionID int64) (Night, error) {
 			return err
 		}
 		if err := loadHolds(ctx, tx, &n); err != nil {
+			return err
+		}
+		if err := loadRotation(ctx, tx, &n); err != nil {
 			return err
 		}
 		if n.Actions, n.Undo, err = recentActions(ctx, tx, sessionID, RecentActions); err != nil {

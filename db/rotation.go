@@ -23,49 +23,17 @@ import (
 const positionGap = 1024.0
 
 // placeRequest returns the round and queue position of a new request by the
-// guest: after the last waiting request whose round is not later than the new
-// one's, and before the next.
+// guest, as rotation.place gives them (forecast.go runs the same placement
+// on the Night's rotation without writing).
 func placeRequest(ctx context.Context, tx *sql.Tx, sessionID, guestID int64) (int, float64, error) {
-	var round int
-	// The round in progress (see holds.go: songs on hold left out).
-	err := tx.QueryRowContext(ctx, `SELECT MAX(
-			COALESCE((SELECT MAX(round) + 1 FROM requests WHERE guest_id = ? AND status IN ('waiting', 'singing', 'done', 'skipped')), 0),
-			`+roundInProgress+`)`,
-		guestID, sessionID, sessionID).Scan(&round)
-	if err != nil {
-		return 0, 0, fmt.Errorf("rotation round: %w", err)
-	}
 	for attempt := 0; attempt < 2; attempt++ {
-		var prev, next sql.NullFloat64
-		// "+round" keeps SQLite from picking the round index, which would sort
-		// every earlier round; walking the queue back from its end finds the
-		// place after a row or two, since new requests mostly go near the end.
-		err := tx.QueryRowContext(ctx, `SELECT position FROM requests
-			WHERE session_id = ? AND status = 'waiting' AND +round <= ? ORDER BY position DESC LIMIT 1`,
-			sessionID, round).Scan(&prev)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return 0, 0, fmt.Errorf("rotation place: %w", err)
-		}
-		if prev.Valid {
-			err = tx.QueryRowContext(ctx, `SELECT MIN(position) FROM requests
-				WHERE session_id = ? AND status = 'waiting' AND position > ?`, sessionID, prev.Float64).Scan(&next)
-		} else {
-			err = tx.QueryRowContext(ctx, `SELECT MIN(position) FROM requests
-				WHERE session_id = ? AND status = 'waiting'`, sessionID).Scan(&next)
-		}
+		rot, err := readRotation(ctx, tx, sessionID)
 		if err != nil {
-			return 0, 0, fmt.Errorf("rotation place: %w", err)
+			return 0, 0, err
 		}
-		switch {
-		case !prev.Valid && !next.Valid:
-			return round, positionGap, nil
-		case !prev.Valid:
-			return round, next.Float64 - positionGap, nil
-		case !next.Valid:
-			return round, prev.Float64 + positionGap, nil
-		}
-		if mid := prev.Float64 + (next.Float64-prev.Float64)/2; mid > prev.Float64 && mid < next.Float64 {
-			return round, mid, nil
+		round, index := rot.place(guestID)
+		if position, ok := rot.position(index); ok {
+			return round, position, nil
 		}
 		// Positions have been halved so often that no number fits between
 		// these two: space the whole queue out again and retry.

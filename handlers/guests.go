@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/views"
@@ -78,6 +79,7 @@ func (h *Handler) guestPage(r *http.Request, gc guestContext, form views.Request
 	form.Songbook = search != nil
 	form.SongbookOnly = form.SongbookOnly && search != nil
 	form.AtCap = atCap(night, gc.guest.ID)
+	form.Forecast = forecast(night, gc.guest.ID, time.Now())
 	return views.GuestPage{
 		Search:  search,
 		Session: h.sessionInfo(r, night.Session),

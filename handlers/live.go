@@ -171,6 +171,7 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 			}
 		}
 		status := guestStatus(f.night, l.GuestID, f.removed[l.GuestID])
+		fair := fairness(f.night, l.GuestID)
 		if status.Closing.Clock != "" {
 			status.Closing = closingView(f.night, f.now)
 		}
@@ -181,12 +182,17 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 			views.Fragment{Event: views.EventGuestStandby, Component: views.StandbyView(standbyList(f.night, l.GuestID, f.removed[l.GuestID]))},
 			// The queue is personal too: each guest sees their own songs
 			// marked, with the songs around them.
-			views.Fragment{Event: views.EventGuestQueue, Component: views.GuestQueueView(guestQueue(f.night, l.GuestID))})
+			views.Fragment{Event: views.EventGuestQueue, Component: views.GuestQueueView(guestQueue(f.night, l.GuestID))},
+			// The forecast and "why this order" follow the queue in the
+			// same frame, so they never tell of an order it does not have.
+			views.Fragment{Event: views.EventGuestForecast, Component: views.ForecastView(forecast(f.night, l.GuestID, f.now))},
+			views.Fragment{Event: views.EventGuestFairness, Component: views.FairnessBody(fair)},
+			views.Fragment{Event: views.EventGuestSung, Component: views.FairnessSingers(fair)})
 		if err != nil {
 			return nil, err
 		}
 		// In the page's order: status, songs, held songs, standby, now
-		// singing, queue.
+		// singing, queue, then the forecast and "why this order".
 		own = slices.Insert(own, 4, f.guest...)
 		f.guests[l.GuestID] = own
 		return own, nil

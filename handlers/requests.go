@@ -66,6 +66,7 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		form.Errors = fieldErrors(err)
 		form.Duplicate = db.ErrorCode(err) == db.EDUPLICATE
 		h.offerStandby(r, gc, &form, in)
+		form.Forecast = h.forecastFor(r, gc)
 		h.respond(w, r, formStatus(err), views.RequestFormView(form), func() (templ.Component, error) {
 			vm, verr := h.guestPage(r, gc, form)
 			if verr != nil && db.ErrorCode(err) == db.EINTERNAL {

@@ -188,6 +188,8 @@ func guestLive(n db.Night, g db.Guest) views.GuestLive {
 		Held:    heldItems(n, g.ID),
 		Standby: standbyList(n, g.ID, g.Removed()),
 		Queue:   guestQueue(n, g.ID),
+		// Fairness explains the order the queue shows (fairness.go).
+		Fairness: fairness(n, g.ID),
 	}
 }
 

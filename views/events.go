@@ -33,7 +33,13 @@ const (
 	// EventGuestStandby is the guest's own standby list.
 	EventGuestStandby = "standby"
 	EventGuestQueue   = "queue"
-	EventJoin         = "join"
+	// EventGuestForecast is where a request made now would land,
+	// EventGuestFairness the rotation explained and EventGuestSung the
+	// songs each singer has sung: all three the guest's own.
+	EventGuestForecast = "forecast"
+	EventGuestFairness = "fairness"
+	EventGuestSung     = "sung"
+	EventJoin          = "join"
 	// EventGuestSongs changes when tonight's waiting and singing requests
 	// do: the song results shown ask for themselves again on it, so their
 	// "waiting" and "sung tonight" stay true. Nothing swaps it in.

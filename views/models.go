@@ -241,6 +241,7 @@ type RequestForm struct {
 	// AtCap: the guest has the most songs waiting, so the form offers their
 	// standby list; OnStandby: the song Added went there.
 	AtCap, OnStandby bool
+	Forecast         Forecast // where a request made now would land
 }
 
 // GuestLive is the part of a guest's page that changes as the night goes
@@ -255,6 +256,8 @@ type GuestLive struct {
 	Held    []HeldItem // songs waiting for the host's OK, or passed on
 	Standby StandbyList
 	Queue   GuestQueue
+	// Fairness explains the order (forecast_models.go).
+	Fairness Fairness
 }
 
 // GuestStatus is what a guest is told about their turn and the night, and

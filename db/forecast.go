@@ -1,0 +1,174 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/karaoke-night/karaoke/sqlitedb"
+)
+
+// The forecast: where a guest's request would land if made now. It is the
+// rotation's own placement (rotation.place), which CreateRequest runs on a
+// rotation read inside its write, run here on the rotation the Night read
+// with its queue: the same code on the same rows, so what a guest is told
+// is where the song goes.
+
+// rotation is what placing a request reads: the waiting requests' rounds
+// in queue order and each singer's rounds so far.
+type rotation struct {
+	queue []slot
+	// next is, by guest, the round after their last request that is
+	// waiting, being sung, sung or skipped.
+	next map[int64]int
+	// sung is, by guest, how many songs they have sung tonight, and turns
+	// how many turns they have had (sung, being sung or skipped).
+	sung, turns map[int64]int
+	// lastStarted is the latest round a turn was started (or skipped) in.
+	lastStarted int
+}
+
+// slot is a waiting request as placement sees it.
+type slot struct {
+	position float64
+	round    int
+	held     bool // its singer is on hold (holds.go)
+}
+
+// readRotation reads the session's rotation, its queue in the order the
+// Night's Queue has.
+func readRotation(ctx context.Context, q sqlitedb.Querier, sessionID int64) (rotation, error) {
+	rot := rotation{next: map[int64]int{}, sung: map[int64]int{}, turns: map[int64]int{}}
+	var err error
+	rot.queue, err = sqlitedb.Collect(ctx, q, func(row sqlitedb.Scanner) (slot, error) {
+		var s slot
+		return s, row.Scan(&s.position, &s.round, &s.held)
+	}, `SELECT r.position, r.round, g.hold_since IS NOT NULL FROM requests r JOIN guests g ON g.id = r.guest_id
+		WHERE r.session_id = ? AND r.status = 'waiting' ORDER BY r.position, r.id`, sessionID)
+	if err != nil {
+		return rotation{}, fmt.Errorf("rotation queue: %w", err)
+	}
+	type singer struct{ guest, next, sung, turns, started int64 }
+	singers, err := sqlitedb.Collect(ctx, q, func(row sqlitedb.Scanner) (singer, error) {
+		var s singer
+		return s, row.Scan(&s.guest, &s.next, &s.sung, &s.turns, &s.started)
+	}, `SELECT guest_id, MAX(round) + 1, SUM(status = 'done'), SUM(status <> 'waiting'), COALESCE(MAX(CASE WHEN status <> 'waiting' THEN round END), 0)
+		FROM requests WHERE session_id = ? AND status IN ('waiting', 'singing', 'done', 'skipped') GROUP BY guest_id`, sessionID)
+	if err != nil {
+		return rotation{}, fmt.Errorf("rotation singers: %w", err)
+	}
+	for _, s := range singers {
+		rot.next[s.guest], rot.sung[s.guest], rot.turns[s.guest] = int(s.next), int(s.sung), int(s.turns)
+		rot.lastStarted = max(rot.lastStarted, int(s.started))
+	}
+	return rot, nil
+}
+
+// current is the round in progress: the earliest one still waiting among
+// singers who are here, or else the one last started. Songs on hold are
+// left out: their singer stepped out of the round, which goes on without
+// them (holds.go).
+func (rot rotation) current() int {
+	here := slices.DeleteFunc(slices.Clone(rot.queue), func(s slot) bool { return s.held })
+	if len(here) == 0 {
+		return rot.lastStarted
+	}
+	return slices.MinFunc(here, func(a, b slot) int { return a.round - b.round }).round
+}
+
+// place returns the round of a new request by the guest and its index in
+// the queue: after the last waiting request whose round is not later than
+// the new one's, and before the next. A guest's next request goes in the
+// round after their last one, but never before the round in progress, so a
+// late joiner joins it rather than round 0.
+func (rot rotation) place(guestID int64) (round, index int) {
+	round = max(rot.next[guestID], rot.current())
+	for i := len(rot.queue) - 1; i >= 0; i-- {
+		if rot.queue[i].round <= round {
+			return round, i + 1
+		}
+	}
+	return round, 0
+}
+
+// position is a queue position for a request inserted at index: between
+// its neighbours' positions, and false when they are too close for a
+// number to fit between them.
+func (rot rotation) position(index int) (float64, bool) {
+	switch {
+	case len(rot.queue) == 0:
+		return positionGap, true
+	case index == 0:
+		return rot.queue[0].position - positionGap, true
+	case index == len(rot.queue):
+		return rot.queue[index-1].position + positionGap, true
+	}
+	prev, next := rot.queue[index-1].position, rot.queue[index].position
+	mid := prev + (next-prev)/2
+	return mid, mid > prev && mid < next
+}
+
+// Forecast is where a request the guest made now would land, or why it
+// would be refused.
+type Forecast struct {
+	// Refused says why a request made now would be refused ("" when it
+	// would not); the other fields are then zero.
+	Refused string
+	Place   Place // its place in the queue and the wait until it starts
+	Round   int   // the rotation round it goes in (0 is the first)
+	// Held: in approval mode the request waits for the host's OK, and its
+	// place is as of an OK given now.
+	Held bool
+}
+
+// Forecast dry-runs a request by the guest now: the place the rotation
+// would give it, refused as CreateRequest would refuse it for the night's
+// state (ended, paused, the singer's cap, the closing time). What depends
+// on the song (a duplicate, songbook only) is not known before it is chosen.
+func (n Night) Forecast(guestID int64, now time.Time) Forecast {
+	s := n.Session
+	if !s.Open() {
+		return Forecast{Refused: "This session has ended."}
+	}
+	if s.RequestsPaused {
+		return Forecast{Refused: "The host has paused requests for now."}
+	}
+	waiting := 0
+	for _, r := range n.Queue {
+		if r.GuestID == guestID {
+			waiting++
+		}
+	}
+	for _, h := range n.Pending {
+		if h.GuestID == guestID {
+			waiting++
+		}
+	}
+	if waiting >= s.SingerCap {
+		return Forecast{Refused: fmt.Sprintf("You have %d %s waiting, the most allowed.", waiting, plural(waiting, "song", "songs"))}
+	}
+	round, i := n.rot.place(guestID)
+	place := n.PlaceOf(i)
+	if n.StartsAfterClosing(place, now) {
+		return Forecast{Refused: fmt.Sprintf("No more songs fit before closing at %s.", s.ClosingClock())}
+	}
+	return Forecast{Place: place, Round: round, Held: s.Approval}
+}
+
+// Sung is how many songs the guest has sung tonight.
+func (n Night) Sung(guestID int64) int { return n.rot.sung[guestID] }
+
+// HadTurn reports whether the guest has had a turn tonight: sung, being
+// sung or skipped.
+func (n Night) HadTurn(guestID int64) bool { return n.rot.turns[guestID] > 0 }
+
+// Round is the rotation round in progress (0 is the first).
+func (n Night) Round() int { return n.rot.current() }
+
+// loadRotation sets n's rotation, read in the transaction that read its queue.
+func loadRotation(ctx context.Context, tx *sql.Tx, n *Night) (err error) {
+	n.rot, err = readRotation(ctx, tx, n.Session.ID)
+	return err
+}
