@@ -28,6 +28,8 @@ type rotation struct {
 	sung, turns map[int64]int
 	// lastStarted is the latest round a turn was started (or skipped) in.
 	lastStarted int
+	// cur is the round in progress (see current).
+	cur int
 }
 
 // slot is a waiting request as placement sees it.
@@ -63,20 +65,24 @@ func readRotation(ctx context.Context, q sqlitedb.Querier, sessionID int64) (rot
 		rot.next[s.guest], rot.sung[s.guest], rot.turns[s.guest] = int(s.next), int(s.sung), int(s.turns)
 		rot.lastStarted = max(rot.lastStarted, int(s.started))
 	}
+	rot.cur = roundOf(rot.queue, rot.lastStarted)
 	return rot, nil
 }
 
-// current is the round in progress: the earliest one still waiting among
-// singers who are here, or else the one last started. Songs on hold are
-// left out: their singer stepped out of the round, which goes on without
-// them (holds.go).
-func (rot rotation) current() int {
-	here := slices.DeleteFunc(slices.Clone(rot.queue), func(s slot) bool { return s.held })
+// roundOf is the round in progress of a queue: the earliest one still
+// waiting among singers who are here, or else the one last started. Songs
+// on hold are left out: their singer stepped out of the round, which goes
+// on without them (holds.go). roundInProgress is the same in SQL.
+func roundOf(queue []slot, lastStarted int) int {
+	here := slices.DeleteFunc(slices.Clone(queue), func(s slot) bool { return s.held })
 	if len(here) == 0 {
-		return rot.lastStarted
+		return lastStarted
 	}
 	return slices.MinFunc(here, func(a, b slot) int { return a.round - b.round }).round
 }
+
+// current is the round in progress, as read with the rotation.
+func (rot rotation) current() int { return rot.cur }
 
 // place returns the round of a new request by the guest and its index in
 // the queue: after the last waiting request whose round is not later than

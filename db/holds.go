@@ -170,7 +170,7 @@ func endHold(ctx context.Context, tx *sql.Tx, sessionID, guestID int64, a *hostA
 	}
 	for _, id := range passed {
 		if _, err := tx.ExecContext(ctx, `UPDATE requests SET round = MAX(round, `+roundInProgress+`) WHERE id = ?`,
-			sessionID, sessionID, id); err != nil {
+			sessionID, sessionID, sessionID, sessionID, id); err != nil {
 			return fmt.Errorf("passed song's round: %w", err)
 		}
 	}
@@ -182,12 +182,16 @@ func endHold(ctx context.Context, tx *sql.Tx, sessionID, guestID int64, a *hostA
 // roundInProgress is the round a singer new to the night joins: the
 // earliest one still waiting among singers who are here, or else the one
 // last started. Songs on hold are left out: their singer stepped out of the
-// round, which goes on without them. It takes the session id twice. It is
+// round, which goes on without them. It takes the session id four times
+// (each part an index look-up, however long the night). It is
 // rotation.current (forecast.go) in SQL, for a write of one song's round.
 const roundInProgress = `COALESCE(
-	(SELECT MIN(q.round) FROM requests q JOIN guests qg ON qg.id = q.guest_id
-	 WHERE q.session_id = ? AND q.status = 'waiting' AND qg.hold_since IS NULL),
-	(SELECT MAX(round) FROM requests WHERE session_id = ? AND status IN ('singing', 'done', 'skipped')),
+	(SELECT q.round FROM requests q JOIN guests qg ON qg.id = q.guest_id
+	 WHERE q.session_id = ? AND q.status = 'waiting' AND qg.hold_since IS NULL ORDER BY q.round LIMIT 1),
+	(SELECT MAX(m) FROM (
+		SELECT MAX(round) AS m FROM requests WHERE session_id = ? AND status = 'singing'
+		UNION ALL SELECT MAX(round) FROM requests WHERE session_id = ? AND status = 'done'
+		UNION ALL SELECT MAX(round) FROM requests WHERE session_id = ? AND status = 'skipped')),
 	0)`
 
 // expireHolds ends every hold of the session that has run out by now: the

@@ -27,7 +27,7 @@ const positionGap = 1024.0
 // on the Night's rotation without writing).
 func placeRequest(ctx context.Context, tx *sql.Tx, sessionID, guestID int64) (int, float64, error) {
 	for attempt := 0; attempt < 2; attempt++ {
-		rot, err := readRotation(ctx, tx, sessionID)
+		rot, err := readPlacement(ctx, tx, sessionID, guestID)
 		if err != nil {
 			return 0, 0, err
 		}
