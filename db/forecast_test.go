@@ -55,7 +55,9 @@ func (n *night) ask(singer, title string) {
 
 // checked runs steps as night.run does, each request through ask, and
 // these more: "pause", "resume", "approval on|off", "closing HH:MM" (UTC),
-// "cap N".
+// "cap N", "standby A s1" (A adds s1 to their standby list), and the holds'
+// steps of runHolds ("hold A", "back A", "release A", "wait 21m", "expire";
+// "back a1" is still the host's move).
 func (n *night) checked(steps ...string) {
 	n.t.Helper()
 	ctx := context.Background()
@@ -80,6 +82,11 @@ func (n *night) checked(steps ...string) {
 		case f[0][0] >= 'A' && f[0][0] <= 'Z':
 			n.clock.Advance(time.Second)
 			n.ask(f[0], f[1])
+		case f[0] == "standby":
+			n.standby(f[1], f[2])
+		case f[0] == "hold" || f[0] == "release" || f[0] == "wait" || f[0] == "expire" ||
+			f[0] == "back" && f[1][0] >= 'A' && f[1][0] <= 'Z':
+			n.runHolds(step)
 		default:
 			n.run(step)
 		}
@@ -117,6 +124,42 @@ func TestForecastIsWhereTheRequestLands(t *testing.T) {
 		// starts 20:15, one with 4 ahead 20:20.
 		{"closing refuses what would start after it",
 			[]string{"closing 20:17", "A a1", "B b1", "C c1", "D d1", "E e1", "A a2", "next", "F f1"}, "[a1] b1 c1 d1"},
+		// Holds (holds.go): the held singer's songs are passed over, and
+		// the round in progress is that of the singers who are here.
+		{"another requests while a singer is on hold",
+			[]string{"A a1", "A a2", "B b1", "B b2", "C c1", "hold A", "next", "D d1", "next", "E e1"}, "[c1] a1 d1 e1 a2 b2"},
+		{"the held singer requests",
+			[]string{"A a1", "B b1", "C c1", "hold A", "next", "A a2", "B b2"}, "[b1] a1 c1 a2 b2"},
+		{"the held singer requests before their turn came",
+			[]string{"A a1", "B b1", "C c1", "hold C", "C c2", "next", "D d1"}, "[a1] b1 c1 d1 c2"},
+		{"after I'm back",
+			[]string{"A a1", "A a2", "B b1", "B b2", "C c1", "hold A", "next", "next", "back A", "D d1", "A a3", "C c2"},
+			"[c1] a1 a2 b2 d1 c2 a3"},
+		{"after the host's release",
+			[]string{"A a1", "B b1", "C c1", "hold A", "next", "release A", "D d1", "A a2"}, "[b1] a1 c1 d1 a2"},
+		{"a hold that ran out, ended by the request itself",
+			[]string{"A a1", "A a2", "B b1", "B b2", "C c1", "hold A", "next", "next", "wait 21m", "D d1", "A a3"},
+			"[c1] b2 a1 a2 d1 a3"},
+		{"a hold that ran out: the request lands ahead of the song sent back",
+			[]string{"D d0", "-D d0", "A a1", "B b1", "B b2", "C c1", "hold A", "next", "wait 21m", "D d1"}, "[b1] c1 d1 b2 a1"},
+		{"a hold that ran out, ended by the timer",
+			[]string{"A a1", "A a2", "B b1", "B b2", "C c1", "hold A", "next", "wait 21m", "expire", "D d1", "A a3"},
+			"[b1] c1 d1 a2 b2 a1 a3"},
+		{"two holds ran out, the older first",
+			[]string{"A a1", "B b1", "C c1", "hold A", "wait 1m", "hold B", "next", "wait 20m", "D d1", "C c2"},
+			"[c1] a1 b1 d1 c2"},
+		{"a hold that ran out before the turn came",
+			[]string{"A a1", "B b1", "C c1", "hold C", "next", "wait 21m", "D d1", "C c2"}, "[a1] b1 c1 d1 c2"},
+		{"the host moves a held song while on hold",
+			[]string{"A a1", "B b1", "C c1", "hold C", "top c1", "next", "D d1", "back b1", "C c2"}, "[a1] c1 d1 b1 c2"},
+		{"the host releases a hold of a song moved up",
+			[]string{"A a1", "B b1", "C c1", "hold A", "next", "top c1", "release A", "D d1"}, "[b1] c1 a1 d1"},
+		// Standby (standbyfill.go): a song that moves from the list is
+		// placed as a request made then; the forecasts around it hold.
+		{"a guest at the cap adds to standby; it moves in when their song is sung",
+			[]string{"cap 1", "A a1", "B b1", "A a2", "standby A s1", "C c1", "next", "D d1", "B b2"}, "[a1] b1 c1 d1 s1"},
+		{"a standby song moves in as the host removes a song",
+			[]string{"cap 1", "A a1", "B b1", "standby A s1", "remove a1", "C c1"}, "b1 s1 c1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
