@@ -129,7 +129,8 @@ type Forecast struct {
 // state (ended, paused, the singer's cap, the closing time). What depends
 // on the song (a duplicate, songbook only) is not known before it is chosen.
 // A hold that has run out by now is ended first, as the request's write
-// would end it (rotationAt), even when no write has ended it yet.
+// would end it (rotationAt), even when no write has ended it yet; the wait
+// leaves out the songs Start next passes over (placeAfter).
 func (n Night) Forecast(guestID int64, now time.Time) Forecast {
 	s := n.Session
 	if !s.Open() {
@@ -154,7 +155,13 @@ func (n Night) Forecast(guestID int64, now time.Time) Forecast {
 	}
 	rot := n.rotationAt(now)
 	round, i := rot.place(guestID)
-	place := n.PlaceOf(i)
+	passed := 0
+	for _, s := range rot.queue[:i] {
+		if passedOver(s.held, s.guest, guestID) {
+			passed++
+		}
+	}
+	place := n.placeAfter(i, passed)
 	if n.StartsAfterClosing(place, now) {
 		return Forecast{Refused: fmt.Sprintf("No more songs fit before closing at %s.", s.ClosingClock())}
 	}

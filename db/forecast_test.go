@@ -124,6 +124,11 @@ func TestForecastIsWhereTheRequestLands(t *testing.T) {
 		// starts 20:15, one with 4 ahead 20:20.
 		{"closing refuses what would start after it",
 			[]string{"closing 20:17", "A a1", "B b1", "C c1", "D d1", "E e1", "A a2", "next", "F f1"}, "[a1] b1 c1 d1"},
+		// A song Start next passes over is not in the wait (estimates.go):
+		// e1 has 3 songs ahead, not 4, and starts by 20:15; f1 would have
+		// 4, and A's own a2 5, a1 among them (A's wait is once back).
+		{"closing counts the songs Start next starts",
+			[]string{"closing 20:17", "A a1", "B b1", "C c1", "D d1", "hold A", "E e1", "F f1", "A a2"}, "a1 b1 c1 d1 e1"},
 		// Holds (holds.go): the held singer's songs are passed over, and
 		// the round in progress is that of the singers who are here.
 		{"another requests while a singer is on hold",
