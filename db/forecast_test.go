@@ -4,7 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -180,9 +182,12 @@ func TestForecastIsWhereTheRequestLands(t *testing.T) {
 var forecastSeed = flag.Uint64("forecast.seed", 0, "the seed of TestForecastProperty's random nights (0: from the clock)")
 
 // TestForecastProperty: random nights of requests, withdraws, skips,
-// removals, nexts, moves, pauses and approval mode; before each request the forecast is where it
-// lands, or it is refused as the forecast said. The seed is logged so a
-// failure can be run again.
+// removals, nexts, moves, pauses, approval mode, holds (Hold my spot, I'm
+// back, the host's release, holds of 4 minutes running out) and standby
+// lists; before each request the forecast is where it lands, or it is
+// refused as the forecast said, and before each Start next the song it
+// starts had no song ahead in its wait but the one being sung. The seed
+// is logged so a failure can be run again.
 func TestForecastProperty(t *testing.T) {
 	seed := *forecastSeed
 	if seed == 0 {
@@ -196,20 +201,41 @@ func TestForecastProperty(t *testing.T) {
 		t.Run(fmt.Sprint("night ", night), func(t *testing.T) {
 			n := newNight(t)
 			ctx := context.Background()
+			if err := n.store.SetSettings(ctx, n.session.ID, db.Settings{SingerCap: db.DefaultSingerCap, HoldMinutes: 4,
+				Closing: db.ClosingRule{Zone: "UTC"}}); err != nil {
+				t.Fatal(err)
+			}
 			if night%2 == 1 {
 				n.checked("closing 20:45")
 			}
-			asked := 0
-			defer func() { t.Logf("%d of %d requests landed, the others refused as forecast", len(n.requests), asked) }()
+			asked, holds := 0, 0
+			lapses, moved := map[string]bool{}, map[int64]bool{}
+			defer func() {
+				t.Logf("%d of %d requests landed, the others refused as forecast; %d Hold my spot taps, %d holds ran out; %d standby songs moved in",
+					len(n.requests), asked, holds, len(lapses), len(moved))
+			}()
 			for i := range 120 {
 				n.clock.Advance(time.Duration(rng.IntN(60)) * time.Second)
 				st := n.state()
+				for g, l := range st.HoldLapses {
+					lapses[fmt.Sprint(g, l.At)] = true
+				}
+				for _, songs := range st.Moved {
+					for _, m := range songs {
+						moved[m.ID] = true
+					}
+				}
 				var pick db.Request
 				if len(st.Queue) > 0 {
 					pick = st.Queue[rng.IntN(len(st.Queue))]
 				}
 				var err error
-				switch op := rng.IntN(10); {
+				// The holds still in force: the host cannot release one that
+				// ran out (its write ends it first, and says so).
+				held := slices.DeleteFunc(slices.Sorted(maps.Keys(st.Holds)), func(g int64) bool {
+					return !n.store.Now().Before(st.Holds[g].Until)
+				})
+				switch op := rng.IntN(15); {
 				case op >= 6 && st.Session.RequestsPaused:
 					// A pause lasts a few steps.
 					err = n.store.SetRequestsPaused(ctx, n.session.ID, false)
@@ -234,13 +260,55 @@ func TestForecastProperty(t *testing.T) {
 						err = n.store.SetSettings(ctx, n.session.ID, db.Settings{SingerCap: sess.SingerCap, Approval: !sess.Approval,
 							Closing: db.ClosingRule{Zone: sess.TimeZone, Time: sess.ClosingClock(), Shown: sess.ClosingClock()}})
 					}
+				case op == 10 || op == 14:
+					holds++
+					err = n.store.HoldSpot(ctx, n.session.ID, pick.GuestID)
+				case op == 11 && len(held) > 0 && rng.IntN(2) == 0:
+					err = n.store.ImBack(ctx, n.session.ID, held[rng.IntN(len(held))])
+				case op == 11 && len(held) > 0:
+					err = n.store.ReleaseHold(ctx, n.session.ID, held[rng.IntN(len(held))])
+				case op == 12:
+					// Time passes (a hold may run out before the next write).
+					n.clock.Advance(time.Duration(1+rng.IntN(4)) * time.Minute)
+				case op == 13:
+					_, err = n.store.AddStandby(ctx, db.NewRequest{SessionID: n.session.ID,
+						GuestID: n.guest(singers[rng.IntN(len(singers))]).ID, Title: fmt.Sprint("s", i)})
+					if db.ErrorCode(err) == db.ECONFLICT { // paused, or the list is full
+						err = nil
+					}
 				default:
-					_, _, err = n.store.StartNext(ctx, n.session.ID, n.singing())
+					n.startNextAsWaited(st)
 				}
 				if err != nil {
 					t.Fatalf("step %d: %v", i, err)
 				}
 			}
 		})
+	}
+}
+
+// startNextAsWaited presses Start next and checks that the song it starts
+// is the one whose wait (PlaceOf) had no song ahead but the one being sung.
+// st is the night just before; a hold that has run out since it was read
+// changes what Start next starts, so then nothing is checked.
+func (n *night) startNextAsWaited(st db.Night) {
+	n.t.Helper()
+	up, ok := st.NextUp()
+	var want db.Place
+	if ok {
+		want = st.PlaceOf(len(st.PassedOver()))
+	}
+	if _, _, err := n.store.StartNext(context.Background(), n.session.ID, n.singing()); err != nil {
+		n.t.Fatalf("start next: %v", err)
+	}
+	if !ok || st.HoldExpired(n.store.Now()) {
+		return
+	}
+	singing := 0
+	if st.NowSinging != nil {
+		singing = 1
+	}
+	if got := n.state().NowSinging; got == nil || got.ID != up.ID || want.Ahead != singing {
+		n.t.Fatalf("start next left %s, want %q singing, whose wait counted %d songs ahead", n.queue(), up.Title, want.Ahead)
 	}
 }
