@@ -130,9 +130,11 @@ func (n Night) placeAfter(i, passed int) Place {
 // the guest's own songs and the closing time alike: the song of another
 // singer on hold is left out, because Start next passes over it for as
 // long as the hold lasts, and when the hold runs out it goes to the back
-// of the line, behind the guest's. If its singer comes back first it is
-// sung next and the guest's wait grows by a song then, as it does when a
-// newcomer's request lands ahead: a wait is the line as it stands. The
+// of the line, behind the guest's. If its singer comes back first (or the
+// hold runs out before the song's turn came, which leaves it in its place)
+// it is sung before the guest's and their wait grows by a song then, as it
+// does when a newcomer's request lands ahead: a wait is the line as it
+// stands, and the live frame shows the next one. The
 // guest's own songs on hold are counted: the wait of a song on hold is
 // the wait once its singer is back, when their earlier songs come first.
 func passedOver(held bool, singer, guestID int64) bool { return held && singer != guestID }
