@@ -155,10 +155,11 @@ func (s *Store) ExtendClosing(ctx context.Context, sessionID int64, by time.Dura
 	})
 }
 
-// checkClosing refuses a new request placed at position whose estimated
-// start, as the guest would be shown it, falls after the session's closing
-// time. Requests already waiting are not touched: the host decides.
-func checkClosing(ctx context.Context, tx *sql.Tx, sess Session, position float64, now time.Time) error {
+// checkClosing refuses a new request by the guest placed at position whose
+// estimated start, as the guest would be shown it (Night.PlaceOf: songs
+// Start next passes over are not counted), falls after the session's
+// closing time. Requests already waiting are not touched: the host decides.
+func checkClosing(ctx context.Context, tx *sql.Tx, sess Session, guestID int64, position float64, now time.Time) error {
 	if sess.ClosingAt.IsZero() {
 		return nil
 	}
@@ -168,9 +169,10 @@ func checkClosing(ctx context.Context, tx *sql.Tx, sess Session, position float6
 	}
 	var ahead int
 	err := tx.QueryRowContext(ctx, `SELECT
-			(SELECT COUNT(*) FROM requests WHERE session_id = ? AND status = 'waiting' AND position < ?) +
+			(SELECT COUNT(*) FROM requests r JOIN guests g ON g.id = r.guest_id
+			 WHERE r.session_id = ? AND r.status = 'waiting' AND r.position < ? AND (g.hold_since IS NULL OR r.guest_id = ?)) +
 			(SELECT COUNT(*) FROM requests WHERE session_id = ? AND status = 'singing' AND ended_at IS NULL)`,
-		sess.ID, position, sess.ID).Scan(&ahead)
+		sess.ID, position, guestID, sess.ID).Scan(&ahead)
 	if err != nil {
 		return fmt.Errorf("songs ahead: %w", err)
 	}

@@ -98,14 +98,46 @@ type Place struct {
 	Wait     time.Duration
 }
 
-// PlaceOf returns the place of the queue's i-th request (0-based).
+// PlaceOf returns the place of the queue's i-th request (0-based); its
+// wait leaves out the songs Start next passes over (placeAfter).
 func (n Night) PlaceOf(i int) Place {
-	ahead := i
+	passed := 0
+	if len(n.Holds) > 0 {
+		for _, r := range n.Queue[:i] {
+			if passedOver(n.OnHold(r.GuestID), r.GuestID, n.Queue[i].GuestID) {
+				passed++
+			}
+		}
+	}
+	return n.placeAfter(i, passed)
+}
+
+// placeAfter is the place of a song with i songs ahead of it in the queue,
+// passed of which are songs Start next passes over (passedOver): those are
+// in its place (9th) but not in its wait, which counts the songs Start
+// next will start before it as the line stands now, the one being sung
+// included.
+func (n Night) placeAfter(i, passed int) Place {
+	ahead := i - passed
 	if n.NowSinging != nil {
 		ahead++
 	}
 	return Place{Position: i + 1, Ahead: ahead, Wait: n.Estimate(ahead)}
 }
+
+// passedOver reports whether a song ahead of the guest's, by singer (held:
+// on hold), is left out of the guest's wait. The rule, for the forecast,
+// the guest's own songs and the closing time alike: the song of another
+// singer on hold is left out, because Start next passes over it for as
+// long as the hold lasts, and when the hold runs out it goes to the back
+// of the line, behind the guest's. If its singer comes back first (or the
+// hold runs out before the song's turn came, which leaves it in its place)
+// it is sung before the guest's and their wait grows by a song then, as it
+// does when a newcomer's request lands ahead: a wait is the line as it
+// stands, and the live frame shows the next one. The
+// guest's own songs on hold are counted: the wait of a song on hold is
+// the wait once its singer is back, when their earlier songs come first.
+func passedOver(held bool, singer, guestID int64) bool { return held && singer != guestID }
 
 // StartsAfterClosing reports whether a request at place p, estimated from
 // now as the guest is shown it, would start after the session's closing

@@ -34,9 +34,10 @@ type rotation struct {
 
 // slot is a waiting request as placement sees it.
 type slot struct {
-	position float64
-	round    int
-	held     bool // its singer is on hold (holds.go)
+	id, guest int64
+	position  float64
+	round     int
+	held      bool // its singer is on hold (holds.go)
 }
 
 // readRotation reads the session's rotation, its queue in the order the
@@ -46,8 +47,8 @@ func readRotation(ctx context.Context, q sqlitedb.Querier, sessionID int64) (rot
 	var err error
 	rot.queue, err = sqlitedb.Collect(ctx, q, func(row sqlitedb.Scanner) (slot, error) {
 		var s slot
-		return s, row.Scan(&s.position, &s.round, &s.held)
-	}, `SELECT r.position, r.round, g.hold_since IS NOT NULL FROM requests r JOIN guests g ON g.id = r.guest_id
+		return s, row.Scan(&s.id, &s.guest, &s.position, &s.round, &s.held)
+	}, `SELECT r.id, r.guest_id, r.position, r.round, g.hold_since IS NOT NULL FROM requests r JOIN guests g ON g.id = r.guest_id
 		WHERE r.session_id = ? AND r.status = 'waiting' ORDER BY r.position, r.id`, sessionID)
 	if err != nil {
 		return rotation{}, fmt.Errorf("rotation queue: %w", err)
@@ -133,6 +134,9 @@ type Forecast struct {
 // would give it, refused as CreateRequest would refuse it for the night's
 // state (ended, paused, the singer's cap, the closing time). What depends
 // on the song (a duplicate, songbook only) is not known before it is chosen.
+// A hold that has run out by now is ended first, as the request's write
+// would end it (rotationAt), even when no write has ended it yet; the wait
+// leaves out the songs Start next passes over (placeAfter).
 func (n Night) Forecast(guestID int64, now time.Time) Forecast {
 	s := n.Session
 	if !s.Open() {
@@ -155,8 +159,15 @@ func (n Night) Forecast(guestID int64, now time.Time) Forecast {
 	if waiting >= s.SingerCap {
 		return Forecast{Refused: fmt.Sprintf("You have %d %s waiting, the most allowed.", waiting, plural(waiting, "song", "songs"))}
 	}
-	round, i := n.rot.place(guestID)
-	place := n.PlaceOf(i)
+	rot := n.rotationAt(now)
+	round, i := rot.place(guestID)
+	passed := 0
+	for _, s := range rot.queue[:i] {
+		if passedOver(s.held, s.guest, guestID) {
+			passed++
+		}
+	}
+	place := n.placeAfter(i, passed)
 	if n.StartsAfterClosing(place, now) {
 		return Forecast{Refused: fmt.Sprintf("No more songs fit before closing at %s.", s.ClosingClock())}
 	}

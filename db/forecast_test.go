@@ -4,7 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,7 +57,9 @@ func (n *night) ask(singer, title string) {
 
 // checked runs steps as night.run does, each request through ask, and
 // these more: "pause", "resume", "approval on|off", "closing HH:MM" (UTC),
-// "cap N".
+// "cap N", "standby A s1" (A adds s1 to their standby list), and the holds'
+// steps of runHolds ("hold A", "back A", "release A", "wait 21m", "expire";
+// "back a1" is still the host's move).
 func (n *night) checked(steps ...string) {
 	n.t.Helper()
 	ctx := context.Background()
@@ -80,6 +84,11 @@ func (n *night) checked(steps ...string) {
 		case f[0][0] >= 'A' && f[0][0] <= 'Z':
 			n.clock.Advance(time.Second)
 			n.ask(f[0], f[1])
+		case f[0] == "standby":
+			n.standby(f[1], f[2])
+		case f[0] == "hold" || f[0] == "release" || f[0] == "wait" || f[0] == "expire" ||
+			f[0] == "back" && f[1][0] >= 'A' && f[1][0] <= 'Z':
+			n.runHolds(step)
 		default:
 			n.run(step)
 		}
@@ -117,6 +126,47 @@ func TestForecastIsWhereTheRequestLands(t *testing.T) {
 		// starts 20:15, one with 4 ahead 20:20.
 		{"closing refuses what would start after it",
 			[]string{"closing 20:17", "A a1", "B b1", "C c1", "D d1", "E e1", "A a2", "next", "F f1"}, "[a1] b1 c1 d1"},
+		// A song Start next passes over is not in the wait (estimates.go):
+		// e1 has 3 songs ahead, not 4, and starts by 20:15; f1 would have
+		// 4, and A's own a2 5, a1 among them (A's wait is once back).
+		{"closing counts the songs Start next starts",
+			[]string{"closing 20:17", "A a1", "B b1", "C c1", "D d1", "hold A", "E e1", "F f1", "A a2"}, "a1 b1 c1 d1 e1"},
+		// Holds (holds.go): the held singer's songs are passed over, and
+		// the round in progress is that of the singers who are here.
+		{"another requests while a singer is on hold",
+			[]string{"A a1", "A a2", "B b1", "B b2", "C c1", "hold A", "next", "D d1", "next", "E e1"}, "[c1] a1 d1 e1 a2 b2"},
+		{"the held singer requests",
+			[]string{"A a1", "B b1", "C c1", "hold A", "next", "A a2", "B b2"}, "[b1] a1 c1 a2 b2"},
+		{"the held singer requests before their turn came",
+			[]string{"A a1", "B b1", "C c1", "hold C", "C c2", "next", "D d1"}, "[a1] b1 c1 d1 c2"},
+		{"after I'm back",
+			[]string{"A a1", "A a2", "B b1", "B b2", "C c1", "hold A", "next", "next", "back A", "D d1", "A a3", "C c2"},
+			"[c1] a1 a2 b2 d1 c2 a3"},
+		{"after the host's release",
+			[]string{"A a1", "B b1", "C c1", "hold A", "next", "release A", "D d1", "A a2"}, "[b1] a1 c1 d1 a2"},
+		{"a hold that ran out, ended by the request itself",
+			[]string{"A a1", "A a2", "B b1", "B b2", "C c1", "hold A", "next", "next", "wait 21m", "D d1", "A a3"},
+			"[c1] b2 a1 a2 d1 a3"},
+		{"a hold that ran out: the request lands ahead of the song sent back",
+			[]string{"D d0", "-D d0", "A a1", "B b1", "B b2", "C c1", "hold A", "next", "wait 21m", "D d1"}, "[b1] c1 d1 b2 a1"},
+		{"a hold that ran out, ended by the timer",
+			[]string{"A a1", "A a2", "B b1", "B b2", "C c1", "hold A", "next", "wait 21m", "expire", "D d1", "A a3"},
+			"[b1] c1 d1 a2 b2 a1 a3"},
+		{"two holds ran out, the older first",
+			[]string{"A a1", "B b1", "C c1", "hold A", "wait 1m", "hold B", "next", "wait 20m", "D d1", "C c2"},
+			"[c1] a1 b1 d1 c2"},
+		{"a hold that ran out before the turn came",
+			[]string{"A a1", "B b1", "C c1", "hold C", "next", "wait 21m", "D d1", "C c2"}, "[a1] b1 c1 d1 c2"},
+		{"the host moves a held song while on hold",
+			[]string{"A a1", "B b1", "C c1", "hold C", "top c1", "next", "D d1", "back b1", "C c2"}, "[a1] c1 d1 b1 c2"},
+		{"the host releases a hold of a song moved up",
+			[]string{"A a1", "B b1", "C c1", "hold A", "next", "top c1", "release A", "D d1"}, "[b1] c1 a1 d1"},
+		// Standby (standbyfill.go): a song that moves from the list is
+		// placed as a request made then; the forecasts around it hold.
+		{"a guest at the cap adds to standby; it moves in when their song is sung",
+			[]string{"cap 1", "A a1", "B b1", "A a2", "standby A s1", "C c1", "next", "D d1", "B b2"}, "[a1] b1 c1 d1 s1"},
+		{"a standby song moves in as the host removes a song",
+			[]string{"cap 1", "A a1", "B b1", "standby A s1", "remove a1", "C c1"}, "b1 s1 c1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,9 +182,12 @@ func TestForecastIsWhereTheRequestLands(t *testing.T) {
 var forecastSeed = flag.Uint64("forecast.seed", 0, "the seed of TestForecastProperty's random nights (0: from the clock)")
 
 // TestForecastProperty: random nights of requests, withdraws, skips,
-// removals, nexts, moves, pauses and approval mode; before each request the forecast is where it
-// lands, or it is refused as the forecast said. The seed is logged so a
-// failure can be run again.
+// removals, nexts, moves, pauses, approval mode, holds (Hold my spot, I'm
+// back, the host's release, holds of 4 minutes running out) and standby
+// lists; before each request the forecast is where it lands, or it is
+// refused as the forecast said, and before each Start next the song it
+// starts had no song ahead in its wait but the one being sung. The seed
+// is logged so a failure can be run again.
 func TestForecastProperty(t *testing.T) {
 	seed := *forecastSeed
 	if seed == 0 {
@@ -148,20 +201,41 @@ func TestForecastProperty(t *testing.T) {
 		t.Run(fmt.Sprint("night ", night), func(t *testing.T) {
 			n := newNight(t)
 			ctx := context.Background()
+			if err := n.store.SetSettings(ctx, n.session.ID, db.Settings{SingerCap: db.DefaultSingerCap, HoldMinutes: 4,
+				Closing: db.ClosingRule{Zone: "UTC"}}); err != nil {
+				t.Fatal(err)
+			}
 			if night%2 == 1 {
 				n.checked("closing 20:45")
 			}
-			asked := 0
-			defer func() { t.Logf("%d of %d requests landed, the others refused as forecast", len(n.requests), asked) }()
+			asked, holds := 0, 0
+			lapses, moved := map[string]bool{}, map[int64]bool{}
+			defer func() {
+				t.Logf("%d of %d requests landed, the others refused as forecast; %d Hold my spot taps, %d holds ran out; %d standby songs moved in",
+					len(n.requests), asked, holds, len(lapses), len(moved))
+			}()
 			for i := range 120 {
 				n.clock.Advance(time.Duration(rng.IntN(60)) * time.Second)
 				st := n.state()
+				for g, l := range st.HoldLapses {
+					lapses[fmt.Sprint(g, l.At)] = true
+				}
+				for _, songs := range st.Moved {
+					for _, m := range songs {
+						moved[m.ID] = true
+					}
+				}
 				var pick db.Request
 				if len(st.Queue) > 0 {
 					pick = st.Queue[rng.IntN(len(st.Queue))]
 				}
 				var err error
-				switch op := rng.IntN(10); {
+				// The holds still in force: the host cannot release one that
+				// ran out (its write ends it first, and says so).
+				held := slices.DeleteFunc(slices.Sorted(maps.Keys(st.Holds)), func(g int64) bool {
+					return !n.store.Now().Before(st.Holds[g].Until)
+				})
+				switch op := rng.IntN(15); {
 				case op >= 6 && st.Session.RequestsPaused:
 					// A pause lasts a few steps.
 					err = n.store.SetRequestsPaused(ctx, n.session.ID, false)
@@ -186,13 +260,55 @@ func TestForecastProperty(t *testing.T) {
 						err = n.store.SetSettings(ctx, n.session.ID, db.Settings{SingerCap: sess.SingerCap, Approval: !sess.Approval,
 							Closing: db.ClosingRule{Zone: sess.TimeZone, Time: sess.ClosingClock(), Shown: sess.ClosingClock()}})
 					}
+				case op == 10 || op == 14:
+					holds++
+					err = n.store.HoldSpot(ctx, n.session.ID, pick.GuestID)
+				case op == 11 && len(held) > 0 && rng.IntN(2) == 0:
+					err = n.store.ImBack(ctx, n.session.ID, held[rng.IntN(len(held))])
+				case op == 11 && len(held) > 0:
+					err = n.store.ReleaseHold(ctx, n.session.ID, held[rng.IntN(len(held))])
+				case op == 12:
+					// Time passes (a hold may run out before the next write).
+					n.clock.Advance(time.Duration(1+rng.IntN(4)) * time.Minute)
+				case op == 13:
+					_, err = n.store.AddStandby(ctx, db.NewRequest{SessionID: n.session.ID,
+						GuestID: n.guest(singers[rng.IntN(len(singers))]).ID, Title: fmt.Sprint("s", i)})
+					if db.ErrorCode(err) == db.ECONFLICT { // paused, or the list is full
+						err = nil
+					}
 				default:
-					_, _, err = n.store.StartNext(ctx, n.session.ID, n.singing())
+					n.startNextAsWaited(st)
 				}
 				if err != nil {
 					t.Fatalf("step %d: %v", i, err)
 				}
 			}
 		})
+	}
+}
+
+// startNextAsWaited presses Start next and checks that the song it starts
+// is the one whose wait (PlaceOf) had no song ahead but the one being sung.
+// st is the night just before; a hold that has run out since it was read
+// changes what Start next starts, so then nothing is checked.
+func (n *night) startNextAsWaited(st db.Night) {
+	n.t.Helper()
+	up, ok := st.NextUp()
+	var want db.Place
+	if ok {
+		want = st.PlaceOf(len(st.PassedOver()))
+	}
+	if _, _, err := n.store.StartNext(context.Background(), n.session.ID, n.singing()); err != nil {
+		n.t.Fatalf("start next: %v", err)
+	}
+	if !ok || st.HoldExpired(n.store.Now()) {
+		return
+	}
+	singing := 0
+	if st.NowSinging != nil {
+		singing = 1
+	}
+	if got := n.state().NowSinging; got == nil || got.ID != up.ID || want.Ahead != singing {
+		n.t.Fatalf("start next left %s, want %q singing, whose wait counted %d songs ahead", n.queue(), up.Title, want.Ahead)
 	}
 }

@@ -1,9 +1,12 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/karaoke-night/karaoke/sqlitedb"
@@ -95,4 +98,57 @@ func loadHolds(ctx context.Context, tx *sql.Tx, n *Night) error {
 		}
 	}
 	return nil
+}
+
+// rotationAt is the Night's rotation as a write made at now reads it: a
+// write first ends the holds that have run out (expireHolds), which the
+// Night, read before, may not show yet.
+func (n Night) rotationAt(now time.Time) rotation {
+	var expired []int64
+	for guest, h := range n.Holds {
+		if !now.Before(h.Until) {
+			expired = append(expired, guest)
+		}
+	}
+	if len(expired) == 0 {
+		return n.rot
+	}
+	slices.SortFunc(expired, func(a, b int64) int {
+		return cmp.Or(n.Holds[a].Since.Compare(n.Holds[b].Since), cmp.Compare(a, b))
+	})
+	return n.rot.expire(expired)
+}
+
+// expire is expireHolds on a copy of the rotation: for each guest, in the
+// order given, their songs Start next passes over now go to the back of
+// the line, in their order, in the last round waiting; then they are no
+// longer on hold.
+func (rot rotation) expire(guests []int64) rotation {
+	out := rot
+	out.queue, out.next = slices.Clone(rot.queue), maps.Clone(rot.next)
+	head := slices.IndexFunc(rot.queue, func(s slot) bool { return !s.held })
+	if head < 0 {
+		head = len(rot.queue)
+	}
+	for _, guest := range guests {
+		for _, passed := range rot.queue[:head] {
+			if passed.guest != guest {
+				continue
+			}
+			// As in expireHolds' UPDATE, the last round and position are
+			// those of the line with the song still in its place.
+			last := slices.MaxFunc(out.queue, func(a, b slot) int { return a.round - b.round }).round
+			s := passed
+			s.round, s.position = last, out.queue[len(out.queue)-1].position+positionGap
+			out.queue = slices.DeleteFunc(out.queue, func(q slot) bool { return q.id == passed.id })
+			out.queue = append(out.queue, s)
+			out.next[guest] = max(out.next[guest], s.round+1)
+		}
+		for i := range out.queue {
+			if out.queue[i].guest == guest {
+				out.queue[i].held = false
+			}
+		}
+	}
+	return out
 }

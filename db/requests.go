@@ -94,7 +94,7 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 		if err != nil {
 			return err
 		}
-		if err := checkClosing(ctx, tx, sess, position, s.Now()); err != nil {
+		if err := checkClosing(ctx, tx, sess, in.GuestID, position, s.Now()); err != nil {
 			return err
 		}
 		if sess.Approval {

@@ -110,7 +110,7 @@ func (s *Store) promote(ctx context.Context, tx *sql.Tx, sess Session, standbyID
 	if err != nil {
 		return false, err
 	}
-	if err := checkClosing(ctx, tx, sess, position, s.Now()); err != nil {
+	if err := checkClosing(ctx, tx, sess, in.GuestID, position, s.Now()); err != nil {
 		if ErrorCode(err) == ECONFLICT {
 			return false, nil
 		}

@@ -182,3 +182,35 @@ func TestLiveTimerEndsAHoldAtItsMinute(t *testing.T) {
 		t.Errorf("Ann is told %q", got)
 	}
 }
+
+// TestWaitsLeaveOutSongsOnHold: a guest's "your next song" wait counts the
+// songs Start next will start before theirs (db.Night.PlaceOf): Ann's song
+// on hold at the head is in the line (Cy is 3rd) but not in the others'
+// waits; Ann's own wait is as of her return, when she is next.
+func TestWaitsLeaveOutSongsOnHold(t *testing.T) {
+	app := newTestApp(t)
+	_, _, code := app.hostNight()
+	ann := app.guest(code, "Ann", "a1")
+	bob := app.guest(code, "Bob", "b1")
+	cy := app.guest(code, "Cy", "c1")
+	ann.post("/j/" + code + "/hold")
+	dee := app.guest(code, "Dee", "d1")
+	for _, tt := range []struct {
+		name        string
+		guest       *browser
+		place, wait string
+	}{
+		{"Ann, on hold", ann, "1st in line", "next"},
+		{"Bob, behind her, is up next", bob, "", ""},
+		{"Cy", cy, "3rd in line", "about 5 min"},
+		{"Dee, asking after the hold began", dee, "4th in line", "about 10 min"},
+	} {
+		page := tt.guest.get("/j/" + code)
+		if up := page.testid("up-next").Length() == 1; up != (tt.place == "") {
+			t.Errorf("%s: up next %v", tt.name, up)
+		}
+		if got, got2 := text(page, "status-position"), text(page, "status-wait"); got != tt.place || got2 != tt.wait {
+			t.Errorf("%s: %q, %q; want %q, %q", tt.name, got, got2, tt.place, tt.wait)
+		}
+	}
+}
