@@ -150,5 +150,6 @@ func (rot rotation) expire(guests []int64) rotation {
 			}
 		}
 	}
+	out.cur = roundOf(out.queue, out.lastStarted)
 	return out
 }
