@@ -126,22 +126,27 @@ type queued struct {
 }
 
 // headOnHold returns the waiting requests Start next passes over now, in
-// queue order, with their guests.
+// queue order, with their guests: those ahead of the first song of a
+// singer who is here. It reads only them (an index range up to that song),
+// so Start next costs the same however long the queue.
 func headOnHold(ctx context.Context, tx *sql.Tx, sessionID int64) ([]queued, error) {
-	queue, err := sqlitedb.Collect(ctx, tx, func(s sqlitedb.Scanner) (q queued, err error) {
-		err = s.Scan(&q.id, &q.guest, &q.held)
+	head, err := sqlitedb.Collect(ctx, tx, func(s sqlitedb.Scanner) (q queued, err error) {
+		err = s.Scan(&q.id, &q.guest)
+		q.held = true
 		return q, err
-	}, `SELECT r.id, r.guest_id, g.hold_since IS NOT NULL FROM requests r JOIN guests g ON g.id = r.guest_id
-		WHERE r.session_id = ? AND r.status = 'waiting' ORDER BY r.position, r.id`, sessionID)
+	}, `WITH here (position, id) AS (
+			SELECT r.position, r.id FROM requests r JOIN guests g ON g.id = r.guest_id
+			WHERE r.session_id = ?1 AND r.status = 'waiting' AND g.hold_since IS NULL
+			ORDER BY r.position, r.id LIMIT 1)
+		SELECT r.id, r.guest_id FROM requests r
+		WHERE r.session_id = ?1 AND r.status = 'waiting'
+			AND r.position <= COALESCE((SELECT position FROM here), 1e308)
+			AND NOT EXISTS (SELECT 1 FROM here WHERE r.position = here.position AND r.id >= here.id)
+		ORDER BY r.position, r.id`, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	for i, q := range queue {
-		if !q.held {
-			return queue[:i], nil
-		}
-	}
-	return queue, nil
+	return head, nil
 }
 
 // guestsSongs returns the ids of the guest's requests among head.
