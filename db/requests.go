@@ -67,22 +67,8 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 		if err != nil {
 			return err
 		}
-		var removed sql.NullInt64
-		err = tx.QueryRowContext(ctx, `SELECT removed_at FROM guests WHERE id = ? AND session_id = ?`, in.GuestID, in.SessionID).Scan(&removed)
-		if errors.Is(err, sql.ErrNoRows) {
-			return Errorf(ENOTFOUND, "You have not joined this session yet.")
-		}
-		if err != nil {
-			return fmt.Errorf("read guest: %w", err)
-		}
-		if removed.Valid {
-			return Errorf(ECONFLICT, "The host has removed you from this session, so you cannot request songs.")
-		}
-		if sess.RequestsPaused {
-			return Errorf(ECONFLICT, "The host has paused requests for now. Try again in a little while.")
-		}
-		if in.SongID == 0 && !sess.TypedRequests() {
-			return FieldErrorf(EINVALID, "", "%s", MessageSongbookOnly)
+		if err := checkGuestMayRequest(ctx, tx, sess, in); err != nil {
+			return err
 		}
 		if err := checkCapAndSong(ctx, tx, sess, in, s.Now(), ""); err != nil {
 			return err
@@ -235,4 +221,25 @@ func leaveQueue(ctx context.Context, tx *sql.Tx, r Request, status string, now i
 	_, err := tx.ExecContext(ctx, `UPDATE requests SET round = round - 1
 		WHERE guest_id = ? AND status = 'waiting' AND round > ?`, r.GuestID, r.Round)
 	return err
+}
+
+// checkGuestMayRequest refuses a song from a guest who may not add one now:
+// not in the session, removed by the host, requests paused, or a song
+// typed in while the host takes them from the songbook only.
+func checkGuestMayRequest(ctx context.Context, tx *sql.Tx, sess Session, in NewRequest) error {
+	var removed sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT removed_at FROM guests WHERE id = ? AND session_id = ?`, in.GuestID, in.SessionID).Scan(&removed)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return Errorf(ENOTFOUND, "You have not joined this session yet.")
+	case err != nil:
+		return fmt.Errorf("read guest: %w", err)
+	case removed.Valid:
+		return Errorf(ECONFLICT, "The host has removed you from this session, so you cannot request songs.")
+	case sess.RequestsPaused:
+		return Errorf(ECONFLICT, "The host has paused requests for now. Try again in a little while.")
+	case in.SongID == 0 && !sess.TypedRequests():
+		return FieldErrorf(EINVALID, "", "%s", MessageSongbookOnly)
+	}
+	return nil
 }

@@ -102,7 +102,7 @@ func (s *Store) AddStandby(ctx context.Context, in NewRequest) (StandbySong, err
 		if err != nil {
 			return err
 		}
-		if err := checkStandbyGuest(ctx, tx, sess, in); err != nil {
+		if err := checkGuestMayRequest(ctx, tx, sess, in); err != nil {
 			return err
 		}
 		if !in.AllowDuplicate {
@@ -137,25 +137,6 @@ func (s *Store) AddStandby(ctx context.Context, in NewRequest) (StandbySong, err
 		return err
 	})
 	return out, err
-}
-
-// checkStandbyGuest refuses a song from a guest who may not request one.
-func checkStandbyGuest(ctx context.Context, tx *sql.Tx, sess Session, in NewRequest) error {
-	var removed sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT removed_at FROM guests WHERE id = ? AND session_id = ?`, in.GuestID, in.SessionID).Scan(&removed)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return Errorf(ENOTFOUND, "You have not joined this session yet.")
-	case err != nil:
-		return fmt.Errorf("read guest: %w", err)
-	case removed.Valid:
-		return Errorf(ECONFLICT, "The host has removed you from this session, so you cannot request songs.")
-	case sess.RequestsPaused:
-		return Errorf(ECONFLICT, "The host has paused requests for now. Try again in a little while.")
-	case in.SongID == 0 && !sess.TypedRequests():
-		return FieldErrorf(EINVALID, "", "%s", MessageSongbookOnly)
-	}
-	return nil
 }
 
 // Standby moves: up (earlier) or down (later) by one.

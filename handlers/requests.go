@@ -99,14 +99,24 @@ func (h *Handler) handleRequestWithdraw(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	err := refused(r)
-	if err == nil {
-		var id int64
-		if id, err = pathID(r, "requestID"); err == nil {
-			err = h.store.WithdrawRequest(r.Context(), gc.session.ID, gc.guest.ID, id)
-		}
-	}
+	err := ownThing(r, "requestID", func(id int64) error {
+		return h.store.WithdrawRequest(r.Context(), gc.session.ID, gc.guest.ID, id)
+	})
 	h.withdrawDone(w, r, gc, err)
+}
+
+// ownThing runs a guest's change to one of their own things (a song, a
+// held song, a standby song), named by the path parameter param, unless a
+// limit refused the request.
+func ownThing(r *http.Request, param string, change func(id int64) error) error {
+	if err := refused(r); err != nil {
+		return err
+	}
+	id, err := pathID(r, param)
+	if err != nil {
+		return err
+	}
+	return change(id)
 }
 
 // withdrawDone answers a guest's withdrawal (of a song waiting in the

@@ -99,18 +99,12 @@ func (h *Handler) handleStandbyChange(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := refused(r)
-	if err == nil {
-		var id int64
-		if id, err = pathID(r, "standbyID"); err == nil {
-			switch change := chi.URLParam(r, "change"); change {
-			case "remove":
-				err = h.store.RemoveStandby(r.Context(), gc.session.ID, gc.guest.ID, id)
-			default:
-				err = h.store.MoveStandby(r.Context(), gc.session.ID, gc.guest.ID, id, change)
-			}
+	err := ownThing(r, "standbyID", func(id int64) error {
+		if change := chi.URLParam(r, "change"); change != "remove" {
+			return h.store.MoveStandby(r.Context(), gc.session.ID, gc.guest.ID, id, change)
 		}
-	}
+		return h.store.RemoveStandby(r.Context(), gc.session.ID, gc.guest.ID, id)
+	})
 	// As a withdrawal: the guest's live part of the page, which shows what
 	// became of a song no longer on the list.
 	h.withdrawDone(w, r, gc, err)

@@ -139,13 +139,9 @@ func (h *Handler) handleHeldWithdraw(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := refused(r)
-	if err == nil {
-		var id int64
-		if id, err = pathID(r, "heldID"); err == nil {
-			err = h.store.WithdrawHeld(r.Context(), gc.session.ID, gc.guest.ID, id)
-		}
-	}
+	err := ownThing(r, "heldID", func(id int64) error {
+		return h.store.WithdrawHeld(r.Context(), gc.session.ID, gc.guest.ID, id)
+	})
 	h.withdrawDone(w, r, gc, err)
 }
 
