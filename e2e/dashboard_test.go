@@ -92,6 +92,11 @@ func TestPhoneDashboardAtSixtySongs(t *testing.T) {
 	if w := eval[int](t, host, `Math.max(window.innerWidth, document.documentElement.scrollWidth)`); w != 390 {
 		t.Errorf("the phone dashboard is %d px wide, not 390", w)
 	}
+	// The section menu is one row with every section on show: a link cut
+	// off at the edge is one the host does not know is there.
+	if over := eval[int](t, host, `(function(){ var n = document.querySelector('[data-testid="dash-nav"]'); return n.scrollWidth - n.clientWidth; })()`); over > 0 {
+		t.Errorf("the section menu is %d px wider than the phone shows: its last links are cut off", over)
+	}
 	height := eval[int](t, host, `document.documentElement.scrollHeight`)
 	buttons := eval[int](t, host, `document.querySelectorAll('button').length`)
 	visible := eval[int](t, host, `Array.from(document.querySelectorAll('button, summary, a.button')).filter(function(e){return e.checkVisibility()}).length`)
