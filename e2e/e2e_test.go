@@ -146,19 +146,22 @@ func hostCreates(t *testing.T, s *server, laptop context.Context, name string) (
 	hostStarts(t, s, laptop, name)
 	waitFor(t, laptop, "the QR code to load", `(function(){var i=document.querySelector('[data-testid="join-qr"]');return i.complete && i.naturalWidth>0})()`)
 	dashURL = eval[string](t, laptop, `location.href`)
-	// Scan the code the way a phone would: from the pixels on the screen.
-	shot, err := chromedp.Run(laptop, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(shot))
-	if err != nil {
-		t.Fatal(err)
-	}
-	joinURL, err = qrtest.DecodeImage(img)
-	if err != nil {
-		t.Fatalf("no QR code readable in a screenshot of the dashboard: %v", err)
-	}
+	// Scan the code the way a phone would: from the pixels on the screen,
+	// frame after frame until one reads (a frame taken while the live
+	// stream swaps a part of the page may catch the code mid-move).
+	var last struct{ err error }
+	wait.Eventually(t, 10*time.Second, func() bool {
+		shot, err := chromedp.Run(laptop, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(shot))
+		if err != nil {
+			t.Fatal(err)
+		}
+		joinURL, last.err = qrtest.DecodeImage(img)
+		return last.err == nil
+	}, "no QR code readable in a screenshot of the dashboard (last: %+v)", &last)
 	return dashURL, joinURL
 }
 
