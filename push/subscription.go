@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"crypto/ecdh"
 	"encoding/json"
-	"errors"
-	"fmt"
 )
 
 // MaxEndpoint is the longest endpoint URL taken (FCM's are about 190
@@ -22,9 +20,13 @@ type Subscription struct {
 	} `json:"keys"`
 }
 
-// ErrSubscription is a subscription the server will not keep; the error
-// wrapping it says why, in words a guest may read.
-var ErrSubscription = errors.New("push subscription refused")
+// SubscriptionError is a subscription the server will not keep; Reason
+// says why, in words a guest may read.
+type SubscriptionError struct{ Reason string }
+
+func (e *SubscriptionError) Error() string { return "push subscription refused: " + e.Reason }
+
+func refuse(reason string) error { return &SubscriptionError{Reason: reason} }
 
 // ParseSubscription reads a PushSubscription's JSON as the browser sent
 // it and checks it: an endpoint allow permits, a P-256 public key and a
@@ -33,20 +35,20 @@ func ParseSubscription(body []byte, allow Allow) (Subscription, error) {
 	var s Subscription
 	d := json.NewDecoder(bytes.NewReader(body))
 	if err := d.Decode(&s); err != nil || d.More() {
-		return Subscription{}, fmt.Errorf("%w: this is not a push subscription", ErrSubscription)
+		return Subscription{}, refuse("This is not a push subscription.")
 	}
 	if s.Endpoint == "" || len(s.Endpoint) > MaxEndpoint || !allow.Permits(s.Endpoint) {
-		return Subscription{}, fmt.Errorf("%w: this browser's push service is not one the app sends to", ErrSubscription)
+		return Subscription{}, refuse("This browser's push service is not one the app sends notifications to.")
 	}
 	p, err := decodeKey(s.Keys.P256dh)
 	if err == nil {
 		_, err = ecdh.P256().NewPublicKey(p)
 	}
 	if err != nil {
-		return Subscription{}, fmt.Errorf("%w: the subscription's p256dh key is not a P-256 public key", ErrSubscription)
+		return Subscription{}, refuse("The subscription's p256dh key is not a P-256 public key.")
 	}
 	if a, err := decodeKey(s.Keys.Auth); err != nil || len(a) != 16 {
-		return Subscription{}, fmt.Errorf("%w: the subscription's auth secret is not 16 bytes", ErrSubscription)
+		return Subscription{}, refuse("The subscription's auth secret is not 16 bytes.")
 	}
 	return s, nil
 }
