@@ -24,6 +24,15 @@ func TestPushSubscriptionsKeptOncePerEndpoint(t *testing.T) {
 	if err != nil || len(subs) != 1 || subs[0].Endpoint != ep || subs[0].P256dh != "key1" || subs[0].Auth != "auth1" {
 		t.Fatalf("Ana's subscriptions = %+v, %v; want one", subs, err)
 	}
+	// What it was told survives a repeated subscribe, not a move.
+	if err := store.SetPushTold(ctx, subs[0].ID, 5, 0); err != nil {
+		t.Fatal(err)
+	}
+	store.SetPushTold(ctx, subs[0].ID, 0, 7)
+	store.SavePushSubscription(ctx, sess.ID, ana.ID, ep, "key1", "auth1")
+	if subs, _ := store.PushSubscriptions(ctx, ana.ID); subs[0].ToldNext != 5 || subs[0].ToldTurn != 7 {
+		t.Errorf("told = %d, %d; want 5, 7", subs[0].ToldNext, subs[0].ToldTurn)
+	}
 	// The same browser, now Ben's, with new keys: the row moves.
 	if err := store.SavePushSubscription(ctx, sess.ID, ben.ID, ep, "key2", "auth2"); err != nil {
 		t.Fatal(err)
@@ -31,7 +40,7 @@ func TestPushSubscriptionsKeptOncePerEndpoint(t *testing.T) {
 	if subs, _ := store.PushSubscriptions(ctx, ana.ID); len(subs) != 0 {
 		t.Errorf("Ana still has %+v", subs)
 	}
-	if subs, _ := store.PushSubscriptions(ctx, ben.ID); len(subs) != 1 || subs[0].P256dh != "key2" {
+	if subs, _ := store.PushSubscriptions(ctx, ben.ID); len(subs) != 1 || subs[0].P256dh != "key2" || subs[0].ToldNext != 0 || subs[0].ToldTurn != 0 {
 		t.Errorf("Ben's subscriptions = %+v", subs)
 	}
 	if err := store.DeletePushSubscription(ctx, ep); err != nil {

@@ -20,6 +20,7 @@ import (
 type Store interface {
 	Night(ctx context.Context, sessionID int64) (db.Night, error)
 	PushSubscriptions(ctx context.Context, guestID int64) ([]db.PushSubscription, error)
+	SetPushTold(ctx context.Context, subscriptionID, next, turn int64) error
 }
 
 // Sender is what the nudger sends with (push.Sender).
@@ -45,14 +46,7 @@ type Nudger struct {
 	stop    chan struct{}
 	done    chan struct{}
 	once    sync.Once
-
-	// told is, by session, the requests already announced as next and as
-	// singing: a later write that leaves them so sends nothing again. Only
-	// the worker goroutine touches it.
-	told map[int64]told
 }
-
-type told struct{ next, singing int64 }
 
 // New starts a nudger; Close stops it.
 func New(store Store, sender Sender, log *slog.Logger) *Nudger {
@@ -60,7 +54,7 @@ func New(store Store, sender Sender, log *slog.Logger) *Nudger {
 		log = slog.Default()
 	}
 	n := &Nudger{store: store, sender: sender, log: log, pending: map[int64]bool{},
-		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}), told: map[int64]told{}}
+		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go n.work()
 	return n
 }
@@ -102,27 +96,30 @@ func (n *Nudger) work() {
 	}
 }
 
-// look reads a session's Night and announces a song newly next or newly
-// started, each once.
+// look reads a session's Night and tells the singer whose song started,
+// and the guest whose song is now next, each subscription once per song
+// (the marks are kept with the subscription, so a restart resends nothing).
 func (n *Nudger) look(sessionID int64) {
 	ctx := context.Background()
 	night, err := n.store.Night(ctx, sessionID)
 	if err != nil || !night.Session.Open() {
-		delete(n.told, sessionID)
 		return
 	}
-	was := n.told[sessionID]
-	now := was
-	if s := night.NowSinging; s != nil && s.ID != was.singing {
-		now.singing = s.ID
-		n.tell(ctx, s.GuestID, Message{Title: "It's your turn at " + night.Session.Name, Body: songLine(*s)})
+	singing := night.NowSinging
+	if singing != nil {
+		n.tell(ctx, *singing, turn, Message{Title: "It's your turn at " + night.Session.Name, Body: songLine(*singing)})
 	}
-	if r, ok := night.NextUp(); ok && r.ID != was.next && r.ID != now.singing {
-		now.next = r.ID
-		n.tell(ctx, r.GuestID, Message{Title: "You're up next at " + night.Session.Name, Body: songLine(r)})
+	if r, ok := night.NextUp(); ok && (singing == nil || r.ID != singing.ID) {
+		n.tell(ctx, r, next, Message{Title: "You're up next at " + night.Session.Name, Body: songLine(r)})
 	}
-	n.told[sessionID] = now
 }
+
+type event int
+
+const (
+	next event = iota
+	turn
+)
 
 func songLine(r db.Request) string {
 	if r.Artist == "" {
@@ -131,8 +128,8 @@ func songLine(r db.Request) string {
 	return r.Title + " — " + r.Artist
 }
 
-func (n *Nudger) tell(ctx context.Context, guestID int64, m Message) {
-	subs, err := n.store.PushSubscriptions(ctx, guestID)
+func (n *Nudger) tell(ctx context.Context, r db.Request, e event, m Message) {
+	subs, err := n.store.PushSubscriptions(ctx, r.GuestID)
 	if err != nil {
 		n.log.Error("push: read subscriptions", "err", err)
 		return
@@ -142,10 +139,22 @@ func (n *Nudger) tell(ctx context.Context, guestID int64, m Message) {
 		return
 	}
 	for _, s := range subs {
+		told, nextID, turnID := s.ToldNext, r.ID, int64(0)
+		if e == turn {
+			told, nextID, turnID = s.ToldTurn, 0, r.ID
+		}
+		if told == r.ID {
+			continue
+		}
 		var sub push.Subscription
 		sub.Endpoint, sub.Keys.P256dh, sub.Keys.Auth = s.Endpoint, s.P256dh, s.Auth
 		// One topic per guest: an undelivered "up next" is replaced by
 		// "your turn" rather than both arriving late.
-		_ = n.sender.Send(sub, body, "turn")
+		if err := n.sender.Send(sub, body, "turn"); err != nil {
+			continue
+		}
+		if err := n.store.SetPushTold(ctx, s.ID, nextID, turnID); err != nil {
+			n.log.Error("push: mark told", "err", err)
+		}
 	}
 }

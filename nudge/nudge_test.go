@@ -16,7 +16,8 @@ import (
 
 // TestUpNextArrivesOncePerEvent: over a real store, a real sender and the
 // test push service, each guest is told once that they are up next and
-// once that their turn has started, whatever other writes come between.
+// once that their turn has started, whatever other writes come between,
+// and a restart (a new nudger) tells nobody again.
 func TestUpNextArrivesOncePerEvent(t *testing.T) {
 	ctx := context.Background()
 	store, err := db.Open(ctx, "file:"+filepath.Join(t.TempDir(), "karaoke.db"))
@@ -71,6 +72,13 @@ func TestUpNextArrivesOncePerEvent(t *testing.T) {
 	}
 	want = append(want, "Ben: It's your turn at Friday Night Mics (Valerie)", "Cat: You're up next at Friday Night Mics (Jolene)")
 	wait.Eventually(t, 5*time.Second, func() bool { return len(svc.Messages()) >= len(want) }, "five messages")
+	// A restart: a new nudger, which has seen nothing, and a write that
+	// changes neither the singer nor who is next. Nobody is told again.
+	n.Close()
+	again := nudge.New(store, sender, nil)
+	t.Cleanup(func() { again.Close() })
+	store.OnChange(again.Changed)
+	request(ben, "Africa")
 	// Let a late duplicate arrive, if one were coming.
 	time.Sleep(200 * time.Millisecond)
 	msgs := svc.Messages()

@@ -3,7 +3,9 @@
 -- browser's P-256 public key, and auth, its 16-byte secret, base64url as
 -- the browser gave them). One row per endpoint: a browser that subscribes
 -- again, or for another night, moves its row. Deleted when the push service
--- answers 404 or 410, and with the session.
+-- answers 404 or 410, and with the session. told_next and told_turn are
+-- the requests this subscription was last told are up next and have
+-- started (nudge), so each is told once, across restarts too.
 CREATE TABLE push_subscriptions (
     id          INTEGER PRIMARY KEY,
     session_id  INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
@@ -11,7 +13,9 @@ CREATE TABLE push_subscriptions (
     endpoint    TEXT    NOT NULL,
     p256dh      TEXT    NOT NULL,
     auth        TEXT    NOT NULL,
-    created_at  INTEGER NOT NULL
+    created_at  INTEGER NOT NULL,
+    told_next   INTEGER,
+    told_turn   INTEGER
 );
 
 CREATE UNIQUE INDEX push_subscriptions_endpoint ON push_subscriptions (endpoint);
