@@ -121,9 +121,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 	// the store never closes under them.
 	closeStreams := sync.OnceFunc(streams.Close)
 	s.opened("live streams", func() error { closeStreams(); return nil })
-	s.store.OnChange(streams.Notify)
+	sender := s.openPush(cfg)
+	s.store.OnChange(s.changeListeners(streams.Notify, sender))
 	h := handlers.New(s.store, streams, handlers.Config{PublicURL: cfg.PublicURL, QR: s.qr, Log: s.log,
-		TrustProxy: cfg.TrustProxy, Limits: cfg.Limits, MinFreeDisk: cfg.MinFreeDisk,
+		TrustProxy: cfg.TrustProxy, Limits: cfg.Limits, MinFreeDisk: cfg.MinFreeDisk, Push: sender,
 		DiskFree: func() (uint64, error) { return diskFree(cfg.DataDir) }})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

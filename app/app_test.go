@@ -162,6 +162,7 @@ func TestFromEnv(t *testing.T) {
 			}
 			got.TrustProxy, got.Limits, got.Retention = handlers.TrustProxy{}, handlers.Limits{}, 0 // TestFromEnvSecurity
 			got.MinFreeDisk = 0                                                                     // TestFromEnvMinFreeDisk
+			got.VAPID, got.PushAllow = nil, nil                                                     // TestFromEnvPush
 			if !tt.bad && !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("config = %+v, want %+v", got, tt.want)
 			}

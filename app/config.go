@@ -15,6 +15,7 @@ import (
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/handlers"
 	"github.com/karaoke-night/karaoke/live"
+	"github.com/karaoke-night/karaoke/push"
 )
 
 // Config is the server's configuration. FromEnv reads it from the
@@ -64,6 +65,12 @@ type Config struct {
 	// TursoToken is the Turso database's auth token (TURSO_AUTH_TOKEN);
 	// a local server may need none.
 	TursoToken string
+	// VAPID is the Web Push key pair given by VAPID_PUBLIC_KEY and
+	// VAPID_PRIVATE_KEY; nil means the pair made once and kept in DataDir.
+	VAPID *push.Keys
+	// PushAllow is where the server may send Web Push messages:
+	// PUSH_ENDPOINTS_ALLOW, or push.DefaultAllow.
+	PushAllow push.Allow
 }
 
 // Defaults when the environment says nothing.
@@ -158,6 +165,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if err := securityFromEnv(getenv, &cfg); err != nil {
 		return Config{}, err
 	}
+	if err := pushFromEnv(getenv, &cfg); err != nil {
+		return Config{}, err
+	}
 	// TZ is the time zone of the nights that choose none. Go's time.Local
 	// reads it by itself, from the system's zone files, and silently takes
 	// UTC for a name it cannot find there: refuse that instead.
@@ -229,6 +239,21 @@ func securityFromEnv(getenv func(string) string, cfg *Config) error {
 	}
 	cfg.Retention = time.Duration(n) * 24 * time.Hour
 	return nil
+}
+
+// pushFromEnv reads the VAPID key pair, when given, and the push services
+// the server may send to.
+func pushFromEnv(getenv func(string) string, cfg *Config) error {
+	if pub, priv := getenv("VAPID_PUBLIC_KEY"), getenv("VAPID_PRIVATE_KEY"); pub != "" || priv != "" {
+		k, err := push.ParseKeys(pub, priv)
+		if err != nil {
+			return err
+		}
+		cfg.VAPID = &k
+	}
+	var err error
+	cfg.PushAllow, err = push.ParseAllow(cmp.Or(getenv("PUSH_ENDPOINTS_ALLOW"), push.DefaultAllow))
+	return err
 }
 
 // parsePublicURL reads PUBLIC_URL: an http(s) URL, of which the path, query

@@ -23,6 +23,9 @@ func (s *Store) PurgeEnded(ctx context.Context, endedBefore time.Time) (int, err
 		// statement simple to reason about.
 		const ended = `SELECT id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?`
 		before := endedBefore.UnixMilli()
+		if _, err := tx.ExecContext(ctx, `DELETE FROM push_subscriptions WHERE session_id IN (`+ended+`)`, before); err != nil {
+			return fmt.Errorf("purge push subscriptions: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM standby_songs WHERE session_id IN (`+ended+`)`, before); err != nil {
 			return fmt.Errorf("purge standby songs: %w", err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/live"
+	"github.com/karaoke-night/karaoke/push"
 	"github.com/karaoke-night/karaoke/qr"
 )
 
@@ -29,6 +30,7 @@ type Handler struct {
 	codes     *codeGuard
 	diskFree  func() (uint64, error)
 	minFree   uint64
+	push      *push.Sender
 }
 
 // Config is what New needs besides the store and the live broker: settings
@@ -50,6 +52,9 @@ type Config struct {
 	// nil skips the check. Below MinFreeDisk, /healthz answers 503.
 	DiskFree    func() (uint64, error)
 	MinFreeDisk uint64
+	// Push sends Web Push messages; nil sends none and takes no
+	// subscription.
+	Push *push.Sender
 }
 
 // New returns the handlers for a store. The live pages' streams are served
@@ -57,7 +62,7 @@ type Config struct {
 // has the store notify, and closes.
 func New(store *db.Store, streams *live.Broker, cfg Config) *Handler {
 	h := &Handler{store: store, qr: cfg.QR, log: cfg.Log, live: streams, publicURL: cfg.PublicURL, proxy: cfg.TrustProxy,
-		diskFree: cfg.DiskFree, minFree: cfg.MinFreeDisk}
+		diskFree: cfg.DiskFree, minFree: cfg.MinFreeDisk, push: cfg.Push}
 	if h.log == nil {
 		h.log = slog.Default()
 	}

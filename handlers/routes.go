@@ -45,6 +45,7 @@ func (h *Handler) Routes() http.Handler {
 			r.Post("/standby/{standbyID}/{change:up|down|remove}", h.handleStandbyChange)
 			r.Post("/hold", h.handleHoldSpot)
 			r.Post("/back", h.handleImBack)
+			r.Post("/push", h.handlePushSubscribe)
 		})
 		r.Get("/events", h.handleGuestEvents)
 	})

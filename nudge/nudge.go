@@ -1,0 +1,160 @@
+// Package nudge tells guests by Web Push when their turn comes: "You're up
+// next at <night>" when their song becomes the one Start next would start,
+// and "It's your turn at <night>" when it starts. It follows the store's
+// change notifications (Store.OnChange), never a write itself: Changed only
+// marks the session, and a goroutine of its own reads the Night and queues
+// the messages (push.Sender), so a write never waits for a push.
+package nudge
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+
+	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/push"
+)
+
+// Store is what the nudger reads.
+type Store interface {
+	Night(ctx context.Context, sessionID int64) (db.Night, error)
+	PushSubscriptions(ctx context.Context, guestID int64) ([]db.PushSubscription, error)
+	SetPushTold(ctx context.Context, subscriptionID, next, turn int64) error
+}
+
+// Sender is what the nudger sends with (push.Sender).
+type Sender interface {
+	Send(sub push.Subscription, message []byte, topic string) error
+}
+
+// Message is the JSON a push carries, for the service worker to show.
+type Message struct {
+	Title string `json:"title"`
+	Body  string `json:"body"`
+}
+
+// Nudger sends each turn's messages once.
+type Nudger struct {
+	store  Store
+	sender Sender
+	log    *slog.Logger
+
+	mu      sync.Mutex
+	pending map[int64]bool
+	kick    chan struct{}
+	stop    chan struct{}
+	done    chan struct{}
+	once    sync.Once
+}
+
+// New starts a nudger; Close stops it.
+func New(store Store, sender Sender, log *slog.Logger) *Nudger {
+	if log == nil {
+		log = slog.Default()
+	}
+	n := &Nudger{store: store, sender: sender, log: log, pending: map[int64]bool{},
+		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	go n.work()
+	return n
+}
+
+// Changed is the store's change notification: it marks the session to be
+// looked at and returns at once.
+func (n *Nudger) Changed(sessionID, _ int64) {
+	n.mu.Lock()
+	n.pending[sessionID] = true
+	n.mu.Unlock()
+	select {
+	case n.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Close stops the nudger's goroutine.
+func (n *Nudger) Close() error {
+	n.once.Do(func() { close(n.stop) })
+	<-n.done
+	return nil
+}
+
+func (n *Nudger) work() {
+	defer close(n.done)
+	for {
+		select {
+		case <-n.stop:
+			return
+		case <-n.kick:
+		}
+		n.mu.Lock()
+		sessions := n.pending
+		n.pending = map[int64]bool{}
+		n.mu.Unlock()
+		for id := range sessions {
+			n.look(id)
+		}
+	}
+}
+
+// look reads a session's Night and tells the singer whose song started,
+// and the guest whose song is now next, each subscription once per song
+// (the marks are kept with the subscription, so a restart resends nothing).
+func (n *Nudger) look(sessionID int64) {
+	ctx := context.Background()
+	night, err := n.store.Night(ctx, sessionID)
+	if err != nil || !night.Session.Open() {
+		return
+	}
+	singing := night.NowSinging
+	if singing != nil {
+		n.tell(ctx, *singing, turn, Message{Title: "It's your turn at " + night.Session.Name, Body: songLine(*singing)})
+	}
+	if r, ok := night.NextUp(); ok && (singing == nil || r.ID != singing.ID) {
+		n.tell(ctx, r, next, Message{Title: "You're up next at " + night.Session.Name, Body: songLine(r)})
+	}
+}
+
+type event int
+
+const (
+	next event = iota
+	turn
+)
+
+func songLine(r db.Request) string {
+	if r.Artist == "" {
+		return r.Title
+	}
+	return r.Title + " — " + r.Artist
+}
+
+func (n *Nudger) tell(ctx context.Context, r db.Request, e event, m Message) {
+	subs, err := n.store.PushSubscriptions(ctx, r.GuestID)
+	if err != nil {
+		n.log.Error("push: read subscriptions", "err", err)
+		return
+	}
+	body, err := json.Marshal(m)
+	if err != nil {
+		return
+	}
+	for _, s := range subs {
+		told, nextID, turnID := s.ToldNext, r.ID, int64(0)
+		if e == turn {
+			told, nextID, turnID = s.ToldTurn, 0, r.ID
+		}
+		if told == r.ID {
+			continue
+		}
+		var sub push.Subscription
+		sub.Endpoint, sub.Keys.P256dh, sub.Keys.Auth = s.Endpoint, s.P256dh, s.Auth
+		// One topic per guest: an undelivered "up next" is replaced by
+		// "your turn" rather than both arriving late.
+		if err := n.sender.Send(sub, body, "turn"); err != nil {
+			continue
+		}
+		if err := n.store.SetPushTold(ctx, s.ID, nextID, turnID); err != nil {
+			n.log.Error("push: mark told", "err", err)
+		}
+	}
+}
