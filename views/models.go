@@ -147,7 +147,10 @@ type DashboardLive struct {
 	// or "none"), so a press from a page another device has overtaken
 	// changes nothing.
 	Ends string
-	Undo UndoControl
+	// NextKey is Start next's one-time key (see StateKey): the same for
+	// every render until the host acts again.
+	NextKey string
+	Undo    UndoControl
 	// PassedOver names the singers on hold Start next passes over.
 	PassedOver string
 }
