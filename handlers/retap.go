@@ -23,7 +23,8 @@ const retapWait = 10 * time.Second
 const retapPoll = 20 * time.Millisecond
 
 // retapHeaders are the headers of an answer that a repeat gets again: what
-// htmx and the browser act on. Cookies are not kept.
+// htmx and the browser act on. Of the cookies only the device cookie a
+// first join sets is kept (see keptCookies).
 var retapHeaders = []string{"Content-Type", "Location", "Vary", "Cache-Control", formHeader,
 	"HX-Redirect", "HX-Location", "HX-Refresh", "HX-Retarget", "HX-Reswap", "HX-Trigger"}
 
@@ -102,6 +103,9 @@ func (h *Handler) answerOnce(w http.ResponseWriter, r *http.Request, next http.H
 				hdr.WriteString(name + ": " + v + "\r\n")
 			}
 		}
+		for _, v := range keptCookies(rec.header) {
+			hdr.WriteString("Set-Cookie: " + v + "\r\n")
+		}
 		err = h.store.SaveRetap(ctx, id, db.Retap{Status: rec.status, Headers: hdr.String(), Body: rec.body.Bytes()})
 	}
 	if err != nil {
@@ -168,4 +172,18 @@ func nextKey(n db.Night, ends string) string {
 		newest = n.Actions[0].ID
 	}
 	return views.StateKey("next", strconv.FormatInt(n.Session.ID, 10), ends, strconv.FormatInt(newest, 10))
+}
+
+// keptCookies are the cookies of an answer that its repeat sets again: the
+// device cookie a first join sets, without which a join whose answer was
+// lost would leave the phone a stranger to its own guest. It is a token the
+// store could sign again anyway; a host key is never kept.
+func keptCookies(header http.Header) []string {
+	var kept []string
+	for _, v := range header.Values("Set-Cookie") {
+		if strings.HasPrefix(v, deviceCookie+"=") {
+			kept = append(kept, v)
+		}
+	}
+	return kept
 }

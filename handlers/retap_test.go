@@ -168,3 +168,25 @@ func TestStartNextKeyNeverComesBack(t *testing.T) {
 		t.Errorf("Start next after an undo: now singing %q, want One", got)
 	}
 }
+
+// TestJoinRetryAfterLostAnswer: a first join whose answer never arrived
+// (so its device cookie was not set) is sent again; the repeat sets the
+// same cookie, and the phone is the guest that joined, once.
+func TestJoinRetryAfterLostAnswer(t *testing.T) {
+	app := newTestApp(t)
+	host, dash, code := app.hostNight()
+	form := formOn(t, app.browser().get("/j/"+code), "join-form", "name", "Cleo")
+	lost := app.browser()
+	lost.do("POST", form.action, form.values) // its answer, cookie and all, is lost
+	cleo := app.browser()
+	resp := cleo.do("POST", form.action, form.values)
+	if resp.status != http.StatusSeeOther {
+		t.Fatalf("the repeat: status %d", resp.status)
+	}
+	if got := cleo.get("/j/" + code).testid("singer-name").Text(); got != "Cleo" {
+		t.Errorf("after the repeat the phone sings as %q, want Cleo", got)
+	}
+	if got := host.get(dash).testid("guest").Length(); got != 1 {
+		t.Errorf("%d guests, want 1", got)
+	}
+}
