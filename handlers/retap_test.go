@@ -55,22 +55,32 @@ func TestTapTwiceActsOnce(t *testing.T) {
 		{"guest joins, htmx", true, guestJoins},
 		{"host starts the next singer", false, hostStartsNext},
 		{"host starts the next singer, htmx", true, hostStartsNext},
+		{"guest withdraws a song", false, guestWithdraws},
+		{"guest withdraws a song, htmx", true, guestWithdraws},
+		{"host adds a walk-up singer", false, hostAddsWalkup},
+		{"host adds a walk-up singer, htmx", true, hostAddsWalkup},
+		{"host saves the rules, htmx", true, hostSavesRules},
+		{"host ends the night", false, hostEnds},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			app := newTestApp(t)
 			b, form, seen := tt.tap(app)
-			b.htmx = tt.htmx
+			tap := func() response {
+				b.htmx = tt.htmx
+				defer func() { b.htmx = false }()
+				return b.do("POST", form.action, form.values)
+			}
 			if form.values.Get(views.RetapField) == "" {
 				t.Fatal("the form carries no one-time key")
 			}
 			before := seen()
-			first := b.do("POST", form.action, form.values)
+			first := tap()
 			once := seen()
 			if once == before {
 				t.Fatalf("the first tap changed nothing (status %d): %s", first.status, once)
 			}
-			second := b.do("POST", form.action, form.values)
+			second := tap()
 			if got := seen(); got != once {
 				t.Errorf("the second tap changed the night:\nonce  %s\ntwice %s", once, got)
 			}
@@ -103,6 +113,36 @@ func hostStartsNext(app *testApp) (*browser, postForm, func() string) {
 	host, dash, code := app.hostNight()
 	app.guest(code, "Ana", "One", "Two")
 	form := formOn(app.t, host.get(dash), "next-singer")
+	return host, form, func() string { return hostView(host, dash) }
+}
+
+func guestWithdraws(app *testApp) (*browser, postForm, func() string) {
+	host, dash, code := app.hostNight()
+	ana := app.guest(code, "Ana", "One", "Two")
+	for _, f := range postForms(ana.get("/j/" + code)) {
+		if strings.HasSuffix(f.action, "/withdraw") {
+			return ana, f, func() string { return hostView(host, dash) }
+		}
+	}
+	app.t.Fatal("no Withdraw on the guest's page")
+	return nil, postForm{}, nil
+}
+
+func hostAddsWalkup(app *testApp) (*browser, postForm, func() string) {
+	host, dash, _ := app.hostNight()
+	form := formOn(app.t, host.get(dash), "walkup-form", "name", "Dan", "title", "Jolene")
+	return host, form, func() string { return hostView(host, dash) }
+}
+
+func hostSavesRules(app *testApp) (*browser, postForm, func() string) {
+	host, dash, _ := app.hostNight()
+	form := formOn(app.t, host.get(dash), "settings-form", "singer_cap", "5")
+	return host, form, func() string { return hostView(host, dash) }
+}
+
+func hostEnds(app *testApp) (*browser, postForm, func() string) {
+	host, dash, _ := app.hostNight()
+	form := formOn(app.t, host.get(dash+"/end"), "end-confirm")
 	return host, form, func() string { return hostView(host, dash) }
 }
 

@@ -37,8 +37,8 @@ func IsRetapKey(key string) bool {
 // state the form acts on rather than at random: the region is rendered
 // again at every change of the night and sent only when it differs, so a
 // random key would send it every time. parts must name a state that never
-// comes back (the host's newest action id among them); the key has the
-// shape newRetapKey gives.
+// comes back (the host's newest action id among them, or the URL of a
+// withdrawal, which happens once); the key has the shape newRetapKey gives.
 func StateKey(parts ...string) string {
 	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:16])
