@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/textproto"
@@ -48,7 +50,7 @@ func (h *Handler) retap(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		id := r.URL.Path + "\x00" + key
+		id := retapID(r, key)
 		ctx := context.WithoutCancel(r.Context())
 		deadline := time.Now().Add(retapWait)
 		for {
@@ -124,6 +126,20 @@ func replay(w http.ResponseWriter, answer db.Retap) {
 	w.Header().Set("Karaoke-Retap", "repeat")
 	w.WriteHeader(answer.Status)
 	w.Write(answer.Body)
+}
+
+// retapID names a post's key in the store: the key, where it was posted
+// and, for a host, from which device. A host form's key is made from the
+// night's state and so is the same on every host device: two phones that
+// press Start next at once each get their own answer (the second is told
+// another device got there first), as before keys.
+func retapID(r *http.Request, key string) string {
+	device := ""
+	if c, err := r.Cookie(hostDeviceCookie); err == nil {
+		device = c.Value
+	}
+	sum := sha256.Sum256([]byte(r.URL.Path + "\x00" + key + "\x00" + device))
+	return hex.EncodeToString(sum[:])
 }
 
 // retapKey is the post's one-time key, or "" when it has none or the body

@@ -230,3 +230,29 @@ func TestJoinRetryAfterLostAnswer(t *testing.T) {
 		t.Errorf("%d guests, want 1", got)
 	}
 }
+
+// TestTwoHostPhonesShareNoAnswer: Start next's key is the same on every
+// host device; the second phone that presses it is told another device got
+// there first, and is not sent the first phone's answer.
+func TestTwoHostPhonesShareNoAnswer(t *testing.T) {
+	app := newTestApp(t)
+	host, dash, code := app.hostNight()
+	app.guest(code, "Ana", "One", "Two")
+	link, _ := host.get(dash).testid("host-link").Attr("value")
+	other := app.browser()
+	other.get(mustURL(t, link).Path)
+	mine, theirs := formOn(t, host.get(dash), "next-singer"), formOn(t, other.get(dash), "next-singer")
+	if mine.values.Get(views.RetapField) != theirs.values.Get(views.RetapField) {
+		t.Fatal("the two phones were given different keys for the same state")
+	}
+	host.htmx, other.htmx = true, true
+	first := host.do("POST", mine.action, mine.values)
+	second := other.do("POST", theirs.action, theirs.values)
+	if first.body == second.body || second.header.Get("Karaoke-Retap") != "" {
+		t.Error("the second phone was sent the first phone's answer")
+	}
+	host.htmx = false
+	if got := nowSingingText(host.get(dash)); !strings.Contains(got, "One") {
+		t.Errorf("now singing %q, want One", got)
+	}
+}
