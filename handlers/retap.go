@@ -90,6 +90,14 @@ func (h *Handler) retap(next http.Handler) http.Handler {
 // answerOnce answers the post that claimed id and keeps its answer.
 func (h *Handler) answerOnce(w http.ResponseWriter, r *http.Request, next http.Handler, id string) {
 	rec := &recorder{header: w.Header()}
+	defer func() {
+		// A handler that panicked changed nothing it committed to answer:
+		// let a retry try afresh rather than wait for an answer never kept.
+		if p := recover(); p != nil {
+			h.store.ReleaseRetap(context.WithoutCancel(r.Context()), id)
+			panic(p)
+		}
+	}()
 	next.ServeHTTP(rec, r)
 	if rec.status == 0 {
 		rec.status = http.StatusOK
