@@ -188,14 +188,15 @@ func (c *recorder) Write(b []byte) (int, error) {
 	return c.body.Write(b)
 }
 
-// nextKey is Start next's one-time key: the turn it ends and the host's
-// newest action, a state that never comes back (an undo is an action too).
-func nextKey(n db.Night, ends string) string {
+// hostStateKey is the one-time key of a host form in the live dashboard
+// (Start next, Stop, Undo): what it acts on and the host's newest action,
+// a state that never comes back (an undo is an action too).
+func hostStateKey(n db.Night, form, on string) string {
 	var newest int64
 	if len(n.Actions) > 0 {
 		newest = n.Actions[0].ID
 	}
-	return views.StateKey("next", strconv.FormatInt(n.Session.ID, 10), ends, strconv.FormatInt(newest, 10))
+	return views.StateKey(form, strconv.FormatInt(n.Session.ID, 10), on, strconv.FormatInt(newest, 10))
 }
 
 // keptCookies are the cookies of an answer that its repeat sets again: the

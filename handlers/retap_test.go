@@ -61,6 +61,8 @@ func TestTapTwiceActsOnce(t *testing.T) {
 		{"host adds a walk-up singer, htmx", true, hostAddsWalkup},
 		{"host saves the rules, htmx", true, hostSavesRules},
 		{"host ends the night", false, hostEnds},
+		{"host stops the turn, htmx", true, hostStops},
+		{"host undoes, htmx", true, hostUndoes},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,6 +139,27 @@ func hostAddsWalkup(app *testApp) (*browser, postForm, func() string) {
 func hostSavesRules(app *testApp) (*browser, postForm, func() string) {
 	host, dash, _ := app.hostNight()
 	form := formOn(app.t, host.get(dash), "settings-form", "singer_cap", "5")
+	return host, form, func() string { return hostView(host, dash) }
+}
+
+func hostStops(app *testApp) (*browser, postForm, func() string) {
+	host, dash, code := app.hostNight()
+	app.guest(code, "Ana", "One", "Two")
+	host.post(dash+"/next", "ends", "none")
+	for _, f := range postForms(host.get(dash)) {
+		if strings.HasSuffix(f.action, "/stop") {
+			return host, f, func() string { return hostView(host, dash) }
+		}
+	}
+	app.t.Fatal("no Stop on the dashboard")
+	return nil, postForm{}, nil
+}
+
+func hostUndoes(app *testApp) (*browser, postForm, func() string) {
+	host, dash, code := app.hostNight()
+	app.guest(code, "Ana", "One", "Two")
+	host.post(dash+"/next", "ends", "none")
+	form := formOn(app.t, host.get(dash), "undo-form")
 	return host, form, func() string { return hostView(host, dash) }
 }
 

@@ -446,7 +446,7 @@ func DashboardLiveView(l DashboardLive) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if l.Now != nil {
-				templ_7745c5c3_Err = confirmAction(HostAction{URL: l.SkipNowURL, Title: l.StopLabel, Ends: l.Ends}, "Stop…").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = confirmAction(HostAction{URL: l.SkipNowURL, Title: l.StopLabel, Ends: l.Ends, Key: l.StopKey}, "Stop…").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
