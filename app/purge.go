@@ -27,6 +27,9 @@ func Purge(ctx context.Context, store *db.Store, images *qr.Cache, retention tim
 			log.Info("purged ended sessions", "sessions", n, "retention_days", int(retention/(24*time.Hour)))
 		}
 	}
+	if err := store.PurgeRetaps(ctx, store.Now().Add(-db.RetapKeep)); err != nil {
+		return err
+	}
 	codes, err := store.OpenCodes(ctx)
 	if err != nil {
 		return err

@@ -94,6 +94,9 @@ func (s *Store) setUp(ctx context.Context, o options) error {
 	if err := s.giveJoinTokens(ctx); err != nil {
 		return err
 	}
+	if err := s.setUpRetaps(ctx); err != nil {
+		return fmt.Errorf("retaps: %w", err)
+	}
 	// A restore opens a database at an older schema first (OnlyMigrations):
 	// the songbook comes with its migration.
 	if has, err := sqlitedb.TableExists(ctx, s.writer.DB(), "songs"); err != nil || !has {

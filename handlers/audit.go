@@ -36,6 +36,7 @@ func undoControl(n db.Night) views.UndoControl {
 		ActionID: strconv.FormatInt(a.ID, 10),
 		What:     a.Summary,
 		Cannot:   n.Undo.Cannot,
+		Key:      hostStateKey(n, "undo", strconv.FormatInt(a.ID, 10)),
 	}
 }
 

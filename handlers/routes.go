@@ -37,7 +37,7 @@ func (h *Handler) Routes() http.Handler {
 		r.Get("/", h.handleGuestPage)
 		r.Get("/songs", h.handleSongSearch)
 		r.Group(func(r chi.Router) {
-			r.Use(h.limits.deviceWrites, h.limits.addressWrites)
+			r.Use(h.limits.deviceWrites, h.limits.addressWrites, h.retap)
 			r.With(h.limits.addressJoins).Post("/join", h.handleGuestJoin)
 			r.Post("/requests", h.handleRequestCreate)
 			r.Post("/requests/{requestID}/withdraw", h.handleRequestWithdraw)
@@ -63,7 +63,7 @@ func (h *Handler) Routes() http.Handler {
 	// link); everything else needs the cookie.
 	r.Get("/host/{sessionID}/claim/{key}", h.handleHostClaim)
 	r.Route("/host/{sessionID}", func(r chi.Router) {
-		r.Use(h.requireHost)
+		r.Use(h.requireHost, h.retap)
 		r.Get("/", h.handleDashboard)
 		r.Get("/events", h.handleDashboardEvents)
 		r.Post("/next", h.handleTurnNext)

@@ -120,6 +120,7 @@ func dashboardLive(n db.Night) views.DashboardLive {
 		live.PauseURL = hostActionPath(id, "resume")
 	}
 	live.TurnLengthMsg = estimateNote(n)
+	live.NextKey, live.StopKey = hostStateKey(n, "next", live.Ends), hostStateKey(n, "stop", live.Ends)
 	live.Undo = undoControl(n)
 	if n.NowSinging != nil {
 		live.StopLabel = "Stop " + n.NowSinging.Title + " (" + n.NowSinging.Singer + ")"

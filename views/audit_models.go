@@ -9,6 +9,8 @@ const UndoField = "action"
 type UndoControl struct {
 	URL      string // "" when there is nothing to undo
 	ActionID string
+	// Key is the form's one-time key (see StateKey).
+	Key string
 	// What names what the button undoes: "Skipped Ann's “Jolene”: 2nd in
 	// line → skipped"; the button's accessible name is "Undo: " and it.
 	What string

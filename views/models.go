@@ -56,6 +56,8 @@ type HostAction struct {
 	// Ends, when set, is the turn the action ends (EndsField): Stop names
 	// the request it saw singing, so a second device's press changes nothing.
 	Ends string
+	// Key, when set, is the form's one-time key (see StateKey).
+	Key string
 }
 
 // HostQueueItem is a queue entry with the host's controls for it. Its row
@@ -147,7 +149,12 @@ type DashboardLive struct {
 	// or "none"), so a press from a page another device has overtaken
 	// changes nothing.
 	Ends string
-	Undo UndoControl
+	// NextKey is Start next's one-time key (see StateKey): the same for
+	// every render until the host acts again.
+	NextKey string
+	// StopKey is Stop's one-time key, made the same way.
+	StopKey string
+	Undo    UndoControl
 	// PassedOver names the singers on hold Start next passes over.
 	PassedOver string
 }
