@@ -34,6 +34,7 @@ type server struct {
 	t    *testing.T
 	cfg  app.Config
 	base string
+	srv  *app.Server
 	stop func()
 }
 
@@ -57,13 +58,28 @@ func (s *server) start() {
 	srv, stop := servertest.Start(s.t, s.cfg)
 	s.cfg.Addr = srv.Addr() // a restart comes back on the same port
 	s.base = "http://" + srv.Addr()
-	s.stop = stop
+	s.srv, s.stop = srv, stop
 }
 
 // restart stops the server and starts it again on the same address and data.
 func (s *server) restart() {
 	s.t.Helper()
 	s.stop()
+	s.startAgain()
+}
+
+// kill stops the server as SIGKILL would for the browsers: every connection
+// dropped at once, nothing answered, no stream ended cleanly; then it starts
+// it again on the same address and data.
+func (s *server) kill() {
+	s.t.Helper()
+	s.srv.Close()
+	s.stop()
+	s.startAgain()
+}
+
+func (s *server) startAgain() {
+	s.t.Helper()
 	// The port is free again once the listener is closed.
 	wait.Eventually(s.t, 5*time.Second, func() bool {
 		ln, err := net.Listen("tcp", s.cfg.Addr)

@@ -62,7 +62,9 @@ type Source interface {
 	Versions(ctx context.Context, ids []int64) (map[int64]int64, error)
 }
 
-// Errors Serve answers 503 for (ErrShare, in share.go, is a 429).
+// Errors subscribe gives: Serve answers ErrFull with a 503 (ErrShare, in
+// share.go, with a 429) and ErrClosed with an empty stream that has the
+// browser come back.
 var (
 	ErrFull   = errors.New("live: too many streams are open")
 	ErrClosed = errors.New("live: the broker is closed")

@@ -10,7 +10,8 @@ import (
 // Serve streams a session's changes to one listener until the client goes
 // away (the request's context ends), the session ends, the client falls too
 // far behind, or the Broker is closed. Past a fair share (see Config) it
-// answers 429, past MaxStreams (or once closed) 503, both with Retry-After. An http.Server's Shutdown waits for every
+// answers 429, past MaxStreams 503, both with Retry-After; once closed, an
+// empty stream that asks the browser to come back. An http.Server's Shutdown waits for every
 // stream like any other request, so have it close the Broker as it starts
 // (RegisterOnShutdown).
 //
@@ -19,16 +20,25 @@ import (
 // has moved on since, the stream starts with the current state.
 func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, l Listener) {
 	s, err := b.subscribe(l, knownVersion(r))
+	if errors.Is(err, ErrClosed) {
+		// The server is stopping (a restart or a deploy). Any answer but 200
+		// fails an EventSource for good (readyState CLOSED): htmx's SSE
+		// extension then makes a new one only after a wait that doubles with
+		// each such failure, up to 64 s, and that only an open stream resets.
+		// An empty stream that ends has the browser itself try again after
+		// the retry delay, as for a stream the stop ended.
+		streamHeaders(w.Header())
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(b.retryLine())
+		return
+	}
 	if err != nil {
 		refuse(w, err)
 		return
 	}
 	defer b.unsubscribe(s)
 
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no") // tell buffering proxies to pass events on at once
+	streamHeaders(w.Header())
 
 	rc := http.NewResponseController(w)
 	// The server's ReadTimeout must not end a stream that stays open for a
@@ -44,9 +54,20 @@ func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, l Listener) {
 		return rc.Flush() == nil
 	}
 	w.WriteHeader(http.StatusOK)
-	if write([]byte("retry: " + strconv.FormatInt(b.cfg.Retry.Milliseconds(), 10) + "\n\n")) {
+	if write(b.retryLine()) {
 		b.pump(s, r.Context().Done(), write)
 	}
+}
+
+func streamHeaders(h http.Header) {
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // tell buffering proxies to pass events on at once
+}
+
+// retryLine tells the browser how long to wait before it reconnects.
+func (b *Broker) retryLine() []byte {
+	return []byte("retry: " + strconv.FormatInt(b.cfg.Retry.Milliseconds(), 10) + "\n\n")
 }
 
 // pump writes a stream's messages and heartbeats until the stream ends, the
@@ -81,8 +102,6 @@ func refuse(w http.ResponseWriter, err error) {
 		// Not the server's trouble but this client's: a plain 429, and a
 		// longer wait, since only closing its other pages frees a place.
 		status, retry, msg = http.StatusTooManyRequests, "30", "Too many live pages are open from your network. Close some; this page will try again by itself."
-	case errors.Is(err, ErrClosed):
-		retry = "2"
 	}
 	w.Header().Set("Retry-After", retry)
 	w.Header().Set("Cache-Control", "no-store")
