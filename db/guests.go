@@ -189,3 +189,20 @@ func (s *Store) RemovedGuests(ctx context.Context, sessionID int64) (map[int64]b
 	}
 	return out, nil
 }
+
+// openGuest reads a guest of an open session who may still act: it refuses
+// an ended night (ECONFLICT), a guest not in it (ENOTFOUND) and one the
+// host removed (ECONFLICT).
+func openGuest(ctx context.Context, tx *sql.Tx, sessionID, guestID int64) (Guest, error) {
+	if _, err := openSession(ctx, tx, sessionID); err != nil {
+		return Guest{}, err
+	}
+	g, err := getGuestByID(ctx, tx, sessionID, guestID)
+	if err != nil {
+		return Guest{}, err
+	}
+	if g.Removed() {
+		return Guest{}, Errorf(ECONFLICT, "The host has removed you from this session.")
+	}
+	return g, nil
+}

@@ -54,15 +54,9 @@ const nextHereQuery = `SELECT r.id FROM requests r JOIN guests g ON g.id = r.gue
 // session has ended, the host removed the guest, or they have no song waiting.
 func (s *Store) HoldSpot(ctx context.Context, sessionID, guestID int64) error {
 	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
-		if _, err := openSession(ctx, tx, sessionID); err != nil {
-			return err
-		}
-		g, err := getGuestByID(ctx, tx, sessionID, guestID)
+		_, err := openGuest(ctx, tx, sessionID, guestID)
 		if err != nil {
 			return err
-		}
-		if g.Removed() {
-			return Errorf(ECONFLICT, "The host has removed you from this session.")
 		}
 		var waiting int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM requests WHERE guest_id = ? AND status = 'waiting'`, guestID).Scan(&waiting); err != nil {

@@ -31,15 +31,9 @@ type PushSubscription struct {
 // the host removed the guest.
 func (s *Store) SavePushSubscription(ctx context.Context, sessionID, guestID int64, endpoint, p256dh, auth string) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		if _, err := openSession(ctx, tx, sessionID); err != nil {
-			return err
-		}
-		g, err := getGuestByID(ctx, tx, sessionID, guestID)
+		_, err := openGuest(ctx, tx, sessionID, guestID)
 		if err != nil {
 			return err
-		}
-		if g.Removed() {
-			return Errorf(ECONFLICT, "The host has removed you from this session.")
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO push_subscriptions (session_id, guest_id, endpoint, p256dh, auth, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)
