@@ -111,7 +111,8 @@ func markClosing(l *views.DashboardLive, n db.Night, now time.Time) {
 	if l.Closing.Clock != "" {
 		for _, m := range closingExtensions {
 			mins := strconv.Itoa(m)
-			l.Extend = append(l.Extend, views.ClosingExtension{URL: hostActionPath(n.Session.ID, "closing/extend"), Minutes: mins, Label: "+" + mins + " min"})
+			l.Extend = append(l.Extend, views.ClosingExtension{URL: hostActionPath(n.Session.ID, "closing/extend"), Minutes: mins, Label: "+" + mins + " min",
+				Key: hostStateKey(n, "extend", mins)})
 		}
 	}
 	for i := range l.Queue {

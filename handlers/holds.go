@@ -74,6 +74,7 @@ func hostHoldMark(n db.Night, r db.Request) views.HoldMark {
 	m := holdMark(n, r)
 	if m.On && n.Session.Open() {
 		m.ReleaseURL, m.Singer = holdReleasePath(n.Session.ID, r.GuestID), r.Singer
+		m.ReleaseKey = holdKey(n, "release", r.GuestID)
 	}
 	return m
 }
@@ -103,6 +104,7 @@ func guestHold(n db.Night, guestID int64) views.GuestHold {
 	}
 	if hold, ok := n.Holds[guestID]; ok {
 		g.On, g.Show, g.Until = true, true, clock(n, hold.Until)
+		g.BackKey = holdKey(n, "back", guestID)
 		for _, r := range n.PassedOver() {
 			g.TurnCame = g.TurnCame || r.GuestID == guestID
 		}

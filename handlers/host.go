@@ -140,6 +140,7 @@ func (h *Handler) hostActionDone(w http.ResponseWriter, r *http.Request, err err
 	notice := ""
 	if err != nil {
 		notice = db.ErrorMessage(err)
+		letRetapGo(r) // it changed nothing: a retry may act
 	}
 	fragment := func() (templ.Component, error) {
 		night, err := h.store.Night(r.Context(), id)
@@ -258,8 +259,12 @@ func (h *Handler) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
 // up, down, top or back.
 func (h *Handler) handleRequestMove(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "requestID")
+	move := db.Move(chi.URLParam(r, "move"))
+	if n, nerr := h.store.Night(r.Context(), hostSessionID(r)); err == nil && nerr == nil && movesNothing(n, id, move) {
+		letRetapGo(r)
+	}
 	if err == nil {
-		err = h.store.MoveRequest(r.Context(), hostSessionID(r), id, db.Move(chi.URLParam(r, "move")))
+		err = h.store.MoveRequest(r.Context(), hostSessionID(r), id, move)
 	}
 	h.hostActionDone(w, r, err)
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,7 +61,8 @@ func (h *Handler) retap(next http.Handler) http.Handler {
 				return
 			}
 			if claimed {
-				h.answerOnce(w, r, next, id)
+				note := &retapNote{}
+				h.answerOnce(w, r.WithContext(context.WithValue(r.Context(), retapNoteKey{}, note)), next, id, note)
 				return
 			}
 			for answer.Status == 0 && time.Now().Before(deadline) {
@@ -87,8 +89,26 @@ func (h *Handler) retap(next http.Handler) http.Handler {
 	})
 }
 
+// retapNote is what a handler tells the retap middleware about the post
+// being answered (see letRetapGo).
+type retapNote struct{ unchanged bool }
+
+type retapNoteKey struct{}
+
+// letRetapGo says that the post being answered changed nothing, so its key
+// is not kept: a later post of the same form may act where this one could
+// not (a song moved up when it was already first, before another song went
+// ahead of it), and a repeat of a post that changed nothing changes nothing
+// either. A form keyed by the state it acts on needs this, since its key
+// stays on the page for as long as that state does.
+func letRetapGo(r *http.Request) {
+	if note, ok := r.Context().Value(retapNoteKey{}).(*retapNote); ok {
+		note.unchanged = true
+	}
+}
+
 // answerOnce answers the post that claimed id and keeps its answer.
-func (h *Handler) answerOnce(w http.ResponseWriter, r *http.Request, next http.Handler, id string) {
+func (h *Handler) answerOnce(w http.ResponseWriter, r *http.Request, next http.Handler, id string, note *retapNote) {
 	rec := &recorder{header: w.Header()}
 	defer func() {
 		// A handler that panicked changed nothing it committed to answer:
@@ -104,7 +124,7 @@ func (h *Handler) answerOnce(w http.ResponseWriter, r *http.Request, next http.H
 	}
 	ctx := context.WithoutCancel(r.Context())
 	var err error
-	if rec.status >= 400 {
+	if rec.status >= 400 || note.unchanged {
 		err = h.store.ReleaseRetap(ctx, id)
 	} else {
 		var hdr strings.Builder
@@ -150,16 +170,24 @@ func retapID(r *http.Request, key string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// retapKey is the post's one-time key, or "" when it has none or the body
-// is not a plain form (the songbook's upload is streamed by its handler).
+// retapKey is the post's one-time key, or "" when it has none. A plain
+// form carries it in its body; a multipart form (the songbook's upload,
+// which its handler streams part by part) in its URL's query, so that
+// nothing reads the body before the handler.
 func retapKey(r *http.Request) string {
-	if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+	if r.Method != http.MethodPost {
 		return ""
 	}
-	if err := r.ParseForm(); err != nil {
-		return ""
+	var key string
+	switch ct := r.Header.Get("Content-Type"); {
+	case strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
+		if err := r.ParseForm(); err != nil {
+			return ""
+		}
+		key = r.PostForm.Get(views.RetapField)
+	case strings.HasPrefix(ct, "multipart/form-data"):
+		key = r.URL.Query().Get(views.RetapField)
 	}
-	key := r.PostForm.Get(views.RetapField)
 	if !views.IsRetapKey(key) {
 		return ""
 	}
@@ -197,6 +225,49 @@ func hostStateKey(n db.Night, form, on string) string {
 		newest = n.Actions[0].ID
 	}
 	return views.StateKey(form, strconv.FormatInt(n.Session.ID, 10), on, strconv.FormatInt(newest, 10))
+}
+
+// queueRowKey is the one-time key of a queue row's forms (its moves, Skip
+// and Remove), each of which posts to a URL of its own: the request and
+// the host's latest action on its singer's songs (Night.GuestNotices).
+// Each of these actions, and the undo of one, is logged as such an action,
+// so a key that acted is never shown again; and the row is sent again only
+// when its singer's songs change, not at every change in the queue. A
+// move that changes nothing lets its key go (letRetapGo), since its row
+// stays as it was.
+func queueRowKey(n db.Night, r db.Request) string {
+	return views.StateKey("row", strconv.FormatInt(n.Session.ID, 10), strconv.FormatInt(r.ID, 10),
+		strconv.FormatInt(n.GuestNotices[r.GuestID].ID, 10))
+}
+
+// movesNothing reports whether moving the request changes nothing: it is
+// already first (Up, Top) or last (Down, Back) in the queue.
+func movesNothing(n db.Night, requestID int64, move db.Move) bool {
+	i := slices.IndexFunc(n.Queue, func(r db.Request) bool { return r.ID == requestID })
+	switch move {
+	case db.MoveUp, db.MoveTop:
+		return i == 0
+	case db.MoveDown, db.MoveBack:
+		return i >= 0 && i == len(n.Queue)-1
+	}
+	return false
+}
+
+// holdKey is the one-time key of a form that ends a guest's hold (the
+// host's Release, the guest's I'm back): the hold, by when it began.
+func holdKey(n db.Night, form string, guestID int64) string {
+	return views.StateKey(form, strconv.FormatInt(n.Session.ID, 10), strconv.FormatInt(guestID, 10),
+		strconv.FormatInt(n.Holds[guestID].Since.UnixMilli(), 10))
+}
+
+// standbyMoveKey is the one-time key of a guest's Up and Down on their
+// standby list. Their order comes back after an Up and a Down, so the key
+// is made from the night's version, which never does: the list (shown only
+// to a guest with two songs on it or more) is sent again at each change of
+// the night.
+func standbyMoveKey(n db.Night, guestID int64) string {
+	return views.StateKey("standby", strconv.FormatInt(n.Session.ID, 10), strconv.FormatInt(guestID, 10),
+		strconv.FormatInt(n.Session.Version, 10))
 }
 
 // keptCookies are the cookies of an answer that its repeat sets again: the

@@ -72,6 +72,9 @@ func standbyList(n db.Night, guestID int64, removed bool) views.StandbyList {
 		return l
 	}
 	songs := n.Standby[guestID]
+	if len(songs) > 1 {
+		l.MoveKey = standbyMoveKey(n, guestID)
+	}
 	for i, s := range songs {
 		base := guestPath(n.Session) + "/standby/" + strconv.FormatInt(s.ID, 10) + "/"
 		item := views.StandbyItem{Title: s.Title, Artist: s.Artist, RemoveURL: base + "remove"}

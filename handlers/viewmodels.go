@@ -120,7 +120,7 @@ func dashboardLive(n db.Night) views.DashboardLive {
 		live.PauseURL = hostActionPath(id, "resume")
 	}
 	live.TurnLengthMsg = estimateNote(n)
-	live.NextKey, live.StopKey = hostStateKey(n, "next", live.Ends), hostStateKey(n, "stop", live.Ends)
+	live.NextKey, live.StopKey, live.PauseKey = hostStateKey(n, "next", live.Ends), hostStateKey(n, "stop", live.Ends), hostStateKey(n, "pause", live.PauseURL)
 	live.Undo = undoControl(n)
 	if n.NowSinging != nil {
 		live.StopLabel = "Stop " + n.NowSinging.Title + " (" + n.NowSinging.Singer + ")"
@@ -142,17 +142,17 @@ func hostQueueItem(n db.Night, i int) views.HostQueueItem {
 	if !n.Session.Open() {
 		return item
 	}
-	song := r.Title + " (" + r.Singer + ")"
+	song, key := r.Title+" ("+r.Singer+")", queueRowKey(n, r)
 	item.RemoveSingerURL = guestRemovePath(id, r.GuestID)
 	item.Moves = []views.HostAction{
-		{URL: hostRequestPath(id, r.ID, "top"), Label: "Top", Title: "Move to the top: " + song},
-		{URL: hostRequestPath(id, r.ID, "up"), Label: "Up", Title: "Move up: " + song},
-		{URL: hostRequestPath(id, r.ID, "down"), Label: "Down", Title: "Move down: " + song},
-		{URL: hostRequestPath(id, r.ID, "back"), Label: "Back", Title: "Send to the back: " + song},
+		{URL: hostRequestPath(id, r.ID, "top"), Label: "Top", Title: "Move to the top: " + song, Key: key},
+		{URL: hostRequestPath(id, r.ID, "up"), Label: "Up", Title: "Move up: " + song, Key: key},
+		{URL: hostRequestPath(id, r.ID, "down"), Label: "Down", Title: "Move down: " + song, Key: key},
+		{URL: hostRequestPath(id, r.ID, "back"), Label: "Back", Title: "Send to the back: " + song, Key: key},
 	}
 	item.Dangers = []views.HostAction{
-		{URL: hostRequestPath(id, r.ID, "skip"), Label: "Skip", Title: "Skip " + song},
-		{URL: hostRequestPath(id, r.ID, "remove"), Label: "Remove", Title: "Remove " + song},
+		{URL: hostRequestPath(id, r.ID, "skip"), Label: "Skip", Title: "Skip " + song, Key: key},
+		{URL: hostRequestPath(id, r.ID, "remove"), Label: "Remove", Title: "Remove " + song, Key: key},
 	}
 	return item
 }

@@ -161,7 +161,7 @@ func walkupForm(sessionID int64, walkups []db.GuestListing, f views.WalkupForm) 
 // pendingList is the requests waiting for the host's OK.
 func pendingList(n db.Night) views.PendingList {
 	id := n.Session.ID
-	l := views.PendingList{On: n.Session.Approval}
+	l := views.PendingList{On: n.Session.Approval, Key: hostStateKey(n, "held", "")}
 	if n.Session.Open() {
 		l.ApproveAllURL = hostActionPath(id, "held/approve-all")
 	}

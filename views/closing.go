@@ -15,6 +15,7 @@ type ClosingExtension struct {
 	URL     string
 	Minutes string // the form's minutes value, "15"
 	Label   string // "+15 min"
+	Key     string // its one-time key (see StateKey)
 }
 
 // ZoneOption is a time zone the settings form offers.

@@ -7,6 +7,7 @@ type HoldMark struct {
 	Until string // the clock time the hold runs out: "22:40"
 	// ReleaseURL is the host's Release hold, on the dashboard's rows only.
 	ReleaseURL string
+	ReleaseKey string // its one-time key (see StateKey)
 	Singer     string // whose hold the host releases
 }
 
@@ -23,6 +24,7 @@ type GuestHold struct {
 	Lapsed  string
 	HoldURL string
 	BackURL string
+	BackKey string // I'm back's one-time key (see StateKey)
 }
 
 // Hold and its return are the guest's two buttons' test ids.

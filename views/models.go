@@ -139,6 +139,7 @@ type DashboardLive struct {
 	SkipNowURL    string
 	StopLabel     string // names the song Stop ends: "Stop Valerie (Ana)"
 	PauseURL      string // pauses, or resumes when Paused
+	PauseKey      string // its one-time key (see StateKey)
 	EndURL        string
 	TurnLengthMsg string
 	// Closing is the closing time, and Extend the buttons that move it.

@@ -43,3 +43,10 @@ func StateKey(parts ...string) string {
 	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:16])
 }
+
+// withRetapKey is a multipart form's URL with a new one-time key in its
+// query: the server streams such a body to its handler, so the key cannot
+// wait in it.
+func withRetapKey(url string) string {
+	return url + "?" + RetapField + "=" + newRetapKey()
+}

@@ -8,6 +8,9 @@ type StandbyList struct {
 	// Moved says the latest standby song to move that still waits
 	// ("“Jolene” moved from your standby list into the queue."); "" for none.
 	Moved string
+	// MoveKey is the one-time key of the Up and Down buttons (see
+	// StateKey); Remove's is made from its URL, as a removal happens once.
+	MoveKey string
 }
 
 // StandbyItem is one song on the standby list, with its buttons: Up is ""

@@ -31,6 +31,9 @@ type PendingList struct {
 	On            bool
 	Items         []PendingItem
 	ApproveAllURL string // "" once the night has ended
+	// Key is the one-time key of every form in the list (see StateKey):
+	// each posts to a URL of its own.
+	Key string
 }
 
 // PendingItem is one request waiting for the host's OK.
