@@ -22,8 +22,9 @@ var appTables = []string{"sessions", "guests", "requests"}
 
 var statusLine = regexp.MustCompile(`<p class="replication[^"]*" role="status" data-testid="replication-status">[^<]*</p>`)
 
-// retapValue is a form's one-time key, which differs at every render.
-var retapValue = regexp.MustCompile(`name="` + views.RetapField + `" value="[A-Z2-7]+"`)
+// retapValue is a form's one-time key, which differs at every render: in a
+// hidden field, or in a multipart form's URL.
+var retapValue = regexp.MustCompile(`name="` + views.RetapField + `" value="[A-Z2-7]+"|` + views.RetapField + `=[A-Z2-7]+`)
 
 // replicated is a night over HTTP on the real server, copied to the real
 // Turso server: the host, two guests, their requests and a turn.
