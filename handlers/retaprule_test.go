@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/url"
@@ -47,8 +48,9 @@ var keyless = map[string]string{
 // walk-up, two songbooks, a closing time, history; then paused, closed to
 // new guests and songbook-only) and finds every form that posts and every
 // hx-post, hx-put and hx-delete: each carries a one-time key
-// (views.RetapField) unless its route is in keyless. Every POST route of
-// the router must be among those found, so a new one is checked too.
+// (views.RetapField) unless its route is in keyless, and a live part's is
+// the same at every render of the same night. Every POST route of the
+// router must be among those found, so a new one is checked too.
 func TestEveryFormCarriesAKey(t *testing.T) {
 	app := newTestApp(t)
 	routes := postRoutes(t, app)
@@ -101,7 +103,17 @@ func TestEveryFormCarriesAKey(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, e := range events {
+			again, err := night.frame(t).Events(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, e := range events {
+				// A live part is sent again whenever its bytes change: a
+				// form in one takes a key made from the state (StateKey),
+				// never a new one at each render.
+				if i >= len(again) || !bytes.Equal(e.HTML, again[i].HTML) {
+					t.Errorf("live %s %s differs from one render of the same night to the next", l.Page, e.Name)
+				}
 				doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(e.HTML)))
 				if err != nil {
 					t.Fatal(err)
