@@ -117,9 +117,12 @@ func (h *Handler) screensAnswer(w http.ResponseWriter, r *http.Request, status i
 
 // screensCard is the TV screens card of a night, around form.
 func (h *Handler) screensCard(r *http.Request, s db.Session, form views.TVScreens) (views.TVScreens, error) {
-	screens, err := h.store.SessionScreens(r.Context(), s.ID)
-	if err != nil {
-		return views.TVScreens{}, err
+	var screens []db.Screen
+	if s.Open() { // once it has ended, no TV shows the night
+		var err error
+		if screens, err = h.store.SessionScreens(r.Context(), s.ID); err != nil {
+			return views.TVScreens{}, err
+		}
 	}
 	form.PairURL = hostActionPath(s.ID, "tvs")
 	form.TVURL = h.absoluteURL(r, tvPath)

@@ -147,6 +147,9 @@ func TestTVShowsACodeAgainWhenTheNightEnds(t *testing.T) {
 	if err := a.store.EndSession(context.Background(), mustID(t, id)); err != nil {
 		t.Fatal(err)
 	}
+	if n := host.get(dash).testid("tv-screen").Length(); n != 0 {
+		t.Errorf("the ended night's dashboard lists %d TVs", n)
+	}
 	if got := tv.get("/tv/state").body; got != "new 0" {
 		t.Errorf("the TV of an ended night has state %q, want a new code", got)
 	}
