@@ -34,6 +34,13 @@ const tvCookieLifetime = 400 * 24 * time.Hour
 // so a host never types a code that expires under their fingers.
 const tvRenewBefore = time.Minute
 
+// newScreensPerAddress bounds the TVs one address makes: a bar has a few,
+// and a script making thousands would fill the table and take codes out
+// of the six digits' million. A TV that keeps its cookie is made once.
+var newScreensPerAddress = Rate{Requests: 30, Window: time.Hour}
+
+const tooManyScreens = "Too many TVs have been set up from your network in the last hour. Try again later."
+
 // How a TV page keeps itself current where htmx cannot: the waiting TV
 // polls every second (it is paired within 2 s), a paired one every 2 s;
 // without JavaScript, a reload every 5 s while waiting, every 10 s showing
@@ -67,6 +74,10 @@ func (h *Handler) handleTV(w http.ResponseWriter, r *http.Request) {
 			Poll: &views.Poll{URL: tvStatePath, Key: tvNightKey(sc), Version: strconv.FormatInt(night.Session.Version, 10),
 				Every: tvPollShowing, Always: true, Refresh: tvRefreshShowing}}
 		h.render(w, r, http.StatusOK, views.Display(vm))
+		return
+	}
+	if sc.ID == 0 && h.newScreens.OnLimit(w, r, clientAddress(r)) {
+		h.fail(w, r, &refusal{status: http.StatusTooManyRequests, message: tooManyScreens})
 		return
 	}
 	now := h.store.Now()

@@ -202,3 +202,18 @@ func mustID(t *testing.T, s string) int64 {
 	}
 	return id
 }
+
+// TestNewTVsPerAddressAreLimited: one address makes at most 30 TVs an hour
+// (each a row and a code); a TV that keeps its cookie is not counted again.
+func TestNewTVsPerAddressAreLimited(t *testing.T) {
+	a := newTestApp(t)
+	tv := a.browser()
+	pairCode(t, tv.get("/tv"))
+	for range 29 {
+		pairCode(t, a.browser().get("/tv"))
+	}
+	if r := a.browser().get("/tv"); r.status != http.StatusTooManyRequests {
+		t.Errorf("the 31st new TV: status %d, want 429", r.status)
+	}
+	pairCode(t, tv.get("/tv")) // the first TV, again
+}
