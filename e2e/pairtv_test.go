@@ -72,6 +72,7 @@ func TestTVPairsByCode(t *testing.T) {
 		t.Error("the pairing code is small, or off the screen")
 	}
 
+	t.Logf("%s", browsertest.Screenshot(t, tv, "tv-pairing-code"))
 	sent := pairTV(t, laptop, code)
 	waitThroughReload(t, tv, "the TV shows the night", `!!document.querySelector('`+tvNowSel+`')`)
 	took := time.Since(sent)
@@ -86,6 +87,7 @@ func TestTVPairsByCode(t *testing.T) {
 	request(t, phone, "Valerie", "Amy Winehouse")
 	waitThroughReload(t, tv, "the request on the paired TV", `/Valerie/.test(document.querySelector('#display-next').textContent)`)
 
+	t.Logf("%s", browsertest.Screenshot(t, tv, "tv-paired"))
 	do(t, tv, "reload the TV", chromedp.Reload())
 	waitThroughReload(t, tv, "the TV still shows the night", `!!document.querySelector('`+tvNowSel+`') && /Valerie/.test(document.body.textContent)`)
 

@@ -42,11 +42,11 @@ var newScreensPerAddress = Rate{Requests: 30, Window: time.Hour}
 const tooManyScreens = "Too many TVs have been set up from your network in the last hour. Try again later."
 
 // How a TV page keeps itself current where htmx cannot: the waiting TV
-// polls every second (it is paired within 2 s), a paired one every 2 s;
+// polls twice a second (it is paired within 2 s), a paired one every 2 s;
 // without JavaScript, a reload every 5 s while waiting, every 10 s showing
 // a night.
 const (
-	tvPollWaiting      = 1000
+	tvPollWaiting      = 500
 	tvPollShowing      = 2000
 	tvRefreshWaiting   = 5
 	tvRefreshShowing   = 10
