@@ -63,7 +63,8 @@ func pairTV(t *testing.T, laptop context.Context, code string) time.Time {
 
 // TestTVPairsByCode: a TV opens /tv and shows a code; the host types it on
 // the dashboard and the TV shows the night within 2 s, and follows it; a
-// reload keeps it paired; when the night ends the TV shows a new code.
+// reload keeps it paired; unpaired, it shows a new code; paired again, and
+// the night ends, it shows a new code again.
 func TestTVPairsByCode(t *testing.T) {
 	s := startServer(t)
 	b := startBrowser(t)
@@ -100,11 +101,21 @@ func TestTVPairsByCode(t *testing.T) {
 	do(t, tv, "reload the TV", chromedp.Reload())
 	waitThroughReload(t, tv, "the TV still shows the night", `!!document.querySelector('`+tvNowSel+`') && /Valerie/.test(document.body.textContent)`)
 
+	// Unpaired from the dashboard, the TV shows a new code; paired again.
+	do(t, laptop, "unpair the TV", chromedp.Click(chromedp.CSS(`[data-testid="tv-unpair"]`)))
+	second := shownPairCode(t, tv)
+	if second == code {
+		t.Errorf("after unpairing the TV shows its old code %s", code)
+	}
+	waitFor(t, laptop, "the host's list of TVs empty", `document.querySelectorAll('[data-testid="tv-screen"]').length === 0`)
+	pairTV(t, laptop, second)
+	waitThroughReload(t, tv, "the TV paired again", `!!document.querySelector('`+tvNowSel+`')`)
+
 	do(t, laptop, "end the night",
 		chromedp.Navigate(strings.TrimSuffix(dashURL, "/")+"/end"),
 		chromedp.Click(chromedp.CSS(`[data-testid="end-confirm"] button[type="submit"]`)))
-	if next := shownPairCode(t, tv); next == code || len(next) != 6 {
-		t.Errorf("after the night the TV shows code %q, want a new one (it was %s)", next, code)
+	if next := shownPairCode(t, tv); next == second || len(next) != 6 {
+		t.Errorf("after the night the TV shows code %q, want a new one (it was %s)", next, second)
 	}
 }
 
