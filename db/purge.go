@@ -26,6 +26,12 @@ func (s *Store) PurgeEnded(ctx context.Context, endedBefore time.Time) (int, err
 		if _, err := tx.ExecContext(ctx, `DELETE FROM push_subscriptions WHERE session_id IN (`+ended+`)`, before); err != nil {
 			return fmt.Errorf("purge push subscriptions: %w", err)
 		}
+		// A TV paired with a night goes with it (it shows a new code when it
+		// comes back), and so does one that has long shown no code.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM tv_screens WHERE session_id IN (`+ended+`)
+			OR (session_id IS NULL AND COALESCE(code_expires_at, paired_at, created_at) < ?)`, before, before); err != nil {
+			return fmt.Errorf("purge TV screens: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM standby_songs WHERE session_id IN (`+ended+`)`, before); err != nil {
 			return fmt.Errorf("purge standby songs: %w", err)
 		}

@@ -90,6 +90,9 @@ func TestAccessibility(t *testing.T) {
 	tv := openTV(t, b, joinURL)
 	waitText(t, tv, "the TV's queue", tvQueue, "Dancing Queen | Africa")
 	axeCheck(t, tv, script, "display")
+	pairing := b.Person(1920, 1080)
+	do(t, pairing, "open a TV's pairing screen", chromedp.Navigate(s.base+"/tv"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="pair-code"]`)))
+	axeCheck(t, pairing, script, "TV pairing")
 
 	// Keyboard focus is visible: tab to the first control of the request form.
 	do(t, phone, "focus the title field by keyboard",

@@ -23,7 +23,8 @@ func (h *Handler) handleDisplay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	live := displayLive(night)
-	vm := views.DisplayPage{Session: h.sessionInfo(r, night.Session), Stream: streamURL(displayPath(sess), night.Session), Live: live}
+	vm := views.DisplayPage{Session: h.sessionInfo(r, night.Session), Stream: streamURL(displayPath(sess), night.Session), Live: live,
+		Poll: displayPoll(night.Session)}
 	h.respond(w, r, http.StatusOK, views.DisplayLiveView(live), ready(views.Display(vm)))
 }
 

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/go-chi/httprate"
+
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/live"
 	"github.com/karaoke-night/karaoke/push"
@@ -28,9 +30,11 @@ type Handler struct {
 	proxy     TrustProxy
 	limits    limiters
 	codes     *codeGuard
-	diskFree  func() (uint64, error)
-	minFree   uint64
-	push      *push.Sender
+	// newScreens counts the TVs each address makes (see handleTV).
+	newScreens *httprate.RateLimiter
+	diskFree   func() (uint64, error)
+	minFree    uint64
+	push       *push.Sender
 }
 
 // Config is what New needs besides the store and the live broker: settings
@@ -68,5 +72,6 @@ func New(store *db.Store, streams *live.Broker, cfg Config) *Handler {
 	}
 	h.limits = h.newLimiters(cfg.Limits)
 	h.codes = newCodeGuard(cfg.Limits.CodeFailures, time.Now)
+	h.newScreens = httprate.NewRateLimiter(newScreensPerAddress.Requests, newScreensPerAddress.Window)
 	return h
 }

@@ -109,7 +109,12 @@ func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.Dash
 	if err != nil {
 		return views.DashboardPage{}, err
 	}
+	tvs, err := h.screensCard(r, night.Session, views.TVScreens{})
+	if err != nil {
+		return views.DashboardPage{}, err
+	}
 	return views.DashboardPage{
+		TVs:            tvs,
 		Session:        h.sessionInfo(r, night.Session),
 		Stream:         streamURL(hostPath(id), night.Session),
 		HostLink:       h.absoluteURL(r, hostPath(id)+"/claim/"+hostKey(r, id)),

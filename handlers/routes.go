@@ -55,7 +55,11 @@ func (h *Handler) Routes() http.Handler {
 		r.Use(h.loadSession)
 		r.Get("/", h.handleDisplay)
 		r.Get("/events", h.handleDisplayEvents)
+		r.Get("/version", h.handleDisplayVersion)
 	})
+	// A TV that shows a night by pairing: its code, then the night.
+	r.Get("/tv", h.handleTV)
+	r.Get("/tv/state", h.handleTVState)
 	r.With(h.loadSession).Get("/qr/{code}.png", h.handleQR)
 
 	// The host. The claim link sets the host cookie (a GET that changes no
@@ -74,6 +78,8 @@ func (h *Handler) Routes() http.Handler {
 		r.Post("/closing/extend", h.handleClosingExtend)
 		r.Post("/undo", h.handleUndo)
 		r.Post("/host-link", h.handleHostLinkRotate)
+		r.Post("/tvs", h.handleScreenPair)
+		r.Post("/tvs/{screenID}/unpair", h.handleScreenUnpair)
 		r.Get("/end", h.handleSessionEndConfirm)
 		r.Post("/end", h.handleSessionEnd)
 		r.Get("/history", h.handleHistory)

@@ -87,6 +87,7 @@ var notFound = map[string]string{
 	"guestID":   "That guest is not in this session.",
 	"heldID":    "That request is not in this session.",
 	"standbyID": "That song is not on your standby list.",
+	"screenID":  "That TV does not show this night.",
 }
 
 // pathID returns the ID in the path parameter name, or a not-found error

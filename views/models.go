@@ -101,6 +101,7 @@ type DashboardPage struct {
 	// Log is the host's latest actions; Device names this host device in it.
 	Log    AuditLog
 	Device string
+	TVs    TVScreens // the TVs that show the night, and pairing another
 }
 
 // GuestsList is the host's card of guests, with the controls that keep
@@ -321,6 +322,8 @@ type DisplayPage struct {
 	Session SessionInfo
 	Stream  string // the live stream's URL, "" once the session has ended
 	Live    DisplayLive
+	// Poll keeps the page current where htmx cannot run (see Poll).
+	Poll *Poll
 }
 
 // DisplayLive is the part of the TV page that changes.
