@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -79,14 +80,14 @@ func (h *Handler) guestPage(r *http.Request, gc guestContext, form views.Request
 	form.Songbook = search != nil
 	form.SongbookOnly = form.SongbookOnly && search != nil
 	form.AtCap = atCap(night, gc.guest.ID)
-	form.Forecast = forecast(night, gc.guest.ID, time.Now())
+	form.Forecast = forecast(lang.From(r.Context()), night, gc.guest.ID, time.Now())
 	return views.GuestPage{
 		Search:  search,
 		Session: h.sessionInfo(r, night.Session),
 		Stream:  streamURL(guestPath(night.Session), night.Session),
 		Singer:  gc.guest.DisplayName(),
 		Form:    form,
-		Live:    guestLive(night, gc.guest),
+		Live:    guestLive(lang.From(r.Context()), night, gc.guest),
 	}, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -234,7 +235,11 @@ func (h *Handler) internalError(w http.ResponseWriter, r *http.Request, err erro
 
 func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, status int, title, message string) {
 	var buf bytes.Buffer
-	if err := views.ErrorScreen(views.ErrorPage{Status: status, Title: title, Message: message}).Render(r.Context(), &buf); err != nil {
+	// A switch of language on an error page starts again from the front
+	// page: the page's own address may be what failed, and an error page
+	// says nothing of it (a host page's error is the same for every id).
+	ctx := lang.WithBack(r.Context(), "/")
+	if err := views.ErrorScreen(views.ErrorPage{Status: status, Title: title, Message: message}).Render(ctx, &buf); err != nil {
 		h.logFailure(r, "render error page", err)
 		http.Error(w, message, status)
 		return
