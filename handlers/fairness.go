@@ -24,7 +24,7 @@ func forecast(lg lang.Lang, n db.Night, guestID int64, now time.Time) views.Fore
 	}
 	f := n.Forecast(guestID, now)
 	if f.Refused != "" {
-		return views.Forecast{Text: f.Refused, Refused: true}
+		return views.Forecast{Text: lg.Say(f.Why.Format, f.Why.Args...), Refused: true}
 	}
 	place := lg.Ordinal(f.Place.Position)
 	var text string

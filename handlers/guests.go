@@ -100,7 +100,7 @@ func (h *Handler) guestPageWithoutNight(r *http.Request, gc guestContext, form v
 		Singer:  gc.guest.DisplayName(),
 		Form:    form,
 		Live: views.GuestLive{Status: views.GuestStatus{Title: gc.session.Name},
-			Notice: "Your songs and the queue cannot be shown just now."},
+			Notice: lang.From(r.Context()).T("guest.page.no_night")},
 	}
 }
 
@@ -121,7 +121,7 @@ func (h *Handler) handleGuestJoin(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if h.formShows(w, r, err) {
-		vm := h.joinPage(r, sess, views.JoinForm{Name: name, Errors: fieldErrors(err)})
+		vm := h.joinPage(r, sess, views.JoinForm{Name: name, Errors: fieldErrors(r, err)})
 		h.respond(w, r, formStatus(err), views.JoinFormView(vm.Form), ready(views.Join(vm)))
 		return
 	}

@@ -207,7 +207,7 @@ func (h *Handler) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 		Zone: closing.Zone, Zones: zoneOptions(closing.Zone), Closing: closing.Time, ClosingShown: closing.Shown,
 		HoldMinutes: r.PostFormValue(views.HoldMinutesField)}
 	if h.formShows(w, r, err) {
-		form.Errors = fieldErrors(err)
+		form.Errors = fieldErrors(r, err)
 		h.respond(w, r, formStatus(err), views.SettingsFormView(form), func() (templ.Component, error) {
 			night, err := h.store.Night(r.Context(), id)
 			if err != nil {

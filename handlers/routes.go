@@ -16,9 +16,9 @@ func (h *Handler) Routes() http.Handler {
 	r.Use(middleware.Recoverer)
 	// Every answer: who the client is (trusting only the configured proxy),
 	// the security headers, no cross-site writes, bodies of 64 KB at most.
-	r.Use(h.resolveClient, h.secureHeaders, h.crossOrigin, h.limitBody)
-	// Every page in the language its reader chose (see package lang).
+	// Every answer in the language its reader chose (see package lang).
 	r.Use(lang.Shipped().Middleware)
+	r.Use(h.resolveClient, h.secureHeaders, h.crossOrigin, h.limitBody)
 
 	r.Get("/healthz", h.handleHealth)
 	r.Get("/livez", h.handleLive)

@@ -69,7 +69,7 @@ func (h *Handler) handleSongbookImport(w http.ResponseWriter, r *http.Request) {
 	}
 	card.Report, card.TypedName = rep, name
 	if err != nil {
-		card.Report, card.Errors = "", fieldErrors(err)
+		card.Report, card.Errors = "", fieldErrors(r, err)
 	}
 	// A plain post gets the page with the report, which a redirect would lose.
 	h.respond(w, r, status, views.SongbookCardView(card), func() (templ.Component, error) {

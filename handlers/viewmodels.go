@@ -200,7 +200,7 @@ func guestStatus(lg lang.Lang, n db.Night, guestID int64, removed bool) views.Gu
 		UpNext:  upNext(n, guestID),
 		Held:    slices.ContainsFunc(n.Pending, func(p db.HeldRequest) bool { return p.GuestID == guestID }),
 		// What the host did to their songs, as of this render.
-		HostNotice: hostNotice(n, guestID, time.Now()),
+		HostNotice: hostNotice(lg, n, guestID, time.Now()),
 		Hold:       guestHold(lg, n, guestID),
 	}
 	if !st.Ended && !st.Removed {

@@ -45,7 +45,7 @@ func (h *Handler) handleWalkupCreate(w http.ResponseWriter, r *http.Request) {
 		req, err = h.store.AddWalkup(r.Context(), in)
 	}
 	if h.formShows(w, r, err) {
-		form.Errors = fieldErrors(err)
+		form.Errors = fieldErrors(r, err)
 		form.Duplicate = db.ErrorCode(err) == db.EDUPLICATE
 		h.walkupAnswer(w, r, formStatus(err), form)
 		return

@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 
@@ -42,6 +43,23 @@ type Bundle struct {
 	tags    []language.Tag // Default first
 	matcher language.Matcher
 	langs   map[language.Tag]Lang
+	// said is the "say" messages by their English text (see Lang.Say).
+	said map[string]string
+	// stored are the say notices as patterns (see Lang.Stored).
+	stored []storedNotice
+}
+
+// storedNotice is a say notice's English format as a pattern that finds
+// its arguments in a text made from it.
+type storedNotice struct {
+	format string
+	re     *regexp.Regexp
+}
+
+// noticePattern is format (whose only verbs are %s) as a pattern: each %s
+// a group of text.
+func noticePattern(format string) *regexp.Regexp {
+	return regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(format), "%s", "(.+?)") + "$")
 }
 
 // Load reads every *.toml file under dir of fsys (AREA.LANG.toml) into a
@@ -53,12 +71,26 @@ func Load(fsys fs.FS, dir string) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
+	said := map[string]string{}
+	var stored []storedNotice
 	for _, name := range names {
-		if _, err := b.LoadMessageFileFS(fsys, name); err != nil {
+		mf, err := b.LoadMessageFileFS(fsys, name)
+		if err != nil {
 			return nil, fmt.Errorf("messages %s: %w", name, err)
 		}
+		if mf.Tag != Default {
+			continue
+		}
+		for _, m := range mf.Messages {
+			if strings.Contains(m.ID, ".say.") {
+				said[m.Other] = m.ID
+			}
+			if strings.Contains(m.ID, ".say.notice.") {
+				stored = append(stored, storedNotice{format: m.Other, re: noticePattern(m.Other)})
+			}
+		}
 	}
-	bundle := &Bundle{i18n: b, tags: []language.Tag{Default}, langs: map[language.Tag]Lang{}}
+	bundle := &Bundle{i18n: b, tags: []language.Tag{Default}, langs: map[language.Tag]Lang{}, said: said, stored: stored}
 	for _, t := range b.LanguageTags() {
 		if t != Default {
 			bundle.tags = append(bundle.tags, t)
@@ -66,7 +98,7 @@ func Load(fsys fs.FS, dir string) (*Bundle, error) {
 	}
 	bundle.matcher = language.NewMatcher(bundle.tags)
 	for _, t := range bundle.tags {
-		bundle.langs[t] = Lang{tag: t, loc: i18n.NewLocalizer(b, t.String()), printer: message.NewPrinter(t)}
+		bundle.langs[t] = Lang{tag: t, loc: i18n.NewLocalizer(b, t.String()), printer: message.NewPrinter(t), said: said, stored: stored}
 	}
 	return bundle, nil
 }
@@ -119,6 +151,8 @@ type Lang struct {
 	tag     language.Tag
 	loc     *i18n.Localizer
 	printer *message.Printer
+	said    map[string]string
+	stored  []storedNotice
 }
 
 func (l Lang) ready() Lang {
@@ -166,6 +200,66 @@ func (l Lang) localize(id string, count any, data map[string]any) string {
 	return s
 }
 
+// Say is a message the code writes in English as a format and its
+// arguments (a store error, a limit's refusal: db.Errorf's format), in l.
+// The format is found among the "say" messages of the English files
+// (AREA.say.NAME) by its exact text, and the language's text of that
+// message is the format filled with args; a string argument that is a say
+// word (AREA.say.word.NAME: "song title") is said in l too. A format no file has is
+// filled as it is, in English.
+func (l Lang) Say(format string, args ...any) string {
+	l = l.ready()
+	id, ok := l.said[format]
+	if !ok {
+		if s, one := args[0:min(1, len(args))], len(args) == 1; format == "%s" && one {
+			if text, isText := s[0].(string); isText {
+				if id, known := l.said[text]; known {
+					return l.T(id) // a message passed whole: Errorf(code, "%s", msg)
+				}
+				return text
+			}
+		}
+		if len(args) == 0 {
+			return format
+		}
+		return fmt.Sprintf(format, args...)
+	}
+	text := l.T(id)
+	if len(args) == 0 {
+		return text
+	}
+	said := make([]any, len(args))
+	for i, a := range args {
+		said[i] = a
+		if s, ok := a.(string); ok {
+			if id, known := l.said[s]; known && strings.Contains(id, ".say.word.") {
+				said[i] = l.T(id)
+			}
+		}
+	}
+	return fmt.Sprintf(text, said...)
+}
+
+// Stored is a notice that was written in English and kept (a host
+// action's words to a guest, stored with the action), in l: the text is
+// matched against the say notices (AREA.say.notice.NAME) and said again
+// with the arguments found in it; a text no notice makes is left as it is.
+func (l Lang) Stored(english string) string {
+	l = l.ready()
+	for _, n := range l.stored {
+		m := n.re.FindStringSubmatch(english)
+		if m == nil {
+			continue
+		}
+		args := make([]any, 0, len(m)-1)
+		for _, a := range m[1:] {
+			args = append(args, a)
+		}
+		return l.Say(n.format, args...)
+	}
+	return l.Text(english)
+}
+
 // Int is n with the language's digit grouping (1,234 / 1.234).
 func (l Lang) Int(n int) string { return l.ready().printer.Sprintf("%d", n) }
 
@@ -210,3 +304,7 @@ func (b *Bundle) Langs() []Lang {
 	}
 	return out
 }
+
+// Text is a message the code writes whole in English (a fixed store error
+// or refusal), in l: Say with no arguments to fill.
+func (l Lang) Text(english string) string { return l.Say("%s", english) }
