@@ -22,6 +22,10 @@ type Error struct {
 	Code    string
 	Field   string
 	Message string
+	// Format and Args are what Message was made of, for a page to say it
+	// in its reader's language (lang.Lang.Say).
+	Format string
+	Args   []any
 }
 
 // Error implements the error interface.
@@ -34,12 +38,12 @@ func (e *Error) Error() string {
 
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // FieldErrorf returns an *Error about one form field.
 func FieldErrorf(code, field, format string, args ...any) *Error {
-	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // ErrorCode returns the code of err if it is (or wraps) an *Error, and

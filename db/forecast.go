@@ -123,8 +123,11 @@ type Forecast struct {
 	// Refused says why a request made now would be refused ("" when it
 	// would not); the other fields are then zero.
 	Refused string
-	Place   Place // its place in the queue and the wait until it starts
-	Round   int   // the rotation round it goes in (0 is the first)
+	// Why is Refused as an Error, for a page to say in its reader's
+	// language (its Format and Args); nil when Refused is "".
+	Why   *Error
+	Place Place // its place in the queue and the wait until it starts
+	Round int   // the rotation round it goes in (0 is the first)
 	// Held: in approval mode the request waits for the host's OK, and its
 	// place is as of an OK given now.
 	Held bool
@@ -140,10 +143,10 @@ type Forecast struct {
 func (n Night) Forecast(guestID int64, now time.Time) Forecast {
 	s := n.Session
 	if !s.Open() {
-		return Forecast{Refused: "This session has ended."}
+		return refusedForecast("This session has ended.")
 	}
 	if s.RequestsPaused {
-		return Forecast{Refused: "The host has paused requests for now."}
+		return refusedForecast("The host has paused requests for now.")
 	}
 	waiting := 0
 	for _, r := range n.Queue {
@@ -157,7 +160,7 @@ func (n Night) Forecast(guestID int64, now time.Time) Forecast {
 		}
 	}
 	if waiting >= s.SingerCap {
-		return Forecast{Refused: fmt.Sprintf("You have %d %s waiting, the most allowed.", waiting, plural(waiting, "song", "songs"))}
+		return refusedForecast("You have %d %s waiting, the most allowed.", waiting, plural(waiting, "song", "songs"))
 	}
 	rot := n.rotationAt(now)
 	round, i := rot.place(guestID)
@@ -169,7 +172,7 @@ func (n Night) Forecast(guestID int64, now time.Time) Forecast {
 	}
 	place := n.placeAfter(i, passed)
 	if n.StartsAfterClosing(place, now) {
-		return Forecast{Refused: fmt.Sprintf("No more songs fit before closing at %s.", s.ClosingClock())}
+		return refusedForecast("No more songs fit before closing at %s.", s.ClosingClock())
 	}
 	return Forecast{Place: place, Round: round, Held: s.Approval}
 }
@@ -188,4 +191,11 @@ func (n Night) Round() int { return n.rot.current() }
 func loadRotation(ctx context.Context, tx *sql.Tx, n *Night) (err error) {
 	n.rot, err = readRotation(ctx, tx, n.Session.ID)
 	return err
+}
+
+// refusedForecast is the forecast of a request that would be refused, and
+// why.
+func refusedForecast(format string, args ...any) Forecast {
+	why := Errorf(ECONFLICT, format, args...)
+	return Forecast{Refused: why.Message, Why: why}
 }

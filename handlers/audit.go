@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -58,10 +59,10 @@ func auditLog(n db.Night) views.AuditLog {
 
 // hostNotice is what a guest's page says the host last did to one of their
 // songs, for guestNoticeFor after it.
-func hostNotice(n db.Night, guestID int64, now time.Time) string {
+func hostNotice(lg lang.Lang, n db.Night, guestID int64, now time.Time) string {
 	a, ok := n.GuestNotices[guestID]
 	if !ok || now.Sub(a.CreatedAt) > guestNoticeFor {
 		return ""
 	}
-	return a.GuestNotice
+	return lg.Stored(a.GuestNotice)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -144,6 +145,6 @@ func (h *Handler) handleClosingExtend(w http.ResponseWriter, r *http.Request) {
 		}
 		form := settingsForm(night.Session)
 		form.OOB = true
-		return templ.Join(views.DashboardLiveView(dashboardLive(night)), views.HostNoticeUpdate(""), views.SettingsFormView(form)), nil
+		return templ.Join(views.DashboardLiveView(dashboardLive(lang.From(r.Context()), night)), views.HostNoticeUpdate(""), views.SettingsFormView(form)), nil
 	})
 }

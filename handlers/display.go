@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/qr"
 	"github.com/karaoke-night/karaoke/views"
 )
@@ -22,7 +23,7 @@ func (h *Handler) handleDisplay(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	live := displayLive(night)
+	live := displayLive(lang.From(r.Context()), night)
 	vm := views.DisplayPage{Session: h.sessionInfo(r, night.Session), Stream: streamURL(displayPath(sess), night.Session), Live: live,
 		Poll: displayPoll(night.Session)}
 	h.respond(w, r, http.StatusOK, views.DisplayLiveView(live), ready(views.Display(vm)))

@@ -2,10 +2,10 @@ package handlers
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -18,22 +18,27 @@ const forecastClock = 5 * time.Minute
 
 // forecast says where a request by the guest made now would land (see
 // db.Night.Forecast), or why it would be refused.
-func forecast(n db.Night, guestID int64, now time.Time) views.Forecast {
+func forecast(lg lang.Lang, n db.Night, guestID int64, now time.Time) views.Forecast {
 	if !n.Session.Open() {
 		return views.Forecast{}
 	}
 	f := n.Forecast(guestID, now)
 	if f.Refused != "" {
-		return views.Forecast{Text: f.Refused, Refused: true}
+		return views.Forecast{Text: lg.Say(f.Why.Format, f.Why.Args...), Refused: true}
 	}
-	text := "You'd be " + ordinal(f.Place.Position) + " · "
-	if f.Place.Ahead == 0 {
-		text += "on right away"
-	} else {
-		text += "on at about " + now.Add(f.Place.Wait).Round(forecastClock).In(n.Session.Zone()).Format("15:04")
-	}
-	if f.Held {
-		text += ", after the host's OK"
+	place := lg.Ordinal(f.Place.Position)
+	var text string
+	switch {
+	case f.Place.Ahead == 0 && f.Held:
+		text = lg.Tf("guest.forecast.now_held", map[string]any{"Place": place})
+	case f.Place.Ahead == 0:
+		text = lg.Tf("guest.forecast.now", map[string]any{"Place": place})
+	default:
+		data := map[string]any{"Place": place, "Clock": lg.Clock(now.Add(f.Place.Wait).Round(forecastClock).In(n.Session.Zone()))}
+		text = lg.Tf("guest.forecast.at", data)
+		if f.Held {
+			text = lg.Tf("guest.forecast.at_held", data)
+		}
 	}
 	return views.Forecast{Text: text}
 }
@@ -48,12 +53,12 @@ const fairnessSingers = 8
 
 // fairness explains the order to a guest. It names only singers on the
 // queue (or singing): the singer of an override no longer there is "a song".
-func fairness(n db.Night, guestID int64) views.Fairness {
+func fairness(lg lang.Lang, n db.Night, guestID int64) views.Fairness {
 	if !n.Session.Open() {
 		return views.Fairness{Ended: true}
 	}
 	round := n.Round()
-	f := views.Fairness{Round: "Round " + strconv.Itoa(round+1)}
+	f := views.Fairness{Round: lg.Tf("guest.fair.round", map[string]any{"N": lg.Int(round + 1)})}
 	names := map[int64]string{}
 	// The singers of the next songs and the guest are listed with what
 	// they have sung; the rest are counted, so a guest's page does not
@@ -64,7 +69,7 @@ func fairness(n db.Night, guestID int64) views.Fairness {
 		}
 		names[r.GuestID] = r.Singer
 		if len(f.Singers) < fairnessSingers || r.GuestID == guestID {
-			f.Singers = append(f.Singers, views.FairSinger{Name: r.Singer, Sung: strconv.Itoa(n.Sung(r.GuestID)), You: r.GuestID == guestID})
+			f.Singers = append(f.Singers, views.FairSinger{Name: r.Singer, Sung: lg.Int(n.Sung(r.GuestID)), You: r.GuestID == guestID})
 		} else {
 			f.MoreSingers = true
 		}
@@ -83,43 +88,51 @@ func fairness(n db.Night, guestID int64) views.Fairness {
 		}
 	}
 	for i, r := range n.Queue[:min(fairnessNext, len(n.Queue))] {
-		f.Next = append(f.Next, ordinal(i+1)+": "+whyHere(n, r, round, moved))
+		f.Next = append(f.Next, lg.Tf("guest.fair.next_line", map[string]any{"Place": lg.Ordinal(i + 1), "Why": whyHere(lg, n, r, round, moved)}))
 	}
 	zone := n.Session.Zone()
 	for _, o := range overrides {
-		song := "a song"
+		song := lg.T("guest.fair.a_song")
 		if name, ok := names[o.GuestID]; ok {
-			song = name + "'s song"
+			song = lg.Tf("guest.fair.their_song", map[string]any{"Name": name})
 		}
-		f.Overrides = append(f.Overrides, o.At.In(zone).Format("15:04")+" — "+overrideText(o, song))
+		f.Overrides = append(f.Overrides, lg.Clock(o.At.In(zone))+" — "+overrideText(lg, o, song))
 	}
 	return f
 }
 
 // whyHere says why a song near the front of the queue is where it is.
-func whyHere(n db.Night, r db.Request, round int, moved map[int64]db.Override) string {
+func whyHere(lg lang.Lang, n db.Night, r db.Request, round int, moved map[int64]db.Override) string {
 	if o, ok := moved[r.ID]; ok && (o.Move == db.MoveUp || o.Move == db.MoveTop) {
-		return overrideText(o, r.Singer+"'s song")
+		return overrideText(lg, o, lg.Tf("guest.fair.their_song", map[string]any{"Name": r.Singer}))
 	}
 	switch {
 	case r.Round > round:
-		return r.Singer + "'s song for round " + strconv.Itoa(r.Round+1) + ", after every round " + strconv.Itoa(round+1) + " song"
+		return lg.Tf("guest.fair.later_round", map[string]any{"Name": r.Singer, "Round": lg.Int(r.Round + 1), "Now": lg.Int(round + 1)})
 	case r.Round > 0 && !n.HadTurn(r.GuestID):
-		return r.Singer + " joined late: first song of the round"
+		return lg.Tf("guest.fair.joined_late", map[string]any{"Name": r.Singer})
 	}
-	return r.Singer + " hasn't sung this round"
+	return lg.Tf("guest.fair.not_sung", map[string]any{"Name": r.Singer})
 }
 
 // overrideText says what a host override did to song ("Ana's song").
-func overrideText(o db.Override, song string) string {
+func overrideText(lg lang.Lang, o db.Override, song string) string {
+	data := map[string]any{"Song": song}
 	switch o.Kind {
 	case db.ActionSkip:
-		return "the host skipped " + song
+		return lg.Tf("guest.fair.skipped", data)
 	case db.ActionRemove:
-		return "the host took " + song + " out of the queue"
+		return lg.Tf("guest.fair.removed", data)
 	}
-	where := map[db.Move]string{db.MoveUp: "up", db.MoveDown: "down", db.MoveTop: "to the top", db.MoveBack: "to the back"}[o.Move]
-	return "the host moved " + song + " " + where
+	switch o.Move {
+	case db.MoveUp:
+		return lg.Tf("guest.fair.moved_up", data)
+	case db.MoveDown:
+		return lg.Tf("guest.fair.moved_down", data)
+	case db.MoveTop:
+		return lg.Tf("guest.fair.moved_top", data)
+	}
+	return lg.Tf("guest.fair.moved_back", data)
 }
 
 // forecastFor is the guest's forecast as of now, for the request form
@@ -130,5 +143,5 @@ func (h *Handler) forecastFor(r *http.Request, gc guestContext) views.Forecast {
 	if err != nil {
 		return views.Forecast{}
 	}
-	return forecast(n, gc.guest.ID, time.Now())
+	return forecast(lang.From(r.Context()), n, gc.guest.ID, time.Now())
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/live"
 )
 
@@ -55,7 +56,7 @@ func BenchmarkGuestFrame(b *testing.B) {
 	b.Run("whole frame", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			f := &liveFrame{store: store, night: night, now: time.Now(), guests: map[int64][]live.Event{}}
+			f := &liveFrame{store: store, night: night, now: time.Now()}
 			for _, g := range guests {
 				if _, err := f.Events(live.Listener{SessionID: sess.ID, Page: live.PageGuest, GuestID: g}); err != nil {
 					b.Fatal(err)
@@ -68,8 +69,8 @@ func BenchmarkGuestFrame(b *testing.B) {
 		for b.Loop() {
 			now := time.Now()
 			for _, g := range guests {
-				_ = forecast(night, g, now)
-				_ = fairness(night, g)
+				_ = forecast(lang.Lang{}, night, g, now)
+				_ = fairness(lang.Lang{}, night, g)
 			}
 		}
 	})

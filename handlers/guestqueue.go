@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -54,8 +55,8 @@ func queueWindow(n int, mine []int) []bool {
 
 // guestQueue is the queue as the guest guestID sees it; once the night has
 // ended it is empty, as there is nothing left to wait for.
-func guestQueue(n db.Night, guestID int64) views.GuestQueue {
-	q := views.GuestQueue{Summary: queueSummary(n), Ended: !n.Session.Open()}
+func guestQueue(lg lang.Lang, n db.Night, guestID int64) views.GuestQueue {
+	q := views.GuestQueue{Summary: queueSummary(lg, n), Ended: !n.Session.Open()}
 	if q.Ended {
 		return q
 	}
@@ -69,7 +70,7 @@ func guestQueue(n db.Night, guestID int64) views.GuestQueue {
 	for i, r := range n.Queue {
 		switch {
 		case shown[i]:
-			q.Rows = append(q.Rows, views.GuestQueueRow{QueueItem: queueItem(n, i), Mine: r.GuestID == guestID})
+			q.Rows = append(q.Rows, views.GuestQueueRow{QueueItem: queueItem(lg, n, i), Mine: r.GuestID == guestID})
 		case i > 0 && !shown[i-1]:
 			q.Rows[len(q.Rows)-1].Gap++
 		default:

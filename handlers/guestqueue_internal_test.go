@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -65,7 +66,7 @@ func TestGuestQueueShowsTheGuestsNeighbourhood(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q := guestQueue(tt.night, 7)
+			q := guestQueue(lang.Lang{}, tt.night, 7)
 			if got := shape(q); got != tt.want {
 				t.Errorf("guest's queue = %q, want %q", got, tt.want)
 			}

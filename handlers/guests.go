@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -79,14 +80,14 @@ func (h *Handler) guestPage(r *http.Request, gc guestContext, form views.Request
 	form.Songbook = search != nil
 	form.SongbookOnly = form.SongbookOnly && search != nil
 	form.AtCap = atCap(night, gc.guest.ID)
-	form.Forecast = forecast(night, gc.guest.ID, time.Now())
+	form.Forecast = forecast(lang.From(r.Context()), night, gc.guest.ID, time.Now())
 	return views.GuestPage{
 		Search:  search,
 		Session: h.sessionInfo(r, night.Session),
 		Stream:  streamURL(guestPath(night.Session), night.Session),
 		Singer:  gc.guest.DisplayName(),
 		Form:    form,
-		Live:    guestLive(night, gc.guest),
+		Live:    guestLive(lang.From(r.Context()), night, gc.guest),
 	}, nil
 }
 
@@ -99,7 +100,7 @@ func (h *Handler) guestPageWithoutNight(r *http.Request, gc guestContext, form v
 		Singer:  gc.guest.DisplayName(),
 		Form:    form,
 		Live: views.GuestLive{Status: views.GuestStatus{Title: gc.session.Name},
-			Notice: "Your songs and the queue cannot be shown just now."},
+			Notice: lang.From(r.Context()).T("guest.page.no_night")},
 	}
 }
 
@@ -120,7 +121,7 @@ func (h *Handler) handleGuestJoin(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if h.formShows(w, r, err) {
-		vm := h.joinPage(r, sess, views.JoinForm{Name: name, Errors: fieldErrors(err)})
+		vm := h.joinPage(r, sess, views.JoinForm{Name: name, Errors: fieldErrors(r, err)})
 		h.respond(w, r, formStatus(err), views.JoinFormView(vm.Form), ready(views.Join(vm)))
 		return
 	}

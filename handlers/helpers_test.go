@@ -230,6 +230,9 @@ func postForms(r response) []postForm {
 	var out []postForm
 	r.doc.Find(`form[method="post"]`).Each(func(_ int, f *goquery.Selection) {
 		action, _ := f.Attr("action")
+		if action == "/lang" {
+			return // the language switcher, on every page: anyone's
+		}
 		values := url.Values{}
 		f.Find("input[name]").Each(func(_ int, in *goquery.Selection) {
 			name, _ := in.Attr("name")

@@ -1,13 +1,13 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -94,12 +94,12 @@ func passedOverLine(n db.Night) string {
 }
 
 // guestHold is the guest's hold control and what it says.
-func guestHold(n db.Night, guestID int64) views.GuestHold {
+func guestHold(lg lang.Lang, n db.Night, guestID int64) views.GuestHold {
 	g := views.GuestHold{HoldURL: holdPath(n.Session), BackURL: backPath(n.Session)}
 	if lapse, ok := n.HoldLapses[guestID]; ok {
-		g.Lapsed = fmt.Sprintf("Your hold ran out at %s.", clock(n, lapse.At))
+		g.Lapsed = lg.Tf("guest.hold.lapsed", map[string]any{"Clock": clock(n, lapse.At)})
 		if lapse.Moved > 0 {
-			g.Lapsed = fmt.Sprintf("Your hold ran out at %s: your song went to the back of the line.", clock(n, lapse.At))
+			g.Lapsed = lg.Tf("guest.hold.lapsed_moved", map[string]any{"Clock": clock(n, lapse.At)})
 		}
 	}
 	if hold, ok := n.Holds[guestID]; ok {

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/a-h/templ"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -56,7 +56,7 @@ func (h *Handler) handleSessionCreate(w http.ResponseWriter, r *http.Request) {
 		sess, key, err = h.store.CreateSession(r.Context(), name)
 	}
 	if h.formShows(w, r, err) {
-		form := views.CreateSessionForm{Name: name, Errors: fieldErrors(err)}
+		form := views.CreateSessionForm{Name: name, Errors: fieldErrors(r, err)}
 		h.respond(w, r, formStatus(err), views.CreateSession(form), func() (templ.Component, error) {
 			hosting, err := h.hostedNights(r)
 			return views.Home(views.HomePage{Create: form, Hosting: hosting}), err
@@ -81,10 +81,10 @@ func (h *Handler) handleJoinByCode(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, guestPath(sess), http.StatusSeeOther)
 		return
 	}
-	status, message := http.StatusNotFound, "There is no session with that code. "+
-		"Check the code on the screen: it has "+strconv.Itoa(db.JoinCodeLength)+" letters and digits."
+	lg := lang.From(r.Context())
+	status, message := http.StatusNotFound, lg.Say("There is no session with that code. Check the code on the screen: it has %d letters and digits.", db.JoinCodeLength)
 	if ref, ok := errors.AsType[*refusal](err); ok {
-		status, message = ref.status, ref.message
+		status, message = ref.status, lg.Text(ref.message)
 	} else if db.ErrorCode(err) != db.ENOTFOUND {
 		h.fail(w, r, err)
 		return

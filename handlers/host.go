@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -88,7 +89,7 @@ func (h *Handler) handleDashboard(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	live := dashboardLive(night)
+	live := dashboardLive(lang.From(r.Context()), night)
 	h.respond(w, r, http.StatusOK, views.DashboardLiveView(live), func() (templ.Component, error) {
 		vm, err := h.dashboardPage(r, night, live, settingsForm(night.Session))
 		return views.Dashboard(vm), err
@@ -154,7 +155,7 @@ func (h *Handler) hostActionDone(w http.ResponseWriter, r *http.Request, err err
 		}
 		// The notice slot sits outside the live part, so a live update that
 		// lands just after this answer does not wipe the message.
-		return templ.Join(views.DashboardLiveView(dashboardLive(night)), views.HostNoticeUpdate(notice)), nil
+		return templ.Join(views.DashboardLiveView(dashboardLive(lang.From(r.Context()), night)), views.HostNoticeUpdate(notice)), nil
 	}
 	if notice == "" {
 		h.done(w, r, hostPath(id), fragment)
@@ -172,7 +173,7 @@ func (h *Handler) hostActionDone(w http.ResponseWriter, r *http.Request, err err
 		if err != nil {
 			return nil, err
 		}
-		vm, err := h.dashboardPage(r, night, dashboardLive(night), settingsForm(night.Session))
+		vm, err := h.dashboardPage(r, night, dashboardLive(lang.From(r.Context()), night), settingsForm(night.Session))
 		vm.Notice = notice
 		return views.Dashboard(vm), err
 	})
@@ -212,13 +213,13 @@ func (h *Handler) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 		Zone: closing.Zone, Zones: zoneOptions(closing.Zone), Closing: closing.Time, ClosingShown: closing.Shown,
 		HoldMinutes: r.PostFormValue(views.HoldMinutesField)}
 	if h.formShows(w, r, err) {
-		form.Errors = fieldErrors(err)
+		form.Errors = fieldErrors(r, err)
 		h.respond(w, r, formStatus(err), views.SettingsFormView(form), func() (templ.Component, error) {
 			night, err := h.store.Night(r.Context(), id)
 			if err != nil {
 				return nil, err
 			}
-			vm, err := h.dashboardPage(r, night, dashboardLive(night), form)
+			vm, err := h.dashboardPage(r, night, dashboardLive(lang.From(r.Context()), night), form)
 			return views.Dashboard(vm), err
 		})
 		return

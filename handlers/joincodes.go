@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 )
 
 // lookUpSession is the one place where what names a session in a request,
@@ -31,7 +32,7 @@ func (h *Handler) lookUpSession(w http.ResponseWriter, r *http.Request, key stri
 		wrongToken = err
 	}
 	if wait := h.codes.begin(r.Context(), addr); wait > 0 {
-		return db.Session{}, tooManyWrongCodes(w, wait)
+		return db.Session{}, tooManyWrongCodes(w, lang.From(r.Context()), wait)
 	}
 	if wrongToken != nil {
 		h.codes.end(addr, true)
@@ -48,22 +49,23 @@ func (h *Handler) lookUpSession(w http.ResponseWriter, r *http.Request, key stri
 
 // tooManyWrongCodes is the refusal of a code look-up from an address that
 // must wait: it says how long, and that the QR code still works.
-func tooManyWrongCodes(w http.ResponseWriter, wait time.Duration) error {
+func tooManyWrongCodes(w http.ResponseWriter, lg lang.Lang, wait time.Duration) error {
 	secs := int(math.Ceil(wait.Seconds()))
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	return &refusal{status: http.StatusTooManyRequests, message: "Too many wrong codes have come from your network. " +
-		"Wait " + waitText(secs) + ", then try again, or scan the QR code on the screen."}
+	return &refusal{status: http.StatusTooManyRequests, message: lg.Say(wrongCodesWait, waitText(lg, secs))}
 }
 
+const wrongCodesWait = "Too many wrong codes have come from your network. Wait %s, then try again, or scan the QR code on the screen."
+
 // waitText says a wait of secs seconds as a person would.
-func waitText(secs int) string {
+func waitText(lg lang.Lang, secs int) string {
 	switch {
 	case secs <= 1:
-		return "a second"
+		return lg.T("common.wait.second")
 	case secs < 90:
-		return strconv.Itoa(secs) + " seconds"
+		return lg.N("common.wait.seconds", secs, nil)
 	}
-	return "about " + strconv.Itoa((secs+59)/60) + " minutes"
+	return lg.N("common.wait.minutes", (secs+59)/60, nil)
 }
 
 type sessionKey struct{}

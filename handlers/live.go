@@ -15,6 +15,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/live"
 	"github.com/karaoke-night/karaoke/views"
 )
@@ -40,10 +41,10 @@ func (h *Handler) handleGuestEvents(w http.ResponseWriter, r *http.Request) {
 	if !gc.joined {
 		// A device that has not joined is on the join page: it follows the
 		// night only to learn that it ended.
-		h.live.Serve(w, r, live.Listener{SessionID: gc.session.ID, Page: live.PageJoin, Client: clientAddress(r)})
+		h.live.Serve(w, r, live.Listener{SessionID: gc.session.ID, Page: live.PageJoin, Client: clientAddress(r), Lang: lang.From(r.Context()).Tag()})
 		return
 	}
-	h.live.Serve(w, r, live.Listener{SessionID: gc.session.ID, Page: live.PageGuest, GuestID: gc.guest.ID, Client: clientAddress(r)})
+	h.live.Serve(w, r, live.Listener{SessionID: gc.session.ID, Page: live.PageGuest, GuestID: gc.guest.ID, Client: clientAddress(r), Lang: lang.From(r.Context()).Tag()})
 }
 
 // handleDisplayEvents serves GET /d/{code}/events: the TV's stream.
@@ -53,12 +54,12 @@ func (h *Handler) handleDisplayEvents(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.live.Serve(w, r, live.Listener{SessionID: sess.ID, Page: live.PageDisplay, Client: clientAddress(r)})
+	h.live.Serve(w, r, live.Listener{SessionID: sess.ID, Page: live.PageDisplay, Client: clientAddress(r), Lang: lang.From(r.Context()).Tag()})
 }
 
 // handleDashboardEvents serves GET /host/{sessionID}/events: the host's stream.
 func (h *Handler) handleDashboardEvents(w http.ResponseWriter, r *http.Request) {
-	h.live.Serve(w, r, live.Listener{SessionID: hostSessionID(r), Page: live.PageHost, Client: clientAddress(r)})
+	h.live.Serve(w, r, live.Listener{SessionID: hostSessionID(r), Page: live.PageHost, Client: clientAddress(r), Lang: lang.From(r.Context()).Tag()})
 }
 
 // LiveSource is what a live broker for these handlers reads sessions from:
@@ -84,7 +85,7 @@ func (s liveSource) Frame(ctx context.Context, sessionID int64) (live.Frame, err
 			return nil, err
 		}
 	}
-	return &liveFrame{store: s.store, night: night, now: time.Now(), guests: map[int64][]live.Event{}}, nil
+	return &liveFrame{store: s.store, night: night, now: time.Now()}, nil
 }
 
 func (s liveSource) Versions(ctx context.Context, ids []int64) (map[int64]int64, error) {
@@ -102,11 +103,36 @@ type liveFrame struct {
 	// the broker loads a new frame when the clock changes it (ClockChange).
 	now     time.Time
 	removed map[int64]bool // guests the host removed, read on first use
+	// langs are the fragments rendered in each language in use, by its
+	// tag: each is rendered once per language, not once per listener.
+	langs map[string]*rendered
+}
+
+// rendered is a frame's fragments in one language, each rendered on first
+// use.
+type rendered struct {
+	lg      lang.Lang
+	ctx     context.Context // renders in lg
 	host    []live.Event
 	display []live.Event
 	join    []live.Event
 	guest   []live.Event // the guests' shared fragments
 	guests  map[int64][]live.Event
+}
+
+// in is the frame's fragments in the language tag names (the default for
+// a tag the app does not have).
+func (f *liveFrame) in(tag string) *rendered {
+	lg := lang.Shipped().Match(tag)
+	if rd, ok := f.langs[lg.Tag()]; ok {
+		return rd
+	}
+	if f.langs == nil {
+		f.langs = map[string]*rendered{}
+	}
+	rd := &rendered{lg: lg, ctx: lang.With(context.Background(), lg), guests: map[int64][]live.Event{}}
+	f.langs[lg.Tag()] = rd
+	return rd
 }
 
 func (f *liveFrame) Version() int64 { return f.night.Session.Version }
@@ -126,43 +152,44 @@ func (f *liveFrame) ClockChange() (next time.Time, changed bool) {
 
 func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 	var err error
+	rd := f.in(l.Lang)
 	switch l.Page {
 	case live.PageHost:
-		if f.host == nil {
+		if rd.host == nil {
 			guests, gerr := f.store.Guests(context.Background(), f.night.Session.ID)
 			if gerr != nil {
 				return nil, gerr
 			}
-			f.host, err = f.hostEvents(guests)
+			rd.host, err = f.hostEvents(rd, guests)
 		}
-		return f.host, err
+		return rd.host, err
 	case live.PageDisplay:
-		if f.display == nil {
-			d := displayLive(f.night)
+		if rd.display == nil {
+			d := displayLive(rd.lg, f.night)
 			d.Closing = closingView(f.night, f.now)
 			d.NewSinger = justStarted(f.night, f.now)
-			f.display, err = f.render(
+			rd.display, err = f.render(rd,
 				views.Fragment{Event: views.EventDisplayNow, Component: views.DisplayNowEvent(d)},
 				views.Fragment{Event: views.EventDisplayNext, Component: views.DisplayNextView(d)})
 		}
-		return f.display, err
+		return rd.display, err
 	case live.PageJoin:
-		if f.join == nil {
-			f.join, err = f.render(views.Fragment{Event: views.EventJoin, Component: views.JoinLiveView(f.Ended())})
+		if rd.join == nil {
+			rd.join, err = f.render(rd, views.Fragment{Event: views.EventJoin, Component: views.JoinLiveView(f.Ended())})
 		}
-		return f.join, err
+		return rd.join, err
 	case live.PageGuest:
-		if f.guest == nil {
-			f.guest, err = f.render(
+		if rd.guest == nil {
+			rd.guest, err = f.render(rd,
 				views.Fragment{Event: views.EventGuestNow, Component: views.GuestNowView(nowSinging(f.night), f.Ended())})
 			if err != nil {
 				return nil, err
 			}
 			if f.night.Session.SongbookID != 0 {
-				f.guest = append(f.guest, live.NewEvent(f.Version(), views.EventGuestSongs, songsMark(f.night)))
+				rd.guest = append(rd.guest, live.NewEvent(f.Version(), views.EventGuestSongs, songsMark(f.night)))
 			}
 		}
-		if own, ok := f.guests[l.GuestID]; ok {
+		if own, ok := rd.guests[l.GuestID]; ok {
 			return own, nil
 		}
 		if f.removed == nil {
@@ -170,22 +197,22 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 				return nil, err
 			}
 		}
-		status := guestStatus(f.night, l.GuestID, f.removed[l.GuestID])
-		fair := fairness(f.night, l.GuestID)
+		status := guestStatus(rd.lg, f.night, l.GuestID, f.removed[l.GuestID])
+		fair := fairness(rd.lg, f.night, l.GuestID)
 		if status.Closing.Clock != "" {
 			status.Closing = closingView(f.night, f.now)
 		}
-		own, err := f.render(
+		own, err := f.render(rd,
 			views.Fragment{Event: views.EventGuestStatus, Component: views.GuestStatusEvent(status)},
-			views.Fragment{Event: views.EventGuestMine, Component: views.MyRequestsView(myRequests(f.night, l.GuestID), f.Ended())},
+			views.Fragment{Event: views.EventGuestMine, Component: views.MyRequestsView(myRequests(rd.lg, f.night, l.GuestID), f.Ended())},
 			views.Fragment{Event: views.EventGuestHeld, Component: views.HeldView(heldItems(f.night, l.GuestID), f.Ended())},
-			views.Fragment{Event: views.EventGuestStandby, Component: views.StandbyView(standbyList(f.night, l.GuestID, f.removed[l.GuestID]))},
+			views.Fragment{Event: views.EventGuestStandby, Component: views.StandbyView(standbyList(rd.lg, f.night, l.GuestID, f.removed[l.GuestID]))},
 			// The queue is personal too: each guest sees their own songs
 			// marked, with the songs around them.
-			views.Fragment{Event: views.EventGuestQueue, Component: views.GuestQueueView(guestQueue(f.night, l.GuestID))},
+			views.Fragment{Event: views.EventGuestQueue, Component: views.GuestQueueView(guestQueue(rd.lg, f.night, l.GuestID))},
 			// The forecast and "why this order" follow the queue in the
 			// same frame, so they never tell of an order it does not have.
-			views.Fragment{Event: views.EventGuestForecast, Component: views.ForecastView(forecast(f.night, l.GuestID, f.now))},
+			views.Fragment{Event: views.EventGuestForecast, Component: views.ForecastView(forecast(rd.lg, f.night, l.GuestID, f.now))},
 			views.Fragment{Event: views.EventGuestFairness, Component: views.FairnessBody(fair)},
 			views.Fragment{Event: views.EventGuestSung, Component: views.FairnessSingers(fair)})
 		if err != nil {
@@ -193,8 +220,8 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 		}
 		// In the page's order: status, songs, held songs, standby, now
 		// singing, queue, then the forecast and "why this order".
-		own = slices.Insert(own, 4, f.guest...)
-		f.guests[l.GuestID] = own
+		own = slices.Insert(own, 4, rd.guest...)
+		rd.guests[l.GuestID] = own
 		return own, nil
 	}
 	return nil, nil
@@ -206,10 +233,10 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 // only the keys whose bytes changed, so one request added costs its row,
 // the order and the summary, not the queue. The rows come before the order,
 // so the page has every row the order names.
-func (f *liveFrame) hostEvents(guests []db.GuestListing) ([]live.Event, error) {
-	dl := dashboardLive(f.night)
+func (f *liveFrame) hostEvents(rd *rendered, guests []db.GuestListing) ([]live.Event, error) {
+	dl := dashboardLive(rd.lg, f.night)
 	markClosing(&dl, f.night, f.now)
-	out, err := f.render(
+	out, err := f.render(rd,
 		views.Fragment{Event: views.EventHostLive, Component: views.DashboardLiveView(dl)},
 		views.Fragment{Event: views.EventHostSummary, Component: views.HostSummary(dl)})
 	if err != nil {
@@ -217,7 +244,7 @@ func (f *liveFrame) hostEvents(guests []db.GuestListing) ([]live.Event, error) {
 	}
 	ids := make([]string, 0, len(dl.Queue))
 	for _, q := range dl.Queue {
-		row, err := f.renderOne(views.HostQueueRow(q))
+		row, err := renderOne(rd.ctx, views.HostQueueRow(q))
 		if err != nil {
 			return nil, err
 		}
@@ -228,7 +255,7 @@ func (f *liveFrame) hostEvents(guests []db.GuestListing) ([]live.Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	rest, err := f.render(
+	rest, err := f.render(rd,
 		views.Fragment{Event: views.EventHostOrder, Component: views.HostQueueOrder(strings.Join(ids, " "))},
 		views.Fragment{Event: views.EventHostGuests, Component: views.GuestsCard(guestItems(f.night.Session, guests))},
 		views.Fragment{Event: views.EventHostPending, Component: views.PendingCard(pendingList(f.night))},
@@ -254,17 +281,18 @@ func (f *liveFrame) songbookSize() (name, count string, err error) {
 	return book.Name, songCount(book.Songs), nil
 }
 
-func (f *liveFrame) renderOne(c templ.Component) ([]byte, error) {
+func renderOne(ctx context.Context, c templ.Component) ([]byte, error) {
 	var buf bytes.Buffer
-	err := c.Render(context.Background(), &buf)
+	err := c.Render(ctx, &buf)
 	return buf.Bytes(), err
 }
 
-// render renders fragments into the events of this frame's version.
-func (f *liveFrame) render(fragments ...views.Fragment) ([]live.Event, error) {
+// render renders fragments, in rd's language, into the events of this
+// frame's version.
+func (f *liveFrame) render(rd *rendered, fragments ...views.Fragment) ([]live.Event, error) {
 	out := make([]live.Event, 0, len(fragments))
 	for _, fr := range fragments {
-		html, err := f.renderOne(fr.Component)
+		html, err := renderOne(rd.ctx, fr.Component)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -123,14 +124,24 @@ func (e *refusal) Error() string { return e.message }
 // fieldErrors turns a store error, a refusal or a failure of the server's
 // own into the messages of a form. A message about no one field goes under
 // the key "".
-func fieldErrors(err error) views.FieldErrors {
+func fieldErrors(r *http.Request, err error) views.FieldErrors {
+	lg := lang.From(r.Context())
 	if ref, ok := errors.AsType[*refusal](err); ok {
-		return views.FieldErrors{"": ref.message}
+		return views.FieldErrors{"": lg.Text(ref.message)}
 	}
 	if db.ErrorCode(err) == db.EINTERNAL {
-		return views.FieldErrors{"": views.MessageServerFailed}
+		return views.FieldErrors{"": lg.Text(views.MessageServerFailed)}
 	}
-	return views.FieldErrors{db.ErrorField(err): db.ErrorMessage(err)}
+	return views.FieldErrors{db.ErrorField(err): sayError(r, err)}
+}
+
+// sayError is the user-safe message of err in the request's language.
+func sayError(r *http.Request, err error) string {
+	lg := lang.From(r.Context())
+	if e, ok := errors.AsType[*db.Error](err); ok && e.Format != "" {
+		return lg.Say(e.Format, e.Args...)
+	}
+	return lg.Text(db.ErrorMessage(err))
 }
 
 // isFormError reports whether err is one a form shows beside its fields.
@@ -203,13 +214,13 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	switch db.ErrorCode(err) {
 	case db.ENOTFOUND:
-		h.renderError(w, r, http.StatusNotFound, "Not found", db.ErrorMessage(err))
+		h.renderError(w, r, http.StatusNotFound, "Not found", sayError(r, err))
 	case db.EFORBIDDEN:
-		h.renderError(w, r, http.StatusForbidden, "Not allowed", db.ErrorMessage(err))
+		h.renderError(w, r, http.StatusForbidden, "Not allowed", sayError(r, err))
 	case db.ECONFLICT, db.EDUPLICATE:
-		h.renderError(w, r, http.StatusConflict, "That did not work", db.ErrorMessage(err))
+		h.renderError(w, r, http.StatusConflict, "That did not work", sayError(r, err))
 	case db.EINVALID:
-		h.renderError(w, r, http.StatusUnprocessableEntity, "That did not work", db.ErrorMessage(err))
+		h.renderError(w, r, http.StatusUnprocessableEntity, "That did not work", sayError(r, err))
 	default:
 		h.internalError(w, r, err)
 	}
@@ -234,7 +245,13 @@ func (h *Handler) internalError(w http.ResponseWriter, r *http.Request, err erro
 
 func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, status int, title, message string) {
 	var buf bytes.Buffer
-	if err := views.ErrorScreen(views.ErrorPage{Status: status, Title: title, Message: message}).Render(r.Context(), &buf); err != nil {
+	// A switch of language on an error page starts again from the front
+	// page: the page's own address may be what failed, and an error page
+	// says nothing of it (a host page's error is the same for every id).
+	ctx := lang.WithBack(r.Context(), "/")
+	lg := lang.From(ctx)
+	title, message = lg.Text(title), lg.Text(message)
+	if err := views.ErrorScreen(views.ErrorPage{Status: status, Title: title, Message: message}).Render(ctx, &buf); err != nil {
 		h.logFailure(r, "render error page", err)
 		http.Error(w, message, status)
 		return

@@ -63,7 +63,7 @@ func (h *Handler) handleRequestCreate(w http.ResponseWriter, r *http.Request) {
 		if db.ErrorCode(err) == db.EDUPLICATE && in.SongID != 0 {
 			form.SongID = strconv.FormatInt(in.SongID, 10)
 		}
-		form.Errors = fieldErrors(err)
+		form.Errors = fieldErrors(r, err)
 		form.Duplicate = db.ErrorCode(err) == db.EDUPLICATE
 		h.offerStandby(r, gc, &form, in)
 		form.Forecast = h.forecastFor(r, gc)
@@ -130,7 +130,7 @@ func (h *Handler) withdrawDone(w http.ResponseWriter, r *http.Request, gc guestC
 			h.fail(w, r, verr)
 			return
 		}
-		vm.Live.Notice = fieldErrors(err)[""]
+		vm.Live.Notice = fieldErrors(r, err)[""]
 		h.respond(w, r, formStatus(err), views.GuestLiveView(vm.Live), ready(views.Guest(vm)))
 		return
 	}

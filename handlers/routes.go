@@ -6,6 +6,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/static"
 )
 
@@ -15,6 +16,8 @@ func (h *Handler) Routes() http.Handler {
 	r.Use(middleware.Recoverer)
 	// Every answer: who the client is (trusting only the configured proxy),
 	// the security headers, no cross-site writes, bodies of 64 KB at most.
+	// Every answer in the language its reader chose (see package lang).
+	r.Use(lang.Shipped().Middleware)
 	r.Use(h.resolveClient, h.secureHeaders, h.crossOrigin, h.limitBody)
 
 	r.Get("/healthz", h.handleHealth)
@@ -25,6 +28,7 @@ func (h *Handler) Routes() http.Handler {
 	r.Get("/", h.handleHome)
 	r.With(h.limits.addressSessions, h.limits.addressWrites).Post("/sessions", h.handleSessionCreate)
 	r.Get("/j", h.handleJoinByCode)
+	r.Post("/lang", h.handleLanguageSet)
 
 	// Guests, by the session's join code or the join token of its link:
 	// every route with {code} gets its session from loadSession, which

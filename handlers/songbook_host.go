@@ -15,6 +15,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/songbook"
 	"github.com/karaoke-night/karaoke/views"
 )
@@ -68,7 +69,7 @@ func (h *Handler) handleSongbookImport(w http.ResponseWriter, r *http.Request) {
 	}
 	card.Report, card.TypedName = rep, name
 	if err != nil {
-		card.Report, card.Errors = "", fieldErrors(err)
+		card.Report, card.Errors = "", fieldErrors(r, err)
 	}
 	// A plain post gets the page with the report, which a redirect would lose.
 	h.respond(w, r, status, views.SongbookCardView(card), func() (templ.Component, error) {
@@ -76,7 +77,7 @@ func (h *Handler) handleSongbookImport(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		vm, err := h.dashboardPage(r, night, dashboardLive(night), settingsForm(night.Session))
+		vm, err := h.dashboardPage(r, night, dashboardLive(lang.From(r.Context()), night), settingsForm(night.Session))
 		vm.Songbook = card
 		return views.Dashboard(vm), err
 	})

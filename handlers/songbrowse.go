@@ -3,9 +3,9 @@ package handlers
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -13,22 +13,22 @@ import (
 // asks: ?browse=artists (A to Z, from after), ?artist=KEY (their songs,
 // from offset) or ?browse=popular (most requested tonight).
 func (h *Handler) songBrowse(r *http.Request, s db.Session, offset int) (views.SongResults, error) {
-	qv := r.URL.Query()
+	qv, lg := r.URL.Query(), lang.From(r.Context())
 	switch {
 	case qv.Has("artist"):
 		key := qv.Get("artist")
 		page, err := h.store.SongsByArtist(r.Context(), s.ID, key, offset)
-		res := songResults(s, url.Values{"artist": {key}}, page)
-		res.Heading = "Songs by this artist"
+		res := songResults(lg, s, url.Values{"artist": {key}}, page)
+		res.Heading = lg.T("guest.songs.by_this_artist")
 		if len(page.Songs) > 0 {
-			res.Heading = "Songs by " + page.Songs[0].Artist
+			res.Heading = lg.Tf("guest.songs.by", map[string]any{"Artist": page.Songs[0].Artist})
 		}
 		return res, err
 	case qv.Get("browse") == "artists":
 		page, err := h.store.SongbookArtists(r.Context(), s.ID, qv.Get("after"))
-		res := views.SongResults{Searched: true, Heading: "Artists A to Z", RequestURL: requestsPath(s)}
+		res := views.SongResults{Searched: true, Heading: lg.T("guest.songs.artists"), RequestURL: requestsPath(s)}
 		for _, a := range page.Artists {
-			res.Artists = append(res.Artists, views.ArtistLink{Name: a.Name, Songs: strconv.Itoa(a.Songs),
+			res.Artists = append(res.Artists, views.ArtistLink{Name: a.Name, Songs: lg.Int(a.Songs),
 				URL: songsPath(s) + "?" + url.Values{"artist": {a.Key}}.Encode()})
 		}
 		if page.Next != "" {
@@ -43,9 +43,9 @@ func (h *Handler) songBrowse(r *http.Request, s db.Session, offset int) (views.S
 				page.Songs = append(page.Songs, p.SongResult)
 			}
 		}
-		res := songResults(s, nil, page)
-		res.Heading = "Popular tonight"
-		res.Empty = "Nothing has been requested from the songbook yet tonight."
+		res := songResults(lg, s, nil, page)
+		res.Heading = lg.T("guest.songs.popular")
+		res.Empty = lg.T("guest.songs.none_popular")
 		return res, err
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -57,7 +58,7 @@ func (h *Handler) songSearch(r *http.Request, s db.Session) (*views.SongSearch, 
 	case strings.TrimSpace(q) != "":
 		var page db.SongPage
 		page, err = h.store.SearchSongs(r.Context(), s.ID, q, offset)
-		search.Results = songResults(s, url.Values{"q": {q}}, page)
+		search.Results = songResults(lang.From(r.Context()), s, url.Values{"q": {q}}, page)
 	}
 	if db.ErrorCode(err) == db.ENOTFOUND {
 		return nil, nil // the host took the songbook away meanwhile
@@ -75,16 +76,16 @@ func (h *Handler) songSearch(r *http.Request, s db.Session) (*views.SongSearch, 
 
 // songResults is a page of songs found as the results show them.
 // more is the query that asked for it, for the next page's link.
-func songResults(s db.Session, more url.Values, page db.SongPage) views.SongResults {
+func songResults(lg lang.Lang, s db.Session, more url.Values, page db.SongPage) views.SongResults {
 	res := views.SongResults{Searched: true, Fuzzy: page.Fuzzy, RequestURL: requestsPath(s),
-		Empty: "No song in the songbook matches. Type it in below."}
+		Empty: lg.T("guest.songs.none")}
 	if !s.TypedRequests() {
-		res.Empty = "No song in the songbook matches. Try fewer letters, or the artist."
+		res.Empty = lg.T("guest.songs.none_songbook_only")
 	}
 	for _, song := range page.Songs {
 		item := views.SongItem{ID: strconv.FormatInt(song.ID, 10), Title: song.Title, Artist: song.Artist, Waiting: song.Waiting}
 		if !song.SungAt.IsZero() {
-			item.Sung = "sung tonight at " + song.SungAt.In(s.Zone()).Format("15:04")
+			item.Sung = lg.Tf("guest.songs.sung_at", map[string]any{"Clock": lg.Clock(song.SungAt.In(s.Zone()))})
 		}
 		res.Songs = append(res.Songs, item)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -66,7 +67,7 @@ func atCap(n db.Night, guestID int64) bool {
 // standbyList is the guest's standby list, with its buttons, and the
 // latest song that moved from it into the queue and still waits there;
 // nothing for a guest the host removed, whose songs go nowhere.
-func standbyList(n db.Night, guestID int64, removed bool) views.StandbyList {
+func standbyList(lg lang.Lang, n db.Night, guestID int64, removed bool) views.StandbyList {
 	l := views.StandbyList{Ended: !n.Session.Open() || removed}
 	if l.Ended {
 		return l
@@ -87,9 +88,9 @@ func standbyList(n db.Night, guestID int64, removed bool) views.StandbyList {
 		l.Items = append(l.Items, item)
 	}
 	if moved := n.Moved[guestID]; len(moved) > 0 {
-		l.Moved = "“" + moved[0].Title + "” moved from your standby list into the queue."
+		l.Moved = lg.Tf("guest.standby.moved", map[string]any{"Song": moved[0].Title})
 		if moved[0].Held {
-			l.Moved = "“" + moved[0].Title + "” moved from your standby list to the host, for their OK."
+			l.Moved = lg.Tf("guest.standby.moved_held", map[string]any{"Song": moved[0].Title})
 		}
 	}
 	return l

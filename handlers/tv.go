@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -69,7 +70,7 @@ func (h *Handler) handleTV(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	} else if ok {
-		live := displayLive(night)
+		live := displayLive(lang.From(r.Context()), night)
 		vm := views.DisplayPage{Session: h.sessionInfo(r, night.Session), Stream: streamURL(displayPath(night.Session), night.Session), Live: live,
 			Poll: &views.Poll{URL: tvStatePath, Key: tvNightKey(sc), Version: strconv.FormatInt(night.Session.Version, 10),
 				Every: tvPollShowing, Always: true, Refresh: tvRefreshShowing}}

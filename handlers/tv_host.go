@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -32,7 +33,7 @@ func (h *Handler) handleScreenPair(w http.ResponseWriter, r *http.Request) {
 		sc, err = h.pairScreen(w, r, id, form.Code)
 	}
 	if h.formShows(w, r, err) {
-		form.Errors = fieldErrors(err)
+		form.Errors = fieldErrors(r, err)
 		if ref, ok := errors.AsType[*refusal](err); ok {
 			form.Errors = views.FieldErrors{"code": ref.message} // a limit's refusal: beside the field
 		}
@@ -55,7 +56,7 @@ func (h *Handler) pairScreen(w http.ResponseWriter, r *http.Request, sessionID i
 	}
 	addr := clientAddress(r)
 	if wait := h.codes.begin(r.Context(), addr); wait > 0 {
-		return db.Screen{}, tooManyPairCodes(w, wait)
+		return db.Screen{}, tooManyPairCodes(w, lang.From(r.Context()), wait)
 	}
 	sc, err := h.store.PairScreen(r.Context(), sessionID, code)
 	h.codes.end(addr, db.ErrorCode(err) == db.EINVALID)
@@ -63,11 +64,11 @@ func (h *Handler) pairScreen(w http.ResponseWriter, r *http.Request, sessionID i
 }
 
 // tooManyPairCodes refuses a pairing code from an address that must wait.
-func tooManyPairCodes(w http.ResponseWriter, wait time.Duration) error {
+func tooManyPairCodes(w http.ResponseWriter, lg lang.Lang, wait time.Duration) error {
 	secs := int(math.Ceil(wait.Seconds()))
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	return &refusal{status: http.StatusTooManyRequests, message: "Too many wrong codes have come from your network. " +
-		"Wait " + waitText(secs) + ", then type the code the TV shows."}
+		"Wait " + waitText(lg, secs) + ", then type the code the TV shows."}
 }
 
 // handleScreenUnpair serves POST /host/{sessionID}/tvs/{screenID}/unpair:
@@ -109,7 +110,7 @@ func (h *Handler) screensAnswer(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	h.respond(w, r, status, views.TVScreensCard(card), func() (templ.Component, error) {
-		vm, err := h.dashboardPage(r, night, dashboardLive(night), settingsForm(night.Session))
+		vm, err := h.dashboardPage(r, night, dashboardLive(lang.From(r.Context()), night), settingsForm(night.Session))
 		vm.TVs = card
 		return views.Dashboard(vm), err
 	})

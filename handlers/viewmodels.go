@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -34,33 +35,26 @@ func (h *Handler) sessionInfo(r *http.Request, s db.Session) views.SessionInfo {
 
 // formatWait says how long until a request starts: "next" when nothing is
 // ahead of it, otherwise "about N min".
-func formatWait(p db.Place) string {
+func formatWait(lg lang.Lang, p db.Place) string {
 	if p.Ahead == 0 {
-		return "next"
+		return lg.T("common.wait.next")
 	}
-	return "about " + formatMinutes(p.Wait)
+	return lg.Tf("common.wait.about", map[string]any{"Time": formatMinutes(lg, p.Wait)})
 }
 
-func formatMinutes(d time.Duration) string {
-	return strconv.Itoa(max(1, int(math.Round(d.Minutes())))) + " min"
+// formatMinutes is a duration in whole minutes, at least 1: "8 min".
+func formatMinutes(lg lang.Lang, d time.Duration) string {
+	return lg.Tf("common.minutes", map[string]any{"N": lg.Int(max(1, int(math.Round(d.Minutes()))))})
 }
 
-// ordinal spells a place in line: 1st, 2nd, 3rd, 4th, 11th, 21st.
-func ordinal(n int) string {
-	suffix := "th"
-	switch n % 100 {
-	case 11, 12, 13:
-	default:
-		switch n % 10 {
-		case 1:
-			suffix = "st"
-		case 2:
-			suffix = "nd"
-		case 3:
-			suffix = "rd"
-		}
-	}
-	return strconv.Itoa(n) + suffix
+// formatAbout is a duration as an estimate: "about 8 min".
+func formatAbout(lg lang.Lang, d time.Duration) string {
+	return lg.Tf("common.wait.about", map[string]any{"Time": formatMinutes(lg, d)})
+}
+
+// inLine spells a place in line: "1st in line", "21st in line".
+func inLine(lg lang.Lang, n int) string {
+	return lg.Tf("common.in_line", map[string]any{"Place": lg.Ordinal(n)})
 }
 
 func nowSinging(n db.Night) *views.NowSinging {
@@ -71,7 +65,7 @@ func nowSinging(n db.Night) *views.NowSinging {
 	return &views.NowSinging{Singer: r.Singer, Title: r.Title, Artist: r.Artist, Note: r.Note, Key: r.ID}
 }
 
-func queueItem(n db.Night, i int) views.QueueItem {
+func queueItem(lg lang.Lang, n db.Night, i int) views.QueueItem {
 	r := n.Queue[i]
 	return views.QueueItem{
 		ID:       r.ID,
@@ -80,25 +74,25 @@ func queueItem(n db.Night, i int) views.QueueItem {
 		Title:    r.Title,
 		Artist:   r.Artist,
 		Note:     r.Note,
-		Wait:     formatWait(n.PlaceOf(i)),
+		Wait:     formatWait(lg, n.PlaceOf(i)),
 		Hold:     holdMark(n, r),
 	}
 }
 
-func queueSummary(n db.Night) views.QueueSummary {
+func queueSummary(lg lang.Lang, n db.Night) views.QueueSummary {
 	return views.QueueSummary{
 		Waiting: len(n.Queue),
-		Length:  "about " + formatMinutes(n.Estimate(len(n.Queue))),
+		Length:  formatAbout(lg, n.Estimate(len(n.Queue))),
 	}
 }
 
-func dashboardLive(n db.Night) views.DashboardLive {
+func dashboardLive(lg lang.Lang, n db.Night) views.DashboardLive {
 	id := n.Session.ID
 	live := views.DashboardLive{
 		Ended:      !n.Session.Open(),
 		Paused:     n.Session.RequestsPaused,
 		Now:        nowSinging(n),
-		Summary:    queueSummary(n),
+		Summary:    queueSummary(lg, n),
 		NextURL:    hostActionPath(id, "next"),
 		NextLabel:  "Start next singer",
 		SkipNowURL: hostActionPath(id, "stop"),
@@ -119,14 +113,14 @@ func dashboardLive(n db.Night) views.DashboardLive {
 	if n.Session.RequestsPaused {
 		live.PauseURL = hostActionPath(id, "resume")
 	}
-	live.TurnLengthMsg = estimateNote(n)
+	live.TurnLengthMsg = estimateNote(lg, n)
 	live.NextKey, live.StopKey, live.PauseKey = hostStateKey(n, "next", live.Ends), hostStateKey(n, "stop", live.Ends), hostStateKey(n, "pause", live.PauseURL)
 	live.Undo = undoControl(n)
 	if n.NowSinging != nil {
 		live.StopLabel = "Stop " + n.NowSinging.Title + " (" + n.NowSinging.Singer + ")"
 	}
 	for i := range n.Queue {
-		live.Queue = append(live.Queue, hostQueueItem(n, i))
+		live.Queue = append(live.Queue, hostQueueItem(lg, n, i))
 	}
 	markClosing(&live, n, time.Now())
 	return live
@@ -135,9 +129,9 @@ func dashboardLive(n db.Night) views.DashboardLive {
 // hostQueueItem is one row of the host's queue. It says nothing that
 // depends on the row's place, so the stream re-sends a row only when the
 // request itself changes.
-func hostQueueItem(n db.Night, i int) views.HostQueueItem {
+func hostQueueItem(lg lang.Lang, n db.Night, i int) views.HostQueueItem {
 	r, id := n.Queue[i], n.Session.ID
-	item := views.HostQueueItem{QueueItem: queueItem(n, i), Requested: r.CreatedAt.In(n.Session.Zone()).Format("15:04"), AddedByHost: r.AddedByHost}
+	item := views.HostQueueItem{QueueItem: queueItem(lg, n, i), Requested: r.CreatedAt.In(n.Session.Zone()).Format("15:04"), AddedByHost: r.AddedByHost}
 	item.Position, item.Wait, item.Hold = 0, "", hostHoldMark(n, r)
 	if !n.Session.Open() {
 		return item
@@ -159,8 +153,8 @@ func hostQueueItem(n db.Night, i int) views.HostQueueItem {
 
 // estimateNote tells the host what the waits count: a turn and the time
 // between songs, measured or assumed.
-func estimateNote(n db.Night) string {
-	turn, between := formatMinutes(n.TurnLength), formatMinutes(n.Changeover)
+func estimateNote(lg lang.Lang, n db.Night) string {
+	turn, between := formatMinutes(lg, n.TurnLength), formatMinutes(lg, n.Changeover)
 	switch {
 	case !n.MeasuredAvg:
 		return fmt.Sprintf("Waits assume %s a song and %s between songs until the first turns are timed.", turn, between)
@@ -181,22 +175,22 @@ func settingsForm(s db.Session) views.SettingsForm {
 }
 
 // guestLive is a guest's whole live view model, for their page.
-func guestLive(n db.Night, g db.Guest) views.GuestLive {
+func guestLive(lg lang.Lang, n db.Night, g db.Guest) views.GuestLive {
 	return views.GuestLive{
-		Status:  guestStatus(n, g.ID, g.Removed()),
+		Status:  guestStatus(lg, n, g.ID, g.Removed()),
 		Now:     nowSinging(n),
-		Mine:    myRequests(n, g.ID),
+		Mine:    myRequests(lg, n, g.ID),
 		Held:    heldItems(n, g.ID),
-		Standby: standbyList(n, g.ID, g.Removed()),
-		Queue:   guestQueue(n, g.ID),
+		Standby: standbyList(lg, n, g.ID, g.Removed()),
+		Queue:   guestQueue(lg, n, g.ID),
 		// Fairness explains the order the queue shows (fairness.go).
-		Fairness: fairness(n, g.ID),
+		Fairness: fairness(lg, n, g.ID),
 	}
 }
 
 // guestStatus is what is personal in a guest's status: their banner and the
 // page title that repeats it.
-func guestStatus(n db.Night, guestID int64, removed bool) views.GuestStatus {
+func guestStatus(lg lang.Lang, n db.Night, guestID int64, removed bool) views.GuestStatus {
 	st := views.GuestStatus{
 		Title:   n.Session.Name,
 		Ended:   !n.Session.Open(),
@@ -206,14 +200,14 @@ func guestStatus(n db.Night, guestID int64, removed bool) views.GuestStatus {
 		UpNext:  upNext(n, guestID),
 		Held:    slices.ContainsFunc(n.Pending, func(p db.HeldRequest) bool { return p.GuestID == guestID }),
 		// What the host did to their songs, as of this render.
-		HostNotice: hostNotice(n, guestID, time.Now()),
-		Hold:       guestHold(n, guestID),
+		HostNotice: hostNotice(lg, n, guestID, time.Now()),
+		Hold:       guestHold(lg, n, guestID),
 	}
 	if !st.Ended && !st.Removed {
 		st.Closing = closingView(n, time.Now())
 		for i, r := range n.Queue {
 			if r.GuestID == guestID {
-				st.Place, st.Wait = ordinal(i+1)+" in line", formatWait(n.PlaceOf(i))
+				st.Place, st.Wait = inLine(lg, i+1), formatWait(lg, n.PlaceOf(i))
 				break
 			}
 		}
@@ -221,16 +215,16 @@ func guestStatus(n db.Night, guestID int64, removed bool) views.GuestStatus {
 	switch {
 	case st.Ended, st.Removed:
 	case st.OnNow:
-		st.Title = "You're on! · " + n.Session.Name
+		st.Title = lg.Tf("guest.title.on", map[string]any{"Name": n.Session.Name})
 	case st.UpNext:
-		st.Title = "You're up next! · " + n.Session.Name
+		st.Title = lg.Tf("guest.title.next", map[string]any{"Name": n.Session.Name})
 	}
 	return st
 }
 
 // myRequests is the guest's waiting songs, with their places; none once the
 // night has ended, when there is no place to wait for or song to withdraw.
-func myRequests(n db.Night, guestID int64) []views.MyRequest {
+func myRequests(lg lang.Lang, n db.Night, guestID int64) []views.MyRequest {
 	var out []views.MyRequest
 	if !n.Session.Open() {
 		return nil
@@ -238,7 +232,7 @@ func myRequests(n db.Night, guestID int64) []views.MyRequest {
 	now := time.Now()
 	for i, r := range n.Queue {
 		if r.GuestID == guestID {
-			out = append(out, views.MyRequest{QueueItem: queueItem(n, i), Place: ordinal(i+1) + " in line", WithdrawURL: withdrawPath(n.Session, r.ID),
+			out = append(out, views.MyRequest{QueueItem: queueItem(lg, n, i), Place: inLine(lg, i+1), WithdrawURL: withdrawPath(n.Session, r.ID),
 				AfterClosing: n.StartsAfterClosing(n.PlaceOf(i), now)})
 		}
 	}
@@ -249,18 +243,18 @@ func requestForm(s db.Session) views.RequestForm {
 	return views.RequestForm{ActionURL: requestsPath(s), Disabled: !s.Open(), Songbook: s.SongbookID != 0, SongbookOnly: !s.TypedRequests()}
 }
 
-func displayLive(n db.Night) views.DisplayLive {
+func displayLive(lg lang.Lang, n db.Night) views.DisplayLive {
 	live := views.DisplayLive{
 		Ended:       !n.Session.Open(),
 		Paused:      n.Session.RequestsPaused,
 		Now:         nowSinging(n),
-		Summary:     queueSummary(n),
+		Summary:     queueSummary(lg, n),
 		SessionName: n.Session.Name,
 		ShowNotes:   n.Session.ShowNotes,
 		Closing:     closingView(n, time.Now()),
 	}
 	for i := range min(len(n.Queue), displayQueueLength) {
-		live.Next = append(live.Next, queueItem(n, i))
+		live.Next = append(live.Next, queueItem(lg, n, i))
 	}
 	return live
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -44,7 +45,7 @@ func (h *Handler) handleWalkupCreate(w http.ResponseWriter, r *http.Request) {
 		req, err = h.store.AddWalkup(r.Context(), in)
 	}
 	if h.formShows(w, r, err) {
-		form.Errors = fieldErrors(err)
+		form.Errors = fieldErrors(r, err)
 		form.Duplicate = db.ErrorCode(err) == db.EDUPLICATE
 		h.walkupAnswer(w, r, formStatus(err), form)
 		return
@@ -75,7 +76,7 @@ func (h *Handler) walkupAnswer(w http.ResponseWriter, r *http.Request, status in
 		if err != nil {
 			return nil, err
 		}
-		vm, err := h.dashboardPage(r, night, dashboardLive(night), settingsForm(night.Session))
+		vm, err := h.dashboardPage(r, night, dashboardLive(lang.From(r.Context()), night), settingsForm(night.Session))
 		vm.Walkup = form
 		return views.Dashboard(vm), err
 	})

@@ -40,6 +40,10 @@ type Listener struct {
 	// it (an IPv6 client by its /64); streams with the same Client share
 	// the fair shares of Config.
 	Client string
+	// Lang is the language the page reads in (a BCP 47 tag, "" for the
+	// default): a Frame renders each of its fragments once per language in
+	// use.
+	Lang string
 }
 
 // Frame is a session's state at one version, able to render what each

@@ -1,0 +1,38 @@
+package handlers
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/karaoke-night/karaoke/lang"
+	"github.com/karaoke-night/karaoke/views"
+)
+
+// langCookieLifetime is how long a browser keeps the language it chose.
+const langCookieLifetime = 365 * 24 * time.Hour
+
+// handleLanguageSet serves POST /lang: the switcher's language is kept in a
+// cookie (a language the app does not have is ignored) and the browser goes
+// back to the page it came from, which must be a path on this site: the
+// route never sends anyone elsewhere, whatever "back" says.
+func (h *Handler) handleLanguageSet(w http.ResponseWriter, r *http.Request) {
+	if err := refused(r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	want := r.PostFormValue(views.LangField)
+	for _, l := range lang.Shipped().Langs() {
+		if l.Tag() == want {
+			http.SetCookie(w, &http.Cookie{
+				Name:     lang.CookieName,
+				Value:    want,
+				Path:     "/",
+				MaxAge:   int(langCookieLifetime / time.Second),
+				HttpOnly: true,
+				SameSite: http.SameSiteLaxMode,
+				Secure:   requestScheme(r) == "https",
+			})
+		}
+	}
+	http.Redirect(w, r, lang.LocalPath(r.PostFormValue(views.BackField)), http.StatusSeeOther)
+}

@@ -1,0 +1,310 @@
+// Package lang is the app's languages: the message files (embedded, one
+// file per area and language, messages/AREA.LANG.toml), the language a
+// request reads in, and the words, numbers and times of that language.
+//
+// Adding a language is dropping in its files: every area's file for the
+// new language (the key check test in this package fails until each has
+// every message); nothing else lists the languages.
+//
+// A message is named by a literal ID, "area.part.name", written out where
+// it is used (lang.T(ctx, "guest.join.button")), never built from pieces,
+// so that the key check can find every ID the code uses.
+package lang
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+//go:embed messages/*.toml
+var files embed.FS
+
+// Default is the language of a request that names none the app has.
+var Default = language.English
+
+// The bundle is every message file, loaded once; Load builds it (and tests
+// build others, from test-only files).
+var shipped = mustLoad(files, "messages")
+
+// Bundle is a set of languages and their messages.
+type Bundle struct {
+	i18n    *i18n.Bundle
+	tags    []language.Tag // Default first
+	matcher language.Matcher
+	langs   map[language.Tag]Lang
+	// said is the "say" messages by their English text (see Lang.Say).
+	said map[string]string
+	// stored are the say notices as patterns (see Lang.Stored).
+	stored []storedNotice
+}
+
+// storedNotice is a say notice's English format as a pattern that finds
+// its arguments in a text made from it.
+type storedNotice struct {
+	format string
+	re     *regexp.Regexp
+}
+
+// noticePattern is format (whose only verbs are %s) as a pattern: each %s
+// a group of text.
+func noticePattern(format string) *regexp.Regexp {
+	return regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(format), "%s", "(.+?)") + "$")
+}
+
+// Load reads every *.toml file under dir of fsys (AREA.LANG.toml) into a
+// Bundle whose default is English.
+func Load(fsys fs.FS, dir string) (*Bundle, error) {
+	b := i18n.NewBundle(Default)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	names, err := fs.Glob(fsys, path.Join(dir, "*.toml"))
+	if err != nil {
+		return nil, err
+	}
+	said := map[string]string{}
+	var stored []storedNotice
+	for _, name := range names {
+		mf, err := b.LoadMessageFileFS(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("messages %s: %w", name, err)
+		}
+		if mf.Tag != Default {
+			continue
+		}
+		for _, m := range mf.Messages {
+			if strings.Contains(m.ID, ".say.") {
+				said[m.Other] = m.ID
+			}
+			if strings.Contains(m.ID, ".say.notice.") {
+				stored = append(stored, storedNotice{format: m.Other, re: noticePattern(m.Other)})
+			}
+		}
+	}
+	bundle := &Bundle{i18n: b, tags: []language.Tag{Default}, langs: map[language.Tag]Lang{}, said: said, stored: stored}
+	for _, t := range b.LanguageTags() {
+		if t != Default {
+			bundle.tags = append(bundle.tags, t)
+		}
+	}
+	bundle.matcher = language.NewMatcher(bundle.tags)
+	for _, t := range bundle.tags {
+		bundle.langs[t] = Lang{tag: t, loc: i18n.NewLocalizer(b, t.String()), printer: message.NewPrinter(t), said: said, stored: stored}
+	}
+	return bundle, nil
+}
+
+func mustLoad(fsys fs.FS, dir string) *Bundle {
+	b, err := Load(fsys, dir)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// Shipped is the bundle of the app's own message files.
+func Shipped() *Bundle { return shipped }
+
+// Tags are the bundle's languages, the default first.
+func (b *Bundle) Tags() []language.Tag { return b.tags }
+
+// Lang is one of the bundle's languages: the exact tag, not what was asked.
+func (b *Bundle) Lang(t language.Tag) Lang {
+	if l, ok := b.langs[t]; ok {
+		return l
+	}
+	return b.langs[Default]
+}
+
+// Match is the bundle's language that best serves the preferences given
+// (a cookie's value, an Accept-Language header), the default when none
+// comes close.
+func (b *Bundle) Match(prefs ...string) Lang {
+	for _, p := range prefs {
+		if p == "" {
+			continue
+		}
+		tags, _, err := language.ParseAcceptLanguage(p)
+		if err != nil || len(tags) == 0 {
+			continue
+		}
+		_, i, conf := b.matcher.Match(tags...)
+		if conf != language.No {
+			return b.langs[b.tags[i]]
+		}
+	}
+	return b.langs[Default]
+}
+
+// Lang is a language the app speaks: its messages, numbers and times.
+// The zero Lang is the default language.
+type Lang struct {
+	tag     language.Tag
+	loc     *i18n.Localizer
+	printer *message.Printer
+	said    map[string]string
+	stored  []storedNotice
+}
+
+func (l Lang) ready() Lang {
+	if l.loc == nil {
+		return shipped.Lang(Default)
+	}
+	return l
+}
+
+// Tag is the language's BCP 47 tag, as <html lang> wants it ("en", "es").
+func (l Lang) Tag() string { return l.ready().tag.String() }
+
+// Name is the language's name in itself ("Español"), for the switcher.
+func (l Lang) Name() string { return l.T("common.lang.name") }
+
+// T is the message id in this language.
+func (l Lang) T(id string) string { return l.localize(id, nil, nil) }
+
+// Tf is the message id filled with data ({{.Name}} in the message is
+// data["Name"]).
+func (l Lang) Tf(id string, data map[string]any) string { return l.localize(id, nil, data) }
+
+// N is the message id in the plural form the language uses for count (the
+// language's CLDR rules, however many forms it has), filled with data and
+// with {{.Count}}, the count formatted for the language.
+func (l Lang) N(id string, count int, data map[string]any) string {
+	filled := map[string]any{"Count": l.Int(count)}
+	for k, v := range data {
+		filled[k] = v
+	}
+	return l.localize(id, count, filled)
+}
+
+func (l Lang) localize(id string, count any, data map[string]any) string {
+	l = l.ready()
+	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, PluralCount: count, TemplateData: data})
+	if err != nil {
+		// A missing message fails the key check in CI; a live page shows
+		// its ID rather than nothing, and says so in the log.
+		slog.Error("message", "id", id, "lang", l.tag.String(), "err", err)
+		if s == "" {
+			return id
+		}
+	}
+	return s
+}
+
+// Say is a message the code writes in English as a format and its
+// arguments (a store error, a limit's refusal: db.Errorf's format), in l.
+// The format is found among the "say" messages of the English files
+// (AREA.say.NAME) by its exact text, and the language's text of that
+// message is the format filled with args; a string argument that is a say
+// word (AREA.say.word.NAME: "song title") is said in l too. A format no file has is
+// filled as it is, in English.
+func (l Lang) Say(format string, args ...any) string {
+	l = l.ready()
+	id, ok := l.said[format]
+	if !ok {
+		if s, one := args[0:min(1, len(args))], len(args) == 1; format == "%s" && one {
+			if text, isText := s[0].(string); isText {
+				if id, known := l.said[text]; known {
+					return l.T(id) // a message passed whole: Errorf(code, "%s", msg)
+				}
+				return text
+			}
+		}
+		if len(args) == 0 {
+			return format
+		}
+		return fmt.Sprintf(format, args...)
+	}
+	text := l.T(id)
+	if len(args) == 0 {
+		return text
+	}
+	said := make([]any, len(args))
+	for i, a := range args {
+		said[i] = a
+		if s, ok := a.(string); ok {
+			if id, known := l.said[s]; known && strings.Contains(id, ".say.word.") {
+				said[i] = l.T(id)
+			}
+		}
+	}
+	return fmt.Sprintf(text, said...)
+}
+
+// Stored is a notice that was written in English and kept (a host
+// action's words to a guest, stored with the action), in l: the text is
+// matched against the say notices (AREA.say.notice.NAME) and said again
+// with the arguments found in it; a text no notice makes is left as it is.
+func (l Lang) Stored(english string) string {
+	l = l.ready()
+	for _, n := range l.stored {
+		m := n.re.FindStringSubmatch(english)
+		if m == nil {
+			continue
+		}
+		args := make([]any, 0, len(m)-1)
+		for _, a := range m[1:] {
+			args = append(args, a)
+		}
+		return l.Say(n.format, args...)
+	}
+	return l.Text(english)
+}
+
+// Int is n with the language's digit grouping (1,234 / 1.234).
+func (l Lang) Int(n int) string { return l.ready().printer.Sprintf("%d", n) }
+
+// Clock is the time of day at t in 24-hour form (15:04). The app shows
+// times the way it always has in English, on the 24-hour clock of a venue's
+// rota, and CLDR's Spanish and German short times are 24-hour as well.
+func (l Lang) Clock(t time.Time) string { return t.Format("15:04") }
+
+// Ordinal is n as a place in a line: 1st, 2nd (English); 1.º (Spanish);
+// 1. (German).
+func (l Lang) Ordinal(n int) string {
+	switch l.ready().tag {
+	case language.English:
+		return english(n)
+	}
+	return l.Tf("common.ordinal", map[string]any{"N": l.Int(n)})
+}
+
+func english(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return fmt.Sprintf("%d%s", n, suffix)
+}
+
+// Is reports whether l is the language named by tag ("es").
+func (l Lang) Is(tag string) bool { return strings.EqualFold(l.Tag(), tag) }
+
+// Langs are the bundle's languages, the default first, as the switcher
+// lists them.
+func (b *Bundle) Langs() []Lang {
+	out := make([]Lang, 0, len(b.tags))
+	for _, t := range b.tags {
+		out = append(out, b.langs[t])
+	}
+	return out
+}
+
+// Text is a message the code writes whole in English (a fixed store error
+// or refusal), in l: Say with no arguments to fill.
+func (l Lang) Text(english string) string { return l.Say("%s", english) }
