@@ -1,0 +1,185 @@
+// connection.js tells whoever holds a live page when it has lost the
+// server and when it is back, and brings the page up to date once back.
+//
+// The page is down when its stream drops (htmx's SSE extension reports an
+// error) or a request got no answer of ours (no connection, htmx's timeout,
+// a 5xx that is not the form again). The bar (#connection, views'
+// ConnectionNotice) then says so, and /livez is asked every few seconds;
+// the page is back once it answers and the stream, if the page has one, is
+// open again. Then the bar says "Back online" for a moment and the document
+// gets a "karaoke:online" event (forms.js resends a form that failed).
+//
+// Streams are made here (htmx.createEventSource, the extension's hook), so
+// a new one names the newest version the page has seen: the server starts
+// it with the current state only if the page missed something. When the
+// network comes back, or a phone is woken after a while, a stream the
+// browser still thinks open may be dead; it is closed and the extension
+// makes a new one.
+(function () {
+	"use strict";
+
+	var probeEvery = 2000; // ms between two asks of /livez while down
+	var probeTimeout = 3000; // a server that takes connections but never answers
+	var backFor = 3000; // how long "Back online" stays
+	var longAway = 20000; // hidden for this long, a phone's stream may be dead
+
+	var down = false;
+	var probing = null; // the timer of the next probe, or a probe under way
+	var backTimer = null;
+	var stream = null; // the page's EventSource
+	var seen = 0; // the newest version (event id) the page has
+	var resyncing = false;
+	var dropped = false; // the stream failed while the page was down
+	var hiddenAt = 0;
+
+	// show shows the bar's line for state ("offline", "back"), or none.
+	function show(state) {
+		var bar = document.getElementById("connection");
+		if (!bar) {
+			return;
+		}
+		var shown = false;
+		bar.querySelectorAll("[data-state]").forEach(function (p) {
+			p.hidden = p.getAttribute("data-state") !== state;
+			shown = shown || !p.hidden;
+		});
+		bar.classList.toggle("shown", shown);
+	}
+
+	function lost() {
+		clearTimeout(backTimer);
+		if (!down) {
+			down = true;
+			show("offline");
+		}
+		probeSoon(probeEvery);
+	}
+
+	function probeSoon(ms) {
+		if (probing === null) {
+			probing = setTimeout(probe, ms);
+		}
+	}
+
+	function probe() {
+		var ctl = window.AbortController ? new AbortController() : null;
+		var timer = setTimeout(function () {
+			if (ctl) {
+				ctl.abort();
+			}
+		}, probeTimeout);
+		var done = function (ok) {
+			clearTimeout(timer);
+			probing = null;
+			if (ok) {
+				back();
+			} else if (down) {
+				probeSoon(probeEvery);
+			}
+		};
+		fetch("/livez", { cache: "no-store", credentials: "omit", signal: ctl && ctl.signal }).then(
+			function (r) {
+				done(r.ok);
+			},
+			function () {
+				done(false);
+			}
+		);
+	}
+
+	// back is called when the server answered: the page is back once its
+	// stream is open too (htmx:sseOpen probes again).
+	function back() {
+		if (!down || (stream && stream.readyState !== EventSource.OPEN)) {
+			return;
+		}
+		down = false;
+		show("back");
+		backTimer = setTimeout(function () {
+			show("");
+		}, backFor);
+		if (!dropped) {
+			resync(); // open all along: it may be dead, or have missed something
+		}
+		dropped = false;
+		document.dispatchEvent(new CustomEvent("karaoke:online"));
+	}
+
+	// resync closes a stream that may be dead and has the SSE extension
+	// make a new one: its error handler does so for a stream found closed.
+	function resync() {
+		var s = stream;
+		if (!s || s.readyState === EventSource.CLOSED || !s.onerror) {
+			return;
+		}
+		resyncing = true;
+		s.close();
+		s.onerror(new Event("error"));
+		resyncing = false;
+	}
+
+	// withVersion is the stream's URL naming the newest version seen.
+	function withVersion(url) {
+		if (!seen) {
+			return url;
+		}
+		var u = new URL(url, location.href);
+		u.searchParams.set("v", String(seen));
+		return u.pathname + u.search;
+	}
+
+	if (window.htmx && htmx.createEventSource) {
+		var make = htmx.createEventSource;
+		htmx.createEventSource = function (url) {
+			stream = make(withVersion(url));
+			return stream;
+		};
+	}
+
+	document.addEventListener("htmx:sseBeforeMessage", function (evt) {
+		var id = parseInt(evt.detail && evt.detail.lastEventId, 10);
+		if (id > seen) {
+			seen = id;
+		}
+	});
+	document.addEventListener("htmx:sseError", function () {
+		if (!resyncing) {
+			dropped = true;
+			lost();
+		}
+	});
+	document.addEventListener("htmx:sseOpen", function () {
+		if (down) {
+			clearTimeout(probing);
+			probing = null;
+			probeSoon(0);
+		}
+	});
+
+	document.addEventListener("htmx:sendError", lost);
+	document.addEventListener("htmx:timeout", lost);
+	document.addEventListener("htmx:responseError", function (evt) {
+		var xhr = evt.detail.xhr;
+		if (xhr && xhr.status >= 500 && !xhr.getResponseHeader("Karaoke-Form")) {
+			lost();
+		}
+	});
+
+	window.addEventListener("offline", lost);
+	window.addEventListener("online", function () {
+		if (down) {
+			clearTimeout(probing);
+			probing = null;
+			probeSoon(0);
+		} else {
+			resync();
+		}
+	});
+	document.addEventListener("visibilitychange", function () {
+		if (document.hidden) {
+			hiddenAt = Date.now();
+		} else if (hiddenAt && Date.now() - hiddenAt > longAway) {
+			resync();
+		}
+	});
+})();
