@@ -36,6 +36,7 @@ type server struct {
 	base string
 	srv  *app.Server
 	stop func()
+	bin  *binary // the karaoke command as its own process (startBinary), or nil
 }
 
 // startServer runs the server with the configuration a deployment gets from
