@@ -147,7 +147,7 @@ func TestEveryPageFollowsAfterRestarts(t *testing.T) {
 // restartFigures is what TestEveryPageFollowsAfterRestarts measured.
 type restartFigures struct {
 	misses, during, refused, scriptless int
-	follow, resume          []time.Duration
+	follow, resume                      []time.Duration
 }
 
 // pct is the p-th percentile of ds, rounded to the millisecond.
