@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	_ "modernc.org/sqlite"
@@ -125,4 +127,83 @@ func requestsTitled(t *testing.T, s *server, title string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestLostAnswerIsSentAgainOnce: Ann's request reaches the server and is
+// added, but its answer is lost on the way back (the connection resets).
+// Her page cannot know it went through: it says no answer came and,
+// the server answering again, sends the same form again by itself, with
+// the same one-time key. The server gives the first answer again, and the
+// song is in the queue once.
+func TestLostAnswerIsSentAgainOnce(t *testing.T) {
+	s := startServer(t)
+	b := startBrowser(t, func(e string) bool {
+		return strings.Contains(e, "ERR_CONNECTION_RESET") ||
+			(strings.Contains(e, "/static/htmx.min.js") && !strings.Contains(e, "Content Security Policy"))
+	})
+	laptop := b.Person(1366, 900)
+	_, joinURL := hostCreates(t, s, laptop, "Lost answer night")
+	ann := b.Phone()
+	guestJoins(t, ann, joinURL, "Ann")
+	eval[chromedp.Void](t, ann, `window.retaps = [];
+	document.addEventListener('htmx:sendError', function () { window.retaps.push('no answer') });
+	document.addEventListener('htmx:beforeSwap', function (e) {
+		if (e.detail.requestConfig && e.detail.requestConfig.verb === 'post') { window.retaps.push(e.detail.xhr.status + ' ' + e.detail.xhr.getResponseHeader('Karaoke-Retap')) }
+	})`)
+	do(t, ann, "type a song", chromedp.SendKeys(chromedp.CSS("#title"), "Waterloo"))
+	lost := loseAnswers(t, ann, 1)
+	do(t, ann, "send it", chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)))
+	waitFor(t, ann, "the form sent again by itself", `window.retaps.length === 2`)
+	waitText(t, ann, "the form's answer", `#request-form [data-testid="request-added"]`, "Added “Waterloo” to the queue.")
+	waitText(t, ann, "Ann's songs", myRequests, "Waterloo")
+	if got := lost(); got != 1 {
+		t.Fatalf("%d answers lost, want 1", got)
+	}
+	if got := eval[string](t, ann, `window.retaps.join(', ')`); got != "no answer, 200 repeat" {
+		t.Errorf("the posts' answers: %s, want the lost one and then the first answer again", got)
+	}
+	if n := requestsTitled(t, s, "Waterloo"); n != 1 {
+		t.Errorf("%d requests for Waterloo in the database, want 1", n)
+	}
+	waitFor(t, ann, "the notice gone", `!document.querySelector('#connection').classList.contains('shown')`)
+}
+
+// loseAnswers has the page's next n POSTs reach the server and their answers
+// lost, the connection reset, and returns how many were lost so far.
+func loseAnswers(t *testing.T, ctx context.Context, n int) func() int {
+	t.Helper()
+	var mu sync.Mutex
+	lost := 0
+	lctx, cancel := context.WithCancel(ctx)
+	t.Cleanup(cancel)
+	do(t, ctx, "intercept answers", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*", RequestStage: fetch.RequestStageResponse}}})
+		return err
+	}))
+	go func() {
+		for ev, err := range chromedp.Events(lctx, fetch.RequestPaused) {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			fail := ev.Request.Method == "POST" && lost < n
+			if fail {
+				lost++
+			}
+			mu.Unlock()
+			if fail {
+				_, err = chromedp.Call(lctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonConnectionReset})
+			} else {
+				_, err = chromedp.Call(lctx, fetch.ContinueResponse, fetch.ContinueResponseParams{RequestID: ev.RequestID})
+			}
+			if err != nil && lctx.Err() == nil {
+				t.Errorf("intercepting %s: %v", ev.Request.URL, err)
+			}
+		}
+	}()
+	return func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return lost
+	}
 }

@@ -148,6 +148,11 @@
 			lost();
 		}
 	});
+	document.addEventListener("htmx:sseClose", function (evt) {
+		if (evt.detail && evt.detail.source === stream) {
+			stream = null; // closed for good: the night ended, or the page part went
+		}
+	});
 	document.addEventListener("htmx:sseOpen", function () {
 		if (down) {
 			clearTimeout(probing);
