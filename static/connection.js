@@ -9,12 +9,13 @@
 // open again. Then the bar says "Back online" for a moment and the document
 // gets a "karaoke:online" event (forms.js resends a form that failed).
 //
-// Streams are made here (htmx.createEventSource, the extension's hook), so
-// a new one names the newest version the page has seen: the server starts
-// it with the current state only if the page missed something. When the
-// network comes back, or a phone is woken after a while, a stream the
-// browser still thinks open may be dead; it is closed and the extension
-// makes a new one.
+// Streams are made here (htmx.createEventSource, the extension's hook; see
+// Stream): one refused with a 502 or the like tries again without the
+// extension's long waits, and each new connection names the newest version
+// the page has seen, so the server starts it with the current state only
+// if the page missed something. When the network comes back, or a phone is
+// woken after a while, a stream the browser still thinks open may be dead:
+// it is closed and opened again.
 (function () {
 	"use strict";
 
@@ -22,13 +23,14 @@
 	var probeTimeout = 3000; // a server that takes connections but never answers
 	var backFor = 3000; // how long "Back online" stays
 	var longAway = 20000; // hidden for this long, a phone's stream may be dead
+	var maxWait = 30000; // the longest wait before a refused stream tries again
 
 	var down = false;
 	var probing = null; // the timer of the next probe, or a probe under way
+	var failedProbe = false; // the last probe got no answer, or not 200
 	var backTimer = null;
 	var stream = null; // the page's EventSource
 	var seen = 0; // the newest version (event id) the page has
-	var resyncing = false;
 	var dropped = false; // the stream failed while the page was down
 	var hiddenAt = 0;
 
@@ -71,6 +73,10 @@
 		var done = function (ok) {
 			clearTimeout(timer);
 			probing = null;
+			if (ok && failedProbe && stream && stream.timer) {
+				stream.reopen(); // the server is back: a refused stream need not wait
+			}
+			failedProbe = !ok;
 			if (ok) {
 				back();
 			} else if (down) {
@@ -105,17 +111,11 @@
 		document.dispatchEvent(new CustomEvent("karaoke:online"));
 	}
 
-	// resync closes a stream that may be dead and has the SSE extension
-	// make a new one: its error handler does so for a stream found closed.
+	// resync closes a stream that may be dead and opens a new one.
 	function resync() {
-		var s = stream;
-		if (!s || s.readyState === EventSource.CLOSED || !s.onerror) {
-			return;
+		if (stream && stream.readyState !== EventSource.CLOSED) {
+			stream.reopen();
 		}
-		resyncing = true;
-		s.close();
-		s.onerror(new Event("error"));
-		resyncing = false;
 	}
 
 	// withVersion is the stream's URL naming the newest version seen.
@@ -128,10 +128,84 @@
 		return u.pathname + u.search;
 	}
 
-	if (window.htmx && htmx.createEventSource) {
-		var make = htmx.createEventSource;
+	// Stream is the EventSource the SSE extension gets: one that never
+	// gives up. A browser's EventSource that is answered anything but 200
+	// (a proxy's 502 while the server restarts, a 429) is closed for good,
+	// and the extension would make a new one only after waits that double
+	// up to 64 s. Stream makes the new one itself: after a wait that
+	// doubles from probeEvery up to maxWait, or as soon as /livez answers
+	// after failing. To the extension it is only ever connecting or open.
+	// A network error is left to the browser, which tries again by itself.
+	function Stream(url) {
+		this.url = url;
+		this.listeners = [];
+		this.onopen = null;
+		this.onerror = null;
+		this.readyState = EventSource.CONNECTING;
+		this.refusals = 0;
+		this.timer = null;
+		this.connect();
+	}
+	Stream.prototype.connect = function () {
+		var self = this;
+		var es = new EventSource(withVersion(this.url), { withCredentials: true });
+		this.es = es;
+		this.listeners.forEach(function (l) {
+			es.addEventListener(l[0], l[1]);
+		});
+		es.onopen = function (e) {
+			self.readyState = EventSource.OPEN;
+			self.refusals = 0;
+			if (self.onopen) {
+				self.onopen(e);
+			}
+		};
+		es.onerror = function (e) {
+			self.readyState = EventSource.CONNECTING;
+			if (es.readyState === EventSource.CLOSED) {
+				self.refusals++;
+				self.later(Math.min(probeEvery * Math.pow(2, self.refusals - 1), maxWait));
+			}
+			if (self.onerror) {
+				self.onerror(e);
+			}
+		};
+	};
+	Stream.prototype.later = function (ms) {
+		var self = this;
+		clearTimeout(this.timer);
+		this.timer = setTimeout(function () {
+			self.reopen();
+		}, ms);
+	};
+	// reopen closes the connection and opens a new one at once.
+	Stream.prototype.reopen = function () {
+		clearTimeout(this.timer);
+		this.timer = null;
+		this.es.close();
+		this.readyState = EventSource.CONNECTING;
+		this.connect();
+	};
+	Stream.prototype.addEventListener = function (type, fn) {
+		this.listeners.push([type, fn]);
+		this.es.addEventListener(type, fn);
+	};
+	Stream.prototype.removeEventListener = function (type, fn) {
+		this.listeners = this.listeners.filter(function (l) {
+			return l[0] !== type || l[1] !== fn;
+		});
+		this.es.removeEventListener(type, fn);
+	};
+	Stream.prototype.close = function () {
+		clearTimeout(this.timer);
+		this.timer = null;
+		this.readyState = EventSource.CLOSED;
+		this.es.close();
+	};
+
+	if (window.htmx && window.EventSource) {
 		htmx.createEventSource = function (url) {
-			stream = make(withVersion(url));
+			stream = new Stream(url);
 			return stream;
 		};
 	}
@@ -143,10 +217,8 @@
 		}
 	});
 	document.addEventListener("htmx:sseError", function () {
-		if (!resyncing) {
-			dropped = true;
-			lost();
-		}
+		dropped = true;
+		lost();
 	});
 	document.addEventListener("htmx:sseClose", function (evt) {
 		if (evt.detail && evt.detail.source === stream) {
