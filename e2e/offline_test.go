@@ -15,6 +15,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/karaoke-night/karaoke/app"
+	"github.com/karaoke-night/karaoke/internal/browsertest"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -49,6 +50,9 @@ func TestOfflineVisiblyAndBack(t *testing.T) {
 	waitFor(t, p.ann, "the offline notice", shown("offline", "Connection lost — trying again…"))
 	waitText(t, p.ann, "the form's message", `#request-form [data-testid="form-error"]`, views.MessageNoAnswer)
 	keptTyped(t, p.ann)
+	if *screenshots {
+		t.Logf("%s", browsertest.Screenshot(t, p.ann, "guest-phone-offline"))
+	}
 	do(t, p.ann, "tap Try again, still offline", chromedp.Click(chromedp.CSS(`#request-form [data-testid="try-again"]`)))
 	waitFor(t, p.ann, "Try again offered again", `!!document.querySelector('#request-form [data-testid="try-again"]')`)
 	keptTyped(t, p.ann)
@@ -68,6 +72,9 @@ func TestOfflineVisiblyAndBack(t *testing.T) {
 	s.stop()
 	waitFor(t, p.tv, "the TV's reconnecting mark", shown("offline", "Reconnecting…"))
 	waitFor(t, p.ann, "Ann's offline notice", shown("offline", "Connection lost — trying again…"))
+	if *screenshots {
+		t.Logf("%s", browsertest.Screenshot(t, p.tv, "tv-reconnecting"))
+	}
 	if got := eval[string](t, p.tv, texts(tvQueue)); got != "Africa | Waterloo" {
 		t.Errorf("the TV's queue while the server is down: %q, want its last state", got)
 	}
