@@ -69,16 +69,6 @@ func (s *server) restart() {
 	s.startAgain()
 }
 
-// kill stops the server as SIGKILL would for the browsers: every connection
-// dropped at once, nothing answered, no stream ended cleanly; then it starts
-// it again on the same address and data.
-func (s *server) kill() {
-	s.t.Helper()
-	s.srv.Close()
-	s.stop()
-	s.startAgain()
-}
-
 func (s *server) startAgain() {
 	s.t.Helper()
 	// The port is free again once the listener is closed.
