@@ -36,6 +36,7 @@ type server struct {
 	base string
 	srv  *app.Server
 	stop func()
+	bin  *binary // the karaoke command as its own process (startBinary), or nil
 }
 
 // startServer runs the server with the configuration a deployment gets from
@@ -64,16 +65,6 @@ func (s *server) start() {
 // restart stops the server and starts it again on the same address and data.
 func (s *server) restart() {
 	s.t.Helper()
-	s.stop()
-	s.startAgain()
-}
-
-// kill stops the server as SIGKILL would for the browsers: every connection
-// dropped at once, nothing answered, no stream ended cleanly; then it starts
-// it again on the same address and data.
-func (s *server) kill() {
-	s.t.Helper()
-	s.srv.Close()
 	s.stop()
 	s.startAgain()
 }

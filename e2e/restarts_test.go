@@ -2,9 +2,12 @@ package e2e_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,48 +19,58 @@ import (
 // counted from the change, once the server answers again.
 const followWithin = 5 * time.Second
 
+var restartsN = flag.Int("restarts.n", 22, "how many times TestEveryPageFollowsAfterRestarts restarts the server")
+
 // restartPage is one open page the restarts test watches.
 type restartPage struct {
 	name string
 	ctx  context.Context
 	url  string
+	err  error // how its last load ended
 }
 
-// TestEveryPageFollowsAfterRestarts: the server is stopped (gracefully, as
-// SIGTERM does, or abruptly, as SIGKILL does: every connection dropped, no
-// answer at all) and started again, over and over; before each stop a page
-// or two is loaded again at a random moment, so some streams open while the
-// old server closes. After each restart the host starts the next turn, and
-// every open page (two TVs, the host's second screen, two guests) must show
-// it within followWithin.
+// TestEveryPageFollowsAfterRestarts: the karaoke command, as its own
+// process, is stopped with SIGTERM (a deploy: it shuts down gracefully) or
+// SIGKILL (a crash: every connection dropped, no answer at all) and started
+// again on the same port and data, -restarts.n times. Before each stop a
+// page or two is loaded again at a random moment (a third of the time right
+// before the stop, its stream still opening); before some graceful stops a
+// page is loaded again just as the signal is sent, so it meets the server
+// while it shuts down. Once the server answers again, every open page (two
+// TVs, the host's second screen, two guests) must have its stream open
+// again within followWithin; then the host starts the next turn, and every
+// page must show it within followWithin.
 func TestEveryPageFollowsAfterRestarts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("restarts the server 22 times")
 	}
-	const restarts = 22
-	s := startServer(t)
+	restarts := *restartsN
+	if restarts > len(busySongs)-1 {
+		t.Fatalf("-restarts.n %d: at most %d (a seeded song a restart)", restarts, len(busySongs)-1)
+	}
+	s := startBinary(t)
 	b := startBrowser(t, func(e string) bool {
-		// The streams' attempts while the server is down, those a kill cut
-		// off, and htmx's SSE extension logging each (an Event object). No
-		// stream is answered 503 while the server stops.
-		return (strings.Contains(e, "/events") && (strings.Contains(e, "ERR_CONNECTION_REFUSED") ||
+		// The streams' and /livez's attempts while the server is down, those
+		// a stop cut off, and htmx's SSE extension logging each (an Event
+		// object). No stream is answered 503 while the server stops.
+		return ((strings.Contains(e, "/events") || strings.Contains(e, "/livez")) && (strings.Contains(e, "ERR_CONNECTION_REFUSED") ||
 			strings.Contains(e, "ERR_EMPTY_RESPONSE") || strings.Contains(e, "ERR_CONNECTION_RESET") ||
 			strings.Contains(e, "ERR_INCOMPLETE_CHUNKED_ENCODING"))) ||
 			(strings.HasPrefix(e, "error: [object Event]") && strings.Contains(e, "/static/htmx.min.js"))
 	})
 	laptop := b.Person(1366, 900)
 	dashURL, joinURL := hostCreates(t, s, laptop, "Restart night")
-	seedBusyNight(t, s, dashURL, 6, restarts+2)
-	waitFor(t, laptop, "the seeded queue", fmt.Sprintf(`document.querySelectorAll('#host-queue [data-testid="queue-item"]').length === %d`, restarts+2))
+	seedBusyNight(t, s, dashURL, 6, restarts+1)
+	waitFor(t, laptop, "the seeded queue", fmt.Sprintf(`document.querySelectorAll('#host-queue [data-testid="queue-item"]').length === %d`, restarts+1))
 
 	second := b.Person(1366, 900)
 	copyCookies(t, laptop, second) // the host's second screen
 	pages := []restartPage{
-		{"TV 1", openTV(t, b, joinURL), ""},
-		{"TV 2", openTV(t, b, joinURL), ""},
-		{"host's second screen", second, dashURL},
-		{"Ann", b.Phone(), ""},
-		{"Bob", b.Phone(), ""},
+		{name: "TV 1", ctx: openTV(t, b, joinURL)},
+		{name: "TV 2", ctx: openTV(t, b, joinURL)},
+		{name: "host's second screen", ctx: second, url: dashURL},
+		{name: "Ann", ctx: b.Phone()},
+		{name: "Bob", ctx: b.Phone()},
 	}
 	do(t, second, "open the second screen", chromedp.Navigate(dashURL))
 	guestJoins(t, pages[3].ctx, joinURL, "Ann")
@@ -68,34 +81,93 @@ func TestEveryPageFollowsAfterRestarts(t *testing.T) {
 
 	rnd := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 16))
 	started := time.Now()
-	failures, checks := 0, 0
+	var fig restartFigures
 	for round := range restarts {
-		// A page or two loaded again at a random moment up to 1.2 s before
-		// the stop, the stream of the last sometimes still opening.
 		for range 1 + rnd.IntN(2) {
 			p := pages[rnd.IntN(len(pages))]
 			do(t, p.ctx, "reload "+p.name, chromedp.Navigate(p.url))
 		}
-		time.Sleep(time.Duration(rnd.IntN(1200)) * time.Millisecond) // the random moment, on purpose
-		kill := round%2 == 1
-		if kill {
-			s.kill()
+		if rnd.IntN(3) > 0 {
+			time.Sleep(time.Duration(rnd.IntN(1200)) * time.Millisecond) // the random moment, on purpose
+		}
+		sig := syscall.SIGTERM
+		if round%2 == 1 {
+			sig = syscall.SIGKILL
+		}
+		var during *restartPage
+		if sig == syscall.SIGTERM && rnd.IntN(2) == 0 {
+			// Loaded again as the server shuts down: the signal lands while
+			// it loads. It comes from the closing server, or the browser
+			// shows its own error page (reloaded once the server is back,
+			// as a person would).
+			during = &pages[rnd.IntN(len(pages))]
+			loaded := make(chan error, 1)
+			go func(p *restartPage) {
+				_, err := chromedp.Run(p.ctx, chromedp.Navigate(p.url))
+				loaded <- err
+			}(during)
+			time.Sleep(time.Duration(rnd.IntN(80)) * time.Millisecond) // the moment the signal lands, on purpose
+			s.bin.signal(sig)
+			if during.err = <-loaded; during.err != nil {
+				fig.refused++
+			} else {
+				fig.during++
+			}
 		} else {
-			s.restart()
+			s.bin.signal(sig)
+		}
+		s.bin.waitExit(t)
+		s.bin.start(t)
+		if during != nil && !eval[bool](t, during.ctx, `!!window.htmx`) {
+			if during.err == nil {
+				fig.scriptless++ // its page came, its scripts did not: it could never follow
+			}
+			do(t, during.ctx, "reload "+during.name+" once the server is back", chromedp.Navigate(during.url))
+		}
+
+		for _, p := range pages {
+			if !pollWithin(p.ctx, s.bin.up.Add(followWithin), streamState+` === 'open'`) {
+				fig.misses++
+				t.Errorf("restart %d (%v): %s's stream not open again within %s of the server answering; it is %s", round+1, sig, p.name, followWithin,
+					eval[string](t, p.ctx, streamState))
+				continue
+			}
+			fig.resume = append(fig.resume, time.Since(s.bin.up))
 		}
 
 		title := startNextTurn(t, laptop)
-		deadline := time.Now().Add(followWithin)
+		changed := time.Now()
+		deadline := changed.Add(followWithin)
 		for _, p := range pages {
-			checks++
 			if !showsWithin(p.ctx, deadline, title) {
-				failures++
-				t.Errorf("restart %d (kill %v): %s did not show %q within %s; its stream: %s", round+1, kill, p.name, title, followWithin,
+				fig.misses++
+				t.Errorf("restart %d (%v): %s did not show %q within %s; its stream: %s", round+1, sig, p.name, title, followWithin,
 					eval[string](t, p.ctx, streamState))
+				continue
 			}
+			fig.follow = append(fig.follow, time.Since(changed))
 		}
 	}
-	t.Logf("%d restarts (half abrupt), %d page checks, %d failures, in %s", restarts, checks, failures, time.Since(started).Round(time.Second))
+	t.Logf("%d restarts of the binary (half SIGKILL), %d page checks (stream open again, change shown), %d misses, in %s; %d pages loaded as the server shut down (%d without their scripts), %d refused by it",
+		restarts, 2*restarts*len(pages), fig.misses, time.Since(started).Round(time.Second), fig.during, fig.scriptless, fig.refused)
+	t.Logf("a page's stream open again after the server answered: median %s, 95th %s, max %s", pct(fig.resume, 50), pct(fig.resume, 95), pct(fig.resume, 100))
+	t.Logf("a page showed the change after it was made: median %s, 95th %s, max %s", pct(fig.follow, 50), pct(fig.follow, 95), pct(fig.follow, 100))
+}
+
+// restartFigures is what TestEveryPageFollowsAfterRestarts measured.
+type restartFigures struct {
+	misses, during, refused, scriptless int
+	follow, resume                      []time.Duration
+}
+
+// pct is the p-th percentile of ds, rounded to the millisecond.
+func pct(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[(len(s)-1)*p/100].Round(time.Millisecond)
 }
 
 // copyCookies gives the person to the cookies from: the same person on a
@@ -141,9 +213,14 @@ const (
 // showsWithin reports whether the page's Now singing shows title before the
 // deadline.
 func showsWithin(ctx context.Context, deadline time.Time, title string) bool {
+	return pollWithin(ctx, deadline, fmt.Sprintf(`(function(){var e=document.querySelector('[data-testid="now-singing"]');return !!e && e.textContent.replace(/\s+/g,' ').indexOf(%q) >= 0})()`, title))
+}
+
+// pollWithin reports whether the JavaScript expr is true on the page before
+// the deadline (polled every 50 ms).
+func pollWithin(ctx context.Context, deadline time.Time, expr string) bool {
 	tctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	expr := fmt.Sprintf(`(function(){var e=document.querySelector('[data-testid="now-singing"]');return !!e && e.textContent.replace(/\s+/g,' ').indexOf(%q) >= 0})()`, title)
 	_, err := chromedp.Run(tctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond)))
 	return err == nil
 }

@@ -1,0 +1,84 @@
+package e2e_test
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/chromedp"
+)
+
+// TestPagesComeBackAfterAProxyRefusedThem: behind a proxy (Fly's), a
+// restart that takes a while is answered 502 by the proxy, not refused:
+// an answer other than 200 closes the browser's EventSource for good, and
+// htmx's SSE extension alone would try again only after waits that double
+// up to 64 s. Here the server restarts and, for 20 s, every stream and
+// /livez the TV and Ann's phone ask for gets a 502. Within followWithin of
+// the proxy letting them through again, both show the host's next turn.
+func TestPagesComeBackAfterAProxyRefusedThem(t *testing.T) {
+	const outage = 20 * time.Second
+	s := startServer(t)
+	b := startBrowser(t, func(e string) bool {
+		return strings.Contains(e, "status of 502") || strings.Contains(e, "ERR_CONNECTION_REFUSED") ||
+			strings.Contains(e, "ERR_EMPTY_RESPONSE") || strings.Contains(e, "ERR_INCOMPLETE_CHUNKED_ENCODING") ||
+			(strings.HasPrefix(e, "error: [object Event]") && strings.Contains(e, "/static/htmx.min.js"))
+	})
+	p := startParty(t, s, b, "Proxy night")
+	request(t, p.bob, "Africa", "Toto")
+	waitText(t, p.tv, "Bob's song on the TV", tvQueue, "Africa")
+
+	var refusing atomic.Bool
+	refusing.Store(true)
+	for _, page := range []context.Context{p.tv, p.ann} {
+		proxyRefuses(t, page, &refusing)
+	}
+	s.restart()
+	time.Sleep(outage) // the proxy's outage, on purpose
+	refusing.Store(false)
+	back := time.Now()
+	do(t, p.laptop, "reload the dashboard", chromedp.Reload())
+	startTurn(t, p.laptop)
+	deadline := back.Add(followWithin)
+	for _, page := range []struct {
+		name string
+		ctx  context.Context
+	}{{"the TV", p.tv}, {"Ann", p.ann}} {
+		if showsWithin(page.ctx, deadline, "Africa") {
+			t.Logf("%s showed the next turn %s after the proxy let it through", page.name, time.Since(back).Round(time.Millisecond))
+		} else {
+			t.Errorf("%s did not show the next turn within %s of the proxy letting it through; its stream: %s", page.name, followWithin,
+				eval[string](t, page.ctx, streamState))
+		}
+	}
+}
+
+// proxyRefuses answers the page's streams and /livez with a 502 while
+// refusing is set, as a proxy does while no server is up behind it.
+func proxyRefuses(t *testing.T, ctx context.Context, refusing *atomic.Bool) {
+	t.Helper()
+	lctx, cancel := context.WithCancel(ctx)
+	t.Cleanup(cancel)
+	do(t, ctx, "put a proxy in front", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/events*"}, {URLPattern: "*/livez*"}}})
+		return err
+	}))
+	go func() {
+		for ev, err := range chromedp.Events(lctx, fetch.RequestPaused) {
+			if err != nil {
+				return
+			}
+			if refusing.Load() {
+				_, err = chromedp.Call(lctx, fetch.FulfillRequest, fetch.FulfillRequestParams{RequestID: ev.RequestID, ResponseCode: 502,
+					ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "text/plain"}}, Body: []byte("Bad gateway")})
+			} else {
+				_, err = chromedp.Call(lctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
+			}
+			if err != nil && lctx.Err() == nil {
+				t.Errorf("proxying %s: %v", ev.Request.URL, err)
+			}
+		}
+	}()
+}
