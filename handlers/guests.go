@@ -87,6 +87,7 @@ func (h *Handler) guestPage(r *http.Request, gc guestContext, form views.Request
 		Singer:  gc.guest.DisplayName(),
 		Form:    form,
 		Live:    guestLive(night, gc.guest),
+		Push:    h.pushOptIn(night.Session, gc.guest),
 	}, nil
 }
 

@@ -51,6 +51,7 @@ func (h *Handler) Routes() http.Handler {
 			r.Post("/hold", h.handleHoldSpot)
 			r.Post("/back", h.handleImBack)
 			r.Post("/push", h.handlePushSubscribe)
+			r.Post("/push/off", h.handlePushUnsubscribe)
 		})
 		r.Get("/events", h.handleGuestEvents)
 	})

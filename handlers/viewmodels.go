@@ -221,9 +221,10 @@ func guestStatus(n db.Night, guestID int64, removed bool) views.GuestStatus {
 	switch {
 	case st.Ended, st.Removed:
 	case st.OnNow:
-		st.Title = "You're on! · " + n.Session.Name
+		st.Title, st.Nudge = "You're on! · "+n.Session.Name, nudgeKey("turn", n.NowSinging.ID)
 	case st.UpNext:
-		st.Title = "You're up next! · " + n.Session.Name
+		next, _ := n.NextUp()
+		st.Title, st.Nudge = "You're up next! · "+n.Session.Name, nudgeKey("next", next.ID)
 	}
 	return st
 }
