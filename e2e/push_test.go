@@ -6,13 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/serviceworker"
 	"github.com/chromedp/chromedp"
 
@@ -58,26 +56,26 @@ func stubSubscribe(t *testing.T, phone context.Context, sub push.Subscription) {
 		t.Fatal(err)
 	}
 	script := `(function () {
-	var fake = ` + string(js) + `, current = null;
-	function made(options) {
-		return {endpoint: fake.endpoint, expirationTime: null,
-			options: {userVisibleOnly: options.userVisibleOnly, applicationServerKey: options.applicationServerKey},
+	var fake = ` + string(js) + `;
+	// The browser keeps a subscription across reloads: so does the stub,
+	// for the tab.
+	function made() {
+		return {endpoint: fake.endpoint, expirationTime: null, options: {userVisibleOnly: true, applicationServerKey: null},
 			toJSON: function () { return fake; },
-			unsubscribe: function () { current = null; return Promise.resolve(true); }};
+			unsubscribe: function () { sessionStorage.removeItem("karaokeSubscription"); return Promise.resolve(true); }};
 	}
 	PushManager.prototype.subscribe = function (options) {
 		var key = new Uint8Array(options.applicationServerKey);
 		window.karaokeSubscribed = {userVisibleOnly: options.userVisibleOnly,
 			key: btoa(String.fromCharCode.apply(null, key)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")};
-		current = made(options);
-		return Promise.resolve(current);
+		sessionStorage.setItem("karaokeSubscription", "1");
+		return Promise.resolve(made());
 	};
-	PushManager.prototype.getSubscription = function () { return Promise.resolve(current); };
+	PushManager.prototype.getSubscription = function () {
+		return Promise.resolve(sessionStorage.getItem("karaokeSubscription") ? made() : null);
+	};
 })();`
-	do(t, phone, "stub PushManager.subscribe", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: script})
-		return err
-	}))
+	onNewDocument(t, phone, "stub PushManager.subscribe", script)
 }
 
 // allowNotifications grants the phone's browser context the permission a
@@ -178,16 +176,34 @@ func TestPushOnAPhone(t *testing.T) {
 		`return ns.map(function(n){return n.title+" | "+n.body+" | "+n.tag+" | "+(n.data&&n.data.url)}).join("\n")})`
 	want := "You're up next at Friday Night Mics | Dancing Queen — ABBA | " + m.Tag + " | " + guestPath
 	var last struct{ shown string }
+	defer func() {
+		if t.Failed() { // what the phone had, to tell a push never dispatched from one not shown
+			t.Logf("notifications %s", evalAwait[string](t, ann, "the registrations", `navigator.serviceWorker.getRegistrations().then(function(rs){`+
+				`return Notification.permission+"; registrations: "+rs.map(function(r){return r.scope+" "+(r.active&&r.active.state)}).join(", ")})`))
+		}
+	}()
 	wait.Eventually(t, patience, func() bool {
 		last.shown = evalAwait[string](t, ann, "the notifications", shown)
 		return last.shown == want
 	}, "the notification %q (last shown: %+v)", want, &last)
+
+	// A reload: the phone says it is already on (and tells the server
+	// again, which sends nothing twice).
+	do(t, ann, "reload", chromedp.Reload())
+	waitText(t, ann, "the phone says it is on", `[data-testid="push-said"]`, "Notifications are on: we'll tell you when you're up.")
+	if n := subscriptionRows(t, s, sub.Endpoint); n != 1 {
+		t.Errorf("%d subscription rows after a reload, want 1", n)
+	}
 
 	// Turning it off: the server forgets this phone.
 	do(t, ann, "turn notifications off", chromedp.Click(chromedp.CSS(`[data-testid="push-off"]`)))
 	waitText(t, ann, "the phone says it is off", `[data-testid="push-said"]`, "Notifications are off for this phone.")
 	if n := subscriptionRows(t, s, sub.Endpoint); n != 0 {
 		t.Errorf("%d subscription rows after turning it off, want 0", n)
+	}
+	waitFor(t, ann, "the button back", `document.querySelector('[data-testid="push-optin"]').offsetHeight > 0`)
+	if n := len(svc.Messages()); n != 1 {
+		t.Errorf("%d pushes in all, want 1", n)
 	}
 }
 
@@ -214,6 +230,27 @@ func deliverPush(t *testing.T, phone context.Context, origin, data string) {
 	if err != nil {
 		t.Fatalf("the service worker's registration: %v", err)
 	}
+	// The worker is put to sleep first, as a phone's is when a push comes,
+	// and the push delivered once it has stopped. Delivered to a running
+	// worker, 2 runs in about 20 showed nothing: the worker reported no
+	// activity after the delivery, as if the push was never dispatched (a
+	// worker stopping on its own, idle 30 s after the tap, is the suspect).
+	// Stopped first, 15 runs of 15 showed it.
+	stop := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, serviceworker.StopAllWorkers, cdp.Empty{})
+		return err
+	})
+	_, err = chromedp.Run(tctx, chromedp.WaitEvent(serviceworker.WorkerVersionUpdated, func(e serviceworker.EventWorkerVersionUpdated) bool {
+		for _, v := range e.Versions {
+			if v.RegistrationID == id && v.RunningStatus == serviceworker.VersionRunningStatusStopped {
+				return true
+			}
+		}
+		return false
+	}, stop))
+	if err != nil {
+		t.Fatalf("stop the service worker: %v", err)
+	}
 	_, err = chromedp.Run(tctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, serviceworker.DeliverPushMessage, serviceworker.DeliverPushMessageParams{
 			Origin: origin, RegistrationID: id, Data: data})
@@ -238,106 +275,4 @@ func subscriptionRows(t *testing.T, s *server, endpoint string) int {
 		t.Fatal(err)
 	}
 	return n
-}
-
-// onNewDocument runs script in every page the tab opens from now on,
-// before the page's own scripts.
-func onNewDocument(t *testing.T, phone context.Context, what, script string) {
-	t.Helper()
-	do(t, phone, what, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: script})
-		return err
-	}))
-}
-
-// setNotifications sets the phone's notification permission for origin.
-func setNotifications(t *testing.T, phone context.Context, origin string, setting browser.PermissionSetting) {
-	t.Helper()
-	id := chromedp.FromContext(phone).BrowserContextID
-	do(t, phone, "set notifications "+string(setting), chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
-			Permission: &browser.PermissionDescriptor{Name: "notifications"}, Setting: setting, Origin: origin, BrowserContextID: id})
-		return err
-	}))
-}
-
-// noPushManager is a browser without Web Push, as Safari on an iPhone is
-// outside a Home Screen web app (navigator.standalone false, which only
-// iOS has) or an older phone is (no standalone either).
-func noPushManager(iPhone bool) string {
-	js := `delete window.PushManager;`
-	if iPhone {
-		js += ` Object.defineProperty(Navigator.prototype, "standalone", {get: function () { return false; }, configurable: true});`
-	}
-	return js
-}
-
-// countBuzzes replaces navigator.vibrate with one that counts its calls in
-// the tab's sessionStorage, across reloads.
-const countBuzzes = `navigator.vibrate = function () {
-	sessionStorage.setItem("karaokeBuzzes", String(Number(sessionStorage.getItem("karaokeBuzzes") || 0) + 1));
-	return true;
-};`
-
-const buzzes = `Number(sessionStorage.getItem("karaokeBuzzes") || 0)`
-
-// TestPushWhereNoPushComes: an iPhone's Safari (no PushManager) shows the
-// Home Screen hint instead of the button; a phone whose notifications are
-// blocked is offered nothing; and a phone that will get no push keeps the
-// banner and the title, and buzzes once when its guest becomes next and
-// once when their turn starts, not again for other changes or a reload.
-func TestPushWhereNoPushComes(t *testing.T) {
-	s, _ := startPushServer(t)
-	b := startBrowser(t)
-	laptop := b.Person(1366, 900)
-	hostStarts(t, s, laptop, "Friday Night Mics")
-	joinURL := eval[string](t, laptop, `document.querySelector('[data-testid="join-url"]').textContent.trim()`)
-	shown := func(phone context.Context, testid string) bool {
-		t.Helper()
-		return eval[bool](t, phone, fmt.Sprintf(`(function(){var e=document.querySelector('[data-testid=%q]');return !!e && e.offsetHeight>0})()`, testid))
-	}
-
-	ann := b.Phone()
-	onNewDocument(t, ann, "make the phone Safari on an iPhone", noPushManager(true))
-	guestJoins(t, ann, joinURL, "Ann")
-	waitFor(t, ann, "the Home Screen hint", `(function(){var e=document.querySelector('[data-testid="push-homescreen"]');return !!e && e.offsetHeight>0})()`)
-	if got := eval[string](t, ann, texts(`[data-testid="push-homescreen"]`)); got != "Add to Home Screen to get a notification when you're up" {
-		t.Errorf("the hint reads %q", got)
-	}
-	if shown(ann, "push-optin") {
-		t.Error("Safari on an iPhone, outside the Home Screen, is offered the button")
-	}
-
-	bob := b.Phone()
-	setNotifications(t, bob, s.base, browser.PermissionSettingDenied)
-	guestJoins(t, bob, joinURL, "Bob")
-	// Let push.js run: the offer would show at once.
-	waitFor(t, bob, "push.js to have run", `document.readyState === "complete"`)
-	if shown(bob, "push-offer") || shown(bob, "push-optin") {
-		t.Error("a phone whose notifications are blocked is offered the button")
-	}
-
-	cat := b.Phone()
-	onNewDocument(t, cat, "take Web Push away and count the buzzes", noPushManager(false)+countBuzzes)
-	guestJoins(t, cat, joinURL, "Cat")
-	if shown(cat, "push-offer") {
-		t.Error("a phone without Web Push is offered something")
-	}
-	request(t, cat, "Jolene", "Dolly Parton")
-	waitFor(t, cat, "the up-next banner", `!!document.querySelector('[data-testid="up-next"]')`)
-	waitFor(t, cat, "one buzz", buzzes+` === 1`)
-	if title := eval[string](t, cat, `document.title`); !strings.HasPrefix(title, "You're up next!") {
-		t.Errorf("the title reads %q", title)
-	}
-	request(t, ann, "Valerie", "") // another change: no buzz
-	startTurn(t, laptop)
-	waitFor(t, cat, "the your-turn banner", `!!document.querySelector('[data-testid="your-turn"]')`)
-	waitFor(t, cat, "a second buzz, for the turn", buzzes+` === 2`)
-	do(t, cat, "reload", chromedp.Reload())
-	waitFor(t, cat, "the your-turn banner again", `!!document.querySelector('[data-testid="your-turn"]')`)
-	request(t, ann, "Zombie", "") // and another
-	time.Sleep(300 * time.Millisecond) // lets a late buzz happen, were one coming
-	if n := eval[int](t, cat, buzzes); n != 2 {
-		t.Errorf("%d buzzes, want 2: one when up next, one when on", n)
-	}
 }
