@@ -178,8 +178,9 @@
 		if (!canPush()) {
 			// navigator.standalone exists only on iOS: false in Safari,
 			// true in a web app on the Home Screen, where iOS 16.4 and
-			// later has PushManager.
-			if (navigator.standalone === false) {
+			// later has PushManager. Over plain http (a server on a
+			// laptop) no Home Screen would help: no hint.
+			if (navigator.standalone === false && window.isSecureContext) {
 				offer.hidden = false;
 				home.hidden = false;
 			}
