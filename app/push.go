@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/karaoke-night/karaoke/handlers"
 	"github.com/karaoke-night/karaoke/nudge"
 	"github.com/karaoke-night/karaoke/push"
 )
@@ -40,7 +41,7 @@ func (s *Server) changeListeners(notify func(sessionID, version int64), sender *
 	if sender == nil {
 		return notify
 	}
-	n := nudge.New(s.store, sender, s.log)
+	n := nudge.New(s.store, sender, handlers.GuestPath, s.log)
 	s.opened("push nudges", n.Close)
 	return func(sessionID, version int64) {
 		notify(sessionID, version)

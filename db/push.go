@@ -87,3 +87,16 @@ func (s *Store) SetPushTold(ctx context.Context, subscriptionID, next, turn int6
 		return nil
 	})
 }
+
+// ForgetPushSubscription forgets a guest's own subscription to endpoint,
+// when they turn notifications off; another guest's is left alone, and an
+// endpoint not kept is no error, so a second tap changes nothing.
+func (s *Store) ForgetPushSubscription(ctx context.Context, guestID int64, endpoint string) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM push_subscriptions WHERE guest_id = ? AND endpoint = ?`, guestID, endpoint)
+		if err != nil {
+			return fmt.Errorf("forget push subscription: %w", err)
+		}
+		return nil
+	})
+}

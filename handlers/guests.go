@@ -88,6 +88,7 @@ func (h *Handler) guestPage(r *http.Request, gc guestContext, form views.Request
 		Singer:  gc.guest.DisplayName(),
 		Form:    form,
 		Live:    guestLive(lang.From(r.Context()), night, gc.guest),
+		Push:    h.pushOptIn(night.Session, gc.guest),
 	}, nil
 }
 

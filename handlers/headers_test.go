@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -74,6 +75,22 @@ func TestCookieFlags(t *testing.T) {
 	}
 }
 
+// wantCSP is the whole Content-Security-Policy, directive by directive.
+var wantCSP = map[string]string{
+	"default-src": "'none'", "script-src": "'self'", "style-src": "'self'", "img-src": "'self'",
+	"connect-src": "'self'", "font-src": "'self'", "manifest-src": "'self'", "worker-src": "'self'",
+	"form-action": "'self'", "base-uri": "'none'", "frame-ancestors": "'none'",
+}
+
+func cspDirectives(csp string) map[string]string {
+	out := map[string]string{}
+	for d := range strings.SplitSeq(csp, ";") {
+		name, value, _ := strings.Cut(strings.TrimSpace(d), " ")
+		out[name] = value
+	}
+	return out
+}
+
 func TestHeadersOnEveryAnswer(t *testing.T) {
 	app := newTestApp(t)
 	host, dash, code := app.hostNight()
@@ -102,16 +119,17 @@ func TestHeadersOnEveryAnswer(t *testing.T) {
 		{"QR image", func() response { return app.browser().get(qrSrc) }, false},
 		{"stylesheet", func() response { return app.browser().get("/static/app.css") }, false},
 		{"htmx", func() response { return app.browser().get("/static/htmx.min.js") }, false},
+		{"service worker", func() response { return app.browser().get("/sw.js") }, false},
+		{"web app manifest", func() response { return app.browser().get("/manifest.webmanifest") }, false},
 		{"health", func() response { return app.browser().get("/healthz") }, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := tt.send()
 			csp := resp.header.Get("Content-Security-Policy")
-			for _, want := range []string{"script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "connect-src 'self'"} {
-				if !strings.Contains(csp, want) {
-					t.Errorf("CSP %q lacks %s", csp, want)
-				}
+			// Exactly these: Web Push added only its manifest and worker.
+			if got, want := cspDirectives(csp), wantCSP; !maps.Equal(got, want) {
+				t.Errorf("CSP %q\nwant the directives %v", csp, want)
 			}
 			for _, bad := range []string{"unsafe-inline", "unsafe-eval", "*"} {
 				if strings.Contains(csp, bad) {

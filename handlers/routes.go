@@ -23,6 +23,11 @@ func (h *Handler) Routes() http.Handler {
 	r.Get("/healthz", h.handleHealth)
 	r.Get("/livez", h.handleLive)
 	r.Handle("/static/*", http.StripPrefix("/static/", static.Handler()))
+	// What a phone looks for at the top of the site: the service worker
+	// that shows a guest's push, and the manifest that lets an iPhone add
+	// the guest page to its Home Screen.
+	r.Method(http.MethodGet, "/sw.js", static.ServiceWorker())
+	r.Method(http.MethodGet, "/manifest.webmanifest", static.Manifest())
 
 	// Start or find a session.
 	r.Get("/", h.handleHome)
@@ -50,6 +55,7 @@ func (h *Handler) Routes() http.Handler {
 			r.Post("/hold", h.handleHoldSpot)
 			r.Post("/back", h.handleImBack)
 			r.Post("/push", h.handlePushSubscribe)
+			r.Post("/push/off", h.handlePushUnsubscribe)
 		})
 		r.Get("/events", h.handleGuestEvents)
 	})

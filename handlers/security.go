@@ -16,9 +16,11 @@ import (
 // contentSecurityPolicy allows the page only what comes from the app itself:
 // its stylesheet, its scripts (htmx and its extensions, which the layout
 // configures to need no eval and no inline styles), its QR images, and
-// htmx's requests and event streams back to it. Nothing inline, no frames.
+// htmx's requests and event streams back to it, and for Web Push its
+// service worker (/sw.js) and web app manifest. Nothing inline, no frames.
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
-	"connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+	"connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; form-action 'self'; " +
+	"base-uri 'none'; frame-ancestors 'none'"
 
 // hstsMaxAge is how long a browser that saw the app over HTTPS keeps to it.
 const hstsMaxAge = "max-age=31536000"

@@ -47,6 +47,10 @@ func (h *Handler) absoluteURL(r *http.Request, path string) string {
 // lookUpSession), so a guest who arrived by a link, or by a code typed once,
 // is not shut out by the wrong codes of others on the same network.
 
+// GuestPath is the path of a night's guest page, which a push's
+// notification opens (package nudge).
+func GuestPath(s db.Session) string { return guestPath(s) }
+
 // sessionRef is how a session's paths name it: its join token, or its code
 // in a read-only database from before tokens.
 func sessionRef(s db.Session) string { return cmp.Or(s.JoinToken, s.Code) }

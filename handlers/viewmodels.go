@@ -215,9 +215,10 @@ func guestStatus(lg lang.Lang, n db.Night, guestID int64, removed bool) views.Gu
 	switch {
 	case st.Ended, st.Removed:
 	case st.OnNow:
-		st.Title = lg.Tf("guest.title.on", map[string]any{"Name": n.Session.Name})
+		st.Title, st.Nudge = lg.Tf("guest.title.on", map[string]any{"Name": n.Session.Name}), nudgeKey("turn", n.NowSinging.ID)
 	case st.UpNext:
-		st.Title = lg.Tf("guest.title.next", map[string]any{"Name": n.Session.Name})
+		next, _ := n.NextUp()
+		st.Title, st.Nudge = lg.Tf("guest.title.next", map[string]any{"Name": n.Session.Name}), nudgeKey("next", next.ID)
 	}
 	return st
 }

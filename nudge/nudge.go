@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"strconv"
 	"sync"
 
 	"github.com/karaoke-night/karaoke/db"
@@ -28,17 +29,24 @@ type Sender interface {
 	Send(sub push.Subscription, message []byte, topic string) error
 }
 
-// Message is the JSON a push carries, for the service worker to show.
+// Message is the JSON a push carries, for the service worker to show
+// (static/sw.js reads these names).
 type Message struct {
 	Title string `json:"title"`
 	Body  string `json:"body"`
+	// URL is the guest's page, opened when the notification is tapped.
+	URL string `json:"url"`
+	// Tag is the same for every message of a night, so the newer
+	// notification replaces the older on the phone.
+	Tag string `json:"tag"`
 }
 
 // Nudger sends each turn's messages once.
 type Nudger struct {
-	store  Store
-	sender Sender
-	log    *slog.Logger
+	store    Store
+	sender   Sender
+	guestURL func(db.Session) string
+	log      *slog.Logger
 
 	mu      sync.Mutex
 	pending map[int64]bool
@@ -48,12 +56,13 @@ type Nudger struct {
 	once    sync.Once
 }
 
-// New starts a nudger; Close stops it.
-func New(store Store, sender Sender, log *slog.Logger) *Nudger {
+// New starts a nudger; Close stops it. guestURL is the path of a night's
+// guest page, which a tap on the notification opens.
+func New(store Store, sender Sender, guestURL func(db.Session) string, log *slog.Logger) *Nudger {
 	if log == nil {
 		log = slog.Default()
 	}
-	n := &Nudger{store: store, sender: sender, log: log, pending: map[int64]bool{},
+	n := &Nudger{store: store, sender: sender, guestURL: guestURL, log: log, pending: map[int64]bool{},
 		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go n.work()
 	return n
@@ -105,12 +114,13 @@ func (n *Nudger) look(sessionID int64) {
 	if err != nil || !night.Session.Open() {
 		return
 	}
+	url, tag := n.guestURL(night.Session), "night-"+strconv.FormatInt(sessionID, 10)
 	singing := night.NowSinging
 	if singing != nil {
-		n.tell(ctx, *singing, turn, Message{Title: "It's your turn at " + night.Session.Name, Body: songLine(*singing)})
+		n.tell(ctx, *singing, turn, Message{Title: "It's your turn at " + night.Session.Name, Body: songLine(*singing), URL: url, Tag: tag})
 	}
 	if r, ok := night.NextUp(); ok && (singing == nil || r.ID != singing.ID) {
-		n.tell(ctx, r, next, Message{Title: "You're up next at " + night.Session.Name, Body: songLine(r)})
+		n.tell(ctx, r, next, Message{Title: "You're up next at " + night.Session.Name, Body: songLine(r), URL: url, Tag: tag})
 	}
 }
 

@@ -3,6 +3,7 @@ package nudge_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -13,6 +14,8 @@ import (
 	"github.com/karaoke-night/karaoke/nudge"
 	"github.com/karaoke-night/karaoke/push"
 )
+
+func guestURL(s db.Session) string { return "/j/" + s.JoinToken }
 
 // TestUpNextArrivesOncePerEvent: over a real store, a real sender and the
 // test push service, each guest is told once that they are up next and
@@ -30,7 +33,7 @@ func TestUpNextArrivesOncePerEvent(t *testing.T) {
 	allow, _ := push.ParseAllow(svc.URL)
 	sender := push.NewSender(push.Config{Keys: keys, Allow: allow, Subscriber: "https://karaoke.example"})
 	t.Cleanup(func() { sender.Close() })
-	n := nudge.New(store, sender, nil)
+	n := nudge.New(store, sender, guestURL, nil)
 	t.Cleanup(func() { n.Close() })
 	store.OnChange(n.Changed)
 
@@ -75,7 +78,7 @@ func TestUpNextArrivesOncePerEvent(t *testing.T) {
 	// A restart: a new nudger, which has seen nothing, and a write that
 	// changes neither the singer nor who is next. Nobody is told again.
 	n.Close()
-	again := nudge.New(store, sender, nil)
+	again := nudge.New(store, sender, guestURL, nil)
 	t.Cleanup(func() { again.Close() })
 	store.OnChange(again.Changed)
 	request(ben, "Africa")
@@ -89,6 +92,11 @@ func TestUpNextArrivesOncePerEvent(t *testing.T) {
 			t.Fatalf("message %q: %v", m.Body, err)
 		}
 		seen = append(seen, m.Subscriber+": "+body.Title+" ("+body.Body+")")
+		// What the service worker opens on a tap, and the tag that makes
+		// "your turn" replace "up next" on the phone.
+		if body.URL != guestURL(sess) || body.Tag != fmt.Sprintf("night-%d", sess.ID) {
+			t.Errorf("message %q: url %q, tag %q; want the guest page and one tag for the night", m.Body, body.URL, body.Tag)
+		}
 	}
 	if len(seen) != len(want) {
 		t.Fatalf("messages = %q, want %q", seen, want)

@@ -1,5 +1,7 @@
-// Package static serves the app's stylesheet, its own script (forms.js)
-// and its vendored scripts, embedded in the binary. VERSIONS.md beside them
+// Package static serves the app's stylesheet, its own scripts (forms.js,
+// dashboard.js, push.js), its icons and its vendored scripts, embedded in
+// the binary, and the two files a browser looks for at the top of the site:
+// the service worker and the web app manifest. VERSIONS.md beside them
 // records where each vendored file came from.
 package static
 
@@ -10,7 +12,7 @@ import (
 	"path"
 )
 
-//go:embed *.css *.js *.svg
+//go:embed *.css *.js *.svg *.png *.webmanifest
 var files embed.FS
 
 // Handler serves the embedded files. Their names do not change with their
@@ -42,4 +44,30 @@ func isDir(name string) bool {
 	}
 	info, err := fs.Stat(files, name)
 	return err == nil && info.IsDir()
+}
+
+// ServiceWorker serves GET /sw.js, the guest's service worker: at the top
+// of the site, so its scope is the whole site (no Service-Worker-Allowed
+// header is needed). A phone asks for it again on each visit, so a new
+// version reaches phones at once.
+func ServiceWorker() http.Handler {
+	return topFile("sw.js", "text/javascript; charset=utf-8")
+}
+
+// Manifest serves GET /manifest.webmanifest, the web app manifest that lets
+// an iPhone add the guest page to its Home Screen, where it may receive
+// pushes. It names no start_url on purpose: a phone then starts the page
+// it was added from, the guest's own night, not the home page.
+func Manifest() http.Handler {
+	return topFile("manifest.webmanifest", "application/manifest+json")
+}
+
+// topFile serves one embedded file at a path of its own, revalidated on
+// every use (it changes with a deploy, and is small).
+func topFile(name, contentType string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Cache-Control", "no-cache")
+		http.ServeFileFS(w, r, files, name)
+	})
 }

@@ -222,6 +222,7 @@ type GuestPage struct {
 	Form    RequestForm
 	Live    GuestLive
 	Search  *SongSearch // nil when the night has no songbook
+	Push    *PushOptIn  // nil: no offer of a notification
 }
 
 // RequestForm is the form a guest requests a song with.
@@ -290,6 +291,9 @@ type GuestStatus struct {
 	// ("The host moved your song “Jolene” up."); "" for nothing lately.
 	HostNotice string
 	Hold       GuestHold
+	// Nudge names the turn UpNext or OnNow is about ("next-12"), so that
+	// the phone buzzes once for it.
+	Nudge string
 }
 
 // GuestQueue is the queue as one guest sees it: the first few songs, and a
