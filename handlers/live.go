@@ -153,6 +153,9 @@ func (f *liveFrame) ClockChange() (next time.Time, changed bool) {
 func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 	var err error
 	rd := f.in(l.Lang)
+	if l.Page == live.PageDisplay {
+		rd = f.in(f.night.Session.Language) // the TV speaks the night's language
+	}
 	switch l.Page {
 	case live.PageHost:
 		if rd.host == nil {

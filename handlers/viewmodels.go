@@ -171,7 +171,34 @@ func settingsForm(s db.Session) views.SettingsForm {
 	f := views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap), ShowNotes: s.ShowNotes, Approval: s.Approval,
 		SongbookOnly: s.SongbookOnly, HoldMinutes: strconv.Itoa(s.HoldMinutes)}
 	closingForm(&f, s)
+	f.Language, f.Languages = s.Language, languageOptions()
 	return f
+}
+
+// languageOptions are the languages a night may speak, each named in
+// itself.
+func languageOptions() []views.LanguageOption {
+	var out []views.LanguageOption
+	for _, l := range lang.Shipped().Langs() {
+		out = append(out, views.LanguageOption{Tag: l.Tag(), Name: l.Name()})
+	}
+	return out
+}
+
+// nightLanguage reads the rules form's language of the night: "" when the
+// form sent none (the store leaves it as it is), an error for a language
+// the app does not have.
+func nightLanguage(r *http.Request) (string, error) {
+	typed := r.PostFormValue(views.LanguageField)
+	if typed == "" {
+		return "", nil
+	}
+	for _, l := range lang.Shipped().Langs() {
+		if l.Tag() == typed {
+			return typed, nil
+		}
+	}
+	return "", db.FieldErrorf(db.EINVALID, views.LanguageField, "Choose a language from the list.")
 }
 
 // guestLive is a guest's whole live view model, for their page.

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/push"
 )
 
@@ -105,12 +106,15 @@ func (n *Nudger) look(sessionID int64) {
 	if err != nil || !night.Session.Open() {
 		return
 	}
+	// Told in the night's language: a subscription keeps no language of
+	// its own (the guest's page may speak another).
+	lg, name := lang.Shipped().Match(night.Session.Language), map[string]any{"Name": night.Session.Name}
 	singing := night.NowSinging
 	if singing != nil {
-		n.tell(ctx, *singing, turn, Message{Title: "It's your turn at " + night.Session.Name, Body: songLine(*singing)})
+		n.tell(ctx, *singing, turn, Message{Title: lg.Tf("guest.push.turn", name), Body: songLine(*singing)})
 	}
 	if r, ok := night.NextUp(); ok && (singing == nil || r.ID != singing.ID) {
-		n.tell(ctx, r, next, Message{Title: "You're up next at " + night.Session.Name, Body: songLine(r)})
+		n.tell(ctx, r, next, Message{Title: lg.Tf("guest.push.next", name), Body: songLine(r)})
 	}
 }
 
