@@ -44,25 +44,12 @@ func scanSession(row sqlitedb.Scanner) (Session, error) {
 	return s, nil
 }
 
-// CreateSession opens a new session with a fresh join code, in English. It
-// returns the session and its host key, the secret that makes a browser its
-// host; only the key's hash is stored. Errors: EINVALID for a bad name.
-func (s *Store) CreateSession(ctx context.Context, name string) (Session, string, error) {
-	return s.CreateSessionIn(ctx, name, DefaultLanguage)
-}
-
-// DefaultLanguage is the language of a night nobody chose one for.
-const DefaultLanguage = "en"
-
-// MaxLanguage is the longest language tag a night keeps.
-const MaxLanguage = 35
-
 // CreateSessionIn is CreateSession for a night in language (a BCP 47 tag
 // the app has messages for, which the caller chose; "" is English).
 func (s *Store) CreateSessionIn(ctx context.Context, name, language string) (Session, string, error) {
 	name, language = CleanText(name), cmp.Or(language, DefaultLanguage)
-	if len(language) > MaxLanguage {
-		return Session{}, "", FieldErrorf(EINVALID, "language", "Choose a language from the list.")
+	if err := checkLanguage(language); err != nil {
+		return Session{}, "", err
 	}
 	if err := checkLength("name", "session name", name, 1, MaxSessionName); err != nil {
 		return Session{}, "", err
@@ -298,8 +285,8 @@ func (s *Store) SetSettings(ctx context.Context, sessionID int64, set Settings) 
 			return err
 		}
 	}
-	if len(set.Language) > MaxLanguage {
-		return FieldErrorf(EINVALID, "language", "Choose a language from the list.")
+	if err := checkLanguage(set.Language); err != nil {
+		return err
 	}
 	return s.inHostAction(ctx, sessionID, ActionSettings, func(tx *sql.Tx, a *hostAction) error {
 		old, err := openSession(ctx, tx, sessionID)
