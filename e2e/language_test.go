@@ -7,6 +7,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/karaoke-night/karaoke/internal/browsertest"
 )
 
 // speaks makes a tab's browser ask for pages in acceptLanguage, as a phone
@@ -65,6 +67,7 @@ func TestASpanishPhoneOnAnEnglishNight(t *testing.T) {
 	waitText(t, phone, "her turn, live, in Spanish", `[data-testid="your-turn"]`, "¡Te toca! Ve al micro.")
 	waitText(t, tv, "Ana on the TV", tvNow, "Ana")
 	checkNotReloaded(t, phone, "Ana")
+	t.Logf("screenshots: %s, %s", browsertest.Screenshot(t, phone, "lang-guest-es"), browsertest.Screenshot(t, tv, "lang-tv-de"))
 	if got := eval[string](t, laptop, `document.documentElement.lang`); got != "en" {
 		t.Errorf("the host's dashboard: <html lang=%q>, want en", got)
 	}
