@@ -277,9 +277,6 @@ func english(n int) string {
 	return fmt.Sprintf("%d%s", n, suffix)
 }
 
-// Is reports whether l is the language named by tag ("es").
-func (l Lang) Is(tag string) bool { return strings.EqualFold(l.Tag(), tag) }
-
 // Langs are the bundle's languages, the default first, as the switcher
 // lists them.
 func (b *Bundle) Langs() []Lang {
