@@ -106,15 +106,12 @@ func (n *Nudger) look(sessionID int64) {
 	if err != nil || !night.Session.Open() {
 		return
 	}
-	// Told in the night's language: a subscription keeps no language of
-	// its own (the guest's page may speak another).
-	lg, name := lang.Shipped().Match(night.Session.Language), map[string]any{"Name": night.Session.Name}
 	singing := night.NowSinging
 	if singing != nil {
-		n.tell(ctx, *singing, turn, Message{Title: lg.Tf("guest.push.turn", name), Body: songLine(*singing)})
+		n.tell(ctx, night.Session, *singing, turn)
 	}
 	if r, ok := night.NextUp(); ok && (singing == nil || r.ID != singing.ID) {
-		n.tell(ctx, r, next, Message{Title: lg.Tf("guest.push.next", name), Body: songLine(r)})
+		n.tell(ctx, night.Session, r, next)
 	}
 }
 
@@ -132,17 +129,28 @@ func songLine(r db.Request) string {
 	return r.Title + " — " + r.Artist
 }
 
-func (n *Nudger) tell(ctx context.Context, r db.Request, e event, m Message) {
+// message is what a subscription is told of event e for request r, in the
+// subscription's language (the guest's when they subscribed), else the
+// night's.
+func message(sess db.Session, r db.Request, e event, language string) Message {
+	lg, name := lang.Shipped().Match(language, sess.Language), map[string]any{"Name": sess.Name}
+	if e == turn {
+		return Message{Title: lg.Tf("guest.push.turn", name), Body: songLine(r)}
+	}
+	return Message{Title: lg.Tf("guest.push.next", name), Body: songLine(r)}
+}
+
+func (n *Nudger) tell(ctx context.Context, sess db.Session, r db.Request, e event) {
 	subs, err := n.store.PushSubscriptions(ctx, r.GuestID)
 	if err != nil {
 		n.log.Error("push: read subscriptions", "err", err)
 		return
 	}
-	body, err := json.Marshal(m)
-	if err != nil {
-		return
-	}
 	for _, s := range subs {
+		body, err := json.Marshal(message(sess, r, e, s.Language))
+		if err != nil {
+			return
+		}
 		told, nextID, turnID := s.ToldNext, r.ID, int64(0)
 		if e == turn {
 			told, nextID, turnID = s.ToldTurn, 0, r.ID
