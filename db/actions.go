@@ -91,7 +91,7 @@ var actionKinds = map[ActionKind]actionKind{
 // and after: what an undo puts back. A new column a host action changes is
 // added here.
 var trackedColumns = map[string]string{
-	"sessions": `singer_cap, requests_paused, show_notes, joining_locked, ended_at, songbook_only, approval, time_zone, closing_at, hold_minutes`,
+	"sessions": `singer_cap, requests_paused, show_notes, joining_locked, ended_at, songbook_only, approval, time_zone, closing_at, hold_minutes, language`,
 	"requests": `status, position, round, started_at, ended_at`,
 	"guests":   `removed_at, hold_since`,
 	// A standby song the action moved into the queue: its undo is refused.

@@ -192,6 +192,9 @@ func (a *hostAction) aboutRules(old, next Session) {
 	if old.HoldMinutes != next.HoldMinutes {
 		parts = append(parts, fmt.Sprintf("longest hold %d → %d min", old.HoldMinutes, next.HoldMinutes))
 	}
+	if old.Language != next.Language {
+		parts = append(parts, "language "+old.Language+" → "+next.Language)
+	}
 	a.say("Rules: "+strings.Join(parts, "; "), 0, "")
 }
 

@@ -21,6 +21,9 @@ type PushSubscription struct {
 	// ToldNext and ToldTurn are the requests this subscription was last
 	// told are up next and have started; 0 for none.
 	ToldNext, ToldTurn int64
+	// Language is what its notifications speak (a BCP 47 tag): the guest's
+	// page's when they subscribed; "" for the night's.
+	Language string
 }
 
 // SavePushSubscription keeps a guest's push subscription, already checked
@@ -28,20 +31,23 @@ type PushSubscription struct {
 // other, is moved to this one with its new keys, so a repeated subscribe
 // leaves one row. It changes nothing a Night shows, so the session's
 // version stays. Errors: ENOTFOUND, ECONFLICT when the night has ended or
-// the host removed the guest.
-func (s *Store) SavePushSubscription(ctx context.Context, sessionID, guestID int64, endpoint, p256dh, auth string) error {
+// the host removed the guest; EINVALID for a language tag too long.
+func (s *Store) SavePushSubscription(ctx context.Context, sessionID, guestID int64, endpoint, p256dh, auth, language string) error {
+	if err := checkLanguage(language); err != nil {
+		return err
+	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
 		_, err := openGuest(ctx, tx, sessionID, guestID)
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO push_subscriptions (session_id, guest_id, endpoint, p256dh, auth, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)
+		_, err = tx.ExecContext(ctx, `INSERT INTO push_subscriptions (session_id, guest_id, endpoint, p256dh, auth, created_at, language)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (endpoint) DO UPDATE SET session_id = excluded.session_id, guest_id = excluded.guest_id,
-				p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at,
+				p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at, language = excluded.language,
 				told_next = CASE WHEN guest_id = excluded.guest_id THEN told_next END,
 				told_turn = CASE WHEN guest_id = excluded.guest_id THEN told_turn END`,
-			sessionID, guestID, endpoint, p256dh, auth, s.nowMillis())
+			sessionID, guestID, endpoint, p256dh, auth, s.nowMillis(), language)
 		if err != nil {
 			return fmt.Errorf("save push subscription: %w", err)
 		}
@@ -55,10 +61,10 @@ func (s *Store) PushSubscriptions(ctx context.Context, guestID int64) ([]PushSub
 		var p PushSubscription
 		var created int64
 		var next, turn sql.NullInt64
-		err := row.Scan(&p.ID, &p.SessionID, &p.GuestID, &p.Endpoint, &p.P256dh, &p.Auth, &created, &next, &turn)
+		err := row.Scan(&p.ID, &p.SessionID, &p.GuestID, &p.Endpoint, &p.P256dh, &p.Auth, &created, &next, &turn, &p.Language)
 		p.CreatedAt, p.ToldNext, p.ToldTurn = fromMillis(created), next.Int64, turn.Int64
 		return p, err
-	}, `SELECT id, session_id, guest_id, endpoint, p256dh, auth, created_at, told_next, told_turn
+	}, `SELECT id, session_id, guest_id, endpoint, p256dh, auth, created_at, told_next, told_turn, language
 		FROM push_subscriptions WHERE guest_id = ? ORDER BY id`, guestID)
 }
 

@@ -19,7 +19,7 @@ const DefaultSingerCap = 3
 // MaxSingerCap bounds what a host may set the cap to.
 const MaxSingerCap = 20
 
-const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked, show_notes, songbook_id, approval, time_zone, closing_at, songbook_only, hold_minutes`
+const sessionColumns = `id, name, code, singer_cap, requests_paused, created_at, ended_at, version, join_token, joining_locked, show_notes, songbook_id, approval, time_zone, closing_at, songbook_only, hold_minutes, language`
 
 func scanSession(row sqlitedb.Scanner) (Session, error) {
 	var (
@@ -30,7 +30,7 @@ func scanSession(row sqlitedb.Scanner) (Session, error) {
 		book    sql.NullInt64
 		closing sql.NullInt64
 	)
-	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked, &s.ShowNotes, &book, &s.Approval, &s.TimeZone, &closing, &s.SongbookOnly, &s.HoldMinutes); err != nil {
+	if err := row.Scan(&s.ID, &s.Name, &s.Code, &s.SingerCap, &s.RequestsPaused, &created, &ended, &s.Version, &token, &s.JoiningLocked, &s.ShowNotes, &book, &s.Approval, &s.TimeZone, &closing, &s.SongbookOnly, &s.HoldMinutes, &s.Language); err != nil {
 		return Session{}, err
 	}
 	if closing.Valid {
@@ -44,11 +44,13 @@ func scanSession(row sqlitedb.Scanner) (Session, error) {
 	return s, nil
 }
 
-// CreateSession opens a new session with a fresh join code. It returns the
-// session and its host key, the secret that makes a browser its host; only
-// the key's hash is stored. Errors: EINVALID for a bad name.
-func (s *Store) CreateSession(ctx context.Context, name string) (Session, string, error) {
-	name = CleanText(name)
+// CreateSessionIn is CreateSession for a night in language (a BCP 47 tag
+// the app has messages for, which the caller chose; "" is English).
+func (s *Store) CreateSessionIn(ctx context.Context, name, language string) (Session, string, error) {
+	name, language = CleanText(name), cmp.Or(language, DefaultLanguage)
+	if err := checkLanguage(language); err != nil {
+		return Session{}, "", err
+	}
 	if err := checkLength("name", "session name", name, 1, MaxSessionName); err != nil {
 		return Session{}, "", err
 	}
@@ -59,10 +61,10 @@ func (s *Store) CreateSession(ctx context.Context, name string) (Session, string
 		// of billions) an id with any session's; try a few fresh ones.
 		for attempt := 0; ; attempt++ {
 			// A new session gets the newest house songbook, if there is one.
-			row := tx.QueryRowContext(ctx, `INSERT INTO sessions (id, name, code, host_secret_hash, singer_cap, created_at, join_token, songbook_id)
-				VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT MAX(id) FROM songbooks WHERE owner_hash IS NULL AND completed_at IS NOT NULL))
+			row := tx.QueryRowContext(ctx, `INSERT INTO sessions (id, name, code, host_secret_hash, singer_cap, created_at, join_token, language, songbook_id)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT MAX(id) FROM songbooks WHERE owner_hash IS NULL AND completed_at IS NOT NULL))
 				RETURNING `+sessionColumns,
-				newSessionID(), name, newJoinCode(), hashToken(hostKey), DefaultSingerCap, s.nowMillis(), newJoinToken())
+				newSessionID(), name, newJoinCode(), hashToken(hostKey), DefaultSingerCap, s.nowMillis(), newJoinToken(), language)
 			var err error
 			sess, err = scanSession(row)
 			if err == nil {
@@ -263,6 +265,9 @@ type Settings struct {
 	Closing      ClosingRule
 	// HoldMinutes is how long a hold lasts (holds.go); 0 leaves it as it is.
 	HoldMinutes int
+	// Language is the night's language (a tag the caller checked against
+	// the app's); "" leaves it as it is.
+	Language string
 }
 
 // SetSettings saves the host's rules form in one write.
@@ -280,6 +285,9 @@ func (s *Store) SetSettings(ctx context.Context, sessionID int64, set Settings) 
 			return err
 		}
 	}
+	if err := checkLanguage(set.Language); err != nil {
+		return err
+	}
 	return s.inHostAction(ctx, sessionID, ActionSettings, func(tx *sql.Tx, a *hostAction) error {
 		old, err := openSession(ctx, tx, sessionID)
 		if err != nil {
@@ -289,13 +297,14 @@ func (s *Store) SetSettings(ctx context.Context, sessionID int64, set Settings) 
 		next := old
 		next.SingerCap, next.ShowNotes, next.SongbookOnly, next.Approval, next.TimeZone = set.SingerCap, set.ShowNotes, set.SongbookOnly, set.Approval, zone
 		next.HoldMinutes = cmp.Or(set.HoldMinutes, old.HoldMinutes)
+		next.Language = cmp.Or(set.Language, old.Language)
 		next.ClosingAt = time.Time{}
 		if closingAt.Valid {
 			next.ClosingAt = time.UnixMilli(closingAt.Int64)
 		}
 		a.aboutRules(old, next)
-		_, err = tx.ExecContext(ctx, `UPDATE sessions SET singer_cap = ?, show_notes = ?, songbook_only = ?, approval = ?, time_zone = ?, closing_at = ?, hold_minutes = ? WHERE id = ?`,
-			set.SingerCap, set.ShowNotes, set.SongbookOnly, set.Approval, zone, closingAt, next.HoldMinutes, sessionID)
+		_, err = tx.ExecContext(ctx, `UPDATE sessions SET singer_cap = ?, show_notes = ?, songbook_only = ?, approval = ?, time_zone = ?, closing_at = ?, hold_minutes = ?, language = ? WHERE id = ?`,
+			set.SingerCap, set.ShowNotes, set.SongbookOnly, set.Approval, zone, closingAt, next.HoldMinutes, next.Language, sessionID)
 		return err
 	})
 }

@@ -41,6 +41,9 @@ type Session struct {
 	SongbookOnly bool
 	// HoldMinutes is the longest a guest's hold on their place lasts (holds.go).
 	HoldMinutes int
+	// Language is the night's language, a BCP 47 tag ("en", "es"): the TV's,
+	// the push notifications' and the history export's.
+	Language string
 }
 
 // TypedRequests reports whether guests may type a song in: always, unless

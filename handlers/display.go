@@ -18,12 +18,15 @@ func (h *Handler) handleDisplay(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	// The TV speaks the night's language, whoever's browser shows it.
+	lg := lang.Shipped().Match(sess.Language)
+	r = r.WithContext(lang.With(r.Context(), lg))
 	night, err := h.store.Night(r.Context(), sess.ID)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	live := displayLive(lang.From(r.Context()), night)
+	live := displayLive(lg, night)
 	vm := views.DisplayPage{Session: h.sessionInfo(r, night.Session), Stream: streamURL(displayPath(sess), night.Session), Live: live,
 		Poll: displayPoll(night.Session)}
 	h.respond(w, r, http.StatusOK, views.DisplayLiveView(live), ready(views.Display(vm)))

@@ -64,6 +64,42 @@ func BenchmarkGuestFrame(b *testing.B) {
 			}
 		}
 	})
+	// The same frame with half the guests reading Spanish, and a TV: each
+	// fragment rendered once per language in use, so a second language
+	// costs its own shared fragments (now singing, the TV), not its
+	// listeners'.
+	b.Run("whole frame, two languages", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			f := &liveFrame{store: store, night: night, now: time.Now()}
+			for i, g := range guests {
+				tag := "en"
+				if i%2 == 1 {
+					tag = "es"
+				}
+				if _, err := f.Events(live.Listener{SessionID: sess.ID, Page: live.PageGuest, GuestID: g, Lang: tag}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if _, err := f.Events(live.Listener{SessionID: sess.ID, Page: live.PageDisplay, Lang: "de"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("TV, 40 screens in three languages", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			f := &liveFrame{store: store, night: night, now: time.Now()}
+			for i := range 40 {
+				if _, err := f.Events(live.Listener{SessionID: sess.ID, Page: live.PageDisplay, Lang: []string{"en", "es", "de"}[i%3]}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if len(f.langs) != 1 {
+				b.Fatalf("the TV rendered in %d languages, want the night's one", len(f.langs))
+			}
+		}
+	})
 	b.Run("forecast and fairness", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

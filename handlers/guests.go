@@ -50,7 +50,7 @@ func (h *Handler) handleGuestPage(w http.ResponseWriter, r *http.Request) {
 		// is gone loads it whole.
 		vm := h.joinPage(r, gc.session, views.JoinForm{})
 		if gc.session.JoiningLocked {
-			vm.Closed = db.JoiningClosedMessage
+			vm.Closed = lang.From(r.Context()).Text(db.JoiningClosedMessage)
 		}
 		h.respondPage(w, r, guestPath(gc.session), views.Join(vm))
 		return

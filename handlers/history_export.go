@@ -12,6 +12,7 @@ import (
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/fold"
+	"github.com/karaoke-night/karaoke/lang"
 )
 
 // The exports of a night's history: a CSV for a spreadsheet, one row a
@@ -19,9 +20,12 @@ import (
 // before a byte is sent (a night is some kilobytes), so a failure is an
 // error page, never half a file.
 
-// csvHeader is the CSV's first row. Times are the venue's clock, as a
-// spreadsheet reads them ("2026-11-26 21:04:05").
-var csvHeader = []string{"Started", "Ended", "Singer", "Title", "Artist", "Length (seconds)", "Skipped"}
+// csvHeader is the CSV's first row, in the night's language. Times are the
+// venue's clock, as a spreadsheet reads them ("2026-11-26 21:04:05").
+func csvHeader(lg lang.Lang) []string {
+	return []string{lg.T("host.export.started"), lg.T("host.export.ended"), lg.T("host.export.singer"), lg.T("host.export.title"),
+		lg.T("host.export.artist"), lg.T("host.export.length"), lg.T("host.export.skipped")}
+}
 
 const csvTimeLayout = "2006-01-02 15:04:05"
 
@@ -43,9 +47,10 @@ func (h *Handler) handleHistoryCSV(w http.ResponseWriter, r *http.Request) {
 	buf.WriteString(utf8BOM)
 	cw := csv.NewWriter(&buf)
 	cw.UseCRLF = true
-	records := [][]string{csvHeader}
+	lg := lang.Shipped().Match(hist.Session.Language)
+	records := [][]string{csvHeader(lg)}
 	for _, t := range hist.Turns {
-		records = append(records, csvRow(t, loc))
+		records = append(records, csvRow(lg, t, loc))
 	}
 	if err := cw.WriteAll(records); err != nil {
 		h.fail(w, r, err)
@@ -54,8 +59,8 @@ func (h *Handler) handleHistoryCSV(w http.ResponseWriter, r *http.Request) {
 	h.sendExport(w, "text/csv; charset=utf-8", exportFileName(hist.Session, loc, "csv"), buf.Bytes())
 }
 
-func csvRow(t db.Turn, loc *time.Location) []string {
-	row := []string{"", "", t.Singer, t.Title, t.Artist, "", "no"}
+func csvRow(lg lang.Lang, t db.Turn, loc *time.Location) []string {
+	row := []string{"", "", t.Singer, t.Title, t.Artist, "", lg.T("host.export.no")}
 	if t.Started() {
 		row[0] = t.StartedAt.In(loc).Format(csvTimeLayout)
 	}
@@ -66,7 +71,7 @@ func csvRow(t db.Turn, loc *time.Location) []string {
 		row[5] = strconv.FormatInt(s, 10)
 	}
 	if t.Skipped {
-		row[6] = "yes"
+		row[6] = lg.T("host.export.yes")
 	}
 	for i, cell := range row {
 		row[i] = spreadsheetSafe(cell)

@@ -53,7 +53,8 @@ func (h *Handler) handleSessionCreate(w http.ResponseWriter, r *http.Request) {
 	)
 	err := refused(r)
 	if err == nil {
-		sess, key, err = h.store.CreateSession(r.Context(), name)
+		// The night speaks the host's language until they choose another.
+		sess, key, err = h.store.CreateSessionIn(r.Context(), name, lang.From(r.Context()).Tag())
 	}
 	if h.formShows(w, r, err) {
 		form := views.CreateSessionForm{Name: name, Errors: fieldErrors(r, err)}

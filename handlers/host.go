@@ -201,17 +201,21 @@ func (h *Handler) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 	songbookOnly := r.PostFormValue(views.SongbookOnlyField) != ""
 	singerCap, err := strconv.Atoi(typed)
 	holdFor, herr := holdMinutes(r)
+	language, lerr := nightLanguage(r)
 	switch {
 	case err != nil:
 		err = db.FieldErrorf(db.EINVALID, "singer_cap", "The limit must be a whole number from 1 to %d.", db.MaxSingerCap)
 	case herr != nil:
 		err = herr
+	case lerr != nil:
+		err = lerr
 	default:
-		err = h.store.SetSettings(r.Context(), id, db.Settings{SingerCap: singerCap, ShowNotes: showNotes, SongbookOnly: songbookOnly, Approval: approval, Closing: closing, HoldMinutes: holdFor})
+		err = h.store.SetSettings(r.Context(), id, db.Settings{SingerCap: singerCap, ShowNotes: showNotes, SongbookOnly: songbookOnly, Approval: approval, Closing: closing, HoldMinutes: holdFor,
+			Language: language})
 	}
 	form := views.SettingsForm{ActionURL: hostActionPath(id, "settings"), SingerCap: typed, ShowNotes: showNotes, SongbookOnly: songbookOnly, Approval: approval,
 		Zone: closing.Zone, Zones: zoneOptions(closing.Zone), Closing: closing.Time, ClosingShown: closing.Shown,
-		HoldMinutes: r.PostFormValue(views.HoldMinutesField)}
+		HoldMinutes: r.PostFormValue(views.HoldMinutesField), Language: r.PostFormValue(views.LanguageField), Languages: languageOptions()}
 	if h.formShows(w, r, err) {
 		form.Errors = fieldErrors(r, err)
 		h.respond(w, r, formStatus(err), views.SettingsFormView(form), func() (templ.Component, error) {
@@ -232,6 +236,7 @@ func (h *Handler) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 	if sess, err := h.store.Session(r.Context(), id); err == nil {
 		// The closing time as stored: the next 01:30, on the venue's clock.
 		closingForm(&form, sess)
+		form.Language = sess.Language
 	}
 	h.done(w, r, hostPath(id), ready(views.SettingsFormView(form)))
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
@@ -35,4 +36,30 @@ func (h *Handler) handleLanguageSet(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.Redirect(w, r, lang.LocalPath(r.PostFormValue(views.BackField)), http.StatusSeeOther)
+}
+
+// languageOptions are the languages a night may speak, each named in
+// itself.
+func languageOptions() []views.LanguageOption {
+	var out []views.LanguageOption
+	for _, l := range lang.Shipped().Langs() {
+		out = append(out, views.LanguageOption{Tag: l.Tag(), Name: l.Name()})
+	}
+	return out
+}
+
+// nightLanguage reads the rules form's language of the night: "" when the
+// form sent none (the store leaves it as it is), an error for a language
+// the app does not have.
+func nightLanguage(r *http.Request) (string, error) {
+	typed := r.PostFormValue(views.LanguageField)
+	if typed == "" {
+		return "", nil
+	}
+	for _, l := range lang.Shipped().Langs() {
+		if l.Tag() == typed {
+			return typed, nil
+		}
+	}
+	return "", db.FieldErrorf(db.EINVALID, views.LanguageField, "Choose a language from the list.")
 }

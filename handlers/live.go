@@ -152,7 +152,11 @@ func (f *liveFrame) ClockChange() (next time.Time, changed bool) {
 
 func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 	var err error
-	rd := f.in(l.Lang)
+	tag := l.Lang
+	if l.Page == live.PageDisplay {
+		tag = f.night.Session.Language // the TV speaks the night's language
+	}
+	rd := f.in(tag)
 	switch l.Page {
 	case live.PageHost:
 		if rd.host == nil {

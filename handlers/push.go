@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/push"
 	"github.com/karaoke-night/karaoke/views"
 )
@@ -47,7 +48,8 @@ func (h *Handler) savePushSubscription(r *http.Request, gc guestContext) error {
 	} else if err != nil {
 		return err
 	}
-	return h.store.SavePushSubscription(r.Context(), gc.session.ID, gc.guest.ID, sub.Endpoint, sub.Keys.P256dh, sub.Keys.Auth)
+	// Its notifications speak the language the guest's page speaks.
+	return h.store.SavePushSubscription(r.Context(), gc.session.ID, gc.guest.ID, sub.Endpoint, sub.Keys.P256dh, sub.Keys.Auth, lang.From(r.Context()).Tag())
 }
 
 // handlePushUnsubscribe serves POST /j/{code}/push/off: the guest turned

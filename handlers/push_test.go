@@ -84,6 +84,7 @@ func TestPushSubscribeAndSend(t *testing.T) {
 	_, _, code := a.hostNight()
 	ana := a.guest(code, "Ana", "Dancing Queen")
 	sub := svc.Subscribe("ana")
+	ana.header = http.Header{"Accept-Language": {"es"}} // her notifications speak Spanish
 	for range 2 {
 		if r := ana.subscribe(code, subscriptionJSON(t, sub)); r.status != http.StatusNoContent {
 			t.Fatalf("subscribe: status %d %s", r.status, r.body)
@@ -91,8 +92,8 @@ func TestPushSubscribeAndSend(t *testing.T) {
 	}
 	sess, id := guestID(t, a.store, code, "Ana")
 	subs, err := a.store.PushSubscriptions(context.Background(), id)
-	if err != nil || len(subs) != 1 || subs[0].Endpoint != sub.Endpoint || subs[0].SessionID != sess.ID {
-		t.Fatalf("kept = %+v, %v; want Ana's one subscription", subs, err)
+	if err != nil || len(subs) != 1 || subs[0].Endpoint != sub.Endpoint || subs[0].SessionID != sess.ID || subs[0].Language != "es" {
+		t.Fatalf("kept = %+v, %v; want Ana's one subscription, in Spanish", subs, err)
 	}
 	var kept push.Subscription
 	kept.Endpoint, kept.Keys.P256dh, kept.Keys.Auth = subs[0].Endpoint, subs[0].P256dh, subs[0].Auth

@@ -171,6 +171,7 @@ func settingsForm(s db.Session) views.SettingsForm {
 	f := views.SettingsForm{ActionURL: hostActionPath(s.ID, "settings"), SingerCap: strconv.Itoa(s.SingerCap), ShowNotes: s.ShowNotes, Approval: s.Approval,
 		SongbookOnly: s.SongbookOnly, HoldMinutes: strconv.Itoa(s.HoldMinutes)}
 	closingForm(&f, s)
+	f.Language, f.Languages = s.Language, languageOptions()
 	return f
 }
 

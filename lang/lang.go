@@ -17,7 +17,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"path"
-	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,19 +49,6 @@ type Bundle struct {
 	stored []storedNotice
 }
 
-// storedNotice is a say notice's English format as a pattern that finds
-// its arguments in a text made from it.
-type storedNotice struct {
-	format string
-	re     *regexp.Regexp
-}
-
-// noticePattern is format (whose only verbs are %s) as a pattern: each %s
-// a group of text.
-func noticePattern(format string) *regexp.Regexp {
-	return regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(format), "%s", "(.+?)") + "$")
-}
-
 // Load reads every *.toml file under dir of fsys (AREA.LANG.toml) into a
 // Bundle whose default is English.
 func Load(fsys fs.FS, dir string) (*Bundle, error) {
@@ -71,12 +58,24 @@ func Load(fsys fs.FS, dir string) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	said := map[string]string{}
+	said, ids := map[string]string{}, map[string]bool{}
+	oneForm := map[language.Tag]map[string]string{} // the messages with one form, by language
 	var stored []storedNotice
 	for _, name := range names {
 		mf, err := b.LoadMessageFileFS(fsys, name)
 		if err != nil {
 			return nil, fmt.Errorf("messages %s: %w", name, err)
+		}
+		if oneForm[mf.Tag] == nil {
+			oneForm[mf.Tag] = map[string]string{}
+		}
+		for _, m := range mf.Messages {
+			if m.One == "" && m.Few == "" && m.Many == "" && m.Two == "" && m.Zero == "" {
+				oneForm[mf.Tag][m.ID] = m.Other
+			}
+			// A message with one form and nothing to fill is said the
+			// same every time: it is looked up once (see Lang.T).
+			ids[m.ID] = ids[m.ID] || m.One != "" || m.Few != "" || m.Many != "" || m.Two != "" || m.Zero != "" || strings.Contains(m.Other, "{{")
 		}
 		if mf.Tag != Default {
 			continue
@@ -98,7 +97,19 @@ func Load(fsys fs.FS, dir string) (*Bundle, error) {
 	}
 	bundle.matcher = language.NewMatcher(bundle.tags)
 	for _, t := range bundle.tags {
-		bundle.langs[t] = Lang{tag: t, loc: i18n.NewLocalizer(b, t.String()), printer: message.NewPrinter(t), said: said, stored: stored}
+		l := Lang{tag: t, loc: i18n.NewLocalizer(b, t.String()), printer: message.NewPrinter(t), said: said, stored: stored,
+			fixed: map[string]string{}, filled: map[string][]piece{}}
+		for id, filled := range ids {
+			if text, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id}); !filled && err == nil {
+				l.fixed[id] = text
+			}
+		}
+		for id, text := range oneForm[t] {
+			if ps := pieces(text); ps != nil {
+				l.filled[id] = ps
+			}
+		}
+		bundle.langs[t] = l
 	}
 	return bundle, nil
 }
@@ -153,6 +164,8 @@ type Lang struct {
 	printer *message.Printer
 	said    map[string]string
 	stored  []storedNotice
+	fixed   map[string]string  // the messages with nothing to fill, by ID
+	filled  map[string][]piece // one-form messages that only fill in {{.Name}}s
 }
 
 func (l Lang) ready() Lang {
@@ -169,11 +182,38 @@ func (l Lang) Tag() string { return l.ready().tag.String() }
 func (l Lang) Name() string { return l.T("common.lang.name") }
 
 // T is the message id in this language.
-func (l Lang) T(id string) string { return l.localize(id, nil, nil) }
+func (l Lang) T(id string) string {
+	l = l.ready()
+	if s, ok := l.fixed[id]; ok {
+		return s
+	}
+	return l.localize(id, nil, nil)
+}
 
 // Tf is the message id filled with data ({{.Name}} in the message is
 // data["Name"]).
-func (l Lang) Tf(id string, data map[string]any) string { return l.localize(id, nil, data) }
+func (l Lang) Tf(id string, data map[string]any) string {
+	l = l.ready()
+	ps, ok := l.filled[id]
+	if !ok {
+		return l.localize(id, nil, data)
+	}
+	var b strings.Builder
+	for _, p := range ps {
+		b.WriteString(p.text)
+		if p.key != "" {
+			switch v := data[p.key].(type) {
+			case string:
+				b.WriteString(v)
+			case nil:
+				b.WriteString("<no value>") // as text/template says it
+			default:
+				fmt.Fprint(&b, v)
+			}
+		}
+	}
+	return b.String()
+}
 
 // N is the message id in the plural form the language uses for count (the
 // language's CLDR rules, however many forms it has), filled with data and
@@ -200,68 +240,13 @@ func (l Lang) localize(id string, count any, data map[string]any) string {
 	return s
 }
 
-// Say is a message the code writes in English as a format and its
-// arguments (a store error, a limit's refusal: db.Errorf's format), in l.
-// The format is found among the "say" messages of the English files
-// (AREA.say.NAME) by its exact text, and the language's text of that
-// message is the format filled with args; a string argument that is a say
-// word (AREA.say.word.NAME: "song title") is said in l too. A format no file has is
-// filled as it is, in English.
-func (l Lang) Say(format string, args ...any) string {
-	l = l.ready()
-	id, ok := l.said[format]
-	if !ok {
-		if s, one := args[0:min(1, len(args))], len(args) == 1; format == "%s" && one {
-			if text, isText := s[0].(string); isText {
-				if id, known := l.said[text]; known {
-					return l.T(id) // a message passed whole: Errorf(code, "%s", msg)
-				}
-				return text
-			}
-		}
-		if len(args) == 0 {
-			return format
-		}
-		return fmt.Sprintf(format, args...)
-	}
-	text := l.T(id)
-	if len(args) == 0 {
-		return text
-	}
-	said := make([]any, len(args))
-	for i, a := range args {
-		said[i] = a
-		if s, ok := a.(string); ok {
-			if id, known := l.said[s]; known && strings.Contains(id, ".say.word.") {
-				said[i] = l.T(id)
-			}
-		}
-	}
-	return fmt.Sprintf(text, said...)
-}
-
-// Stored is a notice that was written in English and kept (a host
-// action's words to a guest, stored with the action), in l: the text is
-// matched against the say notices (AREA.say.notice.NAME) and said again
-// with the arguments found in it; a text no notice makes is left as it is.
-func (l Lang) Stored(english string) string {
-	l = l.ready()
-	for _, n := range l.stored {
-		m := n.re.FindStringSubmatch(english)
-		if m == nil {
-			continue
-		}
-		args := make([]any, 0, len(m)-1)
-		for _, a := range m[1:] {
-			args = append(args, a)
-		}
-		return l.Say(n.format, args...)
-	}
-	return l.Text(english)
-}
-
 // Int is n with the language's digit grouping (1,234 / 1.234).
-func (l Lang) Int(n int) string { return l.ready().printer.Sprintf("%d", n) }
+func (l Lang) Int(n int) string {
+	if n > -1000 && n < 1000 {
+		return strconv.Itoa(n) // nothing to group
+	}
+	return l.ready().printer.Sprintf("%d", n)
+}
 
 // Clock is the time of day at t in 24-hour form (15:04). The app shows
 // times the way it always has in English, on the 24-hour clock of a venue's
@@ -292,9 +277,6 @@ func english(n int) string {
 	return fmt.Sprintf("%d%s", n, suffix)
 }
 
-// Is reports whether l is the language named by tag ("es").
-func (l Lang) Is(tag string) bool { return strings.EqualFold(l.Tag(), tag) }
-
 // Langs are the bundle's languages, the default first, as the switcher
 // lists them.
 func (b *Bundle) Langs() []Lang {
@@ -304,7 +286,3 @@ func (b *Bundle) Langs() []Lang {
 	}
 	return out
 }
-
-// Text is a message the code writes whole in English (a fixed store error
-// or refusal), in l: Say with no arguments to fill.
-func (l Lang) Text(english string) string { return l.Say("%s", english) }

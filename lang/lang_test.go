@@ -115,3 +115,26 @@ func TestNumbersAndTimes(t *testing.T) {
 		}
 	}
 }
+
+// TestFillMatchesTemplates: a message Tf fills without text/template reads
+// exactly as go-i18n's template makes it, in every language.
+func TestFillMatchesTemplates(t *testing.T) {
+	n := 0
+	for _, l := range Shipped().Langs() {
+		for id, ps := range l.filled {
+			data := map[string]any{}
+			for _, p := range ps {
+				if p.key != "" {
+					data[p.key] = "<" + p.key + " & “x”>"
+				}
+			}
+			if got, want := l.Tf(id, data), l.localize(id, nil, data); got != want {
+				t.Errorf("%s %s: filled %q, template %q", l.Tag(), id, got, want)
+			}
+			n++
+		}
+	}
+	if n < 30 {
+		t.Errorf("only %d messages filled without templates", n)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/push"
 )
 
@@ -114,13 +115,12 @@ func (n *Nudger) look(sessionID int64) {
 	if err != nil || !night.Session.Open() {
 		return
 	}
-	url, tag := n.guestURL(night.Session), "night-"+strconv.FormatInt(sessionID, 10)
 	singing := night.NowSinging
 	if singing != nil {
-		n.tell(ctx, *singing, turn, Message{Title: "It's your turn at " + night.Session.Name, Body: songLine(*singing), URL: url, Tag: tag})
+		n.tell(ctx, night.Session, *singing, turn)
 	}
 	if r, ok := night.NextUp(); ok && (singing == nil || r.ID != singing.ID) {
-		n.tell(ctx, r, next, Message{Title: "You're up next at " + night.Session.Name, Body: songLine(r), URL: url, Tag: tag})
+		n.tell(ctx, night.Session, r, next)
 	}
 }
 
@@ -138,17 +138,30 @@ func songLine(r db.Request) string {
 	return r.Title + " — " + r.Artist
 }
 
-func (n *Nudger) tell(ctx context.Context, r db.Request, e event, m Message) {
+// message is what a subscription is told of event e for request r, in the
+// subscription's language (the guest's when they subscribed), else the
+// night's.
+func message(sess db.Session, r db.Request, e event, language string) Message {
+	lg, name := lang.Shipped().Match(language, sess.Language), map[string]any{"Name": sess.Name}
+	if e == turn {
+		return Message{Title: lg.Tf("guest.push.turn", name), Body: songLine(r)}
+	}
+	return Message{Title: lg.Tf("guest.push.next", name), Body: songLine(r)}
+}
+
+func (n *Nudger) tell(ctx context.Context, sess db.Session, r db.Request, e event) {
 	subs, err := n.store.PushSubscriptions(ctx, r.GuestID)
 	if err != nil {
 		n.log.Error("push: read subscriptions", "err", err)
 		return
 	}
-	body, err := json.Marshal(m)
-	if err != nil {
-		return
-	}
 	for _, s := range subs {
+		m := message(sess, r, e, s.Language)
+		m.URL, m.Tag = n.guestURL(sess), "night-"+strconv.FormatInt(sess.ID, 10)
+		body, err := json.Marshal(m)
+		if err != nil {
+			return
+		}
 		told, nextID, turnID := s.ToldNext, r.ID, int64(0)
 		if e == turn {
 			told, nextID, turnID = s.ToldTurn, 0, r.ID

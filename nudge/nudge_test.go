@@ -38,19 +38,20 @@ func TestUpNextArrivesOncePerEvent(t *testing.T) {
 	store.OnChange(n.Changed)
 
 	sess, _, _ := store.CreateSession(ctx, "Friday Night Mics")
-	guest := func(name string) db.Guest {
+	guest := func(name, language string) db.Guest {
 		token, _ := store.NewDeviceToken(ctx)
 		g, err := store.JoinSession(ctx, sess.ID, token, name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		sub := svc.Subscribe(name)
-		if err := store.SavePushSubscription(ctx, sess.ID, g.ID, sub.Endpoint, sub.Keys.P256dh, sub.Keys.Auth); err != nil {
+		if err := store.SavePushSubscription(ctx, sess.ID, g.ID, sub.Endpoint, sub.Keys.P256dh, sub.Keys.Auth, language); err != nil {
 			t.Fatal(err)
 		}
 		return g
 	}
-	ana, ben, cat := guest("Ana"), guest("Ben"), guest("Cat")
+	// Ben's phone reads Spanish: he is told in Spanish on an English night.
+	ana, ben, cat := guest("Ana", "en"), guest("Ben", "es"), guest("Cat", "")
 	request := func(g db.Guest, title string) {
 		if _, err := store.CreateRequest(ctx, db.NewRequest{SessionID: sess.ID, GuestID: g.ID, Title: title}); err != nil {
 			t.Fatal(err)
@@ -67,13 +68,13 @@ func TestUpNextArrivesOncePerEvent(t *testing.T) {
 	want := []string{
 		"Ana: You're up next at Friday Night Mics (Dancing Queen)",
 		"Ana: It's your turn at Friday Night Mics (Dancing Queen)",
-		"Ben: You're up next at Friday Night Mics (Valerie)",
+		"Ben: Eres el siguiente en Friday Night Mics (Valerie)",
 	}
 	wait.Eventually(t, 5*time.Second, func() bool { return len(svc.Messages()) >= len(want) }, "three messages")
 	if _, _, err := store.StartNext(ctx, sess.ID, got.ID); err != nil {
 		t.Fatal(err)
 	}
-	want = append(want, "Ben: It's your turn at Friday Night Mics (Valerie)", "Cat: You're up next at Friday Night Mics (Jolene)")
+	want = append(want, "Ben: Te toca en Friday Night Mics (Valerie)", "Cat: You're up next at Friday Night Mics (Jolene)")
 	wait.Eventually(t, 5*time.Second, func() bool { return len(svc.Messages()) >= len(want) }, "five messages")
 	// A restart: a new nudger, which has seen nothing, and a write that
 	// changes neither the singer nor who is next. Nobody is told again.

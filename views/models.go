@@ -194,7 +194,16 @@ type SettingsForm struct {
 	Closing      string
 	ClosingShown string
 	HoldMinutes  string // how long a hold lasts (HoldMinutesField)
-	OOB          bool   // sent beside another fragment, to swap in by its id
+	// Language is the night's language (LanguageField), one of Languages.
+	Language  string
+	Languages []LanguageOption
+	OOB       bool // sent beside another fragment, to swap in by its id
+}
+
+// LanguageOption is a language the night may speak: its tag and its name
+// in itself.
+type LanguageOption struct {
+	Tag, Name string
 }
 
 // JoinPage is what a guest sees on scanning the QR code.
