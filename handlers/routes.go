@@ -13,6 +13,9 @@ import (
 func (h *Handler) Routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
+	// Pages and fragments compressed, never a live stream or a host page
+	// (see compress).
+	r.Use(compress())
 	// Every answer: who the client is (trusting only the configured proxy),
 	// the security headers, no cross-site writes, bodies of 64 KB at most.
 	r.Use(h.resolveClient, h.secureHeaders, h.crossOrigin, h.limitBody)
