@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/a-h/templ"
+
 	"github.com/karaoke-night/karaoke/qr"
 	"github.com/karaoke-night/karaoke/views"
 )
@@ -17,14 +19,18 @@ func (h *Handler) handleDisplay(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	night, err := h.store.Night(r.Context(), sess.ID)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	live := displayLive(night)
-	vm := views.DisplayPage{Session: h.sessionInfo(r, night.Session), Stream: streamURL(displayPath(sess), night.Session), Live: live}
-	h.respond(w, r, http.StatusOK, views.DisplayLiveView(live), ready(views.Display(vm)))
+	// Every TV of the night shows the same page: kept per version.
+	h.respondKept(w, r, sess, "display", 0, func() (templ.Component, error) {
+		night, err := h.store.Night(r.Context(), sess.ID)
+		return views.DisplayLiveView(displayLive(night)), err
+	}, func() (templ.Component, error) {
+		night, err := h.store.Night(r.Context(), sess.ID)
+		if err != nil {
+			return nil, err
+		}
+		live := displayLive(night)
+		return views.Display(views.DisplayPage{Session: h.sessionInfo(r, night.Session), Stream: streamURL(displayPath(sess), night.Session), Live: live}), nil
+	})
 }
 
 // qrMaxAge is how long a QR image may be cached: its address changes with

@@ -34,6 +34,7 @@ type config struct {
 	fanChanges  int
 	idleStreams int
 	search      bool
+	pages       bool
 	songs       int
 }
 
@@ -50,6 +51,7 @@ func main() {
 	flag.IntVar(&cfg.fanChanges, "fan-changes", 30, "changes timed for the fan-out measurement")
 	flag.IntVar(&cfg.idleStreams, "streams", 1000, "open streams for the memory measurement, on one session (at most half of the server's MAX_STREAMS, a session's fair share)")
 	flag.BoolVar(&cfg.search, "search", false, "measure only the songbook search, with wrk, against a trivial handler (see BENCHMARKS.md)")
+	flag.BoolVar(&cfg.pages, "pages", false, "measure only the guest page, the TV and the dashboard, with wrk, against a trivial handler (issue 18, goal 1)")
 	flag.IntVar(&cfg.songs, "songs", 250_000, "with -search: the generated songbook's size")
 	flag.Parse()
 
@@ -65,8 +67,8 @@ func main() {
 
 func run(ctx context.Context, cfg config) error {
 	startedOwn := cfg.target == ""
-	if cfg.search && !startedOwn {
-		return fmt.Errorf("-search starts its own server: leave out -url")
+	if (cfg.search || cfg.pages) && !startedOwn {
+		return fmt.Errorf("-search and -pages start their own server: leave out -url")
 	}
 	var dir string
 	if startedOwn {
@@ -81,6 +83,9 @@ func run(ctx context.Context, cfg config) error {
 	lt := &loadTest{cfg: cfg, client: newClient(200)}
 	if cfg.search {
 		return runSearch(ctx, lt, dir)
+	}
+	if cfg.pages {
+		return runPages(ctx, lt, dir)
 	}
 	if cfg.pid != 0 {
 		time.Sleep(time.Second)
