@@ -35,6 +35,7 @@ type config struct {
 	idleStreams int
 	search      bool
 	pages       bool
+	start       bool
 	songs       int
 }
 
@@ -52,6 +53,7 @@ func main() {
 	flag.IntVar(&cfg.idleStreams, "streams", 1000, "open streams for the memory measurement, on one session (at most half of the server's MAX_STREAMS, a session's fair share)")
 	flag.BoolVar(&cfg.search, "search", false, "measure only the songbook search, with wrk, against a trivial handler (see BENCHMARKS.md)")
 	flag.BoolVar(&cfg.pages, "pages", false, "measure only the guest page, the TV and the dashboard, with wrk, against a trivial handler (issue 18, goal 1)")
+	flag.BoolVar(&cfg.start, "start", false, "measure only memory (idle, 1,000 streams) and the cold start on 1,000 ended sessions (issue 18, goal 4)")
 	flag.IntVar(&cfg.songs, "songs", 250_000, "with -search: the generated songbook's size")
 	flag.Parse()
 
@@ -67,8 +69,8 @@ func main() {
 
 func run(ctx context.Context, cfg config) error {
 	startedOwn := cfg.target == ""
-	if (cfg.search || cfg.pages) && !startedOwn {
-		return fmt.Errorf("-search and -pages start their own server: leave out -url")
+	if (cfg.search || cfg.pages || cfg.start) && !startedOwn {
+		return fmt.Errorf("-search, -pages and -start start their own server: leave out -url")
 	}
 	var dir string
 	if startedOwn {
@@ -86,6 +88,9 @@ func run(ctx context.Context, cfg config) error {
 	}
 	if cfg.pages {
 		return runPages(ctx, lt, dir)
+	}
+	if cfg.start {
+		return runStart(ctx, lt, dir)
 	}
 	if cfg.pid != 0 {
 		time.Sleep(time.Second)
