@@ -47,7 +47,6 @@ type Asset struct {
 	Hashed string // with its content's hash: app.3f9c0a1b2c4d.css
 	Type   string // its Content-Type
 	Body   []byte
-	hash   string // the part of Hashed that is the hash
 	br, gz []byte // its compressed forms, nil when missing
 }
 
@@ -67,7 +66,7 @@ var Assets = sync.OnceValue(func() map[string]*Asset {
 		if err != nil {
 			panic(err)
 		}
-		a := &Asset{Name: e.Name(), Hashed: HashedName(e.Name(), body), Type: contentType(e.Name()), Body: body, hash: hashOf(body)}
+		a := &Asset{Name: e.Name(), Hashed: HashedName(e.Name(), body), Type: contentType(e.Name()), Body: body}
 		a.br, _ = fs.ReadFile(compressed, path.Join(CompressedDir, a.Hashed+".br"))
 		a.gz, _ = fs.ReadFile(compressed, path.Join(CompressedDir, a.Hashed+".gz"))
 		all[a.Name] = a
@@ -127,28 +126,6 @@ func Handler() http.Handler {
 			return
 		}
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		serve(w, r, a)
-	})
-}
-
-// File serves the embedded file name at a fixed name of its own (a
-// service worker's script must keep its address), compressed like the
-// rest, but revalidated on every use, since its name does not change with
-// it.
-func File(name string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a, ok := Assets()[name]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		etag := `"` + a.hash + `"`
-		w.Header().Set("Cache-Control", "no-cache")
-		w.Header().Set("ETag", etag)
-		if r.Header.Get("If-None-Match") == etag {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
 		serve(w, r, a)
 	})
 }

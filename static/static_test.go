@@ -179,28 +179,3 @@ func TestFilesAreServedPrecompressedForAYear(t *testing.T) {
 		}
 	}
 }
-
-// TestFileKeepsItsName: a file served at a fixed name is revalidated, and
-// a revalidation of the same content is a 304 without a body.
-func TestFileKeepsItsName(t *testing.T) {
-	srv := httptest.NewServer(static.File("forms.js"))
-	t.Cleanup(srv.Close)
-	resp, body := get(t, srv, "/forms.js", "identity")
-	if resp.StatusCode != http.StatusOK || !bytes.Equal(body, static.Assets()["forms.js"].Body) {
-		t.Fatalf("status %d, %d bytes", resp.StatusCode, len(body))
-	}
-	if got := resp.Header.Get("Cache-Control"); got != "no-cache" {
-		t.Errorf("Cache-Control %q, want no-cache", got)
-	}
-	req, _ := http.NewRequest("GET", srv.URL+"/forms.js", nil)
-	req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
-	again, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer again.Body.Close()
-	rest, _ := io.ReadAll(again.Body)
-	if again.StatusCode != http.StatusNotModified || len(rest) != 0 {
-		t.Errorf("revalidation: status %d, %d bytes, want 304 and none", again.StatusCode, len(rest))
-	}
-}
