@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -130,10 +131,9 @@ func etagMatches(header, etag string) bool {
 	if header == "" {
 		return false
 	}
-	weak := func(s string) string { return string(bytes.TrimPrefix([]byte(s), []byte("W/"))) }
-	for _, part := range bytes.Split([]byte(header), []byte(",")) {
-		p := string(bytes.TrimSpace(part))
-		if p == "*" || weak(p) == weak(etag) {
+	for part := range strings.SplitSeq(header, ",") {
+		p := strings.TrimSpace(part)
+		if p == "*" || strings.TrimPrefix(p, "W/") == strings.TrimPrefix(etag, "W/") {
 			return true
 		}
 	}
