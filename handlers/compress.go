@@ -47,9 +47,11 @@ func compress() func(http.Handler) http.Handler {
 }
 
 // compressible reports whether an answer of type ct is compressed: what
-// gzhttp would compress, except a live stream.
+// gzhttp would compress, except a live stream and the QR codes' PNGs,
+// which are compressed already.
 func compressible(ct string) bool {
-	return gzhttp.DefaultContentTypeFilter(ct) && !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), eventStreamType)
+	ct = strings.ToLower(strings.TrimSpace(ct))
+	return gzhttp.DefaultContentTypeFilter(ct) && !strings.HasPrefix(ct, eventStreamType) && !strings.HasPrefix(ct, "image/png")
 }
 
 // noCompression marks an answer that must not be compressed (see compress).
