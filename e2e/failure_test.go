@@ -13,6 +13,7 @@ import (
 
 	"github.com/karaoke-night/karaoke/app"
 	"github.com/karaoke-night/karaoke/internal/browsertest"
+	"github.com/karaoke-night/karaoke/static"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -31,7 +32,7 @@ func TestGuestIsToldWhenTheServerFails(t *testing.T) {
 	b := startBrowser(t, func(e string) bool {
 		return strings.Contains(e, "status of 500") || strings.Contains(e, "ERR_CONNECTION_REFUSED") ||
 			strings.Contains(e, "ERR_EMPTY_RESPONSE") || strings.Contains(e, "ERR_CONNECTION_RESET") || strings.Contains(e, "status of 503") ||
-			(strings.Contains(e, "/static/htmx.min.js") && !strings.Contains(e, "Content Security Policy"))
+			(strings.Contains(e, static.Path("htmx.min.js")) && !strings.Contains(e, "Content Security Policy"))
 	})
 	laptop := b.Person(1366, 900)
 	_, joinURL := hostCreates(t, s, laptop, "Stormy night")

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/static"
 )
 
 // TestGuestArrivesByScanningTheQRCode: the host creates a session on a
@@ -223,7 +224,7 @@ func TestPagesRecoverFromARestart(t *testing.T) {
 		// its streams is answered 503 (Retry-After) rather than refused.
 		return (strings.Contains(e, "/events") && (strings.Contains(e, "ERR_CONNECTION_REFUSED") ||
 			strings.Contains(e, "ERR_EMPTY_RESPONSE") || strings.Contains(e, "status of 503"))) ||
-			(strings.HasPrefix(e, "error: [object Event]") && strings.Contains(e, "/static/htmx.min.js"))
+			(strings.HasPrefix(e, "error: [object Event]") && strings.Contains(e, static.Path("htmx.min.js")))
 	})
 	p := startParty(t, s, b, "Restart night")
 	laptop, tv, ann, bob := p.laptop, p.tv, p.ann, p.bob

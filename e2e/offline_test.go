@@ -16,6 +16,7 @@ import (
 
 	"github.com/karaoke-night/karaoke/app"
 	"github.com/karaoke-night/karaoke/internal/browsertest"
+	"github.com/karaoke-night/karaoke/static"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -35,7 +36,7 @@ func TestOfflineVisiblyAndBack(t *testing.T) {
 		return strings.Contains(e, "ERR_INTERNET_DISCONNECTED") || strings.Contains(e, "ERR_CONNECTION_REFUSED") ||
 			strings.Contains(e, "ERR_EMPTY_RESPONSE") || strings.Contains(e, "ERR_CONNECTION_RESET") ||
 			strings.Contains(e, "ERR_INCOMPLETE_CHUNKED_ENCODING") ||
-			(strings.Contains(e, "/static/htmx.min.js") && !strings.Contains(e, "Content Security Policy"))
+			(strings.Contains(e, static.Path("htmx.min.js")) && !strings.Contains(e, "Content Security Policy"))
 	})
 	p := startParty(t, s, b, "Wi-Fi night")
 	request(t, p.bob, "Africa", "Toto")
@@ -146,7 +147,7 @@ func TestLostAnswerIsSentAgainOnce(t *testing.T) {
 	s := startServer(t)
 	b := startBrowser(t, func(e string) bool {
 		return strings.Contains(e, "ERR_CONNECTION_RESET") ||
-			(strings.Contains(e, "/static/htmx.min.js") && !strings.Contains(e, "Content Security Policy"))
+			(strings.Contains(e, static.Path("htmx.min.js")) && !strings.Contains(e, "Content Security Policy"))
 	})
 	laptop := b.Person(1366, 900)
 	_, joinURL := hostCreates(t, s, laptop, "Lost answer night")

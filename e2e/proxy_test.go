@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
+	"github.com/karaoke-night/karaoke/static"
 )
 
 // TestPagesComeBackAfterAProxyRefusedThem: behind a proxy (Fly's), a
@@ -24,7 +25,7 @@ func TestPagesComeBackAfterAProxyRefusedThem(t *testing.T) {
 	b := startBrowser(t, func(e string) bool {
 		return strings.Contains(e, "status of 502") || strings.Contains(e, "ERR_CONNECTION_REFUSED") ||
 			strings.Contains(e, "ERR_EMPTY_RESPONSE") || strings.Contains(e, "ERR_INCOMPLETE_CHUNKED_ENCODING") ||
-			(strings.HasPrefix(e, "error: [object Event]") && strings.Contains(e, "/static/htmx.min.js"))
+			(strings.HasPrefix(e, "error: [object Event]") && strings.Contains(e, static.Path("htmx.min.js")))
 	})
 	p := startParty(t, s, b, "Proxy night")
 	request(t, p.bob, "Africa", "Toto")

@@ -13,6 +13,8 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/karaoke-night/karaoke/static"
 )
 
 // followWithin is how soon after a change every open page must show it,
@@ -56,7 +58,7 @@ func TestEveryPageFollowsAfterRestarts(t *testing.T) {
 		return ((strings.Contains(e, "/events") || strings.Contains(e, "/livez")) && (strings.Contains(e, "ERR_CONNECTION_REFUSED") ||
 			strings.Contains(e, "ERR_EMPTY_RESPONSE") || strings.Contains(e, "ERR_CONNECTION_RESET") ||
 			strings.Contains(e, "ERR_INCOMPLETE_CHUNKED_ENCODING"))) ||
-			(strings.HasPrefix(e, "error: [object Event]") && strings.Contains(e, "/static/htmx.min.js"))
+			(strings.HasPrefix(e, "error: [object Event]") && strings.Contains(e, static.Path("htmx.min.js")))
 	})
 	laptop := b.Person(1366, 900)
 	dashURL, joinURL := hostCreates(t, s, laptop, "Restart night")

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/karaoke-night/karaoke/handlers"
+	"github.com/karaoke-night/karaoke/static"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -39,7 +40,7 @@ func TestLivePagesCarryTheConnectionNotice(t *testing.T) {
 			if _, hidden := offline.Attr("hidden"); !hidden || strings.TrimSpace(offline.Text()) != p.want {
 				t.Errorf("offline line %q (hidden %v), want %q hidden until needed", offline.Text(), hidden, p.want)
 			}
-			if p.resp.doc.Find(`script[src="/static/connection.js"]`).Length() != 1 {
+			if p.resp.doc.Find(`script[src="`+static.Path("connection.js")+`"]`).Length() != 1 {
 				t.Error("the page does not load /static/connection.js")
 			}
 		})
@@ -51,7 +52,7 @@ func TestLivePagesCarryTheConnectionNotice(t *testing.T) {
 // one-time key's field and the liveness route as the Go code does.
 func TestConnectionScriptsNameTheServersNames(t *testing.T) {
 	b := newTestApp(t).browser()
-	forms, conn := b.get("/static/forms.js"), b.get("/static/connection.js")
+	forms, conn := b.get(static.Path("forms.js")), b.get(static.Path("connection.js"))
 	for _, c := range []struct {
 		name string
 		body string

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/a-h/templ"
+
 	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/qr"
 	"github.com/karaoke-night/karaoke/views"
@@ -21,15 +23,19 @@ func (h *Handler) handleDisplay(w http.ResponseWriter, r *http.Request) {
 	// The TV speaks the night's language, whoever's browser shows it.
 	lg := lang.Shipped().Match(sess.Language)
 	r = r.WithContext(lang.With(r.Context(), lg))
-	night, err := h.store.Night(r.Context(), sess.ID)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	live := displayLive(lg, night)
-	vm := views.DisplayPage{Session: h.sessionInfo(r, night.Session), Stream: streamURL(displayPath(sess), night.Session), Live: live,
-		Poll: displayPoll(night.Session)}
-	h.respond(w, r, http.StatusOK, views.DisplayLiveView(live), ready(views.Display(vm)))
+	// Every TV of the night shows the same page: kept per version.
+	h.respondKept(w, r, sess, "display", 0, func() (templ.Component, error) {
+		night, err := h.store.Night(r.Context(), sess.ID)
+		return views.DisplayLiveView(displayLive(lg, night)), err
+	}, func() (templ.Component, error) {
+		night, err := h.store.Night(r.Context(), sess.ID)
+		if err != nil {
+			return nil, err
+		}
+		live := displayLive(lg, night)
+		return views.Display(views.DisplayPage{Session: h.sessionInfo(r, night.Session), Stream: streamURL(displayPath(sess), night.Session), Live: live,
+			Poll: displayPoll(night.Session)}), nil
+	})
 }
 
 // qrMaxAge is how long a QR image may be cached: its address changes with

@@ -12,6 +12,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/karaoke-night/karaoke/handlers"
+	"github.com/karaoke-night/karaoke/static"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -146,7 +147,7 @@ func TestWithdrawSaysTheServerFailed(t *testing.T) {
 // when it carries the header the handlers set; the name is written in both
 // the Go and the JavaScript, so this keeps them the same.
 func TestFormScriptReadsTheFormHeader(t *testing.T) {
-	resp := newTestApp(t).browser().get("/static/forms.js")
+	resp := newTestApp(t).browser().get(static.Path("forms.js"))
 	if want := strconv.Quote(handlers.FormHeader); resp.status != http.StatusOK || !strings.Contains(resp.body, want) {
 		t.Errorf("status %d; /static/forms.js does not name the header %s", resp.status, want)
 	}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
@@ -55,12 +57,15 @@ func (h *Handler) handleGuestPage(w http.ResponseWriter, r *http.Request) {
 		h.respondPage(w, r, guestPath(gc.session), views.Join(vm))
 		return
 	}
-	vm, err := h.guestPage(r, gc, requestForm(gc.session))
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.respond(w, r, http.StatusOK, views.GuestLiveView(vm.Live), ready(views.Guest(vm)))
+	// The page is kept per version and guest (see respondKept): a reload,
+	// or another load at the same version, is not built again.
+	h.respondKept(w, r, gc.session, "guest", gc.guest.ID, func() (templ.Component, error) {
+		vm, err := h.guestPage(r, gc, requestForm(gc.session))
+		return views.GuestLiveView(vm.Live), err
+	}, func() (templ.Component, error) {
+		vm, err := h.guestPage(r, gc, requestForm(gc.session))
+		return views.Guest(vm), err
+	})
 }
 
 func (h *Handler) joinPage(r *http.Request, s db.Session, form views.JoinForm) views.JoinPage {

@@ -35,6 +35,7 @@ type Handler struct {
 	diskFree   func() (uint64, error)
 	minFree    uint64
 	push       *push.Sender
+	pages      *pageCache
 }
 
 // Config is what New needs besides the store and the live broker: settings
@@ -66,7 +67,7 @@ type Config struct {
 // has the store notify, and closes.
 func New(store *db.Store, streams *live.Broker, cfg Config) *Handler {
 	h := &Handler{store: store, qr: cfg.QR, log: cfg.Log, live: streams, publicURL: cfg.PublicURL, proxy: cfg.TrustProxy,
-		diskFree: cfg.DiskFree, minFree: cfg.MinFreeDisk, push: cfg.Push}
+		diskFree: cfg.DiskFree, minFree: cfg.MinFreeDisk, push: cfg.Push, pages: newPageCache()}
 	if h.log == nil {
 		h.log = slog.Default()
 	}

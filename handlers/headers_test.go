@@ -9,6 +9,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/karaoke-night/karaoke/handlers"
+	"github.com/karaoke-night/karaoke/static"
 )
 
 // trustProxy is the TRUST_PROXY setting s, parsed as app.FromEnv parses it.
@@ -117,8 +118,8 @@ func TestHeadersOnEveryAnswer(t *testing.T) {
 		{"not found", func() response { return app.browser().get("/nope") }, true},
 		{"unknown code", func() response { return app.browser().get("/j?code=ZZZZ") }, true},
 		{"QR image", func() response { return app.browser().get(qrSrc) }, false},
-		{"stylesheet", func() response { return app.browser().get("/static/app.css") }, false},
-		{"htmx", func() response { return app.browser().get("/static/htmx.min.js") }, false},
+		{"stylesheet", func() response { return app.browser().get(static.Path("app.css")) }, false},
+		{"htmx", func() response { return app.browser().get(static.Path("htmx.min.js")) }, false},
 		{"service worker", func() response { return app.browser().get("/sw.js") }, false},
 		{"web app manifest", func() response { return app.browser().get("/manifest.webmanifest") }, false},
 		{"health", func() response { return app.browser().get("/healthz") }, false},

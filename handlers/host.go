@@ -24,6 +24,7 @@ func hostSessionID(r *http.Request) int64 { return r.Context().Value(hostSession
 // rights are checked.
 func (h *Handler) requireHost(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		noCompression(w) // the host link beside guests' text: see compress
 		// A body too large is refused before anything else: no host form
 		// shows that message.
 		if err := refused(r); err != nil {

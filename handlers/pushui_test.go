@@ -9,6 +9,7 @@ import (
 
 	"github.com/karaoke-night/karaoke/handlers"
 	"github.com/karaoke-night/karaoke/live"
+	"github.com/karaoke-night/karaoke/static"
 )
 
 // TestPushOptInOnTheGuestPage: a joined guest's page offers the
@@ -36,7 +37,7 @@ func TestPushOptInOnTheGuestPage(t *testing.T) {
 	if got := strings.TrimSpace(optin.Text()); got != "Tell me when I'm up" {
 		t.Errorf("button says %q", got)
 	}
-	if page.doc.Find(`script[src="/static/push.js"]`).Length() != 1 {
+	if page.doc.Find(`script[src="`+static.Path("push.js")+`"]`).Length() != 1 {
 		t.Error("the guest page does not load push.js")
 	}
 	if r := ann.postJSON(subscribe, subscriptionJSON(t, svc.Subscribe("ann"))); r.status != http.StatusNoContent {
@@ -84,7 +85,7 @@ func TestPushOptInOnTheGuestPage(t *testing.T) {
 	if n := page.testid("push-offer").Length(); n != 0 {
 		t.Errorf("a server without Web Push offers notifications")
 	}
-	if page.doc.Find(`script[src="/static/push.js"]`).Length() != 1 {
+	if page.doc.Find(`script[src="`+static.Path("push.js")+`"]`).Length() != 1 {
 		t.Error("the guest page does not load push.js")
 	}
 }

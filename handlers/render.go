@@ -34,7 +34,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c t
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Vary", htmxHeader)
+	w.Header().Add("Vary", htmxHeader) // after Accept-Encoding, set by compress
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())

@@ -14,6 +14,9 @@ import (
 func (h *Handler) Routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
+	// Pages and fragments compressed, never a live stream or a host page
+	// (see compress).
+	r.Use(compress())
 	// Every answer: who the client is (trusting only the configured proxy),
 	// the security headers, no cross-site writes, bodies of 64 KB at most.
 	// Every answer in the language its reader chose (see package lang).

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/karaoke-night/karaoke/static"
 )
 
 // TestDisplayKeepsItselfCurrentWithoutHTMX: the TV page carries, beside
@@ -22,7 +24,7 @@ func TestDisplayKeepsItselfCurrentWithoutHTMX(t *testing.T) {
 	if got := page.doc.Find(`head noscript`).Text(); !strings.Contains(got, `http-equiv="refresh" content="10"`) {
 		t.Errorf("the display's noscript = %q, want a 10 s refresh", got)
 	}
-	if page.doc.Find(`head script[src="/static/tv.js"]`).Length() != 1 {
+	if page.doc.Find(`head script[src="`+static.Path("tv.js")+`"]`).Length() != 1 {
 		t.Error("the display does not load tv.js")
 	}
 	url, _ := page.doc.Find("body").Attr("data-poll")

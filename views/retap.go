@@ -1,6 +1,8 @@
 package views
 
 import (
+	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
@@ -17,8 +19,44 @@ const RetapField = "retap"
 const MessageRetapPending = "That was already sent and its answer is not known yet. Reload the page to see whether it went through."
 
 // newRetapKey makes a form's one-time key: 26 characters of base32, 130
-// random bits.
-func newRetapKey() string { return rand.Text() }
+// random bits. A render to be kept and served again (see Reusable) gets
+// RetapSlot instead, which FillRetapSlots replaces with a fresh key each
+// time the bytes are sent.
+func newRetapKey(ctx context.Context) string {
+	if ctx.Value(reusableKey{}) != nil {
+		return RetapSlot
+	}
+	return rand.Text()
+}
+
+// RetapSlot stands in for a one-time key in a render that is kept: the
+// shape of a key, and one rand.Text would give once in 2^130.
+const RetapSlot = "RETAPSLQTFILLEDWHENSENT222"
+
+type reusableKey struct{}
+
+// Reusable marks a render whose bytes are kept and sent to more than one
+// request (a page of a night's version): its one-time keys are left as
+// RetapSlot, for FillRetapSlots.
+func Reusable(ctx context.Context) context.Context {
+	return context.WithValue(ctx, reusableKey{}, true)
+}
+
+// FillRetapSlots writes page to w with a fresh one-time key in each
+// RetapSlot, so that no two answers share a key.
+func FillRetapSlots(w *bytes.Buffer, page []byte) {
+	slot := []byte(RetapSlot)
+	for {
+		i := bytes.Index(page, slot)
+		if i < 0 {
+			w.Write(page)
+			return
+		}
+		w.Write(page[:i])
+		w.WriteString(rand.Text())
+		page = page[i+len(slot):]
+	}
+}
 
 // IsRetapKey reports whether key has the shape newRetapKey gives.
 func IsRetapKey(key string) bool {
@@ -47,6 +85,6 @@ func StateKey(parts ...string) string {
 // withRetapKey is a multipart form's URL with a new one-time key in its
 // query: the server streams such a body to its handler, so the key cannot
 // wait in it.
-func withRetapKey(url string) string {
-	return url + "?" + RetapField + "=" + newRetapKey()
+func withRetapKey(ctx context.Context, url string) string {
+	return url + "?" + RetapField + "=" + newRetapKey(ctx)
 }

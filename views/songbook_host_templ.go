@@ -151,7 +151,7 @@ func SongbookCardView(c SongbookCard) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			importURL := withRetapKey(c.ImportURL)
+			importURL := withRetapKey(ctx, c.ImportURL)
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<form class=\"songbook-import\" method=\"post\" enctype=\"multipart/form-data\" novalidate action=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

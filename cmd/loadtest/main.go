@@ -34,6 +34,8 @@ type config struct {
 	fanChanges  int
 	idleStreams int
 	search      bool
+	pages       bool
+	start       bool
 	songs       int
 }
 
@@ -50,6 +52,8 @@ func main() {
 	flag.IntVar(&cfg.fanChanges, "fan-changes", 30, "changes timed for the fan-out measurement")
 	flag.IntVar(&cfg.idleStreams, "streams", 1000, "open streams for the memory measurement, on one session (at most half of the server's MAX_STREAMS, a session's fair share)")
 	flag.BoolVar(&cfg.search, "search", false, "measure only the songbook search, with wrk, against a trivial handler (see BENCHMARKS.md)")
+	flag.BoolVar(&cfg.pages, "pages", false, "measure only the guest page, the TV and the dashboard, with wrk, against a trivial handler (issue 18, goal 1)")
+	flag.BoolVar(&cfg.start, "start", false, "measure only memory (idle, 1,000 streams) and the cold start on 1,000 ended sessions (issue 18, goal 4)")
 	flag.IntVar(&cfg.songs, "songs", 250_000, "with -search: the generated songbook's size")
 	flag.Parse()
 
@@ -65,8 +69,8 @@ func main() {
 
 func run(ctx context.Context, cfg config) error {
 	startedOwn := cfg.target == ""
-	if cfg.search && !startedOwn {
-		return fmt.Errorf("-search starts its own server: leave out -url")
+	if (cfg.search || cfg.pages || cfg.start) && !startedOwn {
+		return fmt.Errorf("-search, -pages and -start start their own server: leave out -url")
 	}
 	var dir string
 	if startedOwn {
@@ -81,6 +85,12 @@ func run(ctx context.Context, cfg config) error {
 	lt := &loadTest{cfg: cfg, client: newClient(200)}
 	if cfg.search {
 		return runSearch(ctx, lt, dir)
+	}
+	if cfg.pages {
+		return runPages(ctx, lt, dir)
+	}
+	if cfg.start {
+		return runStart(ctx, lt, dir)
 	}
 	if cfg.pid != 0 {
 		time.Sleep(time.Second)

@@ -21,6 +21,8 @@ type loadTest struct {
 	// turns is the turn each dashboard's Start next ends, as its last
 	// answer showed it (dash path → the ends field).
 	turns sync.Map
+	// streamsRSS is the server's RSS with the streams of openStreams open.
+	streamsRSS int64
 }
 
 type result struct {

@@ -38,14 +38,7 @@ func startServer() (base, dir string, pid int, stop func(), err error) {
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "DATA_DIR="+filepath.Join(dir, "data"), "PORT="+strconv.Itoa(port), "MAX_STREAMS=5000",
-		// Every request comes from 127.0.0.1: per-address limits would
-		// measure the limiter, not the app.
-		"LIMIT_DEVICE_WRITES=off", "LIMIT_ADDRESS_WRITES=off", "LIMIT_ADDRESS_SESSIONS=off", "LIMIT_ADDRESS_JOINS=off",
-		// The streams phase gives each stream its own address in
-		// X-Forwarded-For, so the live fair shares count them as a bar's
-		// many phones and TVs (see listen).
-		"TRUST_PROXY=127.0.0.1")
+	cmd.Env = serverEnv(dir, port)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -69,6 +62,19 @@ func startServer() (base, dir string, pid int, stop func(), err error) {
 			return "", "", 0, nil, fmt.Errorf("the server did not start:\n%s", logs.String())
 		}
 	}
+}
+
+// serverEnv is the environment the server under test runs with, its data
+// in dir/data.
+func serverEnv(dir string, port int) []string {
+	return append(os.Environ(), "DATA_DIR="+filepath.Join(dir, "data"), "PORT="+strconv.Itoa(port), "MAX_STREAMS=5000",
+		// Every request comes from 127.0.0.1: per-address limits would
+		// measure the limiter, not the app.
+		"LIMIT_DEVICE_WRITES=off", "LIMIT_ADDRESS_WRITES=off", "LIMIT_ADDRESS_SESSIONS=off", "LIMIT_ADDRESS_JOINS=off",
+		// The streams phase gives each stream its own address in
+		// X-Forwarded-For, so the live fair shares count them as a bar's
+		// many phones and TVs (see listen).
+		"TRUST_PROXY=127.0.0.1")
 }
 
 // rss is a process's resident memory in bytes, from /proc.

@@ -180,7 +180,8 @@ func (lt *loadTest) openStreams(ctx context.Context, when string) error {
 	time.Sleep(2 * time.Second)
 	fmt.Printf("\n%d open streams (half guests, half TVs), %s\n", len(listeners), when)
 	if cfg.pid != 0 {
-		fmt.Printf("  server RSS %s\n", mib(rss(cfg.pid)))
+		lt.streamsRSS = rss(cfg.pid)
+		fmt.Printf("  server RSS %s\n", mib(lt.streamsRSS))
 	}
 	return nil
 }

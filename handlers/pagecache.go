@@ -1,0 +1,140 @@
+package handlers
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
+	"github.com/karaoke-night/karaoke/views"
+)
+
+// pageKey names one render of a page that every request with the same key
+// may be sent: the same page of the same night at the same version, for
+// the same viewer, in the same language, within the same minute.
+type pageKey struct {
+	Page    string // "guest", "display"
+	Session int64
+	Version int64 // the session's version, which every change of what the page shows moves
+	Viewer  int64 // the guest whose page it is; 0 for a page everyone sees alike
+	// Lang is the language the page is written in (the request's; the
+	// TV's is the night's, set in the context before).
+	Lang string
+	// Minute is the clock's minute: a page also says how long a wait is
+	// ("about 8 min") and whether last call has come, which the clock
+	// moves without a write. A kept page is at most a minute behind.
+	Minute int64
+	// Closing is the closing time as the page shows it: last call and
+	// closing come by the clock, and the page changes at once.
+	Closing  views.Closing
+	Fragment bool // the htmx fragment rather than the whole page
+	// Address is the page's path and query: the query may be a song
+	// search the page shows, and the language switcher sends the browser
+	// back to the path it came by (a code or a token).
+	Address string
+}
+
+// pageCacheSize bounds the pages kept: some kilobytes each, so a few MB
+// at most, and enough for every guest of a busy night at one version.
+const pageCacheSize = 256
+
+// pageCache keeps rendered pages by their key. Its bytes hold
+// views.RetapSlot for each one-time key, filled afresh for every answer.
+type pageCache struct {
+	pages *lru.Cache[pageKey, []byte]
+	// boot is this process's own mark in every ETag: a new build renders
+	// pages differently (its static files have new names) at the same
+	// version, so no page a browser kept from before is taken as current.
+	boot string
+}
+
+func newPageCache() *pageCache {
+	pages, err := lru.New[pageKey, []byte](pageCacheSize)
+	if err != nil {
+		panic(err) // only for a size below 1
+	}
+	return &pageCache{pages: pages, boot: rand.Text()[:8]}
+}
+
+// etag is the page's entity tag: weak, since the one-time keys in it differ
+// from answer to answer while what it shows does not.
+func (c *pageCache) etag(k pageKey) string {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s|%+v", c.boot, k))
+	return `W/"` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+// respondKept answers like respond, from the page kept under its key when
+// there is one. A request that already holds this render (If-None-Match)
+// gets 304 and no body; otherwise the page is built only when none is kept,
+// rendered once for every request with its key, and sent with fresh
+// one-time keys.
+func (h *Handler) respondKept(w http.ResponseWriter, r *http.Request, sess db.Session, name string, viewer int64, fragment, page view) {
+	now := time.Now()
+	k := pageKey{Page: name, Session: sess.ID, Version: sess.Version, Viewer: viewer, Lang: lang.From(r.Context()).Tag(),
+		Minute: now.Unix() / 60, Closing: closingView(db.Night{Session: sess}, now), Fragment: isHTMX(r), Address: r.URL.RequestURI()}
+	etag := h.pages.etag(k)
+	hd := w.Header()
+	validators := func() {
+		hd.Set("ETag", etag)
+		// Each load asks whether the page is still current: it changes
+		// with the night, and it is this browser's own.
+		hd.Set("Cache-Control", "private, no-cache")
+	}
+	if r.Method == http.MethodGet && etagMatches(r.Header.Get("If-None-Match"), etag) {
+		validators()
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	kept, ok := h.pages.pages.Get(k)
+	if !ok {
+		build := page
+		if k.Fragment {
+			build = fragment
+		}
+		c, err := build()
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		var buf bytes.Buffer
+		if err := c.Render(views.Reusable(r.Context()), &buf); err != nil {
+			h.internalError(w, r, err)
+			return
+		}
+		kept = buf.Bytes()
+		h.pages.pages.Add(k, kept)
+	}
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	views.FillRetapSlots(buf, kept)
+	validators()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Add("Vary", htmxHeader)
+	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	w.Write(buf.Bytes())
+}
+
+// etagMatches reports whether an If-None-Match header names etag, by weak
+// comparison (RFC 9110 13.1.2): the only kind a GET needs.
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for part := range strings.SplitSeq(header, ",") {
+		p := strings.TrimSpace(part)
+		if p == "*" || strings.TrimPrefix(p, "W/") == strings.TrimPrefix(etag, "W/") {
+			return true
+		}
+	}
+	return false
+}
