@@ -35,6 +35,9 @@ type config struct {
 	idleStreams int
 	search      bool
 	songs       int
+	requests    bool
+	phones      int
+	slices      int
 }
 
 func main() {
@@ -51,6 +54,9 @@ func main() {
 	flag.IntVar(&cfg.idleStreams, "streams", 1000, "open streams for the memory measurement, on one session (at most half of the server's MAX_STREAMS, a session's fair share)")
 	flag.BoolVar(&cfg.search, "search", false, "measure only the songbook search, with wrk, against a trivial handler (see BENCHMARKS.md)")
 	flag.IntVar(&cfg.songs, "songs", 250_000, "with -search: the generated songbook's size")
+	flag.BoolVar(&cfg.requests, "requests", false, "measure only the request as a phone makes it (request.go)")
+	flag.IntVar(&cfg.phones, "phones", 1000, "phones joined for the request phases, each its own device")
+	flag.IntVar(&cfg.slices, "slices", 5, "slices of 200 requests timed per band and variant in the request phases")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -85,6 +91,9 @@ func run(ctx context.Context, cfg config) error {
 	if cfg.pid != 0 {
 		time.Sleep(time.Second)
 		fmt.Printf("server RSS idle: %s\n", mib(rss(cfg.pid)))
+	}
+	if err := runRequests(ctx, lt); err != nil || cfg.requests {
+		return err
 	}
 
 	host, dash, code, err := lt.createSession("Load night")
