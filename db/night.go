@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/karaoke-night/karaoke/sqlitedb"
@@ -120,38 +119,4 @@ func (s *Store) loadNight(ctx context.Context, sessionID int64) (Night, error) {
 		return measureTurns(ctx, tx, &n)
 	})
 	return n, err
-}
-
-// maxCachedNights bounds the Nights kept; past it the cache starts afresh.
-const maxCachedNights = 1024
-
-// nightCache is each session's last loaded Night.
-type nightCache struct {
-	mu sync.RWMutex
-	m  map[int64]Night
-}
-
-func (c *nightCache) get(id int64) (Night, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	n, ok := c.m[id]
-	return n, ok
-}
-
-func (c *nightCache) put(n Night) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxCachedNights {
-		c.m = map[int64]Night{}
-	}
-	// A slower reader must not replace a newer Night with an older one.
-	if old, ok := c.m[n.Session.ID]; !ok || old.Session.Version <= n.Session.Version {
-		c.m[n.Session.ID] = n
-	}
-}
-
-func (c *nightCache) forget(id int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.m, id)
 }
