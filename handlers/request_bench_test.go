@@ -17,7 +17,7 @@ import (
 
 // BenchmarkRequestCreate serves a guest's request as htmx sends it (POST
 // /j/CODE/requests with HX-Request and the form's one-time key), each from
-// the next of 500 singers (cap 20), at three queue lengths, through the
+// the next of 1,000 singers (cap 20), at three queue lengths, through the
 // real router and store: the server's own cost of the request and its
 // fragment. The figure a phone sees is `go run ./cmd/loadtest -requests`.
 //
@@ -31,7 +31,7 @@ func BenchmarkRequestCreate(b *testing.B) {
 			if err := store.SetSingerCap(ctx, sess.ID, db.MaxSingerCap); err != nil {
 				b.Fatal(err)
 			}
-			const singers = 500
+			const singers = 1000
 			devices := make([]string, singers)
 			for i := range devices {
 				devices[i] = signedDevice(b, store)
