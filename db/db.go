@@ -167,6 +167,11 @@ func (s *Store) inPatchedWrite(ctx context.Context, sessionID int64, fn func(tx 
 		patch   nightPatch
 	)
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		if version != 0 {
+			// Run again after its group failed: that version was never given.
+			s.nights.report(sessionID, version, nil, true)
+			version = 0
+		}
 		// A hold that has run out ends before anything else reads the line.
 		ended, err := expireHolds(ctx, tx, sessionID, s.nowMillis())
 		if err != nil {
@@ -191,12 +196,15 @@ func (s *Store) inPatchedWrite(ctx context.Context, sessionID int64, fn func(tx 
 		if err != nil {
 			return fmt.Errorf("bump session version: %w", err)
 		}
+		// A reader that sees this version before the write reports waits
+		// for its patch rather than read the whole night (Night).
+		s.nights.committing(sessionID, version)
 		return nil
 	})
+	if version != 0 {
+		s.nights.report(sessionID, version, patch, err != nil)
+	}
 	if err == nil {
-		if patch != nil {
-			s.nights.patch(sessionID, version, patch)
-		}
 		if fn := s.onChange.Load(); fn != nil {
 			(*fn)(sessionID, version)
 		}

@@ -65,7 +65,7 @@ func (s *Store) Night(ctx context.Context, sessionID int64) (Night, error) {
 	if err != nil {
 		return Night{}, fmt.Errorf("session version: %w", err)
 	}
-	if n, ok := s.nights.get(sessionID); ok && n.Session.Version == version {
+	if n, ok := s.nights.current(sessionID, version); ok {
 		return n, nil
 	}
 	n, err := s.loadNight(ctx, sessionID)

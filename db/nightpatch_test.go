@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/karaoke-night/karaoke/db"
@@ -65,5 +66,61 @@ func TestPatchedNightIsTheNightRead(t *testing.T) {
 	}
 	if n.patched != asked {
 		t.Errorf("%d of %d requests patched the Night kept, want all", n.patched, asked)
+	}
+}
+
+// TestPatchedNightUnderConcurrentRequests: requests from many guests at
+// once commit in groups and report in any order; each guest's Night read
+// just after their request shows it, and the Night kept at the end is the
+// one a read gives.
+func TestPatchedNightUnderConcurrentRequests(t *testing.T) {
+	n := newNight(t)
+	ctx := context.Background()
+	if err := n.store.SetSingerCap(ctx, n.session.ID, db.MaxSingerCap); err != nil {
+		t.Fatal(err)
+	}
+	const guests, each = 10, 15
+	ids := make([]int64, guests)
+	for g := range ids {
+		ids[g] = n.guest(fmt.Sprint("G", g)).ID
+	}
+	n.state()
+	errs := make(chan error, guests)
+	for g := range guests {
+		go func() {
+			for i := range each {
+				r, err := n.store.CreateRequest(ctx, db.NewRequest{SessionID: n.session.ID, GuestID: ids[g], Title: fmt.Sprint("song ", g, " ", i)})
+				if err != nil {
+					errs <- err
+					return
+				}
+				st, err := n.store.Night(ctx, n.session.ID)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if !slices.ContainsFunc(st.Queue, func(q db.Request) bool { return q.ID == r.ID }) {
+					errs <- fmt.Errorf("the Night read after request %d (version %d) does not show it", r.ID, st.Session.Version)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range guests {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	kept := n.state()
+	read, err := n.store.ReadNight(ctx, n.session.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := db.NightDiff(kept, read); diff != "" {
+		t.Fatalf("the Night kept is not the Night read:\n%s", diff)
+	}
+	if got, want := len(read.Queue), guests*each; got != want {
+		t.Errorf("%d songs waiting, want %d", got, want)
 	}
 }
