@@ -66,7 +66,17 @@ func (s *Store) Night(ctx context.Context, sessionID int64) (Night, error) {
 		return Night{}, fmt.Errorf("session version: %w", err)
 	}
 	if n, ok := s.nights.current(sessionID, version); ok {
-		return n, nil
+		if n.Session.Version == version {
+			return n, nil
+		}
+		// Newer than the version read: writes committed meanwhile. It is
+		// served if the database has reached it too, since a restored file
+		// may have moved the session's version back.
+		var now int64
+		err := s.read.QueryRowContext(ctx, `SELECT version FROM sessions WHERE id = ?`, sessionID).Scan(&now)
+		if err == nil && now >= n.Session.Version {
+			return n, nil
+		}
 	}
 	n, err := s.loadNight(ctx, sessionID)
 	if err == nil {

@@ -97,15 +97,16 @@ func (c *nightCache) report(id, version int64, p nightPatch, failed bool) {
 	c.applyPending(id)
 }
 
-// current returns the cached Night of the session at version, waiting
-// (up to patchWait) while writes that made versions up to it have
-// committed without reporting yet; false when the Night must be read.
+// current returns the cached Night of the session at version or a later
+// one (writes committed since it was read), waiting (up to patchWait) while
+// writes that made versions up to it have committed without reporting
+// yet; false when the Night must be read.
 func (c *nightCache) current(id, version int64) (Night, bool) {
 	deadline := time.Now().Add(patchWait)
 	for {
 		c.mu.Lock()
 		n, ok := c.m[id]
-		if ok && n.Session.Version == version {
+		if ok && n.Session.Version >= version {
 			c.mu.Unlock()
 			return n, true
 		}
@@ -113,7 +114,7 @@ func (c *nightCache) current(id, version int64) (Night, bool) {
 		for k := range c.unreported {
 			waiting = waiting || k.session == id && k.version <= version
 		}
-		if !ok || !waiting || n.Session.Version > version {
+		if !ok || !waiting {
 			c.mu.Unlock()
 			return Night{}, false
 		}
