@@ -56,7 +56,7 @@ func main() {
 	flag.IntVar(&cfg.songs, "songs", 250_000, "with -search: the generated songbook's size")
 	flag.BoolVar(&cfg.requests, "requests", false, "measure only the request as a phone makes it (request.go)")
 	flag.IntVar(&cfg.phones, "phones", 1000, "phones joined for the request phases, each its own device")
-	flag.IntVar(&cfg.slices, "slices", 5, "slices of 200 requests timed per band and variant in the request phases")
+	flag.IntVar(&cfg.slices, "slices", 2, "slices of 200 requests timed per band and variant in the request phases")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
