@@ -165,7 +165,7 @@ func (s *Store) inHostAction(ctx context.Context, sessionID int64, kind ActionKi
 			return err
 		}
 		// Here rather than in inSessionWrite, so the log has it (undo.go).
-		if err := s.fillSession(ctx, tx, sessionID, a); err != nil {
+		if _, err := s.fillSession(ctx, tx, sessionID, a); err != nil {
 			return err
 		}
 		return a.record(s.nowMillis())

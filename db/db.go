@@ -154,29 +154,56 @@ func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // transaction it bumps the session's version, and once committed it tells
 // the OnChange function. A write that fails changes nothing and tells no one.
 func (s *Store) inSessionWrite(ctx context.Context, sessionID int64, fn func(tx *sql.Tx) error) error {
-	var version int64
+	return s.inPatchedWrite(ctx, sessionID, func(tx *sql.Tx) (nightPatch, error) { return nil, fn(tx) })
+}
+
+// inPatchedWrite is inSessionWrite for a write that can say how it changed
+// the session's Night (nightpatch.go): fn returns that patch, which is
+// applied to the cached Night only when the write changed nothing else
+// (no hold ran out, no standby song can have moved).
+func (s *Store) inPatchedWrite(ctx context.Context, sessionID int64, fn func(tx *sql.Tx) (nightPatch, error)) error {
+	var (
+		version int64
+		patch   nightPatch
+	)
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		if version != 0 {
+			// Run again after its group failed: that version was never given.
+			s.nights.report(sessionID, version, nil, true)
+			version = 0
+		}
 		// A hold that has run out ends before anything else reads the line.
-		if err := expireHolds(ctx, tx, sessionID, s.nowMillis()); err != nil {
+		ended, err := expireHolds(ctx, tx, sessionID, s.nowMillis())
+		if err != nil {
 			return err
 		}
-		if err := fn(tx); err != nil {
+		if patch, err = fn(tx); err != nil {
 			return err
 		}
 		// Whatever the write changed, a guest it left below the cap gets
 		// their standby song in the same transaction (standbyfill.go).
-		if err := s.fillSession(ctx, tx, sessionID, nil); err != nil {
+		filled, err := s.fillSession(ctx, tx, sessionID, nil)
+		if err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx, `UPDATE sessions SET version = version + 1 WHERE id = ? RETURNING version`, sessionID).Scan(&version)
+		if ended || filled {
+			patch = nil
+		}
+		err = tx.QueryRowContext(ctx, `UPDATE sessions SET version = version + 1 WHERE id = ? RETURNING version`, sessionID).Scan(&version)
 		if errors.Is(err, sql.ErrNoRows) {
 			return Errorf(ENOTFOUND, "There is no such session.")
 		}
 		if err != nil {
 			return fmt.Errorf("bump session version: %w", err)
 		}
+		// A reader that sees this version before the write reports waits
+		// for its patch rather than read the whole night (Night).
+		s.nights.committing(sessionID, version)
 		return nil
 	})
+	if version != 0 {
+		s.nights.report(sessionID, version, patch, err != nil)
+	}
 	if err == nil {
 		if fn := s.onChange.Load(); fn != nil {
 			(*fn)(sessionID, version)

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -114,4 +115,30 @@ func (s *Store) HeldRows(tb testing.TB, sessionID int64) string {
 		tb.Fatal(err)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// CachedNight returns the Night the store keeps for the session, as it is,
+// without reading the session's version (see Night).
+func (s *Store) CachedNight(sessionID int64) (Night, bool) { return s.nights.get(sessionID) }
+
+// ReadNight reads the session's Night afresh, as Night does when its
+// version has moved, without keeping it.
+func (s *Store) ReadNight(ctx context.Context, sessionID int64) (Night, error) {
+	return s.loadNight(ctx, sessionID)
+}
+
+// NightDiff names the parts in which two Nights differ, the rotation's
+// among them ("" when they are the same).
+func NightDiff(a, b Night) string {
+	var diff []string
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	for i := range va.NumField() {
+		if name := va.Type().Field(i).Name; name != "rot" && !reflect.DeepEqual(va.Field(i).Interface(), vb.Field(i).Interface()) {
+			diff = append(diff, fmt.Sprintf("%s: %+v\n  read: %+v", name, va.Field(i).Interface(), vb.Field(i).Interface()))
+		}
+	}
+	if !reflect.DeepEqual(a.rot, b.rot) {
+		diff = append(diff, fmt.Sprintf("rot: %+v\n  read: %+v", a.rot, b.rot))
+	}
+	return strings.Join(diff, "\n")
 }

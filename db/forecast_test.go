@@ -33,6 +33,7 @@ func (n *night) ask(singer, title string) {
 	if err != nil {
 		n.t.Fatalf("%s %s: forecast %+v, request refused: %v", singer, title, f, err)
 	}
+	n.samePatchedNight()
 	if got := r.Status == db.StatusPending; got != f.Held {
 		n.t.Fatalf("%s %s: held = %v, forecast said %v", singer, title, got, f.Held)
 	}
@@ -211,8 +212,8 @@ func TestForecastProperty(t *testing.T) {
 			asked, holds := 0, 0
 			lapses, moved := map[string]bool{}, map[int64]bool{}
 			defer func() {
-				t.Logf("%d of %d requests landed, the others refused as forecast; %d Hold my spot taps, %d holds ran out; %d standby songs moved in",
-					len(n.requests), asked, holds, len(lapses), len(moved))
+				t.Logf("%d of %d requests landed, the others refused as forecast; %d Hold my spot taps, %d holds ran out; %d standby songs moved in; %d requests patched the Night kept",
+					len(n.requests), asked, holds, len(lapses), len(moved), n.patched)
 			}()
 			for i := range 120 {
 				n.clock.Advance(time.Duration(rng.IntN(60)) * time.Second)

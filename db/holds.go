@@ -199,17 +199,18 @@ const roundInProgress = `COALESCE(
 // the start of every write to the session (inSessionWrite), so the first
 // write after the moment (Start next, a request, a tap) finds the holds as
 // the clock says; the live streams' timer makes that write at the moment
-// itself (ExpireHolds). Either way the result is the same.
-func expireHolds(ctx context.Context, tx *sql.Tx, sessionID, now int64) error {
+// itself (ExpireHolds). Either way the result is the same. It returns
+// whether it ended any hold.
+func expireHolds(ctx context.Context, tx *sql.Tx, sessionID, now int64) (ended bool, err error) {
 	expired, err := sqlitedb.Column[int64](ctx, tx, `SELECT g.id FROM guests g JOIN sessions s ON s.id = g.session_id
 		WHERE g.session_id = ? AND g.hold_since IS NOT NULL AND s.ended_at IS NULL
 		AND g.hold_since + s.hold_minutes * 60000 <= ? ORDER BY g.hold_since, g.id`, sessionID, now)
 	if err != nil || len(expired) == 0 {
-		return err
+		return false, err
 	}
 	head, err := headOnHold(ctx, tx, sessionID)
 	if err != nil {
-		return err
+		return true, err
 	}
 	for _, guestID := range expired {
 		moved := guestsSongs(head, guestID)
@@ -218,15 +219,15 @@ func expireHolds(ctx context.Context, tx *sql.Tx, sessionID, now int64) error {
 				position = (SELECT MAX(position) FROM requests WHERE session_id = ? AND status = 'waiting') + ?,
 				round = (SELECT MAX(round) FROM requests WHERE session_id = ? AND status = 'waiting')
 				WHERE id = ?`, sessionID, positionGap, sessionID, id); err != nil {
-				return fmt.Errorf("held song to the back: %w", err)
+				return true, fmt.Errorf("held song to the back: %w", err)
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE guests SET hold_since = NULL, hold_lapsed_at = ?, hold_lapse_moved = ?
 			WHERE id = ?`, now, len(moved), guestID); err != nil {
-			return fmt.Errorf("end hold: %w", err)
+			return true, fmt.Errorf("end hold: %w", err)
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // ExpireHolds ends the session's holds that have run out by now (see

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/karaoke-night/karaoke/sqlitedb"
@@ -66,8 +65,18 @@ func (s *Store) Night(ctx context.Context, sessionID int64) (Night, error) {
 	if err != nil {
 		return Night{}, fmt.Errorf("session version: %w", err)
 	}
-	if n, ok := s.nights.get(sessionID); ok && n.Session.Version == version {
-		return n, nil
+	if n, ok := s.nights.current(sessionID, version); ok {
+		if n.Session.Version == version {
+			return n, nil
+		}
+		// Newer than the version read: writes committed meanwhile. It is
+		// served if the database has reached it too, since a restored file
+		// may have moved the session's version back.
+		var now int64
+		err := s.read.QueryRowContext(ctx, `SELECT version FROM sessions WHERE id = ?`, sessionID).Scan(&now)
+		if err == nil && now >= n.Session.Version {
+			return n, nil
+		}
 	}
 	n, err := s.loadNight(ctx, sessionID)
 	if err == nil {
@@ -120,38 +129,4 @@ func (s *Store) loadNight(ctx context.Context, sessionID int64) (Night, error) {
 		return measureTurns(ctx, tx, &n)
 	})
 	return n, err
-}
-
-// maxCachedNights bounds the Nights kept; past it the cache starts afresh.
-const maxCachedNights = 1024
-
-// nightCache is each session's last loaded Night.
-type nightCache struct {
-	mu sync.RWMutex
-	m  map[int64]Night
-}
-
-func (c *nightCache) get(id int64) (Night, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	n, ok := c.m[id]
-	return n, ok
-}
-
-func (c *nightCache) put(n Night) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxCachedNights {
-		c.m = map[int64]Night{}
-	}
-	// A slower reader must not replace a newer Night with an older one.
-	if old, ok := c.m[n.Session.ID]; !ok || old.Session.Version <= n.Session.Version {
-		c.m[n.Session.ID] = n
-	}
-}
-
-func (c *nightCache) forget(id int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.m, id)
 }

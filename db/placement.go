@@ -5,19 +5,19 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-
-	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 // readPlacement reads as much of the session's rotation as placing one
 // request by the guest needs, for rotation.place to place it: the guest's
-// next round, the round in progress, and the queue from the last waiting
-// request the new one may follow (the last whose round is not later than
-// its own) to the end. Each is an index look-up (the round is left out
-// of the anchor's index with a unary +, so it walks the queue from its end), so a request costs the
-// same however long the queue, where readRotation reads all of it (the
-// Night does, and the forecast places on that: TestForecastProperty checks
-// the two agree).
+// next round, the round in progress, the last waiting request the new one
+// may follow (the anchor: the last whose round is not later than its own)
+// and the one after it, between which it goes. Each is an index look-up
+// (the round is left out of the anchor's index with a unary +, so it walks
+// the queue from its end, past only the songs of later rounds), where
+// readRotation reads all of it (the Night does, and the forecast places on
+// that: TestForecastProperty checks the two agree). Every song after the
+// anchor is of a later round, so place puts the new one right after it,
+// as it would on the whole queue.
 func readPlacement(ctx context.Context, tx *sql.Tx, sessionID, guestID int64) (rotation, error) {
 	rot := rotation{next: map[int64]int{}}
 	var next int
@@ -32,22 +32,27 @@ func readPlacement(ctx context.Context, tx *sql.Tx, sessionID, guestID int64) (r
 	}
 	rot.next[guestID] = next
 	round := max(next, rot.cur)
-	// The queue from the request the new one follows: positions from it on
-	// (the whole queue when it follows none).
-	from := -1e308
-	err = tx.QueryRowContext(ctx, `SELECT position FROM requests
+	// The request the new one follows, and the one after it (the first of
+	// the queue when it follows none).
+	anchor := slot{position: -1e308}
+	err = tx.QueryRowContext(ctx, `SELECT id, position, round FROM requests
 		WHERE session_id = ? AND status = 'waiting' AND +round <= ? ORDER BY position DESC, id DESC LIMIT 1`,
-		sessionID, round).Scan(&from)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		sessionID, round).Scan(&anchor.id, &anchor.position, &anchor.round)
+	switch {
+	case err == nil:
+		rot.queue = append(rot.queue, anchor)
+	case !errors.Is(err, sql.ErrNoRows):
 		return rotation{}, fmt.Errorf("rotation anchor: %w", err)
 	}
-	rot.queue, err = sqlitedb.Collect(ctx, tx, func(row sqlitedb.Scanner) (slot, error) {
-		var s slot
-		return s, row.Scan(&s.position, &s.round)
-	}, `SELECT position, round FROM requests
-		WHERE session_id = ? AND status = 'waiting' AND position >= ? ORDER BY position, id`, sessionID, from)
-	if err != nil {
-		return rotation{}, fmt.Errorf("rotation queue: %w", err)
+	var after slot
+	err = tx.QueryRowContext(ctx, `SELECT position, round FROM requests
+		WHERE session_id = ? AND status = 'waiting' AND (position, id) > (?, ?) ORDER BY position, id LIMIT 1`,
+		sessionID, anchor.position, anchor.id).Scan(&after.position, &after.round)
+	switch {
+	case err == nil:
+		rot.queue = append(rot.queue, after)
+	case !errors.Is(err, sql.ErrNoRows):
+		return rotation{}, fmt.Errorf("rotation: the request after the anchor: %w", err)
 	}
 	return rot, nil
 }

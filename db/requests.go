@@ -62,33 +62,33 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 		return Request{}, err
 	}
 	var req Request
-	err = s.inSessionWrite(ctx, in.SessionID, func(tx *sql.Tx) error {
+	err = s.inPatchedWrite(ctx, in.SessionID, func(tx *sql.Tx) (nightPatch, error) {
 		sess, err := openSession(ctx, tx, in.SessionID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := checkGuestMayRequest(ctx, tx, sess, in); err != nil {
-			return err
+			return nil, err
 		}
 		if err := checkCapAndSong(ctx, tx, sess, in, s.Now(), ""); err != nil {
-			return err
+			return nil, err
 		}
 		// A held song would be placed as of its approval, later still, so
 		// the closing time is checked for it too; the host's approval is
 		// not checked again (the host decides, see approval.go).
 		round, position, err := placeRequest(ctx, tx, in.SessionID, in.GuestID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := checkClosing(ctx, tx, sess, in.GuestID, position, s.Now()); err != nil {
-			return err
+			return nil, err
 		}
 		if sess.Approval {
 			req, err = holdRequest(ctx, tx, in, s.nowMillis())
-			return err
+			return nil, err
 		}
 		req, err = insertRequest(ctx, tx, in, round, position, s.nowMillis())
-		return err
+		return requestQueued(req, position), err
 	})
 	return req, err
 }

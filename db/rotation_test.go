@@ -24,6 +24,7 @@ type night struct {
 	session  db.Session
 	guests   map[string]db.Guest
 	requests map[string]int64
+	patched  int // requests whose write patched the kept Night (see ask)
 }
 
 func newNight(t *testing.T) *night {

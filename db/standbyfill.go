@@ -25,23 +25,25 @@ import (
 // fillSession promotes standby songs for every guest of the session below
 // the cap. a, when not nil, is the host action the write is: it records the
 // standby rows changed, so that the action's undo is refused (undo.go).
-func (s *Store) fillSession(ctx context.Context, tx *sql.Tx, sessionID int64, a *hostAction) error {
+// It returns false when it cannot have changed anything: no guest of an
+// open, unpaused night has a song on standby.
+func (s *Store) fillSession(ctx context.Context, tx *sql.Tx, sessionID int64, a *hostAction) (mayHaveMoved bool, err error) {
 	guests, err := sqlitedb.Column[int64](ctx, tx, `SELECT DISTINCT s.guest_id FROM standby_songs s
 		JOIN sessions x ON x.id = s.session_id
 		WHERE s.session_id = ? AND s.status = 'standby' AND x.ended_at IS NULL AND x.requests_paused = 0`, sessionID)
 	if err != nil || len(guests) == 0 {
-		return err
+		return false, err
 	}
 	sess, err := getSession(ctx, tx, sessionID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	for _, g := range guests {
 		if err := s.fillGuest(ctx, tx, sess, g, a); err != nil {
-			return err
+			return true, err
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // fillGuest moves the guest's first standby songs into the queue while the
@@ -87,7 +89,7 @@ func (s *Store) fillGuest(ctx context.Context, tx *sql.Tx, sess Session, guestID
 // returns the standby rows it changed, before and after.
 func (s *Store) fillRecorded(ctx context.Context, tx *sql.Tx, sessionID int64) ([]rowChange, error) {
 	a := &hostAction{ctx: ctx, tx: tx}
-	if err := s.fillSession(ctx, tx, sessionID, a); err != nil {
+	if _, err := s.fillSession(ctx, tx, sessionID, a); err != nil {
 		return nil, err
 	}
 	if a.err != nil {

@@ -37,6 +37,9 @@ type config struct {
 	pages       bool
 	start       bool
 	songs       int
+	requests    bool
+	phones      int
+	slices      int
 }
 
 func main() {
@@ -55,6 +58,9 @@ func main() {
 	flag.BoolVar(&cfg.pages, "pages", false, "measure only the guest page, the TV and the dashboard, with wrk, against a trivial handler (issue 18, goal 1)")
 	flag.BoolVar(&cfg.start, "start", false, "measure only memory (idle, 1,000 streams) and the cold start on 1,000 ended sessions (issue 18, goal 4)")
 	flag.IntVar(&cfg.songs, "songs", 250_000, "with -search: the generated songbook's size")
+	flag.BoolVar(&cfg.requests, "requests", false, "measure only the request as a phone makes it (request.go)")
+	flag.IntVar(&cfg.phones, "phones", 1000, "phones joined for the request phases, each its own device")
+	flag.IntVar(&cfg.slices, "slices", 2, "slices of 200 requests timed per band and variant in the request phases")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -95,6 +101,9 @@ func run(ctx context.Context, cfg config) error {
 	if cfg.pid != 0 {
 		time.Sleep(time.Second)
 		fmt.Printf("server RSS idle: %s\n", mib(rss(cfg.pid)))
+	}
+	if err := runRequests(ctx, lt); err != nil || cfg.requests {
+		return err
 	}
 
 	host, dash, code, err := lt.createSession("Load night")
