@@ -40,15 +40,15 @@ const handoffInfo = "karaoke handoff v1"
 
 // Handoff seals deviceToken, a guest's own signed token, for sessionID. The
 // device must be a present guest of the open night.
-// Errors: ENOTFOUND when it is not (or the token is unsigned).
+// Errors: EFORBIDDEN when it is not (or the token is unsigned).
 func (s *Store) Handoff(ctx context.Context, sessionID int64, deviceToken string) (string, error) {
-	notFound := Errorf(ENOTFOUND, "You have not joined this session yet.")
+	notGuest := Errorf(EFORBIDDEN, "Only a guest of this night, on their own phone, can take it to the Home Screen.")
 	if !s.DeviceTokenSigned(ctx, deviceToken) {
-		return "", notFound
+		return "", notGuest
 	}
 	if err := s.handoffGuest(ctx, sessionID, deviceToken); err != nil {
 		if errors.Is(err, ErrHandoffSpent) {
-			return "", notFound
+			return "", notGuest
 		}
 		return "", err
 	}

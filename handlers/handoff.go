@@ -19,7 +19,7 @@ const handoffParam = "handoff"
 // handleHandoff serves GET /j/{code}/handoff: a handoff for the guest's own
 // signed device, as JSON {"handoff": "…"}, never cached. Only the page's
 // own script asks (a fetch from another site is refused, and could not
-// read the answer anyway); a device that is no present guest gets 404.
+// read the answer anyway); a device that is no present guest gets 403.
 func (h *Handler) handleHandoff(w http.ResponseWriter, r *http.Request) {
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" {
 		h.fail(w, r, db.Errorf(db.EFORBIDDEN, "This address is for the guest page only."))

@@ -87,8 +87,8 @@ func TestHandoffMakesTheHomeScreenAppTheSameGuest(t *testing.T) {
 // TestHandoffOpensNothingElse: a handoff made up, changed, for another
 // night, past its lifetime, after its night ended or for a removed guest
 // gets the ordinary page (the join form) with no cookie and no word of
-// why; the handoff address gives nothing to a browser that is no present
-// guest, nor to another site.
+// why; the handoff address gives nothing (403) to a browser that is no
+// present guest, nor to another site.
 func TestHandoffOpensNothingElse(t *testing.T) {
 	a, _, _ := pushApp(t)
 	host, dash, code := a.hostNight()
@@ -120,8 +120,8 @@ func TestHandoffOpensNothingElse(t *testing.T) {
 	nothing("an empty handoff", page, "")
 	nothing("another night's handoff", otherPage, handoff)
 
-	if r := a.browser().get(page + "/handoff"); r.status != http.StatusNotFound {
-		t.Errorf("a stranger's handoff: status %d, want 404", r.status)
+	if r := a.browser().get(page + "/handoff"); r.status != http.StatusForbidden {
+		t.Errorf("a stranger's handoff: status %d, want 403", r.status)
 	}
 	ann.header = http.Header{"Sec-Fetch-Site": {"cross-site"}}
 	if r := ann.get(page + "/handoff"); r.status != http.StatusForbidden {
@@ -138,8 +138,8 @@ func TestHandoffOpensNothingElse(t *testing.T) {
 	bens := handoffOf(t, ben, page)
 	removeGuest(t, host, dash, "Ben")
 	nothing("a removed guest's handoff", page, bens)
-	if r := ben.get(page + "/handoff"); r.status != http.StatusNotFound {
-		t.Errorf("a removed guest's handoff address: status %d, want 404", r.status)
+	if r := ben.get(page + "/handoff"); r.status != http.StatusForbidden {
+		t.Errorf("a removed guest's handoff address: status %d, want 403", r.status)
 	}
 
 	if r := host.post(dash + "/end"); r.status >= 400 {
