@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/handlers"
 )
 
 // handoffOf asks the page's handoff address for the browser's handoff, as
@@ -185,5 +187,40 @@ func TestMadeUpHandoffsCountAsWrongCodes(t *testing.T) {
 	}
 	if status, _ := a.from("10.0.0.2", "GET", "/j/"+code); status != http.StatusTooManyRequests {
 		t.Errorf("after %d made-up handoffs the code answers %d, want 429", rate.Requests+1, status)
+	}
+}
+
+// TestHandoffIsNeverLogged: the app's log, at its most talkative, never
+// holds a handoff: not when it is given, opened, made up, sent on as the
+// Referer of the page's later requests, nor when the database fails.
+func TestHandoffIsNeverLogged(t *testing.T) {
+	var logged strings.Builder
+	log := slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	a := newTestAppWith(t, handlers.Config{Log: log})
+	host, dash, code := a.hostNight()
+	page := host.joinLink(dash)
+	ann := a.guest(code, "Ann", "Valerie")
+	var got struct{ Handoff string }
+	if r := ann.get(page + "/handoff"); json.Unmarshal([]byte(r.body), &got) != nil || got.Handoff == "" {
+		t.Fatalf("the handoff address answered %d %q", r.status, r.body)
+	}
+	with := page + "?" + url.Values{"handoff": {got.Handoff}}.Encode()
+	opens(t, a.browser(), page, got.Handoff)
+	opens(t, a.browser(), page, got.Handoff+"x")
+	ann.header = http.Header{"Referer": {a.server.URL + with}}
+	ann.request(code, "", "") // refused: 422, with the handoff in its Referer
+	a.store.Close()
+	if r := a.browser().get(with); r.status < 500 {
+		t.Fatalf("with the database closed, the handoff got %d", r.status)
+	}
+	if r := ann.get(page + "/handoff"); r.status < 500 {
+		t.Fatalf("with the database closed, the handoff address answered %d", r.status)
+	}
+	if !strings.Contains(logged.String(), "request failed") {
+		t.Fatalf("nothing failed, so the test proves nothing; the log: %s", logged.String())
+	}
+	secret := strings.SplitN(got.Handoff, ".", 2)[1]
+	if strings.Contains(logged.String(), secret[:16]) || strings.Contains(logged.String(), "handoff=") {
+		t.Errorf("the log holds the handoff: %s", logged.String())
 	}
 }
