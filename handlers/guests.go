@@ -47,6 +47,10 @@ func (h *Handler) handleGuestPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	if r.URL.Query().Has(handoffParam) {
+		h.takeHandoff(w, r, gc)
+		return
+	}
 	if !gc.joined {
 		// The join form has no fragment: a refresh from a page whose guest
 		// is gone loads it whole.

@@ -88,7 +88,7 @@ func (h *Handler) pushOptIn(s db.Session, g db.Guest) *views.PushOptIn {
 		return nil
 	}
 	return &views.PushOptIn{VAPIDKey: h.push.PublicKey(), SubscribeURL: guestPath(s) + "/push",
-		UnsubscribeURL: guestPath(s) + "/push/off"}
+		UnsubscribeURL: guestPath(s) + "/push/off", HandoffURL: guestPath(s) + "/handoff"}
 }
 
 // nudgeKey names one turn of one request, for the guest's phone to buzz

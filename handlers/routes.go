@@ -48,6 +48,7 @@ func (h *Handler) Routes() http.Handler {
 		r.Use(h.loadSession)
 		r.Get("/", h.handleGuestPage)
 		r.Get("/songs", h.handleSongSearch)
+		r.Get("/handoff", h.handleHandoff)
 		r.Group(func(r chi.Router) {
 			r.Use(h.limits.deviceWrites, h.limits.addressWrites, h.retap)
 			r.With(h.limits.addressJoins).Post("/join", h.handleGuestJoin)

@@ -1,8 +1,9 @@
 // push.js runs the guest page's "Tell me when I'm up" (views/push.templ):
 // it shows the button only where this browser can take a Web Push and
 // notifications are not blocked, the Home Screen hint on an iPhone's Safari
-// (which takes pushes only for a web app added to the Home Screen), and
-// nothing elsewhere. A tap asks permission, registers the service worker
+// (which takes pushes only for a web app added to the Home Screen, and
+// gives it cookies of its own: the hint puts a handoff into the page's
+// address for it), and nothing elsewhere. A tap asks permission, registers the service worker
 // (/sw.js), subscribes and sends the subscription to the server as is.
 // Where no push will come to this phone, it buzzes the phone instead when
 // the guest becomes next or their turn starts, once for each. It is a file
@@ -171,6 +172,25 @@
 		button.hidden = pushedHere;
 	}
 
+	// handOff puts the guest's handoff into the page's address, which Add
+	// to Home Screen saves: iOS gives the web app cookies of its own, and
+	// the server makes its first launch this guest again (it then sends it
+	// to the clean address). Without one, the web app starts at the join
+	// form, as it would anyway.
+	async function handOff() {
+		try {
+			var res = await fetch(offer.getAttribute("data-handoff"), {credentials: "same-origin", cache: "no-store"});
+			var got = res.ok && await res.json();
+			if (got && got.handoff) {
+				var here = new URL(location.href);
+				here.searchParams.set("handoff", got.handoff);
+				history.replaceState(history.state, "", here.href);
+			}
+		} catch (e) {
+			// No handoff: the hint still shows.
+		}
+	}
+
 	function setUp() {
 		if (!offer) {
 			return; // the server sends no pushes, or the night is over
@@ -183,6 +203,7 @@
 			if (navigator.standalone === false && window.isSecureContext) {
 				offer.hidden = false;
 				home.hidden = false;
+				handOff();
 			}
 			return;
 		}

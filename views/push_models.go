@@ -10,4 +10,8 @@ type PushOptIn struct {
 	// SubscribeURL takes the browser's PushSubscription as JSON;
 	// UnsubscribeURL forgets it when the guest turns notifications off.
 	SubscribeURL, UnsubscribeURL string
+	// HandoffURL gives the guest's handoff, which the Home Screen hint puts
+	// into the page's address so the web app added from it starts as this
+	// guest (see handlers/handoff.go).
+	HandoffURL string
 }
