@@ -3,18 +3,29 @@ package db
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
+	"github.com/karaoke-night/karaoke/internal/sqldtest"
 	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 // OpenForTest opens the store at url with opts, failing tb if it cannot,
 // and closes it when the test or benchmark ends. The package's own tests
 // and those of db_test share it, so it lives here.
+//
+// With KARAOKE_TEST_REMOTE=1 (go test ./db), a store opened with no
+// options is opened in remote mode on a sqld of its own instead: the
+// store's tests then run on a real libSQL server.
 func OpenForTest(tb testing.TB, url string, opts ...Option) *Store {
 	tb.Helper()
-	s, err := Open(context.Background(), url, opts...)
+	open := Open
+	if os.Getenv("KARAOKE_TEST_REMOTE") == "1" && len(opts) == 0 {
+		srv := sqldtest.Start(tb)
+		open = func(ctx context.Context, _ string, _ ...Option) (*Store, error) { return OpenRemote(ctx, srv.URL, "") }
+	}
+	s, err := open(context.Background(), url, opts...)
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
 	}

@@ -16,8 +16,12 @@ import (
 func (s *Store) PurgeEnded(ctx context.Context, endedBefore time.Time) (int, error) {
 	var n int64
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
-			return fmt.Errorf("secure_delete: %w", err)
+		// A libSQL server refuses the PRAGMA (remote mode): its files are
+		// the service's, which say how they erase.
+		if !s.remote {
+			if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+				return fmt.Errorf("secure_delete: %w", err)
+			}
 		}
 		// The cascade would do this too; deleting children first keeps each
 		// statement simple to reason about.

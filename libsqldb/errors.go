@@ -67,10 +67,12 @@ var messageCodes = []struct {
 // outside a transaction the store only reads and sets up its schema with
 // statements that can run twice.
 func classify(err error, inTx bool) error {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
+	if err == nil {
+		return nil
 	}
-	if onTheWay(err) {
+	// The caller's context is alive (see conn.fail): a deadline here is the
+	// request's own timeout.
+	if onTheWay(err) || errors.Is(err, context.DeadlineExceeded) {
 		if inTx {
 			return fmt.Errorf("%w: %w", ErrUnreachable, err)
 		}

@@ -30,6 +30,11 @@ const IdleTime = 3 * time.Second
 // whatever the pool's cleaner has had time to do.
 const staleAfter = 5 * time.Second
 
+// requestTimeout bounds one request to the server, so a database that
+// stops answering (a network cut, not a refused connection) fails the
+// request in seconds instead of holding it until the client gives up.
+const requestTimeout = 10 * time.Second
+
 // maxConns bounds the connections (Hrana streams) open at once; a write
 // holds one for its whole transaction.
 const maxConns = 16
@@ -110,13 +115,17 @@ type conn struct {
 // steps' errors it does not report.
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	c.lastUsed = time.Now()
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	args = nullBlobs(args)
 	if len(args) == 0 {
 		if stmts, _ := sqliteparserutils.SplitStatement(query); len(stmts) > 1 {
 			var last driver.Result
 			for _, stmt := range stmts {
 				res, err := c.execer.ExecContext(ctx, stmt, nil)
 				if err != nil {
-					return nil, c.fail(err)
+					return nil, c.fail(parent, err)
 				}
 				last = res
 			}
@@ -125,7 +134,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 	}
 	res, err := c.execer.ExecContext(ctx, query, args)
 	if err != nil {
-		return nil, c.fail(err)
+		return nil, c.fail(parent, err)
 	}
 	return res, nil
 }
@@ -134,16 +143,36 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 // row before it returns.
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	c.lastUsed = time.Now()
-	rows, err := c.queryer.QueryContext(ctx, query, args)
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	rows, err := c.queryer.QueryContext(ctx, query, nullBlobs(args))
 	if err != nil {
-		return nil, c.fail(err)
+		return nil, c.fail(parent, err)
 	}
 	return rows, nil
 }
 
-// fail classifies err and, when the request failed on the way, marks the
+// nullBlobs gives a nil []byte as NULL, as modernc.org/sqlite binds it
+// locally: the client would send it as an empty blob, which is not NULL
+// (songbooks.owner_hash IS NULL is the house's songbook).
+func nullBlobs(args []driver.NamedValue) []driver.NamedValue {
+	for i, a := range args {
+		if b, ok := a.Value.([]byte); ok && b == nil {
+			args[i].Value = nil
+		}
+	}
+	return args
+}
+
+// fail classifies err, the error of a request made for a caller whose
+// context is parent, and, unless SQL refused the statement, marks the
 // connection broken so the pool drops it.
-func (c *conn) fail(err error) error {
+func (c *conn) fail(parent context.Context, err error) error {
+	if parent.Err() != nil {
+		c.broken = true
+		return err // the caller gave up: not the database's doing
+	}
 	err = classify(err, c.inTx)
 	if !isSQL(err) {
 		c.broken = true
