@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/karaoke-night/karaoke/internal/sqldtest"
@@ -22,7 +23,7 @@ func OpenForTest(tb testing.TB, url string, opts ...Option) *Store {
 	tb.Helper()
 	open := Open
 	if os.Getenv("KARAOKE_TEST_REMOTE") == "1" && len(opts) == 0 {
-		srv := sqldtest.Start(tb)
+		srv := remoteFor(tb, url)
 		open = func(ctx context.Context, _ string, _ ...Option) (*Store, error) { return OpenRemote(ctx, srv.URL, "") }
 	}
 	s, err := open(context.Background(), url, opts...)
@@ -31,6 +32,20 @@ func OpenForTest(tb testing.TB, url string, opts ...Option) *Store {
 	}
 	tb.Cleanup(func() { s.Close() })
 	return s
+}
+
+// remotes are the sqld servers KARAOKE_TEST_REMOTE=1 started, by the file:
+// URL they stand for, so a test that opens its file again gets the same
+// database.
+var remotes sync.Map
+
+func remoteFor(tb testing.TB, url string) *sqldtest.Server {
+	if srv, ok := remotes.Load(url); ok {
+		return srv.(*sqldtest.Server)
+	}
+	srv := sqldtest.Start(tb)
+	remotes.Store(url, srv)
+	return srv
 }
 
 // Pragmas returns the connection settings in force on the write connection,

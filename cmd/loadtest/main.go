@@ -35,6 +35,7 @@ type config struct {
 	idleStreams int
 	search      bool
 	songs       int
+	remote      string
 }
 
 func main() {
@@ -51,6 +52,7 @@ func main() {
 	flag.IntVar(&cfg.idleStreams, "streams", 1000, "open streams for the memory measurement, on one session (at most half of the server's MAX_STREAMS, a session's fair share)")
 	flag.BoolVar(&cfg.search, "search", false, "measure only the songbook search, with wrk, against a trivial handler (see BENCHMARKS.md)")
 	flag.IntVar(&cfg.songs, "songs", 250_000, "with -search: the generated songbook's size")
+	flag.StringVar(&cfg.remote, "remote", "", "run the server in remote mode on the libSQL server at this http:// URL, counting its round trips (remote.go)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -69,6 +71,18 @@ func run(ctx context.Context, cfg config) error {
 		return fmt.Errorf("-search starts its own server: leave out -url")
 	}
 	var dir string
+	var trips *roundTrips
+	if cfg.remote != "" {
+		if !startedOwn {
+			return fmt.Errorf("-remote starts its own server: leave out -url")
+		}
+		var stopRemote func()
+		var err error
+		if trips, stopRemote, err = startRemote(cfg.remote); err != nil {
+			return err
+		}
+		defer stopRemote()
+	}
 	if startedOwn {
 		base, d, pid, stopServer, err := startServer()
 		if err != nil {
@@ -78,7 +92,7 @@ func run(ctx context.Context, cfg config) error {
 		cfg.target, cfg.pid, dir = base, pid, d
 	}
 	fmt.Printf("karaoke load test: %s, GOMAXPROCS %d, %d CPUs, %s per phase\n", cfg.target, runtime.GOMAXPROCS(0), runtime.NumCPU(), cfg.duration)
-	lt := &loadTest{cfg: cfg, client: newClient(200)}
+	lt := &loadTest{cfg: cfg, client: newClient(200), remote: trips}
 	if cfg.search {
 		return runSearch(ctx, lt, dir)
 	}
