@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/karaoke-night/karaoke/internal/tursotest"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -123,5 +124,35 @@ func TestRemoteStartNextOnBoth(t *testing.T) {
 	}
 	if got := texts(guest, `[data-testid="queue-item"]`); len(got) != 1 || !strings.Contains(got[0], "Second song") {
 		t.Errorf("the queue is %q, want Second song still waiting", got)
+	}
+}
+
+// TestRemoteRotationRace has eight guests each send two songs at once,
+// through both machines: every request has a place of its own, and no
+// guest has two songs in one round of the rotation.
+func TestRemoteRotationRace(t *testing.T) {
+	srv, ms := remoteMachines(t, 2, "LIMIT_ADDRESS_WRITES=10000/1m")
+	n := newNight(t, ms[0].base, 8)
+	var wg sync.WaitGroup
+	for gi, g := range n.guests {
+		for s := range 2 {
+			on := g.on(ms[(gi+s)%2])
+			wg.Go(func() {
+				if got := on.post("/j/"+n.code+"/requests", url.Values{"title": {fmt.Sprintf("Guest %d song %d", gi, s)}}); got != http.StatusSeeOther {
+					t.Errorf("guest %d song %d answered %d", gi, s, got)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	q := tursotest.Open(t, srv.URL) // the database itself, not through the app
+	var total, places, slots int
+	err := q.QueryRow(`SELECT COUNT(*), COUNT(DISTINCT position), COUNT(DISTINCT guest_id || '/' || round) FROM requests WHERE status = 'waiting'`).
+		Scan(&total, &places, &slots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 16 || places != total || slots != total {
+		t.Errorf("%d requests waiting in %d places and %d (guest, round) slots; want 16 of each", total, places, slots)
 	}
 }

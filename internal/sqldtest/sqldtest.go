@@ -8,7 +8,6 @@ package sqldtest
 
 import (
 	"bytes"
-	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -112,9 +111,6 @@ func (s *Server) Stop() {
 	}
 	s.cmd = nil
 }
-
-// Log is what the server has printed so far.
-func (s *Server) Log() string { return fmt.Sprint(s.out) }
 
 func freeAddr(t testing.TB) string {
 	t.Helper()
