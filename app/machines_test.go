@@ -3,7 +3,6 @@ package app_test
 import (
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
@@ -149,10 +148,4 @@ func (p *phone) post(path string, form url.Values) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
-}
-
-// newJar is a fresh phone's cookie jar.
-func newJar() http.CookieJar {
-	jar, _ := cookiejar.New(nil)
-	return jar
 }
