@@ -115,7 +115,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 			return nil, err
 		}
 	}
-	streams := live.New(handlers.LiveSource(s.store), live.Config{MaxStreams: cfg.MaxStreams, Log: s.log})
+	streams := live.New(handlers.LiveSource(s.store), live.Config{MaxStreams: cfg.MaxStreams, Log: s.log, PollInterval: cfg.pollInterval()})
 	// Shutdown closes the broker too, in a goroutine of its own: whichever
 	// call comes second waits until the broker's workers have stopped, so
 	// the store never closes under them.
@@ -200,6 +200,9 @@ func (s *Server) Close() error {
 // replicates (db.Replication); an operator's command beside it says nothing,
 // which keeps the database as the server set it up.
 func openStore(ctx context.Context, cfg Config, opts ...db.Option) (*db.Store, error) {
+	if cfg.RemoteURL != "" {
+		return db.OpenRemote(ctx, cfg.RemoteURL, cfg.RemoteToken)
+	}
 	return db.Open(ctx, cfg.DatabaseURL, append([]db.Option{db.BackupBeforeMigrating(filepath.Join(cfg.DataDir, BackupDir), cfg.BackupsKept)}, opts...)...)
 }
 

@@ -23,6 +23,9 @@ const (
 // backupDaily takes a backup whenever the newest one is a day old, until
 // ctx ends. With no backup yet, the first is due a day after the start.
 func (s *Server) backupDaily(ctx context.Context) {
+	if s.store.Remote() {
+		return // the remote database keeps its own (remote.go)
+	}
 	dir := filepath.Join(s.cfg.DataDir, BackupDir)
 	started := time.Now()
 	var made time.Time // this process's last backup, on the monotonic clock
@@ -63,6 +66,9 @@ func backupDue(now, started, made, latest time.Time) bool {
 // Backup takes a backup of the configured database into DATA_DIR/backups
 // now, beside a running server or not, and returns its path.
 func Backup(ctx context.Context, cfg Config) (string, error) {
+	if err := cfg.localFileOnly(); err != nil {
+		return "", err
+	}
 	if err := prepareDataDir(cfg.DataDir); err != nil {
 		return "", err
 	}
@@ -78,6 +84,9 @@ func Backup(ctx context.Context, cfg Config) (string, error) {
 // refuses while a server runs on DATA_DIR, and first backs up the database
 // it replaces, whose path it returns ("" when there was none).
 func Restore(ctx context.Context, cfg Config, file string) (string, error) {
+	if err := cfg.localFileOnly(); err != nil {
+		return "", err
+	}
 	if err := prepareDataDir(cfg.DataDir); err != nil {
 		return "", err
 	}
@@ -152,6 +161,9 @@ const pendingRestoreFile = "restore-on-start"
 // RestoreOnStart checks a backup file and arranges for the server to restore
 // it when it next starts (before it opens the database).
 func RestoreOnStart(ctx context.Context, cfg Config, file string) error {
+	if err := cfg.localFileOnly(); err != nil {
+		return err
+	}
 	if err := prepareDataDir(cfg.DataDir); err != nil {
 		return err
 	}

@@ -25,8 +25,12 @@ type Config struct {
 	Addr string
 	// DataDir holds everything the app keeps: the database and the QR images.
 	DataDir string
-	// DatabaseURL is the database's file: URL.
+	// DatabaseURL is the database's file: URL; empty in remote mode.
 	DatabaseURL string
+	// RemoteURL is, in remote mode, the libSQL database every machine
+	// shares (DATABASE_URL=libsql://… or http(s)://…; see remote.go), and
+	// RemoteToken its auth token (TURSO_AUTH_TOKEN).
+	RemoteURL, RemoteToken string
 	// PublicURL is the base of join links and QR codes, scheme and host
 	// only: PUBLIC_URL, or on Fly.io https://FLY_APP_NAME.fly.dev. Nil means
 	// the scheme and host of the first request that needs a join link,
@@ -146,6 +150,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("MIN_FREE_DISK_MB must be a whole number of megabytes, not %q", minFree)
 	}
 	cfg.MinFreeDisk = mb << 20
+	if isRemoteURL(cfg.DatabaseURL) {
+		if err := remoteFromEnv(&cfg); err != nil {
+			return Config{}, err
+		}
+	}
 	if cfg.TursoURL == "" && cfg.TursoToken != "" {
 		return Config{}, fmt.Errorf("TURSO_AUTH_TOKEN is set but TURSO_DATABASE_URL is not: set both to replicate to Turso")
 	}
@@ -159,7 +168,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if err := connectionsFromEnv(getenv, &cfg); err != nil {
 		return Config{}, err
 	}
-	if cfg.DatabaseURL == "" {
+	if cfg.DatabaseURL == "" && cfg.RemoteURL == "" {
 		cfg.DatabaseURL = "file:" + filepath.Join(cfg.DataDir, DatabaseFile)
 	}
 	if err := securityFromEnv(getenv, &cfg); err != nil {

@@ -16,6 +16,13 @@ const pushSubscriber = "https://localhost"
 // the server starts without them, and takes no subscription.
 func (s *Server) openPush(cfg Config) *push.Sender {
 	keys := cfg.VAPID
+	if keys == nil && cfg.RemoteURL != "" {
+		// Keys made in each machine's DATA_DIR would differ, and a phone
+		// subscribed through one machine could not be sent to by another.
+		s.log.Warn("starting without Web Push: in remote mode every machine needs the same VAPID keys; " +
+			"set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (fly secrets set) to send pushes")
+		return nil
+	}
 	if keys == nil {
 		k, err := push.LoadOrCreateKeys(cfg.DataDir)
 		if err != nil {

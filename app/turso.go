@@ -53,6 +53,9 @@ func removeDatabase(databaseURL string) {
 // `karaoke restore --from-turso`. It refuses while a server runs on
 // DATA_DIR and when a database is already there.
 func RestoreFromTurso(ctx context.Context, cfg Config) (*replica.Restored, error) {
+	if err := cfg.localFileOnly(); err != nil {
+		return nil, err
+	}
 	if cfg.TursoURL == "" {
 		return nil, fmt.Errorf("set TURSO_DATABASE_URL (and TURSO_AUTH_TOKEN) to restore from Turso")
 	}
@@ -79,6 +82,9 @@ func RestoreFromTurso(ctx context.Context, cfg Config) (*replica.Restored, error
 // Status writes how replication is doing: `karaoke status`. It reads the
 // database beside a running server, and asks Turso where its copy is.
 func Status(ctx context.Context, cfg Config, w io.Writer) error {
+	if cfg.RemoteURL != "" {
+		return remoteStatus(ctx, cfg, w)
+	}
 	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return err

@@ -38,6 +38,9 @@ const (
 // (the read pool is query-only, which VACUUM INTO refuses), so writers carry
 // on while it runs.
 func (s *Store) Backup(ctx context.Context, dir string, keep int) (string, error) {
+	if s.remote {
+		return "", errRemoteBackup
+	}
 	conn, err := sqlitedb.Open(s.url, "_query_only=0")
 	if err != nil {
 		return "", err

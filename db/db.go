@@ -23,8 +23,11 @@ import (
 // pool of their own, which WAL lets run beside the writer.
 type Store struct {
 	url    string
-	writer *sqlitedb.Writer
+	writer writer
 	read   *sql.DB
+	// remote is set in remote mode (OpenRemote): the whole database is on
+	// a libSQL server, read and written by every machine.
+	remote bool
 
 	// Now is the store's clock; tests replace it.
 	Now func() time.Time
@@ -35,6 +38,15 @@ type Store struct {
 	songPages songPageCache // see SearchSongs
 
 	deviceKey atomic.Pointer[[]byte] // see deviceKeyFor
+}
+
+// writer runs the store's write transactions: sqlitedb.Writer on a local
+// file, libsqldb.Writer on a remote database.
+type writer interface {
+	Write(ctx context.Context, fn func(tx *sql.Tx) error) error
+	DB() *sql.DB
+	Committed() <-chan struct{}
+	Close() error
 }
 
 // Option changes how Open opens the store.
@@ -111,6 +123,9 @@ func (s *Store) setUp(ctx context.Context, o options) error {
 // Close checkpoints the write-ahead log into the database file, so that
 // the file alone holds everything, and closes the database.
 func (s *Store) Close() error {
+	if s.remote {
+		return s.writer.Close() // the one pool, which reads too
+	}
 	var err error
 	if s.read != nil {
 		err = s.read.Close()

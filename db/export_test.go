@@ -3,24 +3,50 @@ package db
 import (
 	"context"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/karaoke-night/karaoke/internal/sqldtest"
 	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 // OpenForTest opens the store at url with opts, failing tb if it cannot,
 // and closes it when the test or benchmark ends. The package's own tests
 // and those of db_test share it, so it lives here.
+//
+// With KARAOKE_TEST_REMOTE=1 (go test ./db), a store opened with no
+// options is opened in remote mode on a sqld of its own instead: the
+// store's tests then run on a real libSQL server.
 func OpenForTest(tb testing.TB, url string, opts ...Option) *Store {
 	tb.Helper()
-	s, err := Open(context.Background(), url, opts...)
+	open := Open
+	if os.Getenv("KARAOKE_TEST_REMOTE") == "1" && len(opts) == 0 {
+		srv := remoteFor(tb, url)
+		open = func(ctx context.Context, _ string, _ ...Option) (*Store, error) { return OpenRemote(ctx, srv.URL, "") }
+	}
+	s, err := open(context.Background(), url, opts...)
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
 	}
 	tb.Cleanup(func() { s.Close() })
 	return s
+}
+
+// remotes are the sqld servers KARAOKE_TEST_REMOTE=1 started, by the file:
+// URL they stand for, so a test that opens its file again gets the same
+// database.
+var remotes sync.Map
+
+func remoteFor(tb testing.TB, url string) *sqldtest.Server {
+	if srv, ok := remotes.Load(url); ok {
+		return srv.(*sqldtest.Server)
+	}
+	srv := sqldtest.Start(tb)
+	remotes.Store(url, srv)
+	return srv
 }
 
 // Pragmas returns the connection settings in force on the write connection,

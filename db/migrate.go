@@ -122,6 +122,13 @@ func (s *Store) migrate(ctx context.Context, o options, migrations []Migration) 
 	}
 	for _, m := range pending {
 		err := s.inWrite(ctx, func(tx *sql.Tx) error {
+			// Another machine on the same remote database may have applied
+			// it since the list was read: the write lock this transaction
+			// holds makes the check and the migration one step.
+			var done bool
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) > 0 FROM schema_migrations WHERE version = ?`, m.Version).Scan(&done); err != nil || done {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return err
 			}

@@ -84,10 +84,13 @@ func (s *Store) MoveRequest(ctx context.Context, sessionID, requestID int64, mov
 			query = `SELECT id, position FROM requests WHERE session_id = ? AND status = 'waiting' AND position < ? ORDER BY position DESC LIMIT 1`
 		case MoveDown:
 			query = `SELECT id, position FROM requests WHERE session_id = ? AND status = 'waiting' AND position > ? ORDER BY position ASC LIMIT 1`
+		// GROUP BY the one session: no row at all when none is ahead
+		// (behind). A bare HAVING would say the same, but a libSQL server
+		// (remote mode) reads every statement with a parser that refuses it.
 		case MoveTop:
-			query = `SELECT 0, MIN(position) - ? FROM requests WHERE session_id = ? AND status = 'waiting' AND position < ? HAVING COUNT(*) > 0`
+			query = `SELECT 0, MIN(position) - ? FROM requests WHERE session_id = ? AND status = 'waiting' AND position < ? GROUP BY session_id`
 		case MoveBack:
-			query = `SELECT 0, MAX(position) + ? FROM requests WHERE session_id = ? AND status = 'waiting' AND position > ? HAVING COUNT(*) > 0`
+			query = `SELECT 0, MAX(position) + ? FROM requests WHERE session_id = ? AND status = 'waiting' AND position > ? GROUP BY session_id`
 		default:
 			return Errorf(EINVALID, "Unknown move %q.", move)
 		}

@@ -158,6 +158,9 @@ func unindexWords(ctx context.Context, tx *sql.Tx, songbookID int64, limit int) 
 // setUpSongIndex makes the search index, and builds it again when what it
 // counts differs from the songs there are.
 func (s *Store) setUpSongIndex(ctx context.Context) error {
+	if s.remote {
+		return s.setUpRemoteSongIndex(ctx) // songindex_remote.go
+	}
 	write := s.writer.DB()
 	// An index of an older layout has no words table: drop it, and the
 	// counts below build it again.

@@ -178,7 +178,7 @@ func songsWithWords(ctx context.Context, tx *sql.Tx, book int64, near []map[stri
 		parts[i] = "(" + strings.Join(alternatives, " OR ") + ")"
 	}
 	return sqlitedb.Collect(ctx, tx, scanCandidate, `SELECT s.id, s.title, s.artist, s.title_key || ' ' || s.artist_key
-		FROM local_song_words w JOIN songs s ON s.id = w.rowid
+		FROM local_song_words w CROSS JOIN songs s ON s.id = w.rowid
 		WHERE local_song_words MATCH ? AND s.songbook_id = ? LIMIT 1000`, strings.Join(parts, join), book)
 }
 

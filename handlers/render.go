@@ -164,6 +164,9 @@ func formStatus(err error) int {
 	if ref, ok := errors.AsType[*refusal](err); ok {
 		return ref.status
 	}
+	if db.Unavailable(err) {
+		return http.StatusServiceUnavailable
+	}
 	if db.ErrorCode(err) == db.EINTERNAL {
 		return http.StatusInternalServerError
 	}
@@ -235,10 +238,19 @@ func (h *Handler) failWhole(w http.ResponseWriter, r *http.Request, status int, 
 	h.renderError(w, r, status, title, message)
 }
 
+// MessageDatabaseAway is the page a guest sees while the remote database is
+// out of reach (remote mode): nothing is lost, and it passes by itself.
+const MessageDatabaseAway = "The night's database is out of reach for a moment. Nothing is lost: try again in a few seconds."
+
 func (h *Handler) internalError(w http.ResponseWriter, r *http.Request, err error) {
 	h.logFailure(r, "request failed", err)
 	if clientGone(r, err) {
 		return // nobody to answer
+	}
+	if db.Unavailable(err) {
+		w.Header().Set("Retry-After", "5")
+		h.renderError(w, r, http.StatusServiceUnavailable, "One moment", MessageDatabaseAway)
+		return
 	}
 	h.renderError(w, r, http.StatusInternalServerError, "Something went wrong", "Something went wrong on our side. Please try again.")
 }

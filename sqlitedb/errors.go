@@ -20,11 +20,20 @@ const (
 	OtherConstraint                   // another constraint (a trigger's RAISE, say)
 )
 
+// coded is an error with SQLite's extended result code: modernc.org/sqlite's
+// *sqlite.Error, and libsqldb's *Error for a remote database.
+type coded interface {
+	error
+	Code() int
+}
+
+var _ coded = (*sqlite.Error)(nil)
+
 // Violated returns the constraint err (or an error it wraps) reports a
 // write broke, by SQLite's extended result code: the message text is
 // SQLite's and may change.
 func Violated(err error) Constraint {
-	var e *sqlite.Error
+	var e coded
 	if !errors.As(err, &e) {
 		return NoConstraint
 	}

@@ -40,6 +40,7 @@ type config struct {
 	requests    bool
 	phones      int
 	slices      int
+	remote      string
 }
 
 func main() {
@@ -61,6 +62,7 @@ func main() {
 	flag.BoolVar(&cfg.requests, "requests", false, "measure only the request as a phone makes it (request.go)")
 	flag.IntVar(&cfg.phones, "phones", 1000, "phones joined for the request phases, each its own device")
 	flag.IntVar(&cfg.slices, "slices", 2, "slices of 200 requests timed per band and variant in the request phases")
+	flag.StringVar(&cfg.remote, "remote", "", "run the server in remote mode on the libSQL server at this http:// URL, counting its round trips (remote.go)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -79,6 +81,18 @@ func run(ctx context.Context, cfg config) error {
 		return fmt.Errorf("-search, -pages and -start start their own server: leave out -url")
 	}
 	var dir string
+	var trips *roundTrips
+	if cfg.remote != "" {
+		if !startedOwn {
+			return fmt.Errorf("-remote starts its own server: leave out -url")
+		}
+		var stopRemote func()
+		var err error
+		if trips, stopRemote, err = startRemote(cfg.remote); err != nil {
+			return err
+		}
+		defer stopRemote()
+	}
 	if startedOwn {
 		base, d, pid, stopServer, err := startServer()
 		if err != nil {
@@ -88,7 +102,7 @@ func run(ctx context.Context, cfg config) error {
 		cfg.target, cfg.pid, dir = base, pid, d
 	}
 	fmt.Printf("karaoke load test: %s, GOMAXPROCS %d, %d CPUs, %s per phase\n", cfg.target, runtime.GOMAXPROCS(0), runtime.NumCPU(), cfg.duration)
-	lt := &loadTest{cfg: cfg, client: newClient(200)}
+	lt := &loadTest{cfg: cfg, client: newClient(200), remote: trips}
 	if cfg.search {
 		return runSearch(ctx, lt, dir)
 	}

@@ -23,6 +23,8 @@ type loadTest struct {
 	turns sync.Map
 	// streamsRSS is the server's RSS with the streams of openStreams open.
 	streamsRSS int64
+	// remote counts the database's round trips in remote mode (remote.go).
+	remote *roundTrips
 }
 
 type result struct {
@@ -36,6 +38,7 @@ type result struct {
 // use over it.
 func (lt *loadTest) phase(name string, fn func() result) {
 	cpu0 := cpuTime(lt.cfg.pid)
+	trips0 := lt.remote.snapshot()
 	start := time.Now()
 	r := fn()
 	wall := time.Since(start)
@@ -48,6 +51,7 @@ func (lt *loadTest) phase(name string, fn func() result) {
 		fmt.Printf(" (first: %v)", r.firstErr)
 	}
 	fmt.Println()
+	lt.remote.print(r.ops, trips0)
 	if lt.cfg.pid != 0 {
 		fmt.Printf("  server CPU %.0f%% of one core (%.2f s over %.2f s)\n", 100*cpu.Seconds()/wall.Seconds(), cpu.Seconds(), wall.Seconds())
 	}

