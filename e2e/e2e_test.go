@@ -227,6 +227,10 @@ func request(t *testing.T, phone context.Context, title, artist string) {
 		chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)),
 	)
 	waitFor(t, phone, title+" in the guest's songs", fmt.Sprintf(`document.querySelectorAll('[data-testid="my-request"]').length === %d`, added+1))
+	// The live stream may show the song before the post's own answer has
+	// swapped in the fresh form: typing the next song before then would
+	// type into the form about to be replaced.
+	waitFor(t, phone, "the request form answered", `!document.querySelector('#request-form.htmx-request, .htmx-swapping, .htmx-settling')`)
 }
 
 const (

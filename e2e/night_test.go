@@ -222,7 +222,8 @@ func TestPagesRecoverFromARestart(t *testing.T) {
 	b := startBrowser(t, func(e string) bool {
 		// A stream that reconnects in the moment the old server is closing
 		// its streams is answered 503 (Retry-After) rather than refused.
-		return (strings.Contains(e, "/events") && (strings.Contains(e, "ERR_CONNECTION_REFUSED") ||
+		// connection.js asks /livez meanwhile, to learn when it is back.
+		return ((strings.Contains(e, "/events") || strings.Contains(e, "/livez")) && (strings.Contains(e, "ERR_CONNECTION_REFUSED") ||
 			strings.Contains(e, "ERR_EMPTY_RESPONSE") || strings.Contains(e, "status of 503"))) ||
 			(strings.HasPrefix(e, "error: [object Event]") && strings.Contains(e, static.Path("htmx.min.js")))
 	})
