@@ -235,7 +235,7 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 // so the page has every row the order names.
 func (f *liveFrame) hostEvents(rd *rendered, guests []db.GuestListing) ([]live.Event, error) {
 	dl := dashboardLive(rd.lg, f.night)
-	markClosing(&dl, f.night, f.now)
+	markClosing(rd.lg, &dl, f.night, f.now)
 	out, err := f.render(rd,
 		views.Fragment{Event: views.EventHostLive, Component: views.DashboardLiveView(dl)},
 		views.Fragment{Event: views.EventHostSummary, Component: views.HostSummary(dl)})

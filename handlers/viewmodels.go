@@ -94,7 +94,7 @@ func dashboardLive(lg lang.Lang, n db.Night) views.DashboardLive {
 		Now:        nowSinging(n),
 		Summary:    queueSummary(lg, n),
 		NextURL:    hostActionPath(id, "next"),
-		NextLabel:  "Start next singer",
+		NextLabel:  lg.T("host.live.next"),
 		SkipNowURL: hostActionPath(id, "stop"),
 		Ends:       views.EndsNobody,
 		PauseURL:   hostActionPath(id, "pause"),
@@ -105,11 +105,11 @@ func dashboardLive(lg lang.Lang, n db.Night) views.DashboardLive {
 	}
 	switch {
 	case len(n.Queue) == 0 && n.NowSinging != nil:
-		live.NextLabel = "Finish this turn"
+		live.NextLabel = lg.T("host.live.finish")
 	case len(n.Queue) > 0:
-		live.NextLabel = "Start next: " + n.Queue[0].Singer
+		live.NextLabel = lg.Tf("host.live.next_singer", map[string]any{"Singer": n.Queue[0].Singer})
 	}
-	markHolds(&live, n)
+	markHolds(lg, &live, n)
 	if n.Session.RequestsPaused {
 		live.PauseURL = hostActionPath(id, "resume")
 	}
@@ -117,12 +117,12 @@ func dashboardLive(lg lang.Lang, n db.Night) views.DashboardLive {
 	live.NextKey, live.StopKey, live.PauseKey = hostStateKey(n, "next", live.Ends), hostStateKey(n, "stop", live.Ends), hostStateKey(n, "pause", live.PauseURL)
 	live.Undo = undoControl(n)
 	if n.NowSinging != nil {
-		live.StopLabel = "Stop " + n.NowSinging.Title + " (" + n.NowSinging.Singer + ")"
+		live.StopLabel = lg.Tf("host.live.stop_song", map[string]any{"Song": n.NowSinging.Title, "Singer": n.NowSinging.Singer})
 	}
 	for i := range n.Queue {
 		live.Queue = append(live.Queue, hostQueueItem(lg, n, i))
 	}
-	markClosing(&live, n, time.Now())
+	markClosing(lg, &live, n, time.Now())
 	return live
 }
 
@@ -136,17 +136,17 @@ func hostQueueItem(lg lang.Lang, n db.Night, i int) views.HostQueueItem {
 	if !n.Session.Open() {
 		return item
 	}
-	song, key := r.Title+" ("+r.Singer+")", queueRowKey(n, r)
+	song, key := map[string]any{"Song": r.Title, "Singer": r.Singer}, queueRowKey(n, r)
 	item.RemoveSingerURL = guestRemovePath(id, r.GuestID)
 	item.Moves = []views.HostAction{
-		{URL: hostRequestPath(id, r.ID, "top"), Label: "Top", Title: "Move to the top: " + song, Key: key},
-		{URL: hostRequestPath(id, r.ID, "up"), Label: "Up", Title: "Move up: " + song, Key: key},
-		{URL: hostRequestPath(id, r.ID, "down"), Label: "Down", Title: "Move down: " + song, Key: key},
-		{URL: hostRequestPath(id, r.ID, "back"), Label: "Back", Title: "Send to the back: " + song, Key: key},
+		{URL: hostRequestPath(id, r.ID, "top"), Label: lg.T("host.queue.top"), Title: lg.Tf("host.queue.top_label", song), Key: key},
+		{URL: hostRequestPath(id, r.ID, "up"), Label: lg.T("host.queue.up"), Title: lg.Tf("host.queue.up_label", song), Key: key},
+		{URL: hostRequestPath(id, r.ID, "down"), Label: lg.T("host.queue.down"), Title: lg.Tf("host.queue.down_label", song), Key: key},
+		{URL: hostRequestPath(id, r.ID, "back"), Label: lg.T("host.queue.back"), Title: lg.Tf("host.queue.back_label", song), Key: key},
 	}
 	item.Dangers = []views.HostAction{
-		{URL: hostRequestPath(id, r.ID, "skip"), Label: "Skip", Title: "Skip " + song, Key: key},
-		{URL: hostRequestPath(id, r.ID, "remove"), Label: "Remove", Title: "Remove " + song, Key: key},
+		{URL: hostRequestPath(id, r.ID, "skip"), Label: lg.T("host.queue.skip"), Title: lg.Tf("host.queue.skip_label", song), Key: key},
+		{URL: hostRequestPath(id, r.ID, "remove"), Label: lg.T("host.queue.remove"), Title: lg.Tf("host.queue.remove_label", song), Key: key},
 	}
 	return item
 }
@@ -157,13 +157,13 @@ func estimateNote(lg lang.Lang, n db.Night) string {
 	turn, between := formatMinutes(lg, n.TurnLength), formatMinutes(lg, n.Changeover)
 	switch {
 	case !n.MeasuredAvg:
-		return fmt.Sprintf("Waits assume %s a song and %s between songs until the first turns are timed.", turn, between)
+		return lg.Tf("host.live.waits_assumed", map[string]any{"Turn": turn, "Between": between})
 	case !n.MeasuredChangeover:
-		return fmt.Sprintf("Waits count this night's turns, %s a song, and %s between songs until the changeovers are timed.", turn, between)
+		return lg.Tf("host.live.waits_turns", map[string]any{"Turn": turn, "Between": between})
 	case n.Changeover < 30*time.Second:
-		return fmt.Sprintf("Waits count this night's turns, %s a song, the time between songs included.", turn)
+		return lg.Tf("host.live.waits_included", map[string]any{"Turn": turn})
 	default:
-		return fmt.Sprintf("Waits count this night's turns, %s a song, and %s between songs.", turn, between)
+		return lg.Tf("host.live.waits_measured", map[string]any{"Turn": turn, "Between": between})
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 
 // idPattern is what a message ID looks like: its area, then at least one
 // more part ("guest.join.title").
-var idPattern = regexp.MustCompile(`^(common|guest|host)(\.[a-z0-9_]+)+$`)
+var idPattern = regexp.MustCompile(`^(common|guest|host|tv|push)(\.[a-z0-9_]+)+$`)
 
 // TestEveryKeyInEveryLanguage is the CI key check: every message ID the
 // code names exists in every language's file of its area, every file of a
