@@ -149,7 +149,7 @@ func historyChart(lg lang.Lang, nums db.Numbers, loc *time.Location) *views.Hist
 		ViewBox: fmt.Sprintf("0 0 %d %d", chartWidth, height),
 		Title:   lg.T("host.history.chart"),
 		Desc: lg.Tf("host.history.chart_desc", map[string]any{"From": rows[0].Start.In(loc).Format("15:04"),
-			"To": rows[len(rows)-1].Start.Add(30*time.Minute).In(loc).Format("15:04"), "Busiest": busiestWords(lg, nums.Busiest, loc)}),
+			"To": rows[len(rows)-1].Start.Add(30 * time.Minute).In(loc).Format("15:04"), "Busiest": busiestWords(lg, nums.Busiest, loc)}),
 		AxisX:  strconv.Itoa(chartAxisX),
 		Height: strconv.Itoa(height),
 	}

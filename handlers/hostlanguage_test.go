@@ -1,0 +1,116 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/karaoke-night/karaoke/lang"
+)
+
+// TestHostPagesHaveNoEnglishLeft renders the host's pages of a busy night
+// (the dashboard with a singer on, a queue, a paired TV, the confirmations,
+// the history) and a TV's pairing screen in English and in each other
+// language, and finds no piece of the English page in the other but the
+// night's own names, songs and codes (the same method as the guest's pages).
+func TestHostPagesHaveNoEnglishLeft(t *testing.T) {
+	ctx := context.Background()
+	app := newTestApp(t)
+	host, dash, code := app.hostNight()
+	sess, err := app.store.SessionByCode(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.guest(code, "Ana", "Dancing Queen", "Wonderwall")
+	app.guest(code, "Bob", "Africa")
+	if _, _, err := app.store.StartNext(ctx, sess.ID, singing(t, app.store, sess.ID)); err != nil {
+		t.Fatal(err)
+	}
+	tv := app.browser()
+	if resp := pairForm(t, host, dash, pairCode(t, tv.get("/tv"))); resp.status >= 400 {
+		t.Fatalf("pairing a TV: status %d", resp.status)
+	}
+	page := host.get(dash)
+	remove, _ := page.doc.Find(`#guests a[href*="/guests/"][href$="/remove"]`).First().Attr("href")
+	end, _ := page.testid("end-session").Attr("href")
+	recent, _ := page.testid("remove-recent").Attr("href")
+	history, _ := page.testid("history").Attr("href")
+	if remove == "" || end == "" || recent == "" || history == "" {
+		t.Fatalf("the dashboard links to remove %q, end %q, remove recent %q, history %q", remove, end, recent, history)
+	}
+	ours := []string{"Friday", code, "Ana", "Bob", "Dancing Queen", "Wonderwall", "Africa",
+		"English", "Español", "Deutsch", page.testid("join-url").Text(), page.testid("this-device").Text()}
+	// The offered time zones are IANA names, the same in every language.
+	page.doc.Find(`#time-zone option[value!=""]`).Each(func(_ int, o *goquery.Selection) { ours = append(ours, o.Text()) })
+	page.doc.Find(`[data-testid="pair-form"] strong`).Each(func(_ int, o *goquery.Selection) { ours = append(ours, o.Text()) })
+	pages := []langPage{
+		{"dashboard", host, dash},
+		{"end", host, end},
+		{"remove guest", host, remove},
+		{"remove recent", host, recent},
+		{"history", host, history},
+		{"TV pairing", app.browser(), "/tv"},
+	}
+	// What the host log says of each action is stored in English with the
+	// action (db/actionsay.go) and not yet said again in the reader's
+	// language: left out here until it is.
+	noEnglishLeft(t, pages, ours, ".undo-what, .audit-what")
+}
+
+// TestPushOfferHasNoEnglishLeft: the guest's notification offer, whose
+// sentences wait in data attributes for push.js, is in the guest's language.
+func TestPushOfferHasNoEnglishLeft(t *testing.T) {
+	app, _, _ := pushApp(t)
+	_, _, code := app.hostNight()
+	ann := app.guest(code, "Ann", "Valerie")
+	if ann.get("/j/"+code).testid("push-offer").Length() != 1 {
+		t.Fatal("the guest page has no push offer")
+	}
+	noEnglishLeft(t, []langPage{{"guest with push", ann, "/j/" + code}},
+		[]string{"Friday", code, "Ann", "Valerie", "English", "Español", "Deutsch"}, "")
+}
+
+// langPage is a page to read in every language, as b sees it.
+type langPage struct {
+	name string
+	b    *browser
+	path string
+}
+
+// noEnglishLeft reads each page in English and in each other language and
+// fails for any piece of the English page left in the other, but for the
+// allowed names (and, in German, the words it shares with English), with
+// the elements that match strip ("" for none) taken out of both.
+func noEnglishLeft(t *testing.T, pages []langPage, ours []string, strip string) {
+	t.Helper()
+	same := map[string][]string{"de": {"Code", "(optional)"}}
+	for _, tag := range lang.Shipped().Tags()[1:] {
+		for _, p := range pages {
+			t.Run(tag.String()+"/"+p.name, func(t *testing.T) {
+				p.b.header = http.Header{"Accept-Language": {"en"}}
+				english := p.b.get(p.path)
+				p.b.header = http.Header{"Accept-Language": {tag.String()}}
+				other := p.b.get(p.path)
+				p.b.header = nil
+				if english.status != http.StatusOK || other.status != http.StatusOK {
+					t.Fatalf("status %d in English, %d in %s", english.status, other.status, tag)
+				}
+				if got := other.doc.Find("html").AttrOr("lang", ""); got != tag.String() {
+					t.Errorf("<html lang=%q>, want %q", got, tag)
+				}
+				if strip != "" {
+					english.doc.Find(strip).Remove()
+					other.doc.Find(strip).Remove()
+				}
+				allowed := append(slices.Clone(ours), same[tag.String()]...)
+				slices.SortFunc(allowed, func(a, b string) int { return len(b) - len(a) })
+				if left := englishLeft(pieces(english), pieces(other), allowed); len(left) > 0 {
+					t.Errorf("English left in %s: %q", tag, left)
+				}
+			})
+		}
+	}
+}
