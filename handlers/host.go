@@ -145,7 +145,7 @@ func (h *Handler) hostActionDone(w http.ResponseWriter, r *http.Request, err err
 	id := hostSessionID(r)
 	notice := ""
 	if err != nil {
-		notice = db.ErrorMessage(err)
+		notice = sayError(r, err)
 		letRetapGo(r) // it changed nothing: a retry may act
 	}
 	fragment := func() (templ.Component, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
@@ -113,4 +114,26 @@ func noEnglishLeft(t *testing.T, pages []langPage, ours []string, strip string) 
 			})
 		}
 	}
+}
+
+// TestHostErrorsInTheHostsLanguage: a message the handler or the store
+// writes in English (the rules form's limit) reaches a Spanish host in
+// Spanish, beside its field, with the form's 422.
+func TestHostErrorsInTheHostsLanguage(t *testing.T) {
+	app := newTestApp(t)
+	host, dash, _ := app.hostNight()
+	host.header = http.Header{"Accept-Language": {"es"}}
+	for _, f := range postForms(host.get(dash)) {
+		if !strings.HasSuffix(f.action, "/settings") {
+			continue
+		}
+		f.values.Set("singer_cap", "muchas")
+		resp := host.do("POST", f.action, f.values)
+		got := strings.TrimSpace(resp.testid("error-singer_cap").Text())
+		if resp.status != http.StatusUnprocessableEntity || !strings.HasPrefix(got, "El límite debe ser un número entero de 1 a") {
+			t.Errorf("a cap of %q: %d, %q; want 422 and the Spanish message", "muchas", resp.status, got)
+		}
+		return
+	}
+	t.Fatal("the dashboard has no rules form")
 }
