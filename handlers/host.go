@@ -128,7 +128,7 @@ func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.Dash
 		HistoryURL:     historyPath(id),
 		Walkup:         walkupForm(id, walkups, views.WalkupForm{}),
 		Pending:        pendingList(night),
-		Log:            auditLog(night),
+		Log:            auditLog(lang.From(r.Context()), night),
 		Device:         db.HostDevice(r.Context()),
 	}, nil
 }

@@ -259,7 +259,7 @@ func (f *liveFrame) hostEvents(rd *rendered, guests []db.GuestListing) ([]live.E
 		views.Fragment{Event: views.EventHostOrder, Component: views.HostQueueOrder(strings.Join(ids, " "))},
 		views.Fragment{Event: views.EventHostGuests, Component: views.GuestsCard(guestItems(f.night.Session, guests))},
 		views.Fragment{Event: views.EventHostPending, Component: views.PendingCard(pendingList(f.night))},
-		views.Fragment{Event: views.EventHostLog, Component: views.AuditLogView(auditLog(f.night))},
+		views.Fragment{Event: views.EventHostLog, Component: views.AuditLogView(auditLog(rd.lg, f.night))},
 
 		views.Fragment{Event: views.EventHostSongbook, Component: views.SongbookSizeView(name, count)})
 	return append(out, rest...), err

@@ -115,7 +115,7 @@ func dashboardLive(lg lang.Lang, n db.Night) views.DashboardLive {
 	}
 	live.TurnLengthMsg = estimateNote(lg, n)
 	live.NextKey, live.StopKey, live.PauseKey = hostStateKey(n, "next", live.Ends), hostStateKey(n, "stop", live.Ends), hostStateKey(n, "pause", live.PauseURL)
-	live.Undo = undoControl(n)
+	live.Undo = undoControl(lg, n)
 	if n.NowSinging != nil {
 		live.StopLabel = lg.Tf("host.live.stop_song", map[string]any{"Song": n.NowSinging.Title, "Singer": n.NowSinging.Singer})
 	}
