@@ -71,7 +71,7 @@ func historyStatus(lg lang.Lang, sess db.Session, loc *time.Location) string {
 }
 
 // historySongs is a number of songs in lg: "1 song", "12 songs".
-func historySongs(lg lang.Lang, n int) string { return lg.N("host.history.count", n, nil) }
+func historySongs(lg lang.Lang, n int) string { return songCount(lg, n) }
 
 func historyTurn(lg lang.Lang, t db.Turn, loc *time.Location) views.HistoryTurn {
 	vm := views.HistoryTurn{Singer: t.Singer, Title: t.Title, Artist: t.Artist, Skipped: t.Skipped}

@@ -251,7 +251,7 @@ func (f *liveFrame) hostEvents(rd *rendered, guests []db.GuestListing) ([]live.E
 		out = append(out, live.NewKeyedEvent(f.Version(), views.HostRowKey(q.ID), views.EventHostRow, row))
 		ids = append(ids, strconv.FormatInt(q.ID, 10))
 	}
-	name, count, err := f.songbookSize()
+	name, count, err := f.songbookSize(rd.lg)
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +267,7 @@ func (f *liveFrame) hostEvents(rd *rendered, guests []db.GuestListing) ([]live.E
 
 // songbookSize is the night's songbook's name and size, as the Songs
 // section shows them; "" for a night without one.
-func (f *liveFrame) songbookSize() (name, count string, err error) {
+func (f *liveFrame) songbookSize(lg lang.Lang) (name, count string, err error) {
 	if f.night.Session.SongbookID == 0 {
 		return "", "", nil
 	}
@@ -278,7 +278,7 @@ func (f *liveFrame) songbookSize() (name, count string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	return book.Name, songCount(book.Songs), nil
+	return book.Name, songCount(lg, book.Songs), nil
 }
 
 func renderOne(ctx context.Context, c templ.Component) ([]byte, error) {

@@ -201,16 +201,11 @@ func (h *Handler) songbookCard(r *http.Request, sessionID int64, ended bool) (vi
 	if err != nil {
 		return views.SongbookCard{}, err
 	}
-	return songbookCard(sessionID, current, books, ended), nil
+	return songbookCard(lang.From(r.Context()), sessionID, current, books, ended), nil
 }
 
 // songCount is a number of songs as the host reads it: "12,345 songs".
-func songCount(n int) string {
-	if n == 1 {
-		return "1 song"
-	}
-	return thousands(n) + " songs"
-}
+func songCount(lg lang.Lang, n int) string { return lg.N("host.songs.count", n, nil) }
 
 // thousands writes n with commas between its thousands: 12,345.
 func thousands(n int) string {
@@ -225,7 +220,7 @@ func thousands(n int) string {
 // 23 lines skipped: line 4 (no title), …".
 func importReport(rep songbook.Report) string {
 	var b strings.Builder
-	b.WriteString("Imported " + songCount(rep.Songs))
+	b.WriteString("Imported " + songCount(lang.Shipped().Lang(lang.Default), rep.Songs))
 	if rep.Duplicates > 0 {
 		fmt.Fprintf(&b, " (%s merged)", lines(rep.Duplicates, "duplicate"))
 	}

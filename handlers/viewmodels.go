@@ -319,7 +319,7 @@ func formatAgo(d time.Duration) string {
 
 // songbookCard is the Songs section: the night's songbook (current.ID is 0
 // when it has none) and the songbooks of books it may attach instead.
-func songbookCard(sessionID int64, current db.Songbook, books []db.Songbook, ended bool) views.SongbookCard {
+func songbookCard(lg lang.Lang, sessionID int64, current db.Songbook, books []db.Songbook, ended bool) views.SongbookCard {
 	c := views.SongbookCard{
 		ImportURL: hostActionPath(sessionID, "songbook"),
 		UseURL:    hostActionPath(sessionID, "songbook/use"),
@@ -327,15 +327,15 @@ func songbookCard(sessionID int64, current db.Songbook, books []db.Songbook, end
 		Ended:     ended,
 	}
 	if current.ID != 0 {
-		c.Name, c.Count = current.Name, songCount(current.Songs)
+		c.Name, c.Count = current.Name, songCount(lg, current.Songs)
 	}
 	for _, b := range books {
 		if b.ID == current.ID {
 			continue
 		}
-		label := fmt.Sprintf("Use my songbook “%s”: %s, imported %s", b.Name, songCount(b.Songs), b.CreatedAt.Format("2 Jan"))
+		label := lg.Tf("host.songs.use_mine", map[string]any{"Name": b.Name, "Songs": songCount(lg, b.Songs), "Date": b.CreatedAt.Format(lg.T("host.songs.date_layout"))})
 		if b.House {
-			label = fmt.Sprintf("Use the house songbook “%s”: %s", b.Name, songCount(b.Songs))
+			label = lg.Tf("host.songs.use_house", map[string]any{"Name": b.Name, "Songs": songCount(lg, b.Songs)})
 		}
 		c.Choices = append(c.Choices, views.SongbookChoice{ID: strconv.FormatInt(b.ID, 10), Label: label})
 	}
