@@ -38,6 +38,9 @@ func TestHostPagesHaveNoEnglishLeft(t *testing.T) {
 	if err := app.store.MoveRequest(ctx, sess.ID, night.Queue[len(night.Queue)-1].ID, db.MoveUp); err != nil {
 		t.Fatal(err)
 	}
+	if resp := host.upload(dash+"/songbook", "Weekly", "list.csv", []byte(songCSV)); resp.status != http.StatusOK {
+		t.Fatalf("importing a songbook: status %d", resp.status)
+	}
 	tv := app.browser()
 	if resp := pairForm(t, host, dash, pairCode(t, tv.get("/tv"))); resp.status >= 400 {
 		t.Fatalf("pairing a TV: status %d", resp.status)
@@ -51,12 +54,19 @@ func TestHostPagesHaveNoEnglishLeft(t *testing.T) {
 		t.Fatalf("the dashboard links to remove %q, end %q, remove recent %q, history %q", remove, end, recent, history)
 	}
 	ours := []string{"Friday", code, "Ana", "Bob", "Dancing Queen", "Wonderwall", "Africa",
-		"English", "Español", "Deutsch", page.testid("join-url").Text(), page.testid("this-device").Text()}
+		"English", "Español", "Deutsch", "Weekly", page.testid("join-url").Text(), page.testid("this-device").Text()}
 	// The offered time zones are IANA names, the same in every language.
 	page.doc.Find(`#time-zone option[value!=""]`).Each(func(_ int, o *goquery.Selection) { ours = append(ours, o.Text()) })
 	page.doc.Find(`[data-testid="pair-form"] strong`).Each(func(_ int, o *goquery.Selection) { ours = append(ours, o.Text()) })
+	second, _ := host.hostSession("Saturday") // offers the songbook imported on Friday
+	page2 := host.get(second)
+	if page2.testid("songbook-use").Length() == 0 {
+		t.Fatal("a second night offers no songbook to use")
+	}
+	ours = append(ours, "Saturday", page2.testid("join-url").Text(), strings.TrimSpace(page2.testid("join-code").Text()))
 	pages := []langPage{
 		{"dashboard", host, dash},
+		{"second night", host, second},
 		{"end", host, end},
 		{"remove guest", host, remove},
 		{"remove recent", host, recent},
