@@ -13,7 +13,7 @@ import (
 // device and in the export. A page says them again in its reader's
 // language: each summary the store writes has a pattern here, whose parts
 // (a song, a place in line, a name) are read back and said in lg. A
-// summary no pattern matches (the rules' list of changes) stays as stored.
+// summary no pattern matches stays as stored.
 
 // summaryPart is how one part of a summary is said again.
 type summaryPart int
@@ -62,8 +62,53 @@ var (
 	}
 )
 
+// ruleParts are the parts of a change of the rules ("Rules: a; b"), each
+// a setting's name and its value before and after.
+var ruleParts = []struct {
+	re *regexp.Regexp
+	id string
+}{
+	{regexp.MustCompile(`^songs a singer may have waiting (\d+) → (\d+)$`), "host.log.rule_cap"},
+	{regexp.MustCompile(`^notes on the TV (shown|hidden) → (shown|hidden)$`), "host.log.rule_notes"},
+	{regexp.MustCompile(`^songbook only (on|off) → (on|off)$`), "host.log.rule_songbook_only"},
+	{regexp.MustCompile(`^approval (on|off) → (on|off)$`), "host.log.rule_approval"},
+	{regexp.MustCompile(`^time zone (\S+) → (\S+)$`), "host.log.rule_zone"},
+	{regexp.MustCompile(`^closing (none|\d\d:\d\d) → (none|\d\d:\d\d)$`), "host.log.rule_closing"},
+	{regexp.MustCompile(`^longest hold (\d+) → (\d+) min$`), "host.log.rule_hold"},
+}
+
+// ruleValues are the words a change of the rules stores for a value.
+var ruleValues = map[string]string{"shown": "host.log.value_shown", "hidden": "host.log.value_hidden",
+	"on": "host.log.value_on", "off": "host.log.value_off", "none": "host.log.value_none"}
+
+// sayRules is a change of the rules in lg, part by part; a part no
+// pattern knows stays as stored.
+func sayRules(lg lang.Lang, parts string) string {
+	said := strings.Split(parts, "; ")
+	for i, part := range said {
+		for _, p := range ruleParts {
+			m := p.re.FindStringSubmatch(part)
+			if m == nil {
+				continue
+			}
+			values := [2]string{m[1], m[2]}
+			for j, v := range values {
+				if id, ok := ruleValues[v]; ok {
+					values[j] = lg.T(id)
+				}
+			}
+			said[i] = lg.Tf(p.id, map[string]any{"From": values[0], "To": values[1]})
+			break
+		}
+	}
+	return lg.Tf("host.log.rules", map[string]any{"Changes": strings.Join(said, lg.T("host.log.rules_sep"))})
+}
+
 // saySummary is a stored summary in lg.
 func saySummary(lg lang.Lang, summary string) string {
+	if parts, ok := strings.CutPrefix(summary, "Rules: "); ok {
+		return sayRules(lg, parts)
+	}
 	for _, rule := range summaryRules {
 		m := rule.re.FindStringSubmatch(summary)
 		if m == nil {

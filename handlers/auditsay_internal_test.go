@@ -33,6 +33,9 @@ func TestSummariesSaidAgain(t *testing.T) {
 		{"Approved all: 3 waiting songs → the queue", "", ""},
 		{"Declined Cy's “Zombie”: waiting for OK → declined", "", ""},
 		{"Released Cy's hold: on hold → in line", "", ""},
+		{"Rules: songs a singer may have waiting 3 → 4; notes on the TV shown → hidden; songbook only off → on; approval on → off; time zone UTC → Europe/Madrid; closing none → 01:30; longest hold 10 → 15 min",
+			"Reglas: canciones en espera por cantante 3 → 4; notas en la tele visibles → ocultas; solo cancionero no → sí; aprobación sí → no; zona horaria UTC → Europe/Madrid; cierre ninguno → 01:30; máximo para guardar el sitio 10 → 15 min", ""},
+		{"Rules: language en → es", "Reglas: language en → es", ""},
 	}
 	b := lang.Shipped()
 	en, es, de := b.Match("en"), b.Match("es"), b.Match("de")
@@ -50,7 +53,7 @@ func TestSummariesSaidAgain(t *testing.T) {
 			}
 		}
 	}
-	if got := saySummary(es, "Rules: songs a singer may have waiting 3 → 4"); got != "Rules: songs a singer may have waiting 3 → 4" {
+	if got := saySummary(es, "Moved the piano: left → right"); got != "Moved the piano: left → right" {
 		t.Errorf("a summary no pattern knows is said %q, want it as stored", got)
 	}
 }
