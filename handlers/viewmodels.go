@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -289,31 +288,31 @@ func (h *Handler) replicationLine(r *http.Request) *views.ReplicationLine {
 	if !st.Enabled {
 		return nil
 	}
-	now := time.Now()
+	now, lg := time.Now(), lang.From(r.Context())
 	line := &views.ReplicationLine{Behind: st.LastError != "" && st.LastErrorAt.After(st.LastSuccess)}
 	switch {
 	case st.Waiting == 0 && st.LastSuccess.IsZero():
-		line.Text = "Copy in Turso: up to date."
+		line.Text = lg.T("host.copy.up_to_date")
 	case st.Waiting == 0:
-		line.Text = "Copy in Turso: up to date, last sent " + formatAgo(now.Sub(st.LastSuccess)) + " ago."
+		line.Text = lg.Tf("host.copy.sent", map[string]any{"Ago": formatAgo(lg, now.Sub(st.LastSuccess))})
 	default:
-		line.Text = fmt.Sprintf("Copy in Turso: %d waiting to be sent, the oldest %s old.", st.Waiting, formatAgo(now.Sub(st.Oldest)))
+		line.Text = lg.Tf("host.copy.waiting", map[string]any{"Count": lg.Int(st.Waiting), "Age": formatAgo(lg, now.Sub(st.Oldest))})
 	}
 	if line.Behind {
-		line.Text += " Turso cannot be reached (last tried " + formatAgo(now.Sub(st.LastErrorAt)) + " ago); the night carries on here and catches up when it can."
+		line.Text += " " + lg.Tf("host.copy.behind", map[string]any{"Ago": formatAgo(lg, now.Sub(st.LastErrorAt))})
 	}
 	return line
 }
 
 // formatAgo is a duration as a host reads it: "12 s", "5 min", "3 h".
-func formatAgo(d time.Duration) string {
+func formatAgo(lg lang.Lang, d time.Duration) string {
 	switch {
 	case d < time.Minute:
-		return strconv.Itoa(max(0, int(d.Seconds()))) + " s"
+		return lg.Tf("host.copy.seconds", map[string]any{"N": lg.Int(max(0, int(d.Seconds())))})
 	case d < time.Hour:
-		return strconv.Itoa(int(d.Minutes())) + " min"
+		return lg.Tf("host.copy.minutes", map[string]any{"N": lg.Int(int(d.Minutes()))})
 	default:
-		return strconv.Itoa(int(d.Hours())) + " h"
+		return lg.Tf("host.copy.hours", map[string]any{"N": lg.Int(int(d.Hours()))})
 	}
 }
 
