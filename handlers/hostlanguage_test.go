@@ -1,16 +1,19 @@
 package handlers_test
 
 import (
+	"bufio"
 	"context"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/lang"
+	"github.com/karaoke-night/karaoke/views"
 )
 
 // TestHostPagesHaveNoEnglishLeft renders the host's pages of a busy night
@@ -151,4 +154,41 @@ func TestHostErrorsInTheHostsLanguage(t *testing.T) {
 		return
 	}
 	t.Fatal("the dashboard has no rules form")
+}
+
+// TestHostStreamInTheHostsLanguage: the dashboard's live stream renders
+// the host's controls in the language of the host who listens, an English
+// and a Spanish host of the same night each in theirs.
+func TestHostStreamInTheHostsLanguage(t *testing.T) {
+	app := newTestApp(t)
+	host, dash, code := app.hostNight()
+	app.guest(code, "Ana", "Dancing Queen")
+	for _, tt := range []struct{ tag, want string }{{"en", "Start next: Ana"}, {"es", "Siguiente: Ana"}, {"de", "Als Nächstes: Ana"}} {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		req, err := http.NewRequestWithContext(ctx, "GET", app.server.URL+strings.TrimSuffix(dash, "/")+"/events", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Accept-Language", tt.tag)
+		resp, err := host.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var live string
+		lines := bufio.NewScanner(resp.Body)
+		lines.Buffer(make([]byte, 0, 64<<10), 1<<20)
+		for event := ""; live == "" && lines.Scan(); {
+			line := lines.Text()
+			if name, ok := strings.CutPrefix(line, "event: "); ok {
+				event = name
+			} else if data, ok := strings.CutPrefix(line, "data: "); ok && event == views.EventHostLive {
+				live = data
+			}
+		}
+		resp.Body.Close()
+		cancel()
+		if !strings.Contains(live, tt.want) {
+			t.Errorf("%s: the stream's %s event is %q, want %q in it", tt.tag, views.EventHostLive, live, tt.want)
+		}
+	}
 }
