@@ -192,3 +192,16 @@ func TestHostStreamInTheHostsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestImportReportInTheHostsLanguage: what an import found is said in the
+// importing host's language, the songbook's reasons for a skipped line too.
+func TestImportReportInTheHostsLanguage(t *testing.T) {
+	app := newTestApp(t)
+	host, dash, _ := app.hostNight()
+	host.header = http.Header{"Accept-Language": {"es"}}
+	resp := host.upload(dash+"/songbook", "", "list.csv", []byte(songCSV))
+	got, want := strings.TrimSpace(resp.testid("songbook-report").Text()), "Se importaron 3 canciones; 1 línea omitida: línea 4 (sin título)."
+	if resp.status != http.StatusOK || got != want {
+		t.Errorf("import: %d, %q; want 200, %q", resp.status, got, want)
+	}
+}
