@@ -75,6 +75,7 @@ var ruleParts = []struct {
 	{regexp.MustCompile(`^time zone (\S+) → (\S+)$`), "host.log.rule_zone"},
 	{regexp.MustCompile(`^closing (none|\d\d:\d\d) → (none|\d\d:\d\d)$`), "host.log.rule_closing"},
 	{regexp.MustCompile(`^longest hold (\d+) → (\d+) min$`), "host.log.rule_hold"},
+	{regexp.MustCompile(`^language ([a-z-]+) → ([a-z-]+)$`), "host.log.rule_language"}, // the night's language (main's i18n part 2)
 }
 
 // ruleValues are the words a change of the rules stores for a value.

@@ -35,7 +35,8 @@ func TestSummariesSaidAgain(t *testing.T) {
 		{"Released Cy's hold: on hold → in line", "", ""},
 		{"Rules: songs a singer may have waiting 3 → 4; notes on the TV shown → hidden; songbook only off → on; approval on → off; time zone UTC → Europe/Madrid; closing none → 01:30; longest hold 10 → 15 min",
 			"Reglas: canciones en espera por cantante 3 → 4; notas en la tele visibles → ocultas; solo cancionero no → sí; aprobación sí → no; zona horaria UTC → Europe/Madrid; cierre ninguno → 01:30; máximo para guardar el sitio 10 → 15 min", ""},
-		{"Rules: language en → es", "Reglas: language en → es", ""},
+		{"Rules: language en → es", "Reglas: idioma en → es", "Regeln: Sprache en → es"},
+		{"Rules: colour red → blue", "Reglas: colour red → blue", ""}, // a part no pattern knows stays as stored
 	}
 	b := lang.Shipped()
 	en, es, de := b.Match("en"), b.Match("es"), b.Match("de")
