@@ -27,7 +27,7 @@ func (h *Handler) handleUndo(w http.ResponseWriter, r *http.Request) {
 
 // undoControl is the dashboard's Undo for the night's latest action not
 // undone yet; nothing once the night has ended.
-func undoControl(n db.Night) views.UndoControl {
+func undoControl(lg lang.Lang, n db.Night) views.UndoControl {
 	a := n.Undo.Action
 	if a.ID == 0 || !n.Session.Open() {
 		return views.UndoControl{}
@@ -35,22 +35,22 @@ func undoControl(n db.Night) views.UndoControl {
 	return views.UndoControl{
 		URL:      hostActionPath(n.Session.ID, "undo"),
 		ActionID: strconv.FormatInt(a.ID, 10),
-		What:     a.Summary,
-		Cannot:   n.Undo.Cannot,
+		What:     saySummary(lg, a.Summary),
+		Cannot:   lg.Text(n.Undo.Cannot),
 		Key:      hostStateKey(n, "undo", strconv.FormatInt(a.ID, 10)),
 	}
 }
 
 // auditLog is the host's latest actions as the dashboard lists them.
-func auditLog(n db.Night) views.AuditLog {
+func auditLog(lg lang.Lang, n db.Night) views.AuditLog {
 	var l views.AuditLog
 	for _, a := range n.Actions {
-		text := a.Summary
+		text := saySummary(lg, a.Summary)
 		switch a.Kind {
 		case db.ActionUndo:
-			text = "Undid: " + text
+			text = lg.Tf("host.log.undid", map[string]any{"What": text})
 		case db.ActionRedo:
-			text = "Redid: " + text
+			text = lg.Tf("host.log.redid", map[string]any{"What": text})
 		}
 		l.Items = append(l.Items, views.AuditItem{Time: a.CreatedAt.In(n.Session.Zone()).Format("15:04"), Device: a.Device, Text: text})
 	}

@@ -38,11 +38,12 @@ var offeredZones = []string{
 // it whatever it is.
 func zoneOptions(chosen string) []views.ZoneOption {
 	// time.Local is named after TZ when TZ is set, else "Local".
-	server := "The server's zone"
+	server, named := "The server's zone", ""
 	if name := time.Local.String(); name != "Local" {
-		server += ", " + name
+		server, named = server+", "+name, name
 	}
-	opts := []views.ZoneOption{{Name: "", Label: server + " (now " + time.Now().Format("15:04") + ")"}}
+	now := time.Now().Format("15:04")
+	opts := []views.ZoneOption{{Name: "", Label: server + " (now " + now + ")", Server: named, Now: now}}
 	found := chosen == ""
 	for _, name := range offeredZones {
 		if _, err := db.LoadZone(name); err != nil {
@@ -103,7 +104,7 @@ func nextClosingChange(n db.Night, now time.Time) time.Time {
 
 // markClosing sets the dashboard's closing line at now, and marks each
 // waiting song estimated to start after closing.
-func markClosing(l *views.DashboardLive, n db.Night, now time.Time) {
+func markClosing(lg lang.Lang, l *views.DashboardLive, n db.Night, now time.Time) {
 	l.Closing, l.Extend = views.Closing{}, nil
 	if !n.Session.Open() {
 		return // the night closed itself
@@ -112,8 +113,9 @@ func markClosing(l *views.DashboardLive, n db.Night, now time.Time) {
 	if l.Closing.Clock != "" {
 		for _, m := range closingExtensions {
 			mins := strconv.Itoa(m)
-			l.Extend = append(l.Extend, views.ClosingExtension{URL: hostActionPath(n.Session.ID, "closing/extend"), Minutes: mins, Label: "+" + mins + " min",
-				Key: hostStateKey(n, "extend", mins)})
+			l.Extend = append(l.Extend, views.ClosingExtension{URL: hostActionPath(n.Session.ID, "closing/extend"), Minutes: mins, Label: lg.Tf("host.closing.extend", map[string]any{"Minutes": mins}),
+				Title: lg.Tf("host.closing.extend_label", map[string]any{"Minutes": mins}),
+				Key:   hostStateKey(n, "extend", mins)})
 		}
 	}
 	for i := range l.Queue {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -33,7 +34,7 @@ func TestClosingByTheClock(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			l := views.DashboardLive{Queue: make([]views.HostQueueItem, len(n.Queue))}
-			markClosing(&l, n, tt.now)
+			markClosing(lang.Shipped().Lang(lang.Default), &l, n, tt.now)
 			if l.Closing != tt.want {
 				t.Errorf("closing = %+v, want %+v", l.Closing, tt.want)
 			}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -24,13 +25,13 @@ func (h *Handler) handleHistory(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, views.History(historyPage(hist, nightZone(hist.Session))))
+	h.render(w, r, http.StatusOK, views.History(historyPage(lang.From(r.Context()), hist, nightZone(hist.Session))))
 }
 
 func historyPath(sessionID int64) string { return hostActionPath(sessionID, "history") }
 
 // historyPage builds the history page's view model, its times in loc.
-func historyPage(hist db.History, loc *time.Location) views.HistoryPage {
+func historyPage(lg lang.Lang, hist db.History, loc *time.Location) views.HistoryPage {
 	sess := hist.Session
 	nums := hist.Numbers(loc)
 	vm := views.HistoryPage{
@@ -38,36 +39,41 @@ func historyPage(hist db.History, loc *time.Location) views.HistoryPage {
 		DashboardURL: hostPath(sess.ID),
 		CSVURL:       historyPath(sess.ID) + ".csv",
 		JSONURL:      historyPath(sess.ID) + ".json",
-		Status:       historyStatus(sess, loc),
+		Status:       historyStatus(lg, sess, loc),
 		Figures: []views.HistoryFigure{
-			{Label: "Songs sung", Value: strconv.Itoa(nums.Sung), TestID: "songs-sung"},
-			{Label: "Singers", Value: strconv.Itoa(nums.Singers), TestID: "singers"},
-			{Label: "Average turn", Value: minutesWords(nums.AverageTurn), TestID: "average-turn"},
-			{Label: "Busiest half hour", Value: busiestWords(nums.Busiest, loc), TestID: "busiest"},
-			{Label: "Skipped", Value: strconv.Itoa(nums.Skipped), TestID: "skipped"},
+			{Label: lg.T("host.history.sung"), Value: lg.Int(nums.Sung), TestID: "songs-sung"},
+			{Label: lg.T("host.history.singers"), Value: lg.Int(nums.Singers), TestID: "singers"},
+			{Label: lg.T("host.history.average"), Value: minutesWords(nums.AverageTurn), TestID: "average-turn"},
+			{Label: lg.T("host.history.busiest"), Value: busiestWords(lg, nums.Busiest, loc), TestID: "busiest"},
+			{Label: lg.T("host.history.skipped"), Value: lg.Int(nums.Skipped), TestID: "skipped"},
 		},
-		Chart: historyChart(nums, loc),
+		Chart: historyChart(lg, nums, loc),
 	}
 	for _, a := range nums.TopArtists {
-		vm.TopArtists = append(vm.TopArtists, views.HistoryFigure{Label: a.Artist, Value: songCount(a.Songs)})
+		vm.TopArtists = append(vm.TopArtists, views.HistoryFigure{Label: a.Artist, Value: historySongs(lg, a.Songs)})
 	}
 	for _, t := range hist.Turns {
-		vm.Turns = append(vm.Turns, historyTurn(t, loc))
+		vm.Turns = append(vm.Turns, historyTurn(lg, t, loc))
 	}
 	return vm
 }
 
 // historyStatus says when the night started, and whether it goes on.
-func historyStatus(sess db.Session, loc *time.Location) string {
-	started := sess.CreatedAt.In(loc).Format("Mon 2 Jan 2006 at 15:04")
+// The dates are written by a layout of Go's time package that is itself a
+// message (host.history.started_layout), so a language without English
+// day and month names writes them in numbers.
+func historyStatus(lg lang.Lang, sess db.Session, loc *time.Location) string {
+	started := sess.CreatedAt.In(loc).Format(lg.T("host.history.started_layout"))
 	if sess.Open() {
-		return "Started " + started + " and still going: reload for the latest turns."
+		return lg.Tf("host.history.going", map[string]any{"Started": started})
 	}
-	return "Started " + started + ", ended " + sess.EndedAt.In(loc).Format("Mon 2 Jan at 15:04") +
-		". This history stays until the server's retention period deletes the night."
+	return lg.Tf("host.history.over", map[string]any{"Started": started, "Ended": sess.EndedAt.In(loc).Format(lg.T("host.history.ended_layout"))})
 }
 
-func historyTurn(t db.Turn, loc *time.Location) views.HistoryTurn {
+// historySongs is a number of songs in lg: "1 song", "12 songs".
+func historySongs(lg lang.Lang, n int) string { return songCount(lg, n) }
+
+func historyTurn(lg lang.Lang, t db.Turn, loc *time.Location) views.HistoryTurn {
 	vm := views.HistoryTurn{Singer: t.Singer, Title: t.Title, Artist: t.Artist, Skipped: t.Skipped}
 	if t.Started() {
 		vm.Started = t.StartedAt.In(loc).Format("15:04")
@@ -77,13 +83,13 @@ func historyTurn(t db.Turn, loc *time.Location) views.HistoryTurn {
 	}
 	switch {
 	case t.SingingNow():
-		vm.Outcome = "Singing now"
+		vm.Outcome = lg.T("host.history.singing_now")
 	case t.Skipped && !t.Started():
-		vm.Outcome = "Skipped before it started"
+		vm.Outcome = lg.T("host.history.skipped_early")
 	case t.Skipped:
-		vm.Outcome = "Skipped"
+		vm.Outcome = lg.T("host.history.skipped")
 	default:
-		vm.Outcome = "Sung"
+		vm.Outcome = lg.T("host.history.sung_outcome")
 	}
 	return vm
 }
@@ -114,11 +120,11 @@ func halfHourRange(start time.Time, loc *time.Location) string {
 	return start.In(loc).Format("15:04") + "–" + start.Add(30*time.Minute).In(loc).Format("15:04")
 }
 
-func busiestWords(b db.HalfHour, loc *time.Location) string {
+func busiestWords(lg lang.Lang, b db.HalfHour, loc *time.Location) string {
 	if b.Songs == 0 {
 		return "–"
 	}
-	return halfHourRange(b.Start, loc) + ", " + songCount(b.Songs)
+	return halfHourRange(b.Start, loc) + ", " + historySongs(lg, b.Songs)
 }
 
 // The chart's layout, in SVG user units: a row a half hour, its label on
@@ -133,7 +139,7 @@ const (
 
 // historyChart lays out the bar chart of songs per half hour; nil when no
 // song was sung.
-func historyChart(nums db.Numbers, loc *time.Location) *views.HistoryChart {
+func historyChart(lg lang.Lang, nums db.Numbers, loc *time.Location) *views.HistoryChart {
 	if len(nums.PerHalfHour) == 0 {
 		return nil
 	}
@@ -141,10 +147,9 @@ func historyChart(nums db.Numbers, loc *time.Location) *views.HistoryChart {
 	height := len(rows)*chartRow + 4
 	c := &views.HistoryChart{
 		ViewBox: fmt.Sprintf("0 0 %d %d", chartWidth, height),
-		Title:   "Songs per half hour",
-		Desc: fmt.Sprintf("Songs sung in each half hour from %s to %s. The busiest was %s.",
-			rows[0].Start.In(loc).Format("15:04"), rows[len(rows)-1].Start.Add(30*time.Minute).In(loc).Format("15:04"),
-			busiestWords(nums.Busiest, loc)),
+		Title:   lg.T("host.history.chart"),
+		Desc: lg.Tf("host.history.chart_desc", map[string]any{"From": rows[0].Start.In(loc).Format("15:04"),
+			"To": rows[len(rows)-1].Start.Add(30 * time.Minute).In(loc).Format("15:04"), "Busiest": busiestWords(lg, nums.Busiest, loc)}),
 		AxisX:  strconv.Itoa(chartAxisX),
 		Height: strconv.Itoa(height),
 	}
@@ -162,7 +167,7 @@ func historyChart(nums db.Numbers, loc *time.Location) *views.HistoryChart {
 			CountX:  strconv.Itoa(chartAxisX + w + 6),
 		}
 		if bar.Busiest {
-			bar.Note = "busiest"
+			bar.Note = lg.T("host.history.busiest_note")
 		}
 		c.Bars = append(c.Bars, bar)
 	}

@@ -80,7 +80,7 @@ func hostHoldMark(n db.Night, r db.Request) views.HoldMark {
 }
 
 // passedOverLine names, for the host, the singers Start next passes over.
-func passedOverLine(n db.Night) string {
+func passedOverLine(lg lang.Lang, n db.Night) string {
 	var names []string
 	for _, r := range n.PassedOver() {
 		if !strings.Contains(strings.Join(names, "\x00")+"\x00", r.Singer+"\x00") {
@@ -90,7 +90,7 @@ func passedOverLine(n db.Night) string {
 	if len(names) == 0 {
 		return ""
 	}
-	return "Start next passes over " + strings.Join(names, ", ") + " (on hold)."
+	return lg.Tf("host.hold.passed_over", map[string]any{"Names": strings.Join(names, ", ")})
 }
 
 // guestHold is the guest's hold control and what it says.
@@ -138,14 +138,14 @@ func upNext(n db.Night, guestID int64) bool {
 
 // markHolds names on Start next the singer it starts, past those on hold,
 // and tells the host whom it passes over.
-func markHolds(l *views.DashboardLive, n db.Night) {
+func markHolds(lg lang.Lang, l *views.DashboardLive, n db.Night) {
 	if next, ok := n.NextUp(); ok {
-		l.NextLabel = "Start next: " + next.Singer
+		l.NextLabel = lg.Tf("host.live.next_singer", map[string]any{"Singer": next.Singer})
 	} else if len(n.Queue) > 0 {
-		l.NextLabel = "Finish this turn"
+		l.NextLabel = lg.T("host.live.finish")
 		if n.NowSinging == nil {
-			l.NextLabel = "Start next: nobody (all on hold)"
+			l.NextLabel = lg.T("host.live.next_nobody")
 		}
 	}
-	l.PassedOver = passedOverLine(n)
+	l.PassedOver = passedOverLine(lg, n)
 }

@@ -129,7 +129,7 @@ func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.Dash
 		HistoryURL:     historyPath(id),
 		Walkup:         walkupForm(id, walkups, views.WalkupForm{}),
 		Pending:        pendingList(night),
-		Log:            auditLog(night),
+		Log:            auditLog(lang.From(r.Context()), night),
 		Device:         db.HostDevice(r.Context()),
 	}, nil
 }
@@ -146,7 +146,7 @@ func (h *Handler) hostActionDone(w http.ResponseWriter, r *http.Request, err err
 	id := hostSessionID(r)
 	notice := ""
 	if err != nil {
-		notice = db.ErrorMessage(err)
+		notice = sayError(r, err)
 		letRetapGo(r) // it changed nothing: a retry may act
 	}
 	fragment := func() (templ.Component, error) {

@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
 )
 
@@ -72,7 +73,7 @@ func (h *Handler) handleRecentRemoveConfirm(w http.ResponseWriter, r *http.Reque
 		BackURL:     hostPath(id),
 	}
 	for _, m := range recentSpans {
-		vm.Choices = append(vm.Choices, views.MinutesChoice{Label: "last " + strconv.Itoa(m) + " min",
+		vm.Choices = append(vm.Choices, views.MinutesChoice{Label: lang.From(r.Context()).Tf("host.recent.choice", map[string]any{"Minutes": strconv.Itoa(m)}),
 			URL: recentRemovePath(id) + "?minutes=" + strconv.Itoa(m), Current: m == minutes})
 	}
 	for _, g := range guests {

@@ -165,9 +165,19 @@ func pieces(r response) []string {
 		}
 	}
 	r.doc.Find("*").Each(func(_ int, s *goquery.Selection) {
-		for _, attr := range []string{"aria-label", "title", "alt", "placeholder", "data-fail-server", "data-fail-network"} {
+		for _, attr := range []string{"aria-label", "title", "alt", "placeholder"} {
 			if v, ok := s.Attr(attr); ok {
 				add(v)
+			}
+		}
+		// A script says the sentences it finds in data attributes (the
+		// forms' failures, the push offer's data-said-*): a data value
+		// with a space in it is words, not a key or a URL.
+		for _, n := range s.Nodes {
+			for _, at := range n.Attr {
+				if strings.HasPrefix(at.Key, "data-") && strings.Contains(strings.TrimSpace(at.Val), " ") {
+					add(at.Val)
+				}
 			}
 		}
 		for _, n := range s.Nodes {

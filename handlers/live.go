@@ -239,7 +239,7 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 // so the page has every row the order names.
 func (f *liveFrame) hostEvents(rd *rendered, guests []db.GuestListing) ([]live.Event, error) {
 	dl := dashboardLive(rd.lg, f.night)
-	markClosing(&dl, f.night, f.now)
+	markClosing(rd.lg, &dl, f.night, f.now)
 	out, err := f.render(rd,
 		views.Fragment{Event: views.EventHostLive, Component: views.DashboardLiveView(dl)},
 		views.Fragment{Event: views.EventHostSummary, Component: views.HostSummary(dl)})
@@ -255,7 +255,7 @@ func (f *liveFrame) hostEvents(rd *rendered, guests []db.GuestListing) ([]live.E
 		out = append(out, live.NewKeyedEvent(f.Version(), views.HostRowKey(q.ID), views.EventHostRow, row))
 		ids = append(ids, strconv.FormatInt(q.ID, 10))
 	}
-	name, count, err := f.songbookSize()
+	name, count, err := f.songbookSize(rd.lg)
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +263,7 @@ func (f *liveFrame) hostEvents(rd *rendered, guests []db.GuestListing) ([]live.E
 		views.Fragment{Event: views.EventHostOrder, Component: views.HostQueueOrder(strings.Join(ids, " "))},
 		views.Fragment{Event: views.EventHostGuests, Component: views.GuestsCard(guestItems(f.night.Session, guests))},
 		views.Fragment{Event: views.EventHostPending, Component: views.PendingCard(pendingList(f.night))},
-		views.Fragment{Event: views.EventHostLog, Component: views.AuditLogView(auditLog(f.night))},
+		views.Fragment{Event: views.EventHostLog, Component: views.AuditLogView(auditLog(rd.lg, f.night))},
 
 		views.Fragment{Event: views.EventHostSongbook, Component: views.SongbookSizeView(name, count)})
 	return append(out, rest...), err
@@ -271,7 +271,7 @@ func (f *liveFrame) hostEvents(rd *rendered, guests []db.GuestListing) ([]live.E
 
 // songbookSize is the night's songbook's name and size, as the Songs
 // section shows them; "" for a night without one.
-func (f *liveFrame) songbookSize() (name, count string, err error) {
+func (f *liveFrame) songbookSize(lg lang.Lang) (name, count string, err error) {
 	if f.night.Session.SongbookID == 0 {
 		return "", "", nil
 	}
@@ -282,7 +282,7 @@ func (f *liveFrame) songbookSize() (name, count string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	return book.Name, songCount(book.Songs), nil
+	return book.Name, songCount(lg, book.Songs), nil
 }
 
 func renderOne(ctx context.Context, c templ.Component) ([]byte, error) {

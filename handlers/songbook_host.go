@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -135,7 +134,7 @@ func (h *Handler) importFile(w http.ResponseWriter, r *http.Request, sessionID i
 	if err := h.store.UseSongbook(r.Context(), sessionID, book.ID, key); err != nil {
 		return "", err
 	}
-	return importReport(rep), nil
+	return importReport(lang.From(r.Context()), rep), nil
 }
 
 // shortened cuts s to at most n characters.
@@ -201,16 +200,11 @@ func (h *Handler) songbookCard(r *http.Request, sessionID int64, ended bool) (vi
 	if err != nil {
 		return views.SongbookCard{}, err
 	}
-	return songbookCard(sessionID, current, books, ended), nil
+	return songbookCard(lang.From(r.Context()), sessionID, current, books, ended), nil
 }
 
 // songCount is a number of songs as the host reads it: "12,345 songs".
-func songCount(n int) string {
-	if n == 1 {
-		return "1 song"
-	}
-	return thousands(n) + " songs"
-}
+func songCount(lg lang.Lang, n int) string { return lg.N("host.songs.count", n, nil) }
 
 // thousands writes n with commas between its thousands: 12,345.
 func thousands(n int) string {
@@ -223,20 +217,24 @@ func thousands(n int) string {
 
 // importReport is what an import found, in a line: "Imported 12,345 songs;
 // 23 lines skipped: line 4 (no title), …".
-func importReport(rep songbook.Report) string {
+func importReport(lg lang.Lang, rep songbook.Report) string {
 	var b strings.Builder
-	b.WriteString("Imported " + songCount(rep.Songs))
+	b.WriteString(lg.Tf("host.songs.imported", map[string]any{"Songs": songCount(lg, rep.Songs)}))
 	if rep.Duplicates > 0 {
-		fmt.Fprintf(&b, " (%s merged)", lines(rep.Duplicates, "duplicate"))
+		b.WriteString(" " + lg.N("host.songs.merged", rep.Duplicates, nil))
 	}
 	if rep.Skipped > 0 {
-		b.WriteString("; " + lines(rep.Skipped, "line") + " skipped")
+		b.WriteString("; " + lg.N("host.songs.skipped", rep.Skipped, nil))
 		for i, s := range rep.FirstSkips {
 			sep := ", "
 			if i == 0 {
 				sep = ": "
 			}
-			fmt.Fprintf(&b, "%sline %d (%s)", sep, s.Line, s.Reason)
+			reason := s.Reason
+			if id, ok := skipReasons[reason]; ok {
+				reason = lg.T(id)
+			}
+			b.WriteString(sep + lg.Tf("host.songs.skip_line", map[string]any{"Line": strconv.Itoa(s.Line), "Reason": reason}))
 		}
 		if len(rep.FirstSkips) < rep.Skipped {
 			b.WriteString(", …")
@@ -246,10 +244,10 @@ func importReport(rep songbook.Report) string {
 	return b.String()
 }
 
-// lines is n of a thing, plural when it is not one: "23 lines".
-func lines(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return thousands(n) + " " + thing + "s"
+// skipReasons are the songbook package's reasons for skipping a line, and
+// the messages that say them.
+var skipReasons = map[string]string{
+	"unreadable row": "host.songs.reason_unreadable", "missing columns": "host.songs.reason_columns",
+	"no title": "host.songs.reason_no_title", "title too long": "host.songs.reason_title_long",
+	"artist too long": "host.songs.reason_artist_long", `no " - " between artist and title`: "host.songs.reason_no_dash",
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/live"
 	"github.com/karaoke-night/karaoke/views"
 )
@@ -57,14 +58,15 @@ func (p *importProgress) publish(bar *views.SongbookProgress) {
 // the upload, and in words the songs imported and about how many the whole
 // file holds, estimated from the part read.
 func importBar(at db.ImportProgress, size int64) *views.SongbookProgress {
-	bar := &views.SongbookProgress{Label: "Importing: " + songCount(at.Songs) + " so far"}
+	en := lang.Shipped().Lang(lang.Default) // the bar goes to every host page at once, in English
+	bar := &views.SongbookProgress{Label: "Importing: " + songCount(en, at.Songs) + " so far"}
 	if size <= 0 || at.Bytes <= 0 {
 		return bar
 	}
 	read := min(at.Bytes, size)
 	bar.Value, bar.Max = strconv.FormatInt(read, 10), strconv.FormatInt(size, 10)
 	total := max(roughly(int(int64(at.Songs)*size/read)), at.Songs)
-	bar.Label = "Importing: " + thousands(at.Songs) + " of about " + songCount(total)
+	bar.Label = "Importing: " + thousands(at.Songs) + " of about " + songCount(en, total)
 	return bar
 }
 

@@ -89,7 +89,7 @@ func (h *Handler) handleTV(w http.ResponseWriter, r *http.Request) {
 		}
 		http.SetCookie(w, tvCookieOf(r, tvCodeCookie, sc.Code, sc.CodeExpires.Sub(now)))
 	}
-	vm := views.TVPairPage{Code: sc.Code, Minutes: strconv.Itoa(int(db.PairCodeLife/time.Minute)) + " minutes",
+	vm := views.TVPairPage{Code: sc.Code, Minutes: int(db.PairCodeLife / time.Minute),
 		Poll: views.Poll{URL: tvStatePath, Key: tvCodeKey(sc), Version: "0", Every: tvPollWaiting, Always: true, Refresh: tvRefreshWaiting}}
 	h.render(w, r, http.StatusOK, views.TVPair(vm))
 }

@@ -44,7 +44,8 @@ func (h *Handler) handleScreenPair(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.screensAnswer(w, r, http.StatusOK, views.TVScreens{Paired: screenName(sc) + " now shows the night."})
+	lg := lang.From(r.Context())
+	h.screensAnswer(w, r, http.StatusOK, views.TVScreens{Paired: lg.Tf("tv.card.paired", map[string]any{"Name": screenName(lg, sc)})})
 }
 
 // pairScreen pairs the TV that shows typed with the night, counting a
@@ -67,9 +68,10 @@ func (h *Handler) pairScreen(w http.ResponseWriter, r *http.Request, sessionID i
 func tooManyPairCodes(w http.ResponseWriter, lg lang.Lang, wait time.Duration) error {
 	secs := int(math.Ceil(wait.Seconds()))
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	return &refusal{status: http.StatusTooManyRequests, message: "Too many wrong codes have come from your network. " +
-		"Wait " + waitText(lg, secs) + ", then type the code the TV shows."}
+	return &refusal{status: http.StatusTooManyRequests, message: lg.Say(pairCodesWait, waitText(lg, secs))}
 }
+
+const pairCodesWait = "Too many wrong codes have come from your network. Wait %s, then type the code the TV shows."
 
 // handleScreenUnpair serves POST /host/{sessionID}/tvs/{screenID}/unpair:
 // the TV stops showing this night and shows a new code. A second tap
@@ -125,13 +127,14 @@ func (h *Handler) screensCard(r *http.Request, s db.Session, form views.TVScreen
 			return views.TVScreens{}, err
 		}
 	}
+	lg := lang.From(r.Context())
 	form.PairURL = hostActionPath(s.ID, "tvs")
 	form.TVURL = h.absoluteURL(r, tvPath)
 	form.Ended = !s.Open()
 	for _, sc := range screens {
 		form.Screens = append(form.Screens, views.TVScreen{
-			Name:      screenName(sc),
-			Since:     "paired at " + sc.PairedAt.In(s.Zone()).Format("15:04"),
+			Name:      screenName(lg, sc),
+			Since:     lg.Tf("tv.card.since", map[string]any{"Clock": lg.Clock(sc.PairedAt.In(s.Zone()))}),
 			UnpairURL: hostActionPath(s.ID, "tvs/"+strconv.FormatInt(sc.ID, 10)+"/unpair"),
 		})
 	}
@@ -139,4 +142,6 @@ func (h *Handler) screensCard(r *http.Request, s db.Session, form views.TVScreen
 }
 
 // screenName is how the dashboard names a TV: by its number.
-func screenName(sc db.Screen) string { return "TV " + strconv.FormatInt(sc.ID, 10) }
+func screenName(lg lang.Lang, sc db.Screen) string {
+	return lg.Tf("tv.card.name", map[string]any{"N": strconv.FormatInt(sc.ID, 10)})
+}

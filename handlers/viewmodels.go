@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -94,7 +93,7 @@ func dashboardLive(lg lang.Lang, n db.Night) views.DashboardLive {
 		Now:        nowSinging(n),
 		Summary:    queueSummary(lg, n),
 		NextURL:    hostActionPath(id, "next"),
-		NextLabel:  "Start next singer",
+		NextLabel:  lg.T("host.live.next"),
 		SkipNowURL: hostActionPath(id, "stop"),
 		Ends:       views.EndsNobody,
 		PauseURL:   hostActionPath(id, "pause"),
@@ -105,24 +104,24 @@ func dashboardLive(lg lang.Lang, n db.Night) views.DashboardLive {
 	}
 	switch {
 	case len(n.Queue) == 0 && n.NowSinging != nil:
-		live.NextLabel = "Finish this turn"
+		live.NextLabel = lg.T("host.live.finish")
 	case len(n.Queue) > 0:
-		live.NextLabel = "Start next: " + n.Queue[0].Singer
+		live.NextLabel = lg.Tf("host.live.next_singer", map[string]any{"Singer": n.Queue[0].Singer})
 	}
-	markHolds(&live, n)
+	markHolds(lg, &live, n)
 	if n.Session.RequestsPaused {
 		live.PauseURL = hostActionPath(id, "resume")
 	}
 	live.TurnLengthMsg = estimateNote(lg, n)
 	live.NextKey, live.StopKey, live.PauseKey = hostStateKey(n, "next", live.Ends), hostStateKey(n, "stop", live.Ends), hostStateKey(n, "pause", live.PauseURL)
-	live.Undo = undoControl(n)
+	live.Undo = undoControl(lg, n)
 	if n.NowSinging != nil {
-		live.StopLabel = "Stop " + n.NowSinging.Title + " (" + n.NowSinging.Singer + ")"
+		live.StopLabel = lg.Tf("host.live.stop_song", map[string]any{"Song": n.NowSinging.Title, "Singer": n.NowSinging.Singer})
 	}
 	for i := range n.Queue {
 		live.Queue = append(live.Queue, hostQueueItem(lg, n, i))
 	}
-	markClosing(&live, n, time.Now())
+	markClosing(lg, &live, n, time.Now())
 	return live
 }
 
@@ -136,17 +135,17 @@ func hostQueueItem(lg lang.Lang, n db.Night, i int) views.HostQueueItem {
 	if !n.Session.Open() {
 		return item
 	}
-	song, key := r.Title+" ("+r.Singer+")", queueRowKey(n, r)
+	song, key := map[string]any{"Song": r.Title, "Singer": r.Singer}, queueRowKey(n, r)
 	item.RemoveSingerURL = guestRemovePath(id, r.GuestID)
 	item.Moves = []views.HostAction{
-		{URL: hostRequestPath(id, r.ID, "top"), Label: "Top", Title: "Move to the top: " + song, Key: key},
-		{URL: hostRequestPath(id, r.ID, "up"), Label: "Up", Title: "Move up: " + song, Key: key},
-		{URL: hostRequestPath(id, r.ID, "down"), Label: "Down", Title: "Move down: " + song, Key: key},
-		{URL: hostRequestPath(id, r.ID, "back"), Label: "Back", Title: "Send to the back: " + song, Key: key},
+		{URL: hostRequestPath(id, r.ID, "top"), Label: lg.T("host.queue.top"), Title: lg.Tf("host.queue.top_label", song), Key: key},
+		{URL: hostRequestPath(id, r.ID, "up"), Label: lg.T("host.queue.up"), Title: lg.Tf("host.queue.up_label", song), Key: key},
+		{URL: hostRequestPath(id, r.ID, "down"), Label: lg.T("host.queue.down"), Title: lg.Tf("host.queue.down_label", song), Key: key},
+		{URL: hostRequestPath(id, r.ID, "back"), Label: lg.T("host.queue.back"), Title: lg.Tf("host.queue.back_label", song), Key: key},
 	}
 	item.Dangers = []views.HostAction{
-		{URL: hostRequestPath(id, r.ID, "skip"), Label: "Skip", Title: "Skip " + song, Key: key},
-		{URL: hostRequestPath(id, r.ID, "remove"), Label: "Remove", Title: "Remove " + song, Key: key},
+		{URL: hostRequestPath(id, r.ID, "skip"), Label: lg.T("host.queue.skip"), Title: lg.Tf("host.queue.skip_label", song), Key: key},
+		{URL: hostRequestPath(id, r.ID, "remove"), Label: lg.T("host.queue.remove"), Title: lg.Tf("host.queue.remove_label", song), Key: key},
 	}
 	return item
 }
@@ -157,13 +156,13 @@ func estimateNote(lg lang.Lang, n db.Night) string {
 	turn, between := formatMinutes(lg, n.TurnLength), formatMinutes(lg, n.Changeover)
 	switch {
 	case !n.MeasuredAvg:
-		return fmt.Sprintf("Waits assume %s a song and %s between songs until the first turns are timed.", turn, between)
+		return lg.Tf("host.live.waits_assumed", map[string]any{"Turn": turn, "Between": between})
 	case !n.MeasuredChangeover:
-		return fmt.Sprintf("Waits count this night's turns, %s a song, and %s between songs until the changeovers are timed.", turn, between)
+		return lg.Tf("host.live.waits_turns", map[string]any{"Turn": turn, "Between": between})
 	case n.Changeover < 30*time.Second:
-		return fmt.Sprintf("Waits count this night's turns, %s a song, the time between songs included.", turn)
+		return lg.Tf("host.live.waits_included", map[string]any{"Turn": turn})
 	default:
-		return fmt.Sprintf("Waits count this night's turns, %s a song, and %s between songs.", turn, between)
+		return lg.Tf("host.live.waits_measured", map[string]any{"Turn": turn, "Between": between})
 	}
 }
 
@@ -290,37 +289,37 @@ func (h *Handler) replicationLine(r *http.Request) *views.ReplicationLine {
 	if !st.Enabled {
 		return nil
 	}
-	now := time.Now()
+	now, lg := time.Now(), lang.From(r.Context())
 	line := &views.ReplicationLine{Behind: st.LastError != "" && st.LastErrorAt.After(st.LastSuccess)}
 	switch {
 	case st.Waiting == 0 && st.LastSuccess.IsZero():
-		line.Text = "Copy in Turso: up to date."
+		line.Text = lg.T("host.copy.up_to_date")
 	case st.Waiting == 0:
-		line.Text = "Copy in Turso: up to date, last sent " + formatAgo(now.Sub(st.LastSuccess)) + " ago."
+		line.Text = lg.Tf("host.copy.sent", map[string]any{"Ago": formatAgo(lg, now.Sub(st.LastSuccess))})
 	default:
-		line.Text = fmt.Sprintf("Copy in Turso: %d waiting to be sent, the oldest %s old.", st.Waiting, formatAgo(now.Sub(st.Oldest)))
+		line.Text = lg.Tf("host.copy.waiting", map[string]any{"Count": lg.Int(st.Waiting), "Age": formatAgo(lg, now.Sub(st.Oldest))})
 	}
 	if line.Behind {
-		line.Text += " Turso cannot be reached (last tried " + formatAgo(now.Sub(st.LastErrorAt)) + " ago); the night carries on here and catches up when it can."
+		line.Text += " " + lg.Tf("host.copy.behind", map[string]any{"Ago": formatAgo(lg, now.Sub(st.LastErrorAt))})
 	}
 	return line
 }
 
 // formatAgo is a duration as a host reads it: "12 s", "5 min", "3 h".
-func formatAgo(d time.Duration) string {
+func formatAgo(lg lang.Lang, d time.Duration) string {
 	switch {
 	case d < time.Minute:
-		return strconv.Itoa(max(0, int(d.Seconds()))) + " s"
+		return lg.Tf("host.copy.seconds", map[string]any{"N": lg.Int(max(0, int(d.Seconds())))})
 	case d < time.Hour:
-		return strconv.Itoa(int(d.Minutes())) + " min"
+		return lg.Tf("host.copy.minutes", map[string]any{"N": lg.Int(int(d.Minutes()))})
 	default:
-		return strconv.Itoa(int(d.Hours())) + " h"
+		return lg.Tf("host.copy.hours", map[string]any{"N": lg.Int(int(d.Hours()))})
 	}
 }
 
 // songbookCard is the Songs section: the night's songbook (current.ID is 0
 // when it has none) and the songbooks of books it may attach instead.
-func songbookCard(sessionID int64, current db.Songbook, books []db.Songbook, ended bool) views.SongbookCard {
+func songbookCard(lg lang.Lang, sessionID int64, current db.Songbook, books []db.Songbook, ended bool) views.SongbookCard {
 	c := views.SongbookCard{
 		ImportURL: hostActionPath(sessionID, "songbook"),
 		UseURL:    hostActionPath(sessionID, "songbook/use"),
@@ -328,15 +327,15 @@ func songbookCard(sessionID int64, current db.Songbook, books []db.Songbook, end
 		Ended:     ended,
 	}
 	if current.ID != 0 {
-		c.Name, c.Count = current.Name, songCount(current.Songs)
+		c.Name, c.Count = current.Name, songCount(lg, current.Songs)
 	}
 	for _, b := range books {
 		if b.ID == current.ID {
 			continue
 		}
-		label := fmt.Sprintf("Use my songbook “%s”: %s, imported %s", b.Name, songCount(b.Songs), b.CreatedAt.Format("2 Jan"))
+		label := lg.Tf("host.songs.use_mine", map[string]any{"Name": b.Name, "Songs": songCount(lg, b.Songs), "Date": b.CreatedAt.Format(lg.T("host.songs.date_layout"))})
 		if b.House {
-			label = fmt.Sprintf("Use the house songbook “%s”: %s", b.Name, songCount(b.Songs))
+			label = lg.Tf("host.songs.use_house", map[string]any{"Name": b.Name, "Songs": songCount(lg, b.Songs)})
 		}
 		c.Choices = append(c.Choices, views.SongbookChoice{ID: strconv.FormatInt(b.ID, 10), Label: label})
 	}

@@ -127,7 +127,7 @@ func (h *Handler) pendingDone(w http.ResponseWriter, r *http.Request, err error)
 		}
 		notice := "" // clears an earlier message; ErrorMessage(nil) is the generic failure
 		if err != nil {
-			notice = db.ErrorMessage(err)
+			notice = sayError(r, err)
 		}
 		return templ.Join(views.PendingCard(pendingList(night)), views.HostNoticeUpdate(notice)), nil
 	})

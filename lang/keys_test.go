@@ -18,7 +18,9 @@ import (
 
 // idPattern is what a message ID looks like: its area, then at least one
 // more part ("guest.join.title").
-var idPattern = regexp.MustCompile(`^(common|guest|host)(\.[a-z0-9_]+)+$`)
+// The tv and push areas' IDs have two parts at least, so that a script's
+// file name ("push.js", "tv.js") is not taken for one.
+var idPattern = regexp.MustCompile(`^(common|guest|host)(\.[a-z0-9_]+)+$|^(tv|push)(\.[a-z0-9_]+){2,}$`)
 
 // TestEveryKeyInEveryLanguage is the CI key check: every message ID the
 // code names exists in every language's file of its area, every file of a

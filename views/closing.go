@@ -15,6 +15,7 @@ type ClosingExtension struct {
 	URL     string
 	Minutes string // the form's minutes value, "15"
 	Label   string // "+15 min"
+	Title   string // what the button says to a screen reader
 	Key     string // its one-time key (see StateKey)
 }
 
@@ -22,6 +23,9 @@ type ClosingExtension struct {
 type ZoneOption struct {
 	Name  string // the IANA name the form sends; "" for the server's zone
 	Label string
+	// Server is the server's zone's own name ("" when it has none) and Now
+	// its clock, which the server's option shows in the reader's words.
+	Server, Now string
 }
 
 // The settings form's closing fields: their names are the store's field

@@ -21,8 +21,8 @@ type Poll struct {
 // types to pair it, in very large type.
 type TVPairPage struct {
 	Code string // six digits
-	// Minutes is how long the code lasts, in words ("10 minutes").
-	Minutes string
+	// Minutes is how long the code lasts, in minutes.
+	Minutes int
 	Poll    Poll
 }
 
