@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tursodatabase/libsql-client-go/libsql"
 
@@ -174,7 +176,9 @@ func TestRemoteBackupWhileWritesGoOn(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "backups")
 	var paths []string
 	for range 3 {
+		start := time.Now()
 		path, err := store.Backup(ctx, dir, 2)
+		t.Logf("backup of 3,000 songs and a night while writes go on: %v", time.Since(start).Round(time.Millisecond))
 		if err != nil {
 			stop.Store(true)
 			wg.Wait()
@@ -202,5 +206,23 @@ func TestRemoteBackupWhileWritesGoOn(t *testing.T) {
 			(SELECT COUNT(*) FROM guests WHERE session_id NOT IN (SELECT id FROM sessions))`).Scan(&orphans); err != nil || orphans != 0 {
 			t.Errorf("%s: %d rows without their parent (%v)", filepath.Base(path), orphans, err)
 		}
+	}
+}
+
+// TestRemoteBackupRefusesANewerSchema: a remote a newer release migrated
+// is not copied into a file this program's restore would refuse, and no
+// file is left behind.
+func TestRemoteBackupRefusesANewerSchema(t *testing.T) {
+	srv := sqldtest.Start(t)
+	store := openRemote(t, srv.URL)
+	if _, err := remoteConn(t, srv.URL).Exec(`INSERT INTO schema_migrations VALUES (9999, '9999_from_the_future.sql', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "backups")
+	if _, err := store.Backup(context.Background(), dir, 3); !errors.Is(err, db.ErrSchemaTooNew) {
+		t.Errorf("backup of a remote with a migration from the future: %v, want ErrSchemaTooNew", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a refused backup left %d files behind", len(entries))
 	}
 }
