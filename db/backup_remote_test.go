@@ -115,6 +115,10 @@ func TestRemoteBackupIsALocalCopy(t *testing.T) {
 		t.Fatalf("a restore refuses the remote's backup: %v", err)
 	}
 	file := backupFile(t, path)
+	var mode string
+	if err := file.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "delete" {
+		t.Errorf("the backup's journal mode = %q, %v; want delete: the backup is the one file", mode, err)
+	}
 	want, got := nightRows(t, remoteConn(t, srv.URL)), nightRows(t, file)
 	if len(want) != 1+3+6 || !slices.Equal(got, want) {
 		t.Errorf("the backup holds\n%s\nthe remote\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
