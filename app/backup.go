@@ -64,11 +64,9 @@ func backupDue(now, started, made, latest time.Time) bool {
 }
 
 // Backup takes a backup of the configured database into DATA_DIR/backups
-// now, beside a running server or not, and returns its path.
+// now, beside a running server or not, and returns its path. In remote mode
+// it is a local SQLite copy of the remote database, which restore takes.
 func Backup(ctx context.Context, cfg Config) (string, error) {
-	if err := cfg.localFileOnly(); err != nil {
-		return "", err
-	}
 	if err := prepareDataDir(cfg.DataDir); err != nil {
 		return "", err
 	}

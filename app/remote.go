@@ -55,7 +55,8 @@ func remoteFromEnv(cfg *Config) error {
 // errRemoteLocalFile refuses, in remote mode, a command that works on the
 // local database file.
 var errRemoteLocalFile = errors.New("DATABASE_URL is a remote database, and this command works on a local database file: " +
-	"in remote mode, backups and restores are the remote's own (Turso's point-in-time restore)")
+	"in remote mode, restores are the remote's own (Turso's point-in-time restore); " +
+	"a file karaoke backup wrote is restored on one machine with a volume, with DATABASE_URL a file")
 
 // localFileOnly refuses a command on the local file in remote mode.
 func (c Config) localFileOnly() error {

@@ -36,10 +36,11 @@ const (
 // to a numbered name. It then deletes all but the newest keep backups.
 // It returns the backup's path. It reads through a connection of its own
 // (the read pool is query-only, which VACUUM INTO refuses), so writers carry
-// on while it runs.
+// on while it runs. In remote mode the snapshot is a local SQLite copy of
+// the remote database (backup_remote.go), numbered and pruned the same way.
 func (s *Store) Backup(ctx context.Context, dir string, keep int) (string, error) {
 	if s.remote {
-		return "", errRemoteBackup
+		return s.backupInto(ctx, dir, keep, s.copyRemoteInto)
 	}
 	conn, err := sqlitedb.Open(s.url, "_query_only=0")
 	if err != nil {
@@ -51,6 +52,15 @@ func (s *Store) Backup(ctx context.Context, dir string, keep int) (string, error
 }
 
 func (s *Store) backupWith(ctx context.Context, conn *sql.DB, dir string, keep int) (string, error) {
+	return s.backupInto(ctx, dir, keep, func(ctx context.Context, path string) error {
+		_, err := conn.ExecContext(ctx, `VACUUM INTO ?`, path)
+		return err
+	})
+}
+
+// backupInto takes a backup into dir whose snapshot fill writes into the
+// empty temporary file at path.
+func (s *Store) backupInto(ctx context.Context, dir string, keep int, fill func(ctx context.Context, path string) error) (string, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", fmt.Errorf("backup folder: %w", err)
 	}
@@ -64,7 +74,7 @@ func (s *Store) backupWith(ctx context.Context, conn *sql.DB, dir string, keep i
 		return "", fmt.Errorf("backup: %w", err)
 	}
 	defer tmp.release() // removes the file too, gone by then when all went well
-	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, tmp.path); err != nil {
+	if err := fill(ctx, tmp.path); err != nil {
 		return "", fmt.Errorf("backup: %w", err)
 	}
 	if err := CheckFile(ctx, tmp.path); err != nil {

@@ -67,6 +67,13 @@ func OnlyMigrations(versions []int) Option {
 	}
 }
 
+// createSchemaMigrations makes the table that records the migrations.
+const createSchemaMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version    INTEGER PRIMARY KEY,
+	name       TEXT    NOT NULL,
+	applied_at INTEGER NOT NULL
+)`
+
 // schemaVersion returns the newest migration applied to the database, 0 for
 // a new one. migrate creates schema_migrations before it asks.
 func schemaVersion(ctx context.Context, q sqlitedb.Querier) (int, error) {
@@ -80,11 +87,7 @@ func schemaVersion(ctx context.Context, q sqlitedb.Querier) (int, error) {
 // program's.
 func (s *Store) migrate(ctx context.Context, o options, migrations []Migration) error {
 	write := s.writer.DB()
-	if _, err := write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    INTEGER PRIMARY KEY,
-		name       TEXT    NOT NULL,
-		applied_at INTEGER NOT NULL
-	)`); err != nil {
+	if _, err := write.ExecContext(ctx, createSchemaMigrations); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
 	current, err := schemaVersion(ctx, write)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/karaoke-night/karaoke/sqlitedb"
 )
@@ -14,8 +13,8 @@ type ReplicaSource interface {
 	// Position returns how far the copy has got.
 	Position(ctx context.Context) (ReplicaPosition, error)
 	// Rows calls fn with the rows of table, page by page in key order, each
-	// row holding the values of columns in that order.
-	Rows(ctx context.Context, table ReplicatedTable, fn func(page [][]any) error) error
+	// row holding the values of columns in that order (ReadTable does).
+	tableSource
 }
 
 // Restore fills a new database from a copy, every replicated table in one
@@ -24,7 +23,7 @@ type ReplicaSource interface {
 // changed while it was read (someone else writes to it). It returns how
 // many rows each table got.
 func (o *Outbox) Restore(ctx context.Context, src ReplicaSource) (map[string]int, error) {
-	counts := map[string]int{}
+	var counts map[string]int
 	err := o.s.inWrite(ctx, func(tx *sql.Tx) error {
 		pos, err := src.Position(ctx)
 		if err != nil {
@@ -46,14 +45,8 @@ func (o *Outbox) Restore(ctx context.Context, src ReplicaSource) (map[string]int
 				return fmt.Errorf("the database is not empty: table %s has rows", t.Name)
 			}
 		}
-		for _, t := range tables {
-			n, err := restoreTable(ctx, tx, src, t)
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				counts[t.Name] = n
-			}
+		if counts, err = copyTables(ctx, tx, src, tables); err != nil {
+			return err
 		}
 		if after, err := src.Position(ctx); err != nil {
 			return err
@@ -78,30 +71,4 @@ func (o *Outbox) Restore(ctx context.Context, src ReplicaSource) (map[string]int
 		return keepSeqAbove(ctx, tx, pos.Seq)
 	})
 	return counts, err
-}
-
-// restoreTable copies one table from src and returns how many rows it got.
-func restoreTable(ctx context.Context, tx *sql.Tx, src ReplicaSource, t ReplicatedTable) (int, error) {
-	cols := make([]string, len(t.Columns))
-	for i, c := range t.Columns {
-		cols[i] = sqlitedb.QuoteIdent(c)
-	}
-	marks := strings.Repeat(", ?", len(cols))[2:]
-	insert, err := tx.PrepareContext(ctx, fmt.Sprintf(`INSERT INTO %s (%s) VALUES (%s)`,
-		sqlitedb.QuoteIdent(t.Name), strings.Join(cols, ", "), marks))
-	if err != nil {
-		return 0, err
-	}
-	defer insert.Close()
-	n := 0
-	err = src.Rows(ctx, t, func(page [][]any) error {
-		for _, row := range page {
-			if _, err := insert.ExecContext(ctx, row...); err != nil {
-				return fmt.Errorf("restore a row of %s: %w", t.Name, err)
-			}
-		}
-		n += len(page)
-		return nil
-	})
-	return n, err
 }

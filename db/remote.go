@@ -36,6 +36,3 @@ func (s *Store) Remote() bool { return s.remote }
 // reach (down, or the network to it), rather than anything a request did:
 // pages then answer 503 and try again later.
 func Unavailable(err error) bool { return errors.Is(err, libsqldb.ErrUnreachable) }
-
-// errRemoteBackup is a local backup's answer in remote mode.
-var errRemoteBackup = errors.New("the database is remote: its backups are the remote's own (Turso's point-in-time restore)")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -108,5 +109,66 @@ func TestIdleConnectionsAndOutage(t *testing.T) {
 	}
 	if err := write(); err != nil {
 		t.Errorf("write once the server is back: %v", err)
+	}
+}
+
+// TestReadTransactionIsASnapshot: a read transaction (what a remote backup
+// reads every table in) sees one snapshot on a real libSQL server: rows
+// written meanwhile through other connections, parents and children alike,
+// stay out of it, for longer than the server keeps an idle stream, while
+// reads outside it see them at once.
+func TestReadTransactionIsASnapshot(t *testing.T) {
+	_, db := open(t)
+	w := libsqldb.NewWriter(db)
+	ctx := context.Background()
+	addFamily := func(i int) {
+		t.Helper()
+		err := w.Write(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `INSERT INTO parent DEFAULT VALUES`)
+			if err != nil {
+				return err
+			}
+			id, err := res.LastInsertId()
+			if err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO child (name, n, parent_id) VALUES (?, 1, ?)`, fmt.Sprint("c", i), id)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(q sqlitedb.Querier, table string) int {
+		t.Helper()
+		var n int
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
+			t.Fatalf("count %s: %v", table, err)
+		}
+		return n
+	}
+	addFamily(0)
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if got := count(tx, "parent"); got != 1 {
+		t.Fatalf("parents at the start of the read = %d, want 1", got)
+	}
+	start := time.Now()
+	for i := 1; i <= 12; i++ { // a write, two reads and a second each: past the server's 10 s idle-stream timeout
+		addFamily(i)
+		if got := count(db, "child"); got != i+1 {
+			t.Fatalf("children read outside the transaction = %d, want %d", got, i+1)
+		}
+		if p, c := count(tx, "parent"), count(tx, "child"); p != 1 || c != 1 {
+			t.Fatalf("after %v, the read transaction sees %d parents and %d children, want its snapshot's 1 and 1",
+				time.Since(start).Round(time.Millisecond), p, c)
+		}
+		time.Sleep(time.Second) // time passes on purpose: a backup of many rows reads for a while
+	}
+	if err := tx.Commit(); err != nil {
+		t.Errorf("end the read transaction after %v: %v", time.Since(start).Round(time.Second), err)
 	}
 }

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/karaoke-night/karaoke/db"
-	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 // Restored says what a restore brought back.
@@ -56,53 +54,7 @@ func Restore(ctx context.Context, remote *Remote, databaseURL string) (*Restored
 	return &Restored{Position: rs.Pos, Migrations: applied, Rows: rows}, nil
 }
 
-// pageSize is how many rows a restore reads from the remote at a time.
-const pageSize = 500
-
 // Rows reads a table from the remote, page by page in key order.
 func (r *Remote) Rows(ctx context.Context, t db.ReplicatedTable, fn func(page [][]any) error) error {
-	cols := make([]string, len(t.Columns))
-	keyAt := -1
-	for i, c := range t.Columns {
-		cols[i] = sqlitedb.QuoteIdent(c)
-		if c == t.Key {
-			keyAt = i
-		}
-	}
-	base := fmt.Sprintf("SELECT %s FROM %s", strings.Join(cols, ", "), sqlitedb.QuoteIdent(t.Name))
-	order := fmt.Sprintf(" ORDER BY %s LIMIT %d", sqlitedb.QuoteIdent(t.Key), pageSize)
-	var after any
-	for first := true; ; first = false {
-		query, args := base+order, []any(nil)
-		if !first {
-			query, args = base+" WHERE "+sqlitedb.QuoteIdent(t.Key)+" > ?"+order, []any{after}
-		}
-		page, err := r.page(ctx, query, args, len(cols))
-		if err != nil {
-			return fmt.Errorf("read %s from Turso: %w", t.Name, err)
-		}
-		if len(page) == 0 {
-			return nil
-		}
-		if err := fn(page); err != nil {
-			return err
-		}
-		if len(page) < pageSize {
-			return nil
-		}
-		after = page[len(page)-1][keyAt]
-	}
-}
-
-func (r *Remote) page(ctx context.Context, query string, args []any, width int) ([][]any, error) {
-	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
-	defer cancel()
-	return sqlitedb.Collect(ctx, r.db, func(scanner sqlitedb.Scanner) ([]any, error) {
-		row := make([]any, width)
-		ptrs := make([]any, width)
-		for i := range row {
-			ptrs[i] = &row[i]
-		}
-		return row, scanner.Scan(ptrs...)
-	}, query, args...)
+	return db.ReadTable(ctx, r.db, t, requestTimeout, fn)
 }
