@@ -39,8 +39,12 @@ func (s *Store) setUpRetaps(ctx context.Context) error {
 	if s.writer == nil {
 		return nil
 	}
-	_, err := s.writer.DB().ExecContext(ctx, retapSchema)
-	return err
+	for _, schema := range []string{retapSchema, nightKeySchema} {
+		if _, err := s.writer.DB().ExecContext(ctx, schema); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ClaimRetap claims the key id for the post being answered, and reports
@@ -110,10 +114,14 @@ func (s *Store) ReleaseRetap(ctx context.Context, id string) error {
 	})
 }
 
-// PurgeRetaps forgets the keys claimed before the given time.
+// PurgeRetaps forgets the keys claimed before the given time, and the keys
+// of the nights made before it (see CreateSessionOnce).
 func (s *Store) PurgeRetaps(ctx context.Context, before time.Time) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM local_retaps WHERE created_at < ?`, before.UnixMilli())
+		if _, err := tx.ExecContext(ctx, `DELETE FROM local_retaps WHERE created_at < ?`, before.UnixMilli()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM local_night_keys WHERE created_at < ?`, before.UnixMilli())
 		return err
 	})
 }

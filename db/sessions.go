@@ -47,38 +47,40 @@ func scanSession(row sqlitedb.Scanner) (Session, error) {
 // CreateSessionIn is CreateSession for a night in language (a BCP 47 tag
 // the app has messages for, which the caller chose; "" is English).
 func (s *Store) CreateSessionIn(ctx context.Context, name, language string) (Session, string, error) {
+	made, err := s.CreateSessionOnce(ctx, name, language, "")
+	return made.Session, made.HostKey, err
+}
+
+// checkNewSession cleans and checks a new night's name and language.
+func checkNewSession(name, language string) (string, string, error) {
 	name, language = CleanText(name), cmp.Or(language, DefaultLanguage)
 	if err := checkLanguage(language); err != nil {
-		return Session{}, "", err
+		return "", "", err
 	}
 	if err := checkLength("name", "session name", name, 1, MaxSessionName); err != nil {
-		return Session{}, "", err
+		return "", "", err
 	}
-	hostKey := NewToken()
-	var sess Session
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		// A code can collide with an open session's, and (once in billions
-		// of billions) an id with any session's; try a few fresh ones.
-		for attempt := 0; ; attempt++ {
-			// A new session gets the newest house songbook, if there is one.
-			row := tx.QueryRowContext(ctx, `INSERT INTO sessions (id, name, code, host_secret_hash, singer_cap, created_at, join_token, language, songbook_id)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT MAX(id) FROM songbooks WHERE owner_hash IS NULL AND completed_at IS NOT NULL))
-				RETURNING `+sessionColumns,
-				newSessionID(), name, newJoinCode(), hashToken(hostKey), DefaultSingerCap, s.nowMillis(), newJoinToken(), language)
-			var err error
-			sess, err = scanSession(row)
-			if err == nil {
-				return nil
-			}
-			if !isUniqueViolation(err) || attempt == 20 {
-				return fmt.Errorf("insert session: %w", err)
-			}
+	return name, language, nil
+}
+
+// insertSession adds a night whose host key is hostKey.
+func insertSession(ctx context.Context, tx *sql.Tx, name, language, hostKey string, now int64) (Session, error) {
+	// A code can collide with an open session's, and (once in billions of
+	// billions) an id with any session's; try a few fresh ones.
+	for attempt := 0; ; attempt++ {
+		// A new session gets the newest house songbook, if there is one.
+		row := tx.QueryRowContext(ctx, `INSERT INTO sessions (id, name, code, host_secret_hash, singer_cap, created_at, join_token, language, songbook_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT MAX(id) FROM songbooks WHERE owner_hash IS NULL AND completed_at IS NOT NULL))
+			RETURNING `+sessionColumns,
+			newSessionID(), name, newJoinCode(), hashToken(hostKey), DefaultSingerCap, now, newJoinToken(), language)
+		sess, err := scanSession(row)
+		if err == nil {
+			return sess, nil
 		}
-	})
-	if err != nil {
-		return Session{}, "", err
+		if !isUniqueViolation(err) || attempt == 20 {
+			return Session{}, fmt.Errorf("insert session: %w", err)
+		}
 	}
-	return sess, hostKey, nil
 }
 
 // newSessionID returns a random positive 63-bit session id. The id is in

@@ -23,11 +23,15 @@ func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if len(hosting) > 0 {
-		w.Header().Set("Cache-Control", "no-store") // it names this browser's nights
-	}
+	noStoreHome(w)
 	h.render(w, r, http.StatusOK, views.Home(views.HomePage{Hosting: hosting}))
 }
+
+// noStoreHome keeps the home page out of every cache: its form's one-time
+// key can make its holder host of the night it creates (createdAgain), so
+// no two browsers may be sent the same page, and it may name this
+// browser's nights.
+func noStoreHome(w http.ResponseWriter) { w.Header().Set("Cache-Control", "no-store") }
 
 // hostedNights lists the nights the browser hosts whose host key it still
 // holds, so a host who closed the tab finds the dashboard again.
@@ -44,17 +48,16 @@ func (h *Handler) hostedNights(r *http.Request) ([]views.HostedNight, error) {
 }
 
 // handleSessionCreate serves POST /sessions: the browser that creates a
-// session becomes its host.
+// session becomes its host. The form's one-time key makes a repeat (a
+// double tap, a resend after a lost answer) go to the night the key made
+// rather than make another (see createdAgain).
 func (h *Handler) handleSessionCreate(w http.ResponseWriter, r *http.Request) {
 	name := r.PostFormValue("name")
-	var (
-		sess db.Session
-		key  string
-	)
+	var made db.NewNight
 	err := refused(r)
 	if err == nil {
 		// The night speaks the host's language until they choose another.
-		sess, key, err = h.store.CreateSessionIn(r.Context(), name, lang.From(r.Context()).Tag())
+		made, err = h.store.CreateSessionOnce(r.Context(), name, lang.From(r.Context()).Tag(), retapKey(r))
 	}
 	if h.formShows(w, r, err) {
 		form := views.CreateSessionForm{Name: name, Errors: fieldErrors(r, err)}
@@ -68,8 +71,53 @@ func (h *Handler) handleSessionCreate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	setHostKey(w, r, sess.ID, key)
-	h.redirect(w, r, hostPath(sess.ID))
+	if made.Repeat {
+		h.createdAgain(w, r, made.Session.ID)
+		return
+	}
+	setHostKey(w, r, made.Session.ID, made.HostKey)
+	h.redirect(w, r, hostPath(made.Session.ID))
+}
+
+// createdAgain answers a repeat of the post that made the night id: the
+// first answer's redirect to its dashboard. That answer also set the host
+// key, which is kept nowhere; a browser that does not hold the night (the
+// first answer was lost on the way) is the one that made it, since only
+// its page had the key, and is handed the night again with a new host key,
+// as "Make a new host link" does, unless the night is already under way
+// (Store.HandNightBack): then the dashboard tells it whose page it is.
+func (h *Handler) createdAgain(w http.ResponseWriter, r *http.Request, id int64) {
+	holds, err := h.holdsNight(r, id)
+	if err == nil && !holds {
+		var key string
+		key, err = h.store.HandNightBack(r.Context(), id, retapKey(r))
+		if err == nil {
+			setHostKey(w, r, id, key)
+		}
+	}
+	if err != nil && !notHost(err) {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set(retapHeader, "repeat")
+	h.redirect(w, r, hostPath(id))
+}
+
+// holdsNight reports whether the browser holds the current host key of the
+// night id, as its list of hosted nights says (the key's own cookie goes
+// only to the night's /host/ pages).
+func (h *Handler) holdsNight(r *http.Request, id int64) (bool, error) {
+	var mine []db.HostedNight
+	for _, n := range hostedNights(r) {
+		if n.SessionID == id {
+			mine = append(mine, n)
+		}
+	}
+	if len(mine) == 0 {
+		return false, nil
+	}
+	sessions, err := h.store.HostedSessions(r.Context(), mine)
+	return len(sessions) > 0, err
 }
 
 // handleJoinByCode serves GET /j?code=…: the form on / for a guest who typed
@@ -91,6 +139,7 @@ func (h *Handler) handleJoinByCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	vm := views.HomePage{Join: views.JoinCodeForm{Code: typed, Errors: views.FieldErrors{"code": message}}}
+	noStoreHome(w)
 	h.render(w, r, status, views.Home(vm))
 }
 

@@ -89,6 +89,9 @@ func (h *Handler) retap(next http.Handler) http.Handler {
 	})
 }
 
+// retapHeader marks the answer to a repeat: "repeat".
+const retapHeader = "Karaoke-Retap"
+
 // retapNote is what a handler tells the retap middleware about the post
 // being answered (see letRetapGo).
 type retapNote struct{ unchanged bool }
@@ -151,7 +154,7 @@ func replay(w http.ResponseWriter, answer db.Retap) {
 	for k, vs := range hdr {
 		w.Header()[k] = vs
 	}
-	w.Header().Set("Karaoke-Retap", "repeat")
+	w.Header().Set(retapHeader, "repeat")
 	w.WriteHeader(answer.Status)
 	w.Write(answer.Body)
 }

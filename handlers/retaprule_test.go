@@ -22,12 +22,6 @@ import (
 // Anything else a page offers to POST must carry one (see
 // TestEveryFormCarriesAKey).
 var keyless = map[string]string{
-	// Its answer sets the new night's host key, which a kept answer never
-	// holds (SECURITY.md): the repeat of a post whose answer was lost would
-	// be sent to a dashboard it may not open, and every later tap on the
-	// same form too. Without a key the repeat makes a second night, whose
-	// host this browser is.
-	"POST /sessions": "creating a night",
 	// The URL names the state it sets (lock or unlock), so a repeat sets
 	// the same state and gets the same list; a key made from the night's
 	// state would send the whole guest list again at every host action.
