@@ -36,6 +36,7 @@ type Store struct {
 
 	nights    nightCache    // see Night
 	songPages songPageCache // see SearchSongs
+	pushed    pushedNights  // see HasPushSubscriptions
 
 	deviceKey atomic.Pointer[[]byte] // see deviceKeyFor
 }
@@ -108,6 +109,9 @@ func (s *Store) setUp(ctx context.Context, o options) error {
 	}
 	if err := s.setUpRetaps(ctx); err != nil {
 		return fmt.Errorf("retaps: %w", err)
+	}
+	if err := s.pushed.load(ctx, s.writer.DB()); err != nil {
+		return fmt.Errorf("push subscriptions: %w", err)
 	}
 	// A restore opens a database at an older schema first (OnlyMigrations):
 	// the songbook comes with its migration.

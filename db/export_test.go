@@ -168,3 +168,7 @@ func NightDiff(a, b Night) string {
 	}
 	return strings.Join(diff, "\n")
 }
+
+// ForgetNight drops the Night the store keeps for the session, so the next
+// read goes to the database.
+func (s *Store) ForgetNight(sessionID int64) { s.nights.forget(sessionID) }

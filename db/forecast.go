@@ -23,9 +23,10 @@ type rotation struct {
 	// next is, by guest, the round after their last request that is
 	// waiting, being sung, sung or skipped.
 	next map[int64]int
-	// sung is, by guest, how many songs they have sung tonight, and turns
-	// how many turns they have had (sung, being sung or skipped).
-	sung, turns map[int64]int
+	// sung is, by guest, how many songs they have sung tonight, turns
+	// how many turns they have had (sung, being sung or skipped), and
+	// waiting how many of their songs wait.
+	sung, turns, waiting map[int64]int
 	// lastStarted is the latest round a turn was started (or skipped) in.
 	lastStarted int
 	// cur is the round in progress (see current).
@@ -43,7 +44,7 @@ type slot struct {
 // readRotation reads the session's rotation, its queue in the order the
 // Night's Queue has.
 func readRotation(ctx context.Context, q sqlitedb.Querier, sessionID int64) (rotation, error) {
-	rot := rotation{next: map[int64]int{}, sung: map[int64]int{}, turns: map[int64]int{}}
+	rot := rotation{next: map[int64]int{}, sung: map[int64]int{}, turns: map[int64]int{}, waiting: map[int64]int{}}
 	var err error
 	rot.queue, err = sqlitedb.Collect(ctx, q, func(row sqlitedb.Scanner) (slot, error) {
 		var s slot
@@ -53,17 +54,17 @@ func readRotation(ctx context.Context, q sqlitedb.Querier, sessionID int64) (rot
 	if err != nil {
 		return rotation{}, fmt.Errorf("rotation queue: %w", err)
 	}
-	type singer struct{ guest, next, sung, turns, started int64 }
+	type singer struct{ guest, next, sung, turns, waiting, started int64 }
 	singers, err := sqlitedb.Collect(ctx, q, func(row sqlitedb.Scanner) (singer, error) {
 		var s singer
-		return s, row.Scan(&s.guest, &s.next, &s.sung, &s.turns, &s.started)
-	}, `SELECT guest_id, MAX(round) + 1, SUM(status = 'done'), SUM(status <> 'waiting'), COALESCE(MAX(CASE WHEN status <> 'waiting' THEN round END), 0)
+		return s, row.Scan(&s.guest, &s.next, &s.sung, &s.turns, &s.waiting, &s.started)
+	}, `SELECT guest_id, MAX(round) + 1, SUM(status = 'done'), SUM(status <> 'waiting'), SUM(status = 'waiting'), COALESCE(MAX(CASE WHEN status <> 'waiting' THEN round END), 0)
 		FROM requests WHERE session_id = ? AND status IN ('waiting', 'singing', 'done', 'skipped') GROUP BY guest_id`, sessionID)
 	if err != nil {
 		return rotation{}, fmt.Errorf("rotation singers: %w", err)
 	}
 	for _, s := range singers {
-		rot.next[s.guest], rot.sung[s.guest], rot.turns[s.guest] = int(s.next), int(s.sung), int(s.turns)
+		rot.next[s.guest], rot.sung[s.guest], rot.turns[s.guest], rot.waiting[s.guest] = int(s.next), int(s.sung), int(s.turns), int(s.waiting)
 		rot.lastStarted = max(rot.lastStarted, int(s.started))
 	}
 	rot.cur = roundOf(rot.queue, rot.lastStarted)
@@ -183,6 +184,10 @@ func (n Night) Sung(guestID int64) int { return n.rot.sung[guestID] }
 // HadTurn reports whether the guest has had a turn tonight: sung, being
 // sung or skipped.
 func (n Night) HadTurn(guestID int64) bool { return n.rot.turns[guestID] > 0 }
+
+// Waits reports whether the guest has a song in the queue, without
+// walking it.
+func (n Night) Waits(guestID int64) bool { return n.rot.waiting[guestID] > 0 }
 
 // Round is the rotation round in progress (0 is the first).
 func (n Night) Round() int { return n.rot.current() }

@@ -2,6 +2,10 @@ package db
 
 import (
 	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"maps"
 	"slices"
 )
@@ -27,8 +31,9 @@ func requestQueued(req Request, position float64) nightPatch {
 		n.Queue = slices.Insert(slices.Clip(n.Queue), i, req)
 		rot := n.rot
 		rot.queue = slices.Insert(slices.Clip(rot.queue), i, s)
-		rot.next = maps.Clone(rot.next)
+		rot.next, rot.waiting = maps.Clone(rot.next), maps.Clone(rot.waiting)
 		rot.next[req.GuestID] = max(rot.next[req.GuestID], req.Round+1)
+		rot.waiting[req.GuestID]++
 		if _, ok := rot.sung[req.GuestID]; !ok {
 			// readRotation lists every singer with a request, sung or not.
 			rot.sung, rot.turns = maps.Clone(rot.sung), maps.Clone(rot.turns)
@@ -46,4 +51,94 @@ func requestQueued(req Request, position float64) nightPatch {
 // none waits), when the round in progress is the one last started (roundOf).
 func onlyHeld(queue []slot) bool {
 	return !slices.ContainsFunc(queue, func(s slot) bool { return !s.held })
+}
+
+// singerRounds is a singer's line of readRotation's singers, as a write
+// reads it after changing their requests; none when they have no request
+// the rotation counts.
+type singerRounds struct {
+	none                       bool
+	next, sung, turns, waiting int
+}
+
+// readSingerRounds reads one singer's singerRounds.
+func readSingerRounds(ctx context.Context, tx *sql.Tx, guestID int64) (singerRounds, error) {
+	var s singerRounds
+	var count int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(round) + 1, 0), COALESCE(SUM(status = 'done'), 0), COALESCE(SUM(status <> 'waiting'), 0),
+			COALESCE(SUM(status = 'waiting'), 0)
+		FROM requests WHERE guest_id = ? AND status IN ('waiting', 'singing', 'done', 'skipped')`, guestID).Scan(&count, &s.next, &s.sung, &s.turns, &s.waiting)
+	s.none = count == 0
+	return s, err
+}
+
+// requestWithdrawn is the patch of a waiting request r that left the queue
+// without a turn (WithdrawRequest, leaveQueue): it leaves the queue and the
+// rotation, its singer's later songs each move up a round, the standby
+// song it was moved from (moved; 0 for none) no longer shows as moved, and
+// the singer's rounds and the Undo offer are those the write read after it.
+func requestWithdrawn(r Request, moved int64, singer singerRounds, undo UndoOffer) nightPatch {
+	return func(n Night) Night {
+		n.Undo = undo
+		// Cloned before anything moves: the Night given is shared.
+		n.Queue = slices.Clone(n.Queue)
+		n.Queue = slices.DeleteFunc(n.Queue, func(q Request) bool { return q.ID == r.ID })
+		for i, q := range n.Queue {
+			if q.GuestID == r.GuestID && q.Round > r.Round {
+				n.Queue[i].Round--
+			}
+		}
+		rot := n.rot
+		rot.queue = slices.DeleteFunc(slices.Clone(rot.queue), func(s slot) bool { return s.id == r.ID })
+		for i, s := range rot.queue {
+			if s.guest == r.GuestID && s.round > r.Round {
+				rot.queue[i].round--
+			}
+		}
+		rot.next, rot.sung, rot.turns, rot.waiting = maps.Clone(rot.next), maps.Clone(rot.sung), maps.Clone(rot.turns), maps.Clone(rot.waiting)
+		if singer.none {
+			delete(rot.next, r.GuestID)
+			delete(rot.sung, r.GuestID)
+			delete(rot.turns, r.GuestID)
+			delete(rot.waiting, r.GuestID)
+		} else {
+			rot.next[r.GuestID], rot.sung[r.GuestID], rot.turns[r.GuestID] = singer.next, singer.sung, singer.turns
+			rot.waiting[r.GuestID] = singer.waiting
+		}
+		rot.cur = roundOf(rot.queue, rot.lastStarted)
+		n.rot = rot
+		if moved != 0 {
+			n.Moved = maps.Clone(n.Moved)
+			left := slices.DeleteFunc(slices.Clone(n.Moved[r.GuestID]), func(s StandbySong) bool { return s.ID == moved })
+			if len(left) == 0 {
+				delete(n.Moved, r.GuestID)
+			} else {
+				n.Moved[r.GuestID] = left
+			}
+		}
+		return n
+	}
+}
+
+// withdrawnPatch reads, after leaveQueue, what requestWithdrawn needs
+// beyond the request: the standby song it was moved from and its singer's
+// rounds, two look-ups on the singer's own rows.
+func withdrawnPatch(ctx context.Context, tx *sql.Tx, r Request) (nightPatch, error) {
+	var moved int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM standby_songs WHERE guest_id = ? AND status = 'moved' AND request_id = ?`,
+		r.GuestID, r.ID).Scan(&moved)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("withdrawn standby song: %w", err)
+	}
+	singer, err := readSingerRounds(ctx, tx, r.GuestID)
+	if err != nil {
+		return nil, fmt.Errorf("withdrawn singer's rounds: %w", err)
+	}
+	// The host's latest action may have moved this song: Undo now says it
+	// cannot.
+	undo, err := undoOffer(ctx, tx, r.SessionID)
+	if err != nil {
+		return nil, err
+	}
+	return requestWithdrawn(r, moved, singer, undo), nil
 }

@@ -36,7 +36,10 @@ func (s *Store) SavePushSubscription(ctx context.Context, sessionID, guestID int
 	if err := checkLanguage(language); err != nil {
 		return err
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	// Marked before the write, so a change committed meanwhile is looked
+	// at; a write that fails leaves a mark that costs only a look.
+	s.pushed.mark(sessionID)
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
 		_, err := openGuest(ctx, tx, sessionID, guestID)
 		if err != nil {
 			return err
@@ -53,6 +56,7 @@ func (s *Store) SavePushSubscription(ctx context.Context, sessionID, guestID int
 		}
 		return nil
 	})
+	return err
 }
 
 // PushSubscriptions returns a guest's push subscriptions, oldest first.

@@ -196,18 +196,21 @@ func getRequest(ctx context.Context, q sqlitedb.Querier, sessionID, requestID in
 // Errors: ENOTFOUND when it is not a request of this guest; ECONFLICT when it
 // is no longer waiting.
 func (s *Store) WithdrawRequest(ctx context.Context, sessionID, guestID, requestID int64) error {
-	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
+	return s.inPatchedWrite(ctx, sessionID, func(tx *sql.Tx) (nightPatch, error) {
 		r, err := getRequest(ctx, tx, sessionID, requestID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if r.GuestID != guestID {
-			return Errorf(ENOTFOUND, "That request is not yours.")
+			return nil, Errorf(ENOTFOUND, "That request is not yours.")
 		}
 		if r.Status != StatusWaiting {
-			return Errorf(ECONFLICT, "That song is no longer waiting, so it cannot be withdrawn.")
+			return nil, Errorf(ECONFLICT, "That song is no longer waiting, so it cannot be withdrawn.")
 		}
-		return leaveQueue(ctx, tx, r, StatusWithdrawn, s.nowMillis())
+		if err := leaveQueue(ctx, tx, r, StatusWithdrawn, s.nowMillis()); err != nil {
+			return nil, err
+		}
+		return withdrawnPatch(ctx, tx, r)
 	})
 }
 

@@ -271,22 +271,31 @@ func recentActions(ctx context.Context, q sqlitedb.Querier, sessionID int64, lim
 	if err != nil {
 		return nil, UndoOffer{}, fmt.Errorf("host actions: %w", err)
 	}
-	// The latest action that is not an undo and has not been undone.
+	o, err := undoOffer(ctx, q, sessionID)
+	if err != nil {
+		return nil, UndoOffer{}, err
+	}
+	return list, o, nil
+}
+
+// undoOffer is what Undo offers: the latest action that is not an undo and
+// has not been undone, and why it cannot be undone now, if it cannot.
+func undoOffer(ctx context.Context, q sqlitedb.Querier, sessionID int64) (UndoOffer, error) {
 	offer, err := sqlitedb.Collect(ctx, q, scanAction, `SELECT `+actionColumns+` FROM host_actions a
 		WHERE session_id = ? AND undoes IS NULL
 		AND NOT EXISTS (SELECT 1 FROM host_actions u WHERE u.undoes = a.id
 			AND NOT EXISTS (SELECT 1 FROM host_actions r WHERE r.undoes = u.id))
 		ORDER BY id DESC LIMIT 1`, sessionID)
 	if err != nil || len(offer) == 0 {
-		return list, UndoOffer{}, err
+		return UndoOffer{}, err
 	}
 	o := UndoOffer{Action: offer[0]}
 	if err := checkUndo(ctx, q, o.Action); ErrorCode(err) == ECONFLICT {
 		o.Cannot = ErrorMessage(err)
 	} else if err != nil {
-		return nil, UndoOffer{}, err
+		return UndoOffer{}, err
 	}
-	return list, o, nil
+	return o, nil
 }
 
 // guestNotices returns, by guest, what the host's latest action on one of

@@ -53,12 +53,25 @@ const fairnessSingers = 8
 
 // fairness explains the order to a guest. It names only singers on the
 // queue (or singing): the singer of an override no longer there is "a song".
+// It reads the queue only as far as what it shows: the first singers, the
+// guest's first song, and the first songs of the singers its overrides name.
 func fairness(lg lang.Lang, n db.Night, guestID int64) views.Fairness {
 	if !n.Session.Open() {
 		return views.Fairness{Ended: true}
 	}
 	round := n.Round()
 	f := views.Fairness{Round: lg.Tf("guest.fair.round", map[string]any{"N": lg.Int(round + 1)})}
+	overrides := n.Overrides()
+	// need are the singers further on whose names the panel shows.
+	need := map[int64]bool{}
+	if n.Waits(guestID) {
+		need[guestID] = true
+	}
+	for _, o := range overrides {
+		if n.Waits(o.GuestID) {
+			need[o.GuestID] = true
+		}
+	}
 	names := map[int64]string{}
 	// The singers of the next songs and the guest are listed with what
 	// they have sung; the rest are counted, so a guest's page does not
@@ -67,6 +80,7 @@ func fairness(lg lang.Lang, n db.Night, guestID int64) views.Fairness {
 		if _, ok := names[r.GuestID]; ok {
 			return
 		}
+		delete(need, r.GuestID)
 		names[r.GuestID] = r.Singer
 		if len(f.Singers) < fairnessSingers || r.GuestID == guestID {
 			f.Singers = append(f.Singers, views.FairSinger{Name: r.Singer, Sung: lg.Int(n.Sung(r.GuestID)), You: r.GuestID == guestID})
@@ -78,9 +92,13 @@ func fairness(lg lang.Lang, n db.Night, guestID int64) views.Fairness {
 		add(*n.NowSinging)
 	}
 	for _, r := range n.Queue {
+		// Past the listed singers (MoreSingers is set) and the singers
+		// further on the panel names, nothing more would show.
+		if f.MoreSingers && len(need) == 0 {
+			break
+		}
 		add(r)
 	}
-	overrides := n.Overrides()
 	moved := map[int64]db.Override{} // each request's latest move
 	for _, o := range overrides {
 		if _, ok := moved[o.RequestID]; !ok && o.Kind == db.ActionMove {

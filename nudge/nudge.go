@@ -2,7 +2,8 @@
 // next at <night>" when their song becomes the one Start next would start,
 // and "It's your turn at <night>" when it starts. It follows the store's
 // change notifications (Store.OnChange), never a write itself: Changed only
-// marks the session, and a goroutine of its own reads the Night and queues
+// marks the session, and a goroutine of its own reads who sings and who is
+// next (Store.Turns, not the whole night) and queues
 // the messages (push.Sender), so a write never waits for a push.
 package nudge
 
@@ -20,7 +21,10 @@ import (
 
 // Store is what the nudger reads.
 type Store interface {
-	Night(ctx context.Context, sessionID int64) (db.Night, error)
+	// HasPushSubscriptions is false, from memory, for a session where no
+	// guest takes pushes: the nudger then reads nothing.
+	HasPushSubscriptions(sessionID int64) bool
+	Turns(ctx context.Context, sessionID int64) (db.Turns, error)
 	PushSubscriptions(ctx context.Context, guestID int64) ([]db.PushSubscription, error)
 	SetPushTold(ctx context.Context, subscriptionID, next, turn int64) error
 }
@@ -106,21 +110,25 @@ func (n *Nudger) work() {
 	}
 }
 
-// look reads a session's Night and tells the singer whose song started,
-// and the guest whose song is now next, each subscription once per song
-// (the marks are kept with the subscription, so a restart resends nothing).
+// look reads who sings and who is next in a session where someone takes
+// pushes, and tells the singer whose song started, and the guest whose
+// song is now next, each subscription once per song (the marks are kept
+// with the subscription, so a restart resends nothing).
 func (n *Nudger) look(sessionID int64) {
-	ctx := context.Background()
-	night, err := n.store.Night(ctx, sessionID)
-	if err != nil || !night.Session.Open() {
+	if !n.store.HasPushSubscriptions(sessionID) {
 		return
 	}
-	singing := night.NowSinging
-	if singing != nil {
-		n.tell(ctx, night.Session, *singing, turn)
+	ctx := context.Background()
+	t, err := n.store.Turns(ctx, sessionID)
+	if err != nil || !t.Session.Open() {
+		return
 	}
-	if r, ok := night.NextUp(); ok && (singing == nil || r.ID != singing.ID) {
-		n.tell(ctx, night.Session, r, next)
+	singing := t.NowSinging
+	if singing != nil {
+		n.tell(ctx, t.Session, *singing, turn)
+	}
+	if r := t.NextUp; r != nil && (singing == nil || r.ID != singing.ID) {
+		n.tell(ctx, t.Session, *r, next)
 	}
 }
 
