@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/karaoke-night/karaoke/internal/browsertest"
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 )
 
 // TestClosingTimeOnEveryPage: the host, on a phone, sets a closing time
@@ -18,62 +19,62 @@ import (
 // about 5 minutes, is refused beside the form with the closing time; the
 // host's "+15 min" lets it in.
 func TestClosingTimeOnEveryPage(t *testing.T) {
-	s := startServer(t)
+	s := e2etest.StartServer(t)
 	// Chromium logs every 4xx answer; the refused request is a 422 by design.
-	b := startBrowser(t, func(e string) bool { return strings.Contains(e, "status of 422") && strings.Contains(e, "/requests") })
-	p := startParty(t, s, b, "Last orders")
-	hostOnPhone(t, p.laptop)
-	request(t, p.ann, "Africa", "Toto")
-	startTurn(t, p.laptop)
-	waitText(t, p.tv, "Ann on the TV", tvNow, "Ann")
-	for _, ctx := range []context.Context{p.ann, p.bob, p.tv} {
-		markNotReloaded(t, ctx)
+	b := e2etest.StartBrowser(t, func(e string) bool { return strings.Contains(e, "status of 422") && strings.Contains(e, "/requests") })
+	p := e2etest.StartParty(t, s, b, "Last orders")
+	e2etest.HostOnPhone(t, p.Laptop)
+	e2etest.Request(t, p.Ann, "Africa", "Toto")
+	e2etest.StartTurn(t, p.Laptop)
+	e2etest.WaitText(t, p.TV, "Ann on the TV", e2etest.TVNow, "Ann")
+	for _, ctx := range []context.Context{p.Ann, p.Bob, p.TV} {
+		e2etest.MarkNotReloaded(t, ctx)
 	}
 
 	closing := time.Now().UTC().Add(4 * time.Minute).Format("15:04")
-	do(t, p.laptop, "set closing at "+closing+" UTC",
+	e2etest.Do(t, p.Laptop, "set closing at "+closing+" UTC",
 		chromedp.SetValue(chromedp.CSS("#time-zone"), "UTC"),
 		chromedp.SetValue(chromedp.CSS("#closing"), closing),
 		chromedp.Click(chromedp.CSS(`[data-testid="settings-form"] button[type="submit"]`)),
 	)
-	waitFor(t, p.laptop, "the rules saved", `/Saved/.test(document.querySelector('[data-testid="settings-form"]').textContent)`)
-	waitFor(t, p.laptop, "the closing line", fmt.Sprintf(`/Closing at %s|Last call/.test(%s)`, closing, texts(`[data-testid="host-closing"]`)))
+	e2etest.WaitFor(t, p.Laptop, "the rules saved", `/Saved/.test(document.querySelector('[data-testid="settings-form"]').textContent)`)
+	e2etest.WaitFor(t, p.Laptop, "the closing line", fmt.Sprintf(`/Closing at %s|Last call/.test(%s)`, closing, e2etest.Texts(`[data-testid="host-closing"]`)))
 
 	lastCall := fmt.Sprintf("Last call! Songs must start by %s.", closing)
-	waitText(t, p.ann, "Ann's last call", `#guest-status [data-testid="last-call"]`, lastCall)
-	waitText(t, p.bob, "Bob's last call", `#guest-status [data-testid="last-call"]`, lastCall)
-	waitText(t, p.tv, "the TV's last call", `#display-next [data-testid="last-call"]`, "Last call · closing at "+closing)
-	checkNotReloaded(t, p.ann, "Ann")
-	checkNotReloaded(t, p.tv, "the TV")
+	e2etest.WaitText(t, p.Ann, "Ann's last call", `#guest-status [data-testid="last-call"]`, lastCall)
+	e2etest.WaitText(t, p.Bob, "Bob's last call", `#guest-status [data-testid="last-call"]`, lastCall)
+	e2etest.WaitText(t, p.TV, "the TV's last call", `#display-next [data-testid="last-call"]`, "Last call · closing at "+closing)
+	e2etest.CheckNotReloaded(t, p.Ann, "Ann")
+	e2etest.CheckNotReloaded(t, p.TV, "the TV")
 
-	do(t, p.bob, "Bob requests a song that would start after closing",
+	e2etest.Do(t, p.Bob, "Bob requests a song that would start after closing",
 		chromedp.SendKeys(chromedp.CSS("#title"), "Valerie"),
 		chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)),
 	)
-	waitText(t, p.bob, "the refusal beside the form", `#request-form [data-testid="form-error"]`,
+	e2etest.WaitText(t, p.Bob, "the refusal beside the form", `#request-form [data-testid="form-error"]`,
 		fmt.Sprintf("No more songs fit before closing at %s.", closing))
-	if got := eval[string](t, p.bob, `document.querySelector('#title').value`); got != "Valerie" {
+	if got := e2etest.Eval[string](t, p.Bob, `document.querySelector('#title').value`); got != "Valerie" {
 		t.Errorf("the title field holds %q, want what Bob typed", got)
 	}
-	waitText(t, p.laptop, "the host's queue stays empty", hostQueue, "")
+	e2etest.WaitText(t, p.Laptop, "the host's queue stays empty", e2etest.HostQueue, "")
 
-	do(t, p.laptop, "the host extends closing by 15 minutes",
+	e2etest.Do(t, p.Laptop, "the host extends closing by 15 minutes",
 		chromedp.Click(chromedp.CSS(`[data-testid="extend-closing"] button`)))
 	extended := closingPlus(t, closing, 15)
-	waitFor(t, p.laptop, "closing 15 minutes later", fmt.Sprintf(`/%s/.test(%s)`, extended, texts(`[data-testid="host-closing"]`)))
-	waitFor(t, p.laptop, "the rules form shows it", fmt.Sprintf(`document.querySelector('#closing').value === %q`, extended))
-	do(t, p.bob, "Bob asks again",
+	e2etest.WaitFor(t, p.Laptop, "closing 15 minutes later", fmt.Sprintf(`/%s/.test(%s)`, extended, e2etest.Texts(`[data-testid="host-closing"]`)))
+	e2etest.WaitFor(t, p.Laptop, "the rules form shows it", fmt.Sprintf(`document.querySelector('#closing').value === %q`, extended))
+	e2etest.Do(t, p.Bob, "Bob asks again",
 		chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)))
-	waitText(t, p.laptop, "Valerie in the host's queue", hostQueue, "Valerie")
-	if wide := eval[bool](t, p.laptop, `document.documentElement.scrollWidth > window.innerWidth`); wide {
+	e2etest.WaitText(t, p.Laptop, "Valerie in the host's queue", e2etest.HostQueue, "Valerie")
+	if wide := e2etest.Eval[bool](t, p.Laptop, `document.documentElement.scrollWidth > window.innerWidth`); wide {
 		t.Error("the host's phone scrolls sideways")
 	}
-	if *screenshots {
-		eval[chromedp.Void](t, p.laptop, `document.querySelector('#queue').scrollIntoView()`)
-		eval[chromedp.Void](t, p.laptop, `document.querySelector('[data-testid="settings-form"]').scrollIntoView()`)
-		t.Logf("%s", browsertest.Screenshot(t, p.laptop, "closing-rules-phone"))
-		eval[chromedp.Void](t, p.laptop, `window.scrollTo(0, 0)`)
-		for name, ctx := range map[string]context.Context{"closing-dashboard-phone": p.laptop, "closing-guest-phone": p.ann, "closing-tv": p.tv} {
+	if *e2etest.Screenshots {
+		e2etest.Eval[chromedp.Void](t, p.Laptop, `document.querySelector('#queue').scrollIntoView()`)
+		e2etest.Eval[chromedp.Void](t, p.Laptop, `document.querySelector('[data-testid="settings-form"]').scrollIntoView()`)
+		t.Logf("%s", browsertest.Screenshot(t, p.Laptop, "closing-rules-phone"))
+		e2etest.Eval[chromedp.Void](t, p.Laptop, `window.scrollTo(0, 0)`)
+		for name, ctx := range map[string]context.Context{"closing-dashboard-phone": p.Laptop, "closing-guest-phone": p.Ann, "closing-tv": p.TV} {
 			t.Logf("%s", browsertest.Screenshot(t, ctx, name))
 		}
 	}

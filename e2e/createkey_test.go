@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/karaoke-night/karaoke/app"
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 	"github.com/karaoke-night/karaoke/static"
 )
 
@@ -21,15 +22,15 @@ import (
 // the same form with the same one-time key: the server makes no second
 // night and makes this browser the night's host, on its dashboard.
 func TestLostNightAnswerMakesOneNight(t *testing.T) {
-	s := startServer(t)
-	b := startBrowser(t, func(e string) bool {
+	s := e2etest.StartServer(t)
+	b := e2etest.StartBrowser(t, func(e string) bool {
 		return strings.Contains(e, "ERR_CONNECTION_RESET") ||
 			(strings.Contains(e, static.Path("htmx.min.js")) && !strings.Contains(e, "Content Security Policy"))
 	})
 	host := b.Phone()
-	do(t, host, "open the home page", chromedp.Navigate(s.base+"/"))
+	e2etest.Do(t, host, "open the home page", chromedp.Navigate(s.Base+"/"))
 	lost := loseAnswers(t, host, 1)
-	do(t, host, "start a night",
+	e2etest.Do(t, host, "start a night",
 		chromedp.SendKeys(chromedp.CSS("#session-name"), "Lost key night"),
 		chromedp.Click(chromedp.CSS(`[data-testid="create-session"] button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#create-session [data-testid="try-again"]`)))
@@ -38,13 +39,13 @@ func TestLostNightAnswerMakesOneNight(t *testing.T) {
 	}
 	// Chromium keeps the cookies of an answer that CDP fails once it has
 	// arrived: clear them, to be the phone whose answer never came at all.
-	do(t, host, "lose the answer's cookies", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+	e2etest.Do(t, host, "lose the answer's cookies", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{})
 		return err
 	}))
-	do(t, host, "try again", chromedp.Click(chromedp.CSS(`#create-session [data-testid="try-again"]`)),
+	e2etest.Do(t, host, "try again", chromedp.Click(chromedp.CSS(`#create-session [data-testid="try-again"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="next-singer"]`)))
-	raw, err := sql.Open("sqlite", filepath.Join(s.cfg.DataDir, app.DatabaseFile))
+	raw, err := sql.Open("sqlite", filepath.Join(s.Cfg.DataDir, app.DatabaseFile))
 	if err != nil {
 		t.Fatal(err)
 	}

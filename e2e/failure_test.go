@@ -13,6 +13,7 @@ import (
 
 	"github.com/karaoke-night/karaoke/app"
 	"github.com/karaoke-night/karaoke/internal/browsertest"
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 	"github.com/karaoke-night/karaoke/static"
 	"github.com/karaoke-night/karaoke/views"
 )
@@ -23,27 +24,27 @@ import (
 // the button, the form says what happened, the title they typed is still in
 // the field, and no stale "Added …" stays.
 func TestGuestIsToldWhenTheServerFails(t *testing.T) {
-	s := startServer(t)
+	s := e2etest.StartServer(t)
 	// What this test causes on purpose: the browser logs the 500 and the
 	// refused, emptied or reset connections (the request's and the live
 	// streams' retries, the held ones closed at the end), htmx logs the
 	// failed send and the SSE extension each failed retry. A CSP violation,
 	// or any other error, still fails it.
-	b := startBrowser(t, func(e string) bool {
+	b := e2etest.StartBrowser(t, func(e string) bool {
 		return strings.Contains(e, "status of 500") || strings.Contains(e, "ERR_CONNECTION_REFUSED") ||
 			strings.Contains(e, "ERR_EMPTY_RESPONSE") || strings.Contains(e, "ERR_CONNECTION_RESET") || strings.Contains(e, "status of 503") ||
 			(strings.Contains(e, static.Path("htmx.min.js")) && !strings.Contains(e, "Content Security Policy"))
 	})
 	laptop := b.Person(1366, 900)
-	_, joinURL := hostCreates(t, s, laptop, "Stormy night")
+	_, joinURL := e2etest.HostCreates(t, s, laptop, "Stormy night")
 	phone := b.Phone()
-	guestJoins(t, phone, joinURL, "Ann")
-	request(t, phone, "Waterloo", "ABBA")
-	waitFor(t, phone, `the "Added" line`, `!!document.querySelector('[data-testid="request-added"]')`)
+	e2etest.GuestJoins(t, phone, joinURL, "Ann")
+	e2etest.Request(t, phone, "Waterloo", "ABBA")
+	e2etest.WaitFor(t, phone, `the "Added" line`, `!!document.querySelector('[data-testid="request-added"]')`)
 
 	// The database refuses the next write: another connection renames the
 	// table away, as a broken disk would fail it.
-	raw, err := sql.Open("sqlite", filepath.Join(s.cfg.DataDir, app.DatabaseFile))
+	raw, err := sql.Open("sqlite", filepath.Join(s.Cfg.DataDir, app.DatabaseFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,21 +53,21 @@ func TestGuestIsToldWhenTheServerFails(t *testing.T) {
 	}
 	raw.Close()
 
-	do(t, phone, "request while the database fails",
+	e2etest.Do(t, phone, "request while the database fails",
 		chromedp.SendKeys(chromedp.CSS("#title"), "Dancing Queen"),
 		chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)),
 	)
 	toldAndKept(t, phone, views.MessageServerFailed)
 
-	s.stop()
-	do(t, phone, "request again while the server is down",
+	s.Stop()
+	e2etest.Do(t, phone, "request again while the server is down",
 		chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)),
 	)
 	toldAndKept(t, phone, views.MessageNoAnswer)
 
 	// Flaky Wi-Fi: the connection opens and no answer ever comes. htmx's
 	// timeout ends the request and the form says so.
-	hang, err := net.Listen("tcp", s.cfg.Addr)
+	hang, err := net.Listen("tcp", s.Cfg.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,8 +90,8 @@ func TestGuestIsToldWhenTheServerFails(t *testing.T) {
 			c.Close()
 		}
 	})
-	eval[chromedp.Void](t, phone, `document.querySelector('#request-form [data-testid="form-error"]').textContent = ''`)
-	do(t, phone, "request again while no answer comes",
+	e2etest.Eval[chromedp.Void](t, phone, `document.querySelector('#request-form [data-testid="form-error"]').textContent = ''`)
+	e2etest.Do(t, phone, "request again while no answer comes",
 		chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)),
 	)
 	toldAndKept(t, phone, views.MessageNoAnswer)
@@ -100,18 +101,18 @@ func TestGuestIsToldWhenTheServerFails(t *testing.T) {
 // title typed is still in the field and no "Added …" line is left.
 func toldAndKept(t *testing.T, phone context.Context, msg string) {
 	t.Helper()
-	waitText(t, phone, "the form's message", `#request-form [data-testid="form-error"]`, msg)
-	if got := eval[string](t, phone, `document.querySelector('#title').value`); got != "Dancing Queen" {
+	e2etest.WaitText(t, phone, "the form's message", `#request-form [data-testid="form-error"]`, msg)
+	if got := e2etest.Eval[string](t, phone, `document.querySelector('#title').value`); got != "Dancing Queen" {
 		t.Errorf("title field = %q, want what was typed", got)
 	}
-	if n := eval[int](t, phone, `document.querySelectorAll('[data-testid="request-added"]').length`); n != 0 {
+	if n := e2etest.Eval[int](t, phone, `document.querySelectorAll('[data-testid="request-added"]').length`); n != 0 {
 		t.Error(`the stale "Added …" line is still shown`)
 	}
-	if got := eval[string](t, phone, texts(myRequests)); got != "Waterloo" {
+	if got := e2etest.Eval[string](t, phone, e2etest.Texts(e2etest.MyRequests)); got != "Waterloo" {
 		t.Errorf("the guest's songs = %q, want only Waterloo", got)
 	}
-	if *screenshots {
-		eval[chromedp.Void](t, phone, `document.querySelector('#request-form').scrollIntoView()`)
+	if *e2etest.Screenshots {
+		e2etest.Eval[chromedp.Void](t, phone, `document.querySelector('#request-form').scrollIntoView()`)
 		name := "guest-phone-server-failed"
 		if msg == views.MessageNoAnswer {
 			name = "guest-phone-no-answer"

@@ -7,6 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/karaoke-night/karaoke/internal/browsertest"
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 )
 
 const (
@@ -19,48 +20,48 @@ const (
 // her phone his forecast moves at once; and "why this order" follows the
 // queue, the up-next banner with it, without closing when it changes.
 func TestForecastOnTwoPhones(t *testing.T) {
-	s := startServer(t)
-	b := startBrowser(t)
-	p := startParty(t, s, b, "Forecast night")
-	markNotReloaded(t, p.bob)
+	s := e2etest.StartServer(t)
+	b := e2etest.StartBrowser(t)
+	p := e2etest.StartParty(t, s, b, "Forecast night")
+	e2etest.MarkNotReloaded(t, p.Bob)
 	starts := func(place string) string {
-		return fmt.Sprintf(`%s.indexOf(%q) === 0`, texts(forecastText), "You'd be "+place+" · on")
+		return fmt.Sprintf(`%s.indexOf(%q) === 0`, e2etest.Texts(forecastText), "You'd be "+place+" · on")
 	}
 
-	waitFor(t, p.bob, "Bob's forecast on an empty night", starts("1st"))
-	request(t, p.ann, "Dancing Queen", "ABBA")
-	waitFor(t, p.bob, "Bob's forecast after Ann's song", starts("2nd"))
-	request(t, p.bob, "Total Eclipse of the Heart", "Bonnie Tyler")
-	if got := eval[string](t, p.bob, texts(`[data-testid="my-request"] [data-testid="place"]`)); got != "2nd in line" {
+	e2etest.WaitFor(t, p.Bob, "Bob's forecast on an empty night", starts("1st"))
+	e2etest.Request(t, p.Ann, "Dancing Queen", "ABBA")
+	e2etest.WaitFor(t, p.Bob, "Bob's forecast after Ann's song", starts("2nd"))
+	e2etest.Request(t, p.Bob, "Total Eclipse of the Heart", "Bonnie Tyler")
+	if got := e2etest.Eval[string](t, p.Bob, e2etest.Texts(`[data-testid="my-request"] [data-testid="place"]`)); got != "2nd in line" {
 		t.Fatalf("Bob's song landed %q, forecast 2nd", got)
 	}
 	// His next song would be the second round's first.
-	waitFor(t, p.bob, "Bob's forecast for a second song", starts("3rd"))
+	e2etest.WaitFor(t, p.Bob, "Bob's forecast for a second song", starts("3rd"))
 	// Ann's second song takes the second round's first place: Bob's
 	// forecast moves back while he looks at it.
-	request(t, p.ann, "Africa", "Toto")
-	waitFor(t, p.bob, "Bob's forecast after Ann's second song", starts("4th"))
-	request(t, p.bob, "Holding Out for a Hero", "Bonnie Tyler")
-	if got := eval[string](t, p.bob, texts(`[data-testid="my-request"] [data-testid="place"]`)); got != "2nd in line | 4th in line" {
+	e2etest.Request(t, p.Ann, "Africa", "Toto")
+	e2etest.WaitFor(t, p.Bob, "Bob's forecast after Ann's second song", starts("4th"))
+	e2etest.Request(t, p.Bob, "Holding Out for a Hero", "Bonnie Tyler")
+	if got := e2etest.Eval[string](t, p.Bob, e2etest.Texts(`[data-testid="my-request"] [data-testid="place"]`)); got != "2nd in line | 4th in line" {
 		t.Fatalf("Bob's songs are %q, the forecast said 4th for the second", got)
 	}
 
-	do(t, p.bob, "Bob opens why this order", chromedp.Click(chromedp.CSS(`[data-testid="fairness"] > summary`)))
-	waitText(t, p.bob, "why the next songs come first", fairnessNext,
+	e2etest.Do(t, p.Bob, "Bob opens why this order", chromedp.Click(chromedp.CSS(`[data-testid="fairness"] > summary`)))
+	e2etest.WaitText(t, p.Bob, "why the next songs come first", fairnessNext,
 		"1st: Ann hasn't sung this round | 2nd: Bob hasn't sung this round | 3rd: Ann's song for round 2, after every round 1 song")
-	startTurn(t, p.laptop)
-	waitFor(t, p.bob, "Bob is up next, and why this order says so", fmt.Sprintf(
-		`document.querySelector('[data-testid="up-next"]') !== null && %s.indexOf("1st: Bob hasn't sung this round") === 0`, texts(fairnessNext)))
-	if !eval[bool](t, p.bob, `document.querySelector('[data-testid="fairness"]').open`) {
+	e2etest.StartTurn(t, p.Laptop)
+	e2etest.WaitFor(t, p.Bob, "Bob is up next, and why this order says so", fmt.Sprintf(
+		`document.querySelector('[data-testid="up-next"]') !== null && %s.indexOf("1st: Bob hasn't sung this round") === 0`, e2etest.Texts(fairnessNext)))
+	if !e2etest.Eval[bool](t, p.Bob, `document.querySelector('[data-testid="fairness"]').open`) {
 		t.Error("why this order closed when the queue changed")
 	}
-	if got := eval[string](t, p.bob, texts(`[data-testid="fairness-singers"] li.you`)); got != "Bob you 0" {
+	if got := e2etest.Eval[string](t, p.Bob, e2etest.Texts(`[data-testid="fairness-singers"] li.you`)); got != "Bob you 0" {
 		t.Errorf("Bob's own line in the songs sung = %q", got)
 	}
-	checkNotReloaded(t, p.bob, "Bob")
+	e2etest.CheckNotReloaded(t, p.Bob, "Bob")
 	// What Bob sees, for the record: the forecast, and why this order.
 	for _, shot := range []struct{ name, sel string }{{"guest-forecast-phone", "#request-forecast"}, {"guest-fairness-phone", "#fairness"}} {
-		eval[chromedp.Void](t, p.bob, fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: "center"})`, shot.sel))
-		t.Logf("%s", browsertest.Screenshot(t, p.bob, shot.name))
+		e2etest.Eval[chromedp.Void](t, p.Bob, fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: "center"})`, shot.sel))
+		t.Logf("%s", browsertest.Screenshot(t, p.Bob, shot.name))
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 )
 
 // bottomOf is JavaScript for the bottom edge, in CSS pixels from the top of
@@ -21,49 +23,49 @@ func bottomOf(sel string) string {
 // first screen, before and after requesting; their song, near the end of
 // the queue, is marked with the songs around it, and the rest is counted.
 func TestGuestPageOnABusyNight(t *testing.T) {
-	s := startServer(t)
-	b := startBrowser(t)
+	s := e2etest.StartServer(t)
+	b := e2etest.StartBrowser(t)
 	host := b.Person(1366, 900)
-	dashURL, joinURL := hostCreates(t, s, host, "Busy night")
-	seedBusyNight(t, s, dashURL, 40, 60)
+	dashURL, joinURL := e2etest.HostCreates(t, s, host, "Busy night")
+	e2etest.SeedBusyNight(t, s, dashURL, 40, 60)
 	phone := b.Phone()
-	guestJoins(t, phone, joinURL, "Newcomer")
-	waitFor(t, phone, "the seeded queue", `/^60 songs waiting/.test(document.querySelector('[data-testid="queue-summary"]').textContent.trim())`)
+	e2etest.GuestJoins(t, phone, joinURL, "Newcomer")
+	e2etest.WaitFor(t, phone, "the seeded queue", `/^60 songs waiting/.test(document.querySelector('[data-testid="queue-summary"]').textContent.trim())`)
 
 	firstScreen := func(when string) {
 		t.Helper()
 		for _, sel := range []string{"#guest-status", `#request-form button[type="submit"]`} {
-			bottom := eval[int](t, phone, bottomOf(sel))
+			bottom := e2etest.Eval[int](t, phone, bottomOf(sel))
 			t.Logf("%s: %s ends %d px down", when, sel, bottom)
 			if bottom < 0 || bottom > 844 {
 				t.Errorf("%s: %s ends %d px down, below a 390×844 phone's first screen", when, sel, bottom)
 			}
 		}
 	}
-	if got := eval[string](t, phone, texts(`[data-testid="not-in-line"]`)); !strings.Contains(got, "not in line yet") {
+	if got := e2etest.Eval[string](t, phone, e2etest.Texts(`[data-testid="not-in-line"]`)); !strings.Contains(got, "not in line yet") {
 		t.Errorf("before requesting, the status reads %q", got)
 	}
 	firstScreen("before requesting")
 
-	request(t, phone, "Don't Stop Me Now", "Queen")
-	waitFor(t, phone, "the guest's song marked in the queue", `!!document.querySelector('#guest-queue li.mine [data-testid="you"]')`)
+	e2etest.Request(t, phone, "Don't Stop Me Now", "Queen")
+	e2etest.WaitFor(t, phone, "the guest's song marked in the queue", `!!document.querySelector('#guest-queue li.mine [data-testid="you"]')`)
 	firstScreen("after requesting")
-	place := eval[string](t, phone, texts(`[data-testid="status-position"]`))
-	pos := eval[string](t, phone, texts(`#guest-queue li.mine .pos`))
-	t.Logf("status: %s; marked row #%s", eval[string](t, phone, texts(`[data-testid="status-place"]`)), pos)
+	place := e2etest.Eval[string](t, phone, e2etest.Texts(`[data-testid="status-position"]`))
+	pos := e2etest.Eval[string](t, phone, e2etest.Texts(`#guest-queue li.mine .pos`))
+	t.Logf("status: %s; marked row #%s", e2etest.Eval[string](t, phone, e2etest.Texts(`[data-testid="status-place"]`)), pos)
 	if !strings.HasPrefix(place, pos) || pos == "" {
 		t.Errorf("the status says %q, the marked row is #%s", place, pos)
 	}
 	// The song's neighbours are shown, not collapsed, and every song of the
 	// 61 is either a row or counted in a gap.
-	if !eval[bool](t, phone, `(function(){var m=document.querySelector('#guest-queue li.mine');
+	if !e2etest.Eval[bool](t, phone, `(function(){var m=document.querySelector('#guest-queue li.mine');
 		var p=m.previousElementSibling;return !!p && p.dataset.testid==='queue-item'})()`) {
 		t.Error("the song before the guest's is not shown")
 	}
-	rows := eval[int](t, phone, `document.querySelectorAll('#guest-queue [data-testid="queue-item"]').length`)
-	gaps := eval[string](t, phone, texts(`#guest-queue [data-testid="queue-gap"]`))
-	counted := eval[int](t, phone, `Array.from(document.querySelectorAll('#guest-queue [data-testid="queue-gap"]')).reduce(function(s,e){return s+parseInt(e.dataset.count,10)},0)`)
-	t.Logf("queue: %d rows shown, gaps %q; page %d px tall", rows, gaps, eval[int](t, phone, `document.documentElement.scrollHeight`))
+	rows := e2etest.Eval[int](t, phone, `document.querySelectorAll('#guest-queue [data-testid="queue-item"]').length`)
+	gaps := e2etest.Eval[string](t, phone, e2etest.Texts(`#guest-queue [data-testid="queue-gap"]`))
+	counted := e2etest.Eval[int](t, phone, `Array.from(document.querySelectorAll('#guest-queue [data-testid="queue-gap"]')).reduce(function(s,e){return s+parseInt(e.dataset.count,10)},0)`)
+	t.Logf("queue: %d rows shown, gaps %q; page %d px tall", rows, gaps, e2etest.Eval[int](t, phone, `document.documentElement.scrollHeight`))
 	if rows+counted != 61 {
 		t.Errorf("%d rows and %d songs in gaps; want 61 songs in all", rows, counted)
 	}
@@ -74,7 +76,7 @@ func TestGuestPageOnABusyNight(t *testing.T) {
 		t.Errorf("no collapsed run says how many songs it holds: %q", gaps)
 	}
 	// Screen readers hear it too: the marked row's text says "you".
-	if got := eval[string](t, phone, texts(`#guest-queue li.mine`)); !strings.Contains(got, "you") || !strings.Contains(got, "Don't Stop Me Now") {
+	if got := e2etest.Eval[string](t, phone, e2etest.Texts(`#guest-queue li.mine`)); !strings.Contains(got, "you") || !strings.Contains(got, "Don't Stop Me Now") {
 		t.Errorf("the guest's row reads %q", got)
 	}
 }
@@ -85,54 +87,54 @@ func TestGuestPageOnABusyNight(t *testing.T) {
 // forms, the QR code and "Scan to sing"; no image is left broken, and a
 // reload shows the same.
 func TestEndOfTheNightOnEveryPage(t *testing.T) {
-	b := startBrowser(t)
-	p := startParty(t, startServer(t), b, "Last orders")
-	request(t, p.ann, "Dancing Queen", "ABBA")
-	request(t, p.ann, "Africa", "Toto")
-	request(t, p.bob, "Valerie", "Amy Winehouse")
-	startTurn(t, p.laptop)
-	waitFor(t, p.ann, "Ann's place", `!!document.querySelector('[data-testid="place"]')`)
+	b := e2etest.StartBrowser(t)
+	p := e2etest.StartParty(t, e2etest.StartServer(t), b, "Last orders")
+	e2etest.Request(t, p.Ann, "Dancing Queen", "ABBA")
+	e2etest.Request(t, p.Ann, "Africa", "Toto")
+	e2etest.Request(t, p.Bob, "Valerie", "Amy Winehouse")
+	e2etest.StartTurn(t, p.Laptop)
+	e2etest.WaitFor(t, p.Ann, "Ann's place", `!!document.querySelector('[data-testid="place"]')`)
 	joiner := b.Phone()
-	do(t, joiner, "open the join page", chromedp.Navigate(p.joinURL))
-	markNotReloaded(t, p.ann)
-	markNotReloaded(t, p.bob)
-	markNotReloaded(t, p.tv)
-	markNotReloaded(t, joiner)
+	e2etest.Do(t, joiner, "open the join page", chromedp.Navigate(p.JoinURL))
+	e2etest.MarkNotReloaded(t, p.Ann)
+	e2etest.MarkNotReloaded(t, p.Bob)
+	e2etest.MarkNotReloaded(t, p.TV)
+	e2etest.MarkNotReloaded(t, joiner)
 
-	do(t, p.laptop, "end the night",
-		chromedp.Navigate(strings.TrimSuffix(eval[string](t, p.laptop, `location.href`), "/")+"/end"),
+	e2etest.Do(t, p.Laptop, "end the night",
+		chromedp.Navigate(strings.TrimSuffix(e2etest.Eval[string](t, p.Laptop, `location.href`), "/")+"/end"),
 		chromedp.Click(chromedp.CSS(`[data-testid="end-confirm"] button[type="submit"]`)))
 
-	pages := map[string]context.Context{"Ann": p.ann, "Bob": p.bob, "the TV": p.tv, "the join page": joiner}
+	pages := map[string]context.Context{"Ann": p.Ann, "Bob": p.Bob, "the TV": p.TV, "the join page": joiner}
 	checkEnded := func(when string) {
 		t.Helper()
 		for who, ctx := range pages {
 			if who == "the TV" {
-				waitFor(t, ctx, who+" ended "+when, `!!document.querySelector('[data-testid="display-ended"]') && !!document.querySelector('[data-testid="display-thanks"]')`)
+				e2etest.WaitFor(t, ctx, who+" ended "+when, `!!document.querySelector('[data-testid="display-ended"]') && !!document.querySelector('[data-testid="display-thanks"]')`)
 			} else {
-				waitFor(t, ctx, who+" ended "+when, `!!document.querySelector('[data-testid="ended"]')`)
+				e2etest.WaitFor(t, ctx, who+" ended "+when, `!!document.querySelector('[data-testid="ended"]')`)
 			}
-			text := eval[string](t, ctx, `document.body.innerText`)
+			text := e2etest.Eval[string](t, ctx, `document.body.innerText`)
 			for _, gone := range []string{"in line", " min", "Withdraw", "Scan to sing", "Up next", "Request a song", "Your songs"} {
 				if strings.Contains(text, gone) {
 					t.Errorf("%s %s still reads %q:\n%s", who, when, gone, text)
 				}
 			}
 			// The language switcher stays: it is every page's, ended or not.
-			if n := eval[int](t, ctx, `document.querySelectorAll('form:not([data-testid="lang-switch"]), input:not([data-testid="lang-switch"] input), img').length`); n != 0 {
+			if n := e2etest.Eval[int](t, ctx, `document.querySelectorAll('form:not([data-testid="lang-switch"]), input:not([data-testid="lang-switch"] input), img').length`); n != 0 {
 				t.Errorf("%s %s still has %d forms, inputs or images", who, when, n)
 			}
-			if bad := eval[int](t, ctx, `Array.from(document.images).filter(function(i){return !i.complete || i.naturalWidth===0}).length`); bad != 0 {
+			if bad := e2etest.Eval[int](t, ctx, `Array.from(document.images).filter(function(i){return !i.complete || i.naturalWidth===0}).length`); bad != 0 {
 				t.Errorf("%s %s has %d broken images", who, when, bad)
 			}
 		}
 	}
 	checkEnded("live")
 	for who, ctx := range pages {
-		checkNotReloaded(t, ctx, who)
+		e2etest.CheckNotReloaded(t, ctx, who)
 	}
 	for _, ctx := range pages {
-		do(t, ctx, "reload", chromedp.Reload())
+		e2etest.Do(t, ctx, "reload", chromedp.Reload())
 	}
 	checkEnded("after a reload")
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/internal/browsertest"
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 	"github.com/karaoke-night/karaoke/internal/npmtest"
 )
 
@@ -21,7 +22,7 @@ import (
 // would, on a clock of its own that spreads them over the last hours (a
 // turn every 9 minutes, ending now), and skips the one after them from the
 // queue.
-func playTurns(t *testing.T, s *server, dashURL string, turns int) {
+func playTurns(t *testing.T, s *e2etest.Server, dashURL string, turns int) {
 	t.Helper()
 	asOtherDevice(t, s, dashURL, func(ctx context.Context, store *db.Store, id int64) error {
 		at := time.Now().Add(-time.Duration(turns) * 9 * time.Minute)
@@ -48,46 +49,46 @@ func playTurns(t *testing.T, s *server, dashURL string, turns int) {
 // sideways) and the chart, and downloads the CSV, which reads back as a row
 // a turn; on a laptop, axe-core finds nothing serious on the page.
 func TestHostReadsTheNightsHistoryOnAPhone(t *testing.T) {
-	s := startServer(t)
-	b := startBrowser(t)
+	s := e2etest.StartServer(t)
+	b := e2etest.StartBrowser(t)
 	host := b.Person(1366, 900)
-	dashURL := hostStarts(t, s, host, "Friday at Joe's")
-	hostOnPhone(t, host)
-	seedBusyNight(t, s, dashURL, 20, 30)
+	dashURL := e2etest.HostStarts(t, s, host, "Friday at Joe's")
+	e2etest.HostOnPhone(t, host)
+	e2etest.SeedBusyNight(t, s, dashURL, 20, 30)
 	const turns = 24 // started 9 minutes apart over 3 h 27 min: seven half hours or eight
 	playTurns(t, s, dashURL, turns)
 
-	do(t, host, "open the history from the dashboard",
+	e2etest.Do(t, host, "open the history from the dashboard",
 		chromedp.Click(chromedp.CSS(`[data-testid="history"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="chart-svg"]`)))
-	if got := eval[int](t, host, `document.querySelectorAll('[data-testid="turn"]').length`); got != turns+1 {
+	if got := e2etest.Eval[int](t, host, `document.querySelectorAll('[data-testid="turn"]').length`); got != turns+1 {
 		t.Errorf("%d turns listed, want %d (the songs sung and the skip)", got, turns+1)
 	}
-	if got := eval[string](t, host, texts(`[data-testid="songs-sung"]`)); got != "24" {
+	if got := e2etest.Eval[string](t, host, e2etest.Texts(`[data-testid="songs-sung"]`)); got != "24" {
 		t.Errorf("songs sung reads %q, want 24", got)
 	}
-	if got := eval[int](t, host, `document.querySelectorAll('[data-testid="chart-bar"]').length`); got < 7 || got > 8 {
+	if got := e2etest.Eval[int](t, host, `document.querySelectorAll('[data-testid="chart-bar"]').length`); got < 7 || got > 8 {
 		t.Errorf("the chart has %d bars, want 7 or 8 half hours", got)
 	}
 	// A phone widens its page to fit what does not: then everything shrinks.
-	if w := eval[int](t, host, `Math.max(window.innerWidth, document.documentElement.scrollWidth)`); w != 390 {
-		t.Errorf("the phone's history page is %d px wide, not 390; too wide: %s", w, eval[string](t, host, `Array.from(document.querySelectorAll('main *')).filter(function(e){
+	if w := e2etest.Eval[int](t, host, `Math.max(window.innerWidth, document.documentElement.scrollWidth)`); w != 390 {
+		t.Errorf("the phone's history page is %d px wide, not 390; too wide: %s", w, e2etest.Eval[string](t, host, `Array.from(document.querySelectorAll('main *')).filter(function(e){
 			return e.getBoundingClientRect().right > 391; }).slice(0, 5).map(function(e){ return e.tagName + '.' + (e.getAttribute('class') || '') + ' ' + Math.round(e.getBoundingClientRect().right); }).join(', ')`))
 	}
 	// Stacked: a turn's song is on a line of its own, below its singer.
-	if !eval[bool](t, host, `(function(){ var tr = document.querySelector('[data-testid="turn"]');
+	if !e2etest.Eval[bool](t, host, `(function(){ var tr = document.querySelector('[data-testid="turn"]');
 		return tr.querySelector('.song').getBoundingClientRect().top >= tr.querySelector('.singer').getBoundingClientRect().bottom - 1; })()`) {
 		t.Error("on a phone a turn's song is not below its singer")
 	}
-	chart := eval[map[string]float64](t, host, `(function(){ var r = document.querySelector('[data-testid="chart-svg"]').getBoundingClientRect();
+	chart := e2etest.Eval[map[string]float64](t, host, `(function(){ var r = document.querySelector('[data-testid="chart-svg"]').getBoundingClientRect();
 		return {width: r.width, height: r.height}; })()`)
 	if chart["width"] < 300 || chart["width"] > 390 || chart["height"] < 100 {
 		t.Errorf("the chart is %v px on a 390 px phone", chart)
 	}
 	browsertest.Screenshot(t, host, "history-phone")
-	do(t, host, "scroll to the chart", chromedp.ScrollIntoView(chromedp.CSS(`[data-testid="history-chart"]`)))
+	e2etest.Do(t, host, "scroll to the chart", chromedp.ScrollIntoView(chromedp.CSS(`[data-testid="history-chart"]`)))
 	browsertest.Screenshot(t, host, "history-phone-chart")
-	do(t, host, "scroll to the turns", chromedp.ScrollIntoView(chromedp.CSS(`[data-testid="turns"]`)))
+	e2etest.Do(t, host, "scroll to the turns", chromedp.ScrollIntoView(chromedp.CSS(`[data-testid="turns"]`)))
 	browsertest.Screenshot(t, host, "history-phone-turns")
 
 	name, body := downloadCSV(t, host)
@@ -98,19 +99,19 @@ func TestHostReadsTheNightsHistoryOnAPhone(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the downloaded CSV does not parse: %v", err)
 	}
-	if len(records) != turns+2 || records[0][2] != "Singer" || records[1][3] != busySongs[0].title {
+	if len(records) != turns+2 || records[0][2] != "Singer" || records[1][3] != e2etest.BusySongs[0].Title {
 		t.Errorf("the CSV has %d records (want %d) starting %q, %q", len(records), turns+2, records[0], records[1])
 	}
 
-	do(t, host, "the laptop", chromedp.EmulateViewport(1366, 900), chromedp.Reload(),
+	e2etest.Do(t, host, "the laptop", chromedp.EmulateViewport(1366, 900), chromedp.Reload(),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="chart-svg"]`)))
-	eval[chromedp.Void](t, host, `window.scrollTo(0, 0)`)
+	e2etest.Eval[chromedp.Void](t, host, `window.scrollTo(0, 0)`)
 	browsertest.Screenshot(t, host, "history-laptop")
-	axeJS, err := os.ReadFile(filepath.Join(npmtest.Install(t, "axe-core", axeVersion), "axe.min.js"))
+	axeJS, err := os.ReadFile(filepath.Join(npmtest.Install(t, "axe-core", e2etest.AxeVersion), "axe.min.js"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	axeCheck(t, host, string(axeJS), "history")
+	e2etest.AxeCheck(t, host, string(axeJS), "history")
 }
 
 // downloadCSV taps the history's CSV link in ctx and returns the name the
@@ -120,11 +121,11 @@ func downloadCSV(t *testing.T, ctx context.Context) (name, body string) {
 	dir := t.TempDir()
 	// Cancelling wctx ends both subscriptions: a download that never comes
 	// fails the test after patience rather than hanging it.
-	wctx, cancel := context.WithTimeout(ctx, patience)
+	wctx, cancel := context.WithTimeout(ctx, e2etest.Patience)
 	defer cancel()
 	begun := chromedp.BrowserEvents(wctx, browser.DownloadWillBegin)
 	progress := chromedp.BrowserEvents(wctx, browser.DownloadProgress)
-	do(t, ctx, "allow downloads and tap Download CSV",
+	e2etest.Do(t, ctx, "allow downloads and tap Download CSV",
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 			_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
 				Behavior:         browser.SetDownloadBehaviorBehaviorAllowAndName,

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/karaoke-night/karaoke/internal/browsertest"
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 	"github.com/karaoke-night/karaoke/internal/npmtest"
 )
 
@@ -50,7 +51,7 @@ func TestLighthouse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := startServer(t)
+	s := e2etest.StartServer(t)
 	pages := lighthousePages(t, s)
 	out := t.TempDir()
 	fmt.Printf("\nLighthouse %s, mobile, median of %d runs a page\n%-10s", lighthouseVersion, runs, "page")
@@ -120,20 +121,20 @@ type lighthousePage struct{ name, url, cookie string }
 // lighthousePages opens a night as a host would over HTTP, fills it with
 // a busy night's guests and songs, joins one guest more, and returns the
 // pages to check with the cookies each needs.
-func lighthousePages(t *testing.T, s *server) []lighthousePage {
+func lighthousePages(t *testing.T, s *e2etest.Server) []lighthousePage {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar}
-	resp, err := client.PostForm(s.base+"/sessions", url.Values{"name": {"Lighthouse night"}})
+	resp, err := client.PostForm(s.Base+"/sessions", url.Values{"name": {"Lighthouse night"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	dash := resp.Request.URL.String()
-	code := seedBusyNight(t, s, dash, 12, 30)
+	code := e2etest.SeedBusyNight(t, s, dash, 12, 30)
 	guestJar, _ := cookiejar.New(nil)
 	guest := &http.Client{Jar: guestJar}
-	resp, err = guest.PostForm(s.base+"/j/"+code+"/join", url.Values{"name": {"Lighthouse"}})
+	resp, err = guest.PostForm(s.Base+"/j/"+code+"/join", url.Values{"name": {"Lighthouse"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,13 +150,13 @@ func lighthousePages(t *testing.T, s *server) []lighthousePage {
 		}
 		return strings.Join(parts, "; ")
 	}
-	guestURL := s.base + "/j/" + code + "/"
+	guestURL := s.Base + "/j/" + code + "/"
 	return []lighthousePage{
-		{"home", s.base + "/", ""},
+		{"home", s.Base + "/", ""},
 		{"join", guestURL, ""},
 		{"guest", guestURL, cookies(guestJar, guestURL)},
 		{"dashboard", dash, cookies(jar, dash)},
-		{"display", s.base + "/d/" + code + "/", ""},
+		{"display", s.Base + "/d/" + code + "/", ""},
 	}
 }
 

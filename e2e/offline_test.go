@@ -16,6 +16,7 @@ import (
 
 	"github.com/karaoke-night/karaoke/app"
 	"github.com/karaoke-night/karaoke/internal/browsertest"
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 	"github.com/karaoke-night/karaoke/static"
 	"github.com/karaoke-night/karaoke/views"
 )
@@ -29,8 +30,8 @@ import (
 // the TV keeps its last queue under a small "reconnecting" mark, never an
 // error page, and follows the host's next change once the server is back.
 func TestOfflineVisiblyAndBack(t *testing.T) {
-	s := startServer(t)
-	b := startBrowser(t, func(e string) bool {
+	s := e2etest.StartServer(t)
+	b := e2etest.StartBrowser(t, func(e string) bool {
 		// The requests and streams tried while offline or stopped, and
 		// htmx logging each failure.
 		return strings.Contains(e, "ERR_INTERNET_DISCONNECTED") || strings.Contains(e, "ERR_CONNECTION_REFUSED") ||
@@ -38,63 +39,63 @@ func TestOfflineVisiblyAndBack(t *testing.T) {
 			strings.Contains(e, "ERR_INCOMPLETE_CHUNKED_ENCODING") ||
 			(strings.Contains(e, static.Path("htmx.min.js")) && !strings.Contains(e, "Content Security Policy"))
 	})
-	p := startParty(t, s, b, "Wi-Fi night")
-	request(t, p.bob, "Africa", "Toto")
-	waitText(t, p.tv, "Bob's song on the TV", tvQueue, "Africa")
+	p := e2etest.StartParty(t, s, b, "Wi-Fi night")
+	e2etest.Request(t, p.Bob, "Africa", "Toto")
+	e2etest.WaitText(t, p.TV, "Bob's song on the TV", e2etest.TVQueue, "Africa")
 
-	do(t, p.ann, "type a song",
+	e2etest.Do(t, p.Ann, "type a song",
 		chromedp.SendKeys(chromedp.CSS("#title"), "Waterloo"),
 		chromedp.SendKeys(chromedp.CSS("#artist"), "ABBA"),
 	)
-	goOffline(t, p.ann, true)
-	do(t, p.ann, "send it offline", chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)))
-	waitFor(t, p.ann, "the offline notice", shown("offline", "Connection lost — trying again…"))
-	waitText(t, p.ann, "the form's message", `#request-form [data-testid="form-error"]`, views.MessageNoAnswer)
-	keptTyped(t, p.ann)
-	if *screenshots {
-		t.Logf("%s", browsertest.Screenshot(t, p.ann, "guest-phone-offline"))
+	goOffline(t, p.Ann, true)
+	e2etest.Do(t, p.Ann, "send it offline", chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)))
+	e2etest.WaitFor(t, p.Ann, "the offline notice", shown("offline", "Connection lost — trying again…"))
+	e2etest.WaitText(t, p.Ann, "the form's message", `#request-form [data-testid="form-error"]`, views.MessageNoAnswer)
+	keptTyped(t, p.Ann)
+	if *e2etest.Screenshots {
+		t.Logf("%s", browsertest.Screenshot(t, p.Ann, "guest-phone-offline"))
 	}
-	do(t, p.ann, "tap Try again, still offline", chromedp.Click(chromedp.CSS(`#request-form [data-testid="try-again"]`)))
-	waitFor(t, p.ann, "Try again offered again", `!!document.querySelector('#request-form [data-testid="try-again"]')`)
-	keptTyped(t, p.ann)
-	if n := eval[int](t, p.ann, `document.querySelectorAll('[data-testid="my-request"]').length`); n != 0 {
+	e2etest.Do(t, p.Ann, "tap Try again, still offline", chromedp.Click(chromedp.CSS(`#request-form [data-testid="try-again"]`)))
+	e2etest.WaitFor(t, p.Ann, "Try again offered again", `!!document.querySelector('#request-form [data-testid="try-again"]')`)
+	keptTyped(t, p.Ann)
+	if n := e2etest.Eval[int](t, p.Ann, `document.querySelectorAll('[data-testid="my-request"]').length`); n != 0 {
 		t.Fatalf("%d songs shown as Ann's while offline", n)
 	}
 
-	goOffline(t, p.ann, false)
-	waitFor(t, p.ann, "Back online", shown("back-online", "Back online"))
-	waitText(t, p.ann, "Ann's song, sent again by itself", myRequests, "Waterloo")
-	waitFor(t, p.ann, "the notice gone", `!document.querySelector('#connection').classList.contains('shown')`)
-	waitText(t, p.tv, "the TV's queue", tvQueue, "Africa | Waterloo")
+	goOffline(t, p.Ann, false)
+	e2etest.WaitFor(t, p.Ann, "Back online", shown("back-online", "Back online"))
+	e2etest.WaitText(t, p.Ann, "Ann's song, sent again by itself", e2etest.MyRequests, "Waterloo")
+	e2etest.WaitFor(t, p.Ann, "the notice gone", `!document.querySelector('#connection').classList.contains('shown')`)
+	e2etest.WaitText(t, p.TV, "the TV's queue", e2etest.TVQueue, "Africa | Waterloo")
 	if n := requestsTitled(t, s, "Waterloo"); n != 1 {
 		t.Errorf("%d requests for Waterloo in the database, want 1", n)
 	}
 
-	s.stop()
-	waitFor(t, p.tv, "the TV's reconnecting mark", shown("offline", "Reconnecting…"))
-	waitFor(t, p.ann, "Ann's offline notice", shown("offline", "Connection lost — trying again…"))
-	if *screenshots {
-		t.Logf("%s", browsertest.Screenshot(t, p.tv, "tv-reconnecting"))
+	s.Stop()
+	e2etest.WaitFor(t, p.TV, "the TV's reconnecting mark", shown("offline", "Reconnecting…"))
+	e2etest.WaitFor(t, p.Ann, "Ann's offline notice", shown("offline", "Connection lost — trying again…"))
+	if *e2etest.Screenshots {
+		t.Logf("%s", browsertest.Screenshot(t, p.TV, "tv-reconnecting"))
 	}
-	if got := eval[string](t, p.tv, texts(tvQueue)); got != "Africa | Waterloo" {
+	if got := e2etest.Eval[string](t, p.TV, e2etest.Texts(e2etest.TVQueue)); got != "Africa | Waterloo" {
 		t.Errorf("the TV's queue while the server is down: %q, want its last state", got)
 	}
-	if got := eval[string](t, p.tv, `location.pathname`); !strings.HasPrefix(got, "/d/") {
+	if got := e2etest.Eval[string](t, p.TV, `location.pathname`); !strings.HasPrefix(got, "/d/") {
 		t.Errorf("the TV left its page for %q", got)
 	}
-	s.startAgain()
-	do(t, p.laptop, "reload the dashboard", chromedp.Reload())
-	startTurn(t, p.laptop)
-	waitText(t, p.tv, "the TV after the restart", `#display-now [data-testid="display-title"]`, "Africa")
-	waitFor(t, p.tv, "the mark gone", `!document.querySelector('#connection').classList.contains('shown')`)
-	waitFor(t, p.ann, "Ann's notice gone", `!document.querySelector('#connection').classList.contains('shown')`)
+	s.StartAgain()
+	e2etest.Do(t, p.Laptop, "reload the dashboard", chromedp.Reload())
+	e2etest.StartTurn(t, p.Laptop)
+	e2etest.WaitText(t, p.TV, "the TV after the restart", `#display-now [data-testid="display-title"]`, "Africa")
+	e2etest.WaitFor(t, p.TV, "the mark gone", `!document.querySelector('#connection').classList.contains('shown')`)
+	e2etest.WaitFor(t, p.Ann, "Ann's notice gone", `!document.querySelector('#connection').classList.contains('shown')`)
 }
 
 // goOffline cuts the page's network, or gives it back: every request fails
 // as without a connection, and navigator.onLine says so.
 func goOffline(t *testing.T, ctx context.Context, offline bool) {
 	t.Helper()
-	do(t, ctx, fmt.Sprintf("offline %v", offline), chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+	e2etest.Do(t, ctx, fmt.Sprintf("offline %v", offline), chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
 			MatchedNetworkConditions: []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}},
 		}); err != nil {
@@ -117,15 +118,15 @@ func shown(id, text string) string {
 // keptTyped checks that the request form still holds what Ann typed.
 func keptTyped(t *testing.T, ctx context.Context) {
 	t.Helper()
-	if got := eval[string](t, ctx, `document.querySelector('#title').value + ' / ' + document.querySelector('#artist').value`); got != "Waterloo / ABBA" {
+	if got := e2etest.Eval[string](t, ctx, `document.querySelector('#title').value + ' / ' + document.querySelector('#artist').value`); got != "Waterloo / ABBA" {
 		t.Errorf("the form holds %q, want what was typed", got)
 	}
 }
 
 // requestsTitled counts the requests titled title in the server's database.
-func requestsTitled(t *testing.T, s *server, title string) int {
+func requestsTitled(t *testing.T, s *e2etest.Server, title string) int {
 	t.Helper()
-	raw, err := sql.Open("sqlite", filepath.Join(s.cfg.DataDir, app.DatabaseFile))
+	raw, err := sql.Open("sqlite", filepath.Join(s.Cfg.DataDir, app.DatabaseFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,36 +145,36 @@ func requestsTitled(t *testing.T, s *server, title string) int {
 // the same one-time key. The server gives the first answer again, and the
 // song is in the queue once.
 func TestLostAnswerIsSentAgainOnce(t *testing.T) {
-	s := startServer(t)
-	b := startBrowser(t, func(e string) bool {
+	s := e2etest.StartServer(t)
+	b := e2etest.StartBrowser(t, func(e string) bool {
 		return strings.Contains(e, "ERR_CONNECTION_RESET") ||
 			(strings.Contains(e, static.Path("htmx.min.js")) && !strings.Contains(e, "Content Security Policy"))
 	})
 	laptop := b.Person(1366, 900)
-	_, joinURL := hostCreates(t, s, laptop, "Lost answer night")
+	_, joinURL := e2etest.HostCreates(t, s, laptop, "Lost answer night")
 	ann := b.Phone()
-	guestJoins(t, ann, joinURL, "Ann")
-	eval[chromedp.Void](t, ann, `window.retaps = [];
+	e2etest.GuestJoins(t, ann, joinURL, "Ann")
+	e2etest.Eval[chromedp.Void](t, ann, `window.retaps = [];
 	document.addEventListener('htmx:sendError', function () { window.retaps.push('no answer') });
 	document.addEventListener('htmx:beforeSwap', function (e) {
 		if (e.detail.requestConfig && e.detail.requestConfig.verb === 'post') { window.retaps.push(e.detail.xhr.status + ' ' + e.detail.xhr.getResponseHeader('Karaoke-Retap')) }
 	})`)
-	do(t, ann, "type a song", chromedp.SendKeys(chromedp.CSS("#title"), "Waterloo"))
+	e2etest.Do(t, ann, "type a song", chromedp.SendKeys(chromedp.CSS("#title"), "Waterloo"))
 	lost := loseAnswers(t, ann, 1)
-	do(t, ann, "send it", chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)))
-	waitFor(t, ann, "the form sent again by itself", `window.retaps.length === 2`)
-	waitText(t, ann, "the form's answer", `#request-form [data-testid="request-added"]`, "Added “Waterloo” to the queue.")
-	waitText(t, ann, "Ann's songs", myRequests, "Waterloo")
+	e2etest.Do(t, ann, "send it", chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)))
+	e2etest.WaitFor(t, ann, "the form sent again by itself", `window.retaps.length === 2`)
+	e2etest.WaitText(t, ann, "the form's answer", `#request-form [data-testid="request-added"]`, "Added “Waterloo” to the queue.")
+	e2etest.WaitText(t, ann, "Ann's songs", e2etest.MyRequests, "Waterloo")
 	if got := lost(); got != 1 {
 		t.Fatalf("%d answers lost, want 1", got)
 	}
-	if got := eval[string](t, ann, `window.retaps.join(', ')`); got != "no answer, 200 repeat" {
+	if got := e2etest.Eval[string](t, ann, `window.retaps.join(', ')`); got != "no answer, 200 repeat" {
 		t.Errorf("the posts' answers: %s, want the lost one and then the first answer again", got)
 	}
 	if n := requestsTitled(t, s, "Waterloo"); n != 1 {
 		t.Errorf("%d requests for Waterloo in the database, want 1", n)
 	}
-	waitFor(t, ann, "the notice gone", `!document.querySelector('#connection').classList.contains('shown')`)
+	e2etest.WaitFor(t, ann, "the notice gone", `!document.querySelector('#connection').classList.contains('shown')`)
 }
 
 // loseAnswers has the page's next n POSTs reach the server and their answers
@@ -184,7 +185,7 @@ func loseAnswers(t *testing.T, ctx context.Context, n int) func() int {
 	lost := 0
 	lctx, cancel := context.WithCancel(ctx)
 	t.Cleanup(cancel)
-	do(t, ctx, "intercept answers", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+	e2etest.Do(t, ctx, "intercept answers", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*", RequestStage: fetch.RequestStageResponse}}})
 		return err
 	}))

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/karaoke-night/karaoke/internal/browsertest"
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 	"github.com/karaoke-night/karaoke/internal/wait"
 )
 
@@ -26,7 +27,7 @@ const (
 // counts as not yet.
 func waitThroughReload(t *testing.T, ctx context.Context, what, expr string) {
 	t.Helper()
-	wait.Eventually(t, patience, func() bool {
+	wait.Eventually(t, e2etest.Patience, func() bool {
 		tctx, cancel := context.WithTimeout(ctx, time.Second)
 		defer cancel()
 		ok, err := chromedp.Run(tctx, chromedp.Evaluate[bool](expr))
@@ -39,7 +40,7 @@ func waitThroughReload(t *testing.T, ctx context.Context, what, expr string) {
 // what the TV's screen shows, without the time this test takes to look.
 func shownAfter(t *testing.T, tv context.Context, since time.Time) time.Duration {
 	t.Helper()
-	ready := eval[float64](t, tv, `performance.timing.domContentLoadedEventEnd`)
+	ready := e2etest.Eval[float64](t, tv, `performance.timing.domContentLoadedEventEnd`)
 	return time.UnixMilli(int64(ready)).Sub(since)
 }
 
@@ -47,17 +48,17 @@ func shownAfter(t *testing.T, tv context.Context, since time.Time) time.Duration
 func shownPairCode(t *testing.T, tv context.Context) string {
 	t.Helper()
 	waitThroughReload(t, tv, "the pairing code", `!!document.querySelector('`+pairCodeSel+`')`)
-	return strings.Join(strings.Fields(eval[string](t, tv, texts(pairCodeSel))), "")
+	return strings.Join(strings.Fields(e2etest.Eval[string](t, tv, e2etest.Texts(pairCodeSel))), "")
 }
 
 // pairTV has the host type code into the dashboard's pairing form, and
 // returns when the form was sent.
 func pairTV(t *testing.T, laptop context.Context, code string) time.Time {
 	t.Helper()
-	do(t, laptop, "type the TV's code",
+	e2etest.Do(t, laptop, "type the TV's code",
 		chromedp.SendKeys(chromedp.CSS(`[data-testid="pair-form"] input[name="code"]`), code))
 	sent := time.Now()
-	do(t, laptop, "pair the TV", chromedp.Click(chromedp.CSS(`[data-testid="pair-form"] button[type="submit"]`)))
+	e2etest.Do(t, laptop, "pair the TV", chromedp.Click(chromedp.CSS(`[data-testid="pair-form"] button[type="submit"]`)))
 	return sent
 }
 
@@ -66,18 +67,18 @@ func pairTV(t *testing.T, laptop context.Context, code string) time.Time {
 // reload keeps it paired; unpaired, it shows a new code; paired again, and
 // the night ends, it shows a new code again.
 func TestTVPairsByCode(t *testing.T) {
-	s := startServer(t)
-	b := startBrowser(t)
+	s := e2etest.StartServer(t)
+	b := e2etest.StartBrowser(t)
 	laptop := b.Person(1366, 900)
-	dashURL, joinURL := hostCreates(t, s, laptop, "Pairing night")
+	dashURL, joinURL := e2etest.HostCreates(t, s, laptop, "Pairing night")
 	tv := b.Person(1920, 1080)
-	do(t, tv, "open /tv", chromedp.Navigate(s.base+"/tv"))
+	e2etest.Do(t, tv, "open /tv", chromedp.Navigate(s.Base+"/tv"))
 	code := shownPairCode(t, tv)
 	if len(code) != 6 {
 		t.Fatalf("the TV shows code %q", code)
 	}
 	// Read from across the room: a sixth of the screen high, whole on it.
-	if !eval[bool](t, tv, `(function(){var r=document.querySelector('`+pairCodeSel+`').getBoundingClientRect();
+	if !e2etest.Eval[bool](t, tv, `(function(){var r=document.querySelector('`+pairCodeSel+`').getBoundingClientRect();
 		return r.height > innerHeight/6 && r.left >= 0 && r.right <= innerWidth && document.documentElement.scrollHeight <= innerHeight + 1})()`) {
 		t.Error("the pairing code is small, or off the screen")
 	}
@@ -90,28 +91,28 @@ func TestTVPairsByCode(t *testing.T) {
 	if took > 2*time.Second {
 		t.Errorf("the TV showed the night %v after the host sent the code, want within 2 s", took)
 	}
-	waitFor(t, laptop, "the host sees the TV listed", `document.querySelectorAll('[data-testid="tv-screen"]').length === 1`)
+	e2etest.WaitFor(t, laptop, "the host sees the TV listed", `document.querySelectorAll('[data-testid="tv-screen"]').length === 1`)
 
 	phone := b.Phone()
-	guestJoins(t, phone, joinURL, "Ann")
-	request(t, phone, "Valerie", "Amy Winehouse")
+	e2etest.GuestJoins(t, phone, joinURL, "Ann")
+	e2etest.Request(t, phone, "Valerie", "Amy Winehouse")
 	waitThroughReload(t, tv, "the request on the paired TV", `/Valerie/.test(document.querySelector('#display-next').textContent)`)
 
 	t.Logf("%s", browsertest.Screenshot(t, tv, "tv-paired"))
-	do(t, tv, "reload the TV", chromedp.Reload())
+	e2etest.Do(t, tv, "reload the TV", chromedp.Reload())
 	waitThroughReload(t, tv, "the TV still shows the night", `!!document.querySelector('`+tvNowSel+`') && /Valerie/.test(document.body.textContent)`)
 
 	// Unpaired from the dashboard, the TV shows a new code; paired again.
-	do(t, laptop, "unpair the TV", chromedp.Click(chromedp.CSS(`[data-testid="tv-unpair"]`)))
+	e2etest.Do(t, laptop, "unpair the TV", chromedp.Click(chromedp.CSS(`[data-testid="tv-unpair"]`)))
 	second := shownPairCode(t, tv)
 	if second == code {
 		t.Errorf("after unpairing the TV shows its old code %s", code)
 	}
-	waitFor(t, laptop, "the host's list of TVs empty", `document.querySelectorAll('[data-testid="tv-screen"]').length === 0`)
+	e2etest.WaitFor(t, laptop, "the host's list of TVs empty", `document.querySelectorAll('[data-testid="tv-screen"]').length === 0`)
 	pairTV(t, laptop, second)
 	waitThroughReload(t, tv, "the TV paired again", `!!document.querySelector('`+tvNowSel+`')`)
 
-	do(t, laptop, "end the night",
+	e2etest.Do(t, laptop, "end the night",
 		chromedp.Navigate(strings.TrimSuffix(dashURL, "/")+"/end"),
 		chromedp.Click(chromedp.CSS(`[data-testid="end-confirm"] button[type="submit"]`)))
 	if next := shownPairCode(t, tv); next == second || len(next) != 6 {
@@ -123,24 +124,24 @@ func TestTVPairsByCode(t *testing.T) {
 // /d/CODE and, after a guest requests, the song within its refresh period
 // (10 s, and the page's load); at /tv it pairs and shows the night.
 func TestTVWithoutJavaScript(t *testing.T) {
-	s := startServer(t)
-	b := startBrowser(t)
+	s := e2etest.StartServer(t)
+	b := e2etest.StartBrowser(t)
 	laptop := b.Person(1366, 900)
-	_, joinURL := hostCreates(t, s, laptop, "Plain TV night")
+	_, joinURL := e2etest.HostCreates(t, s, laptop, "Plain TV night")
 	tv := b.Person(1920, 1080)
-	do(t, tv, "turn JavaScript off", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+	e2etest.Do(t, tv, "turn JavaScript off", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
 		return err
 	}))
-	do(t, tv, "open the display", chromedp.Navigate(strings.Replace(joinURL, "/j/", "/d/", 1)))
+	e2etest.Do(t, tv, "open the display", chromedp.Navigate(strings.Replace(joinURL, "/j/", "/d/", 1)))
 	waitThroughReload(t, tv, "the display", `!!document.querySelector('`+tvNowSel+`')`)
-	if eval[bool](t, tv, `typeof window.htmx !== 'undefined'`) {
+	if e2etest.Eval[bool](t, tv, `typeof window.htmx !== 'undefined'`) {
 		t.Fatal("htmx ran: JavaScript was not off")
 	}
 
 	phone := b.Phone()
-	guestJoins(t, phone, joinURL, "Ann")
-	request(t, phone, "Jolene", "Dolly Parton")
+	e2etest.GuestJoins(t, phone, joinURL, "Ann")
+	e2etest.Request(t, phone, "Jolene", "Dolly Parton")
 	asked := time.Now()
 	waitThroughReload(t, tv, "the song on the TV", `/Jolene/.test(document.querySelector('#display-next').textContent)`)
 	took := time.Since(asked)
@@ -149,7 +150,7 @@ func TestTVWithoutJavaScript(t *testing.T) {
 		t.Errorf("the TV without JavaScript showed the song after %v, want within its 10 s refresh and 2 s to load", took)
 	}
 
-	do(t, tv, "open /tv", chromedp.Navigate(s.base+"/tv"))
+	e2etest.Do(t, tv, "open /tv", chromedp.Navigate(s.Base+"/tv"))
 	code := shownPairCode(t, tv)
 	sent := pairTV(t, laptop, code)
 	waitThroughReload(t, tv, "the TV shows the night", `!!document.querySelector('`+tvNowSel+`') && /Jolene/.test(document.body.textContent)`)
@@ -172,7 +173,7 @@ const oldTVUserAgent = "Mozilla/5.0 (SMART-TV; Linux; Tizen 2.3) AppleWebKit/538
 func oldTV(t *testing.T, b *browsertest.Browser) context.Context {
 	t.Helper()
 	tv := b.Person(1920, 1080)
-	do(t, tv, "make the tab an old TV's browser", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+	e2etest.Do(t, tv, "make the tab an old TV's browser", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		if _, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: oldTVUserAgent}); err != nil {
 			return err
 		}
@@ -193,21 +194,21 @@ func oldTV(t *testing.T, b *browsertest.Browser) context.Context {
 // follows the night by polling: a request shows within the poll (2 s)
 // without a reload; /tv pairs it.
 func TestDisplayOnAnOldTV(t *testing.T) {
-	s := startServer(t)
-	b := startBrowser(t, func(e string) bool { return strings.Contains(e, "ERR_BLOCKED_BY_CLIENT") })
+	s := e2etest.StartServer(t)
+	b := e2etest.StartBrowser(t, func(e string) bool { return strings.Contains(e, "ERR_BLOCKED_BY_CLIENT") })
 	laptop := b.Person(1366, 900)
-	_, joinURL := hostCreates(t, s, laptop, "Old TV night")
+	_, joinURL := e2etest.HostCreates(t, s, laptop, "Old TV night")
 	tv := oldTV(t, b)
-	do(t, tv, "open the display", chromedp.Navigate(strings.Replace(joinURL, "/j/", "/d/", 1)))
+	e2etest.Do(t, tv, "open the display", chromedp.Navigate(strings.Replace(joinURL, "/j/", "/d/", 1)))
 	waitThroughReload(t, tv, "the display polls", `document.body.getAttribute('data-poll-mode') === 'page'`)
-	if !eval[bool](t, tv, `typeof window.htmx === 'undefined' && typeof window.fetch === 'undefined' && typeof window.EventSource === 'undefined'`) {
+	if !e2etest.Eval[bool](t, tv, `typeof window.htmx === 'undefined' && typeof window.fetch === 'undefined' && typeof window.EventSource === 'undefined'`) {
 		t.Fatal("the tab is not an old TV's browser: htmx, fetch or EventSource is there")
 	}
-	markNotReloaded(t, tv)
+	e2etest.MarkNotReloaded(t, tv)
 
 	phone := b.Phone()
-	guestJoins(t, phone, joinURL, "Ann")
-	request(t, phone, "Jolene", "Dolly Parton")
+	e2etest.GuestJoins(t, phone, joinURL, "Ann")
+	e2etest.Request(t, phone, "Jolene", "Dolly Parton")
 	asked := time.Now()
 	waitThroughReload(t, tv, "the song on the TV", `/Jolene/.test(document.querySelector('#display-next').textContent)`)
 	took := time.Since(asked)
@@ -215,9 +216,9 @@ func TestDisplayOnAnOldTV(t *testing.T) {
 	if took > 3*time.Second {
 		t.Errorf("the old TV showed the song after %v, want within its 2 s poll and 1 s to load", took)
 	}
-	checkNotReloaded(t, tv, "the old TV")
+	e2etest.CheckNotReloaded(t, tv, "the old TV")
 
-	do(t, tv, "open /tv", chromedp.Navigate(s.base+"/tv"))
+	e2etest.Do(t, tv, "open /tv", chromedp.Navigate(s.Base+"/tv"))
 	code := shownPairCode(t, tv)
 	sent := pairTV(t, laptop, code)
 	waitThroughReload(t, tv, "the old TV shows the night", `!!document.querySelector('`+tvNowSel+`') && /Jolene/.test(document.body.textContent)`)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/internal/browsertest"
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 )
 
 // tooWide is JavaScript: the first elements whose right edge passes the
@@ -47,61 +48,61 @@ func TestPhoneDashboardWithEveryPart(t *testing.T) {
 				return err
 			}
 			_, err = store.CreateRequest(ctx, db.NewRequest{SessionID: sessionID, GuestID: g.ID,
-				Title: busySongs[i+4].title, Artist: busySongs[i+4].artist, AllowDuplicate: true})
+				Title: e2etest.BusySongs[i+4].Title, Artist: e2etest.BusySongs[i+4].Artist, AllowDuplicate: true})
 			if err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	waitFor(t, host, "three songs waiting for the OK", `document.querySelectorAll('[data-testid="pending-item"]').length === 3`)
-	waitFor(t, host, "the closing line", fmt.Sprintf(`document.querySelector('[data-testid="host-closing"]').textContent.indexOf(%q) >= 0`, closing))
+	e2etest.WaitFor(t, host, "three songs waiting for the OK", `document.querySelectorAll('[data-testid="pending-item"]').length === 3`)
+	e2etest.WaitFor(t, host, "the closing line", fmt.Sprintf(`document.querySelector('[data-testid="host-closing"]').textContent.indexOf(%q) >= 0`, closing))
 	skipFirstInLine(t, host, "the first song in line")
-	waitFor(t, host, "Undo offers the skip", `(document.querySelector('[data-testid="undo"]') || {getAttribute: function(){ return ''; }}).getAttribute('aria-label').indexOf('Undo: Skipped') === 0`)
-	eval[chromedp.Void](t, host, `window.scrollTo(0, 0)`)
+	e2etest.WaitFor(t, host, "Undo offers the skip", `(document.querySelector('[data-testid="undo"]') || {getAttribute: function(){ return ''; }}).getAttribute('aria-label').indexOf('Undo: Skipped') === 0`)
+	e2etest.Eval[chromedp.Void](t, host, `window.scrollTo(0, 0)`)
 
-	if w := eval[int](t, host, `Math.max(window.innerWidth, document.documentElement.scrollWidth)`); w != 390 {
-		t.Errorf("the phone dashboard is %d px wide, not 390; too wide: %s", w, eval[string](t, host, tooWide))
+	if w := e2etest.Eval[int](t, host, `Math.max(window.innerWidth, document.documentElement.scrollWidth)`); w != 390 {
+		t.Errorf("the phone dashboard is %d px wide, not 390; too wide: %s", w, e2etest.Eval[string](t, host, tooWide))
 	}
 	t.Logf("%s", browsertest.Screenshot(t, host, "dashboard-every-part-phone"))
-	got := eval[screen](t, host, firstScreen)
-	approve := eval[bool](t, host, `(function(){ var r = document.querySelector('[data-testid="pending-item"] [data-testid="approve"]').getBoundingClientRect();
+	got := e2etest.Eval[screen](t, host, firstScreen)
+	approve := e2etest.Eval[bool](t, host, `(function(){ var r = document.querySelector('[data-testid="pending-item"] [data-testid="approve"]').getBoundingClientRect();
 		return r.top >= 0 && r.bottom <= window.innerHeight; })()`)
 	if !got.Now || !got.Next || !approve || len(got.Small) > 0 {
 		t.Errorf("the first screen shows now singing %v, Start next %v, the first Approve %v; controls under 44 px: %q", got.Now, got.Next, approve, got.Small)
 	}
-	height := eval[int](t, host, `document.documentElement.scrollHeight`)
+	height := e2etest.Eval[int](t, host, `document.documentElement.scrollHeight`)
 	t.Logf("phone dashboard, 58 waiting, 3 held, closing, log and Undo: %d px tall, %d queue rows on the first screen", height, got.Rows)
-	do(t, host, "approve all", chromedp.Click(chromedp.CSS(`[data-testid="approve-all"] button`)))
-	waitFor(t, host, "nothing waiting for the OK", `document.querySelectorAll('[data-testid="pending-item"]').length === 0`)
-	eval[chromedp.Void](t, host, `window.scrollTo(0, 0)`)
-	got = eval[screen](t, host, firstScreen)
+	e2etest.Do(t, host, "approve all", chromedp.Click(chromedp.CSS(`[data-testid="approve-all"] button`)))
+	e2etest.WaitFor(t, host, "nothing waiting for the OK", `document.querySelectorAll('[data-testid="pending-item"]').length === 0`)
+	e2etest.Eval[chromedp.Void](t, host, `window.scrollTo(0, 0)`)
+	got = e2etest.Eval[screen](t, host, firstScreen)
 	if !got.Now || !got.Next || got.Rows < 5 || len(got.Small) > 0 {
 		t.Errorf("with nothing held, the first screen shows now singing %v, Start next %v and %d queue rows (want 5 or more); controls under 44 px: %q", got.Now, got.Next, got.Rows, got.Small)
 	}
 	t.Logf("phone dashboard, 61 waiting, approval on, closing, log and Undo: %d px tall, %d queue rows on the first screen",
-		eval[int](t, host, `document.documentElement.scrollHeight`), got.Rows)
+		e2etest.Eval[int](t, host, `document.documentElement.scrollHeight`), got.Rows)
 	t.Logf("%s", browsertest.Screenshot(t, host, "dashboard-every-part-answered-phone"))
 
 	// From the top of the page (loaded again, so the keyboard starts there),
 	// Tab reaches Start next, then (past Stop) Undo.
-	do(t, host, "load the dashboard again", chromedp.Reload())
+	e2etest.Do(t, host, "load the dashboard again", chromedp.Reload())
 	active := `(function(){ var e = document.activeElement;
 		if (e.closest('[data-testid="next-singer"]')) { return 'next'; }
 		return e.getAttribute('data-testid') || e.textContent.trim().slice(0, 20); })()`
 	tabs := 0
-	for ; tabs < 20 && eval[string](t, host, active) != "next"; tabs++ {
-		do(t, host, "press Tab", chromedp.KeyEvent("\t"))
+	for ; tabs < 20 && e2etest.Eval[string](t, host, active) != "next"; tabs++ {
+		e2etest.Do(t, host, "press Tab", chromedp.KeyEvent("\t"))
 	}
-	if got := eval[string](t, host, active); got != "next" {
+	if got := e2etest.Eval[string](t, host, active); got != "next" {
 		t.Fatalf("20 tabs from the top reach %q, not Start next", got)
 	}
-	do(t, host, "tab from Start next to Undo", chromedp.KeyEvent("\t"), chromedp.KeyEvent("\t"))
-	if got := eval[string](t, host, active); got != "undo" {
+	e2etest.Do(t, host, "tab from Start next to Undo", chromedp.KeyEvent("\t"), chromedp.KeyEvent("\t"))
+	if got := e2etest.Eval[string](t, host, active); got != "undo" {
 		t.Errorf("two tabs from Start next reach %q, want Undo", got)
 	}
 	t.Logf("Start next is %d tabs from the top of the page, Undo 2 more", tabs)
-	if w := eval[int](t, host, `Math.max(window.innerWidth, document.documentElement.scrollWidth)`); w != 390 {
+	if w := e2etest.Eval[int](t, host, `Math.max(window.innerWidth, document.documentElement.scrollWidth)`); w != 390 {
 		t.Errorf("tabbing widened the phone dashboard to %d px", w)
 	}
 }

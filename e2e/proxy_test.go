@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 	"github.com/karaoke-night/karaoke/static"
 )
 
@@ -21,37 +22,37 @@ import (
 // the proxy letting them through again, both show the host's next turn.
 func TestPagesComeBackAfterAProxyRefusedThem(t *testing.T) {
 	const outage = 20 * time.Second
-	s := startServer(t)
-	b := startBrowser(t, func(e string) bool {
+	s := e2etest.StartServer(t)
+	b := e2etest.StartBrowser(t, func(e string) bool {
 		return strings.Contains(e, "status of 502") || strings.Contains(e, "ERR_CONNECTION_REFUSED") ||
 			strings.Contains(e, "ERR_EMPTY_RESPONSE") || strings.Contains(e, "ERR_INCOMPLETE_CHUNKED_ENCODING") ||
 			(strings.HasPrefix(e, "error: [object Event]") && strings.Contains(e, static.Path("htmx.min.js")))
 	})
-	p := startParty(t, s, b, "Proxy night")
-	request(t, p.bob, "Africa", "Toto")
-	waitText(t, p.tv, "Bob's song on the TV", tvQueue, "Africa")
+	p := e2etest.StartParty(t, s, b, "Proxy night")
+	e2etest.Request(t, p.Bob, "Africa", "Toto")
+	e2etest.WaitText(t, p.TV, "Bob's song on the TV", e2etest.TVQueue, "Africa")
 
 	var refusing atomic.Bool
 	refusing.Store(true)
-	for _, page := range []context.Context{p.tv, p.ann} {
+	for _, page := range []context.Context{p.TV, p.Ann} {
 		proxyRefuses(t, page, &refusing)
 	}
-	s.restart()
+	s.Restart()
 	time.Sleep(outage) // the proxy's outage, on purpose
 	refusing.Store(false)
 	back := time.Now()
-	do(t, p.laptop, "reload the dashboard", chromedp.Reload())
-	startTurn(t, p.laptop)
+	e2etest.Do(t, p.Laptop, "reload the dashboard", chromedp.Reload())
+	e2etest.StartTurn(t, p.Laptop)
 	deadline := back.Add(followWithin)
 	for _, page := range []struct {
 		name string
 		ctx  context.Context
-	}{{"the TV", p.tv}, {"Ann", p.ann}} {
+	}{{"the TV", p.TV}, {"Ann", p.Ann}} {
 		if showsWithin(page.ctx, deadline, "Africa") {
 			t.Logf("%s showed the next turn %s after the proxy let it through", page.name, time.Since(back).Round(time.Millisecond))
 		} else {
 			t.Errorf("%s did not show the next turn within %s of the proxy letting it through; its stream: %s", page.name, followWithin,
-				eval[string](t, page.ctx, streamState))
+				e2etest.Eval[string](t, page.ctx, streamState))
 		}
 	}
 }
@@ -62,7 +63,7 @@ func proxyRefuses(t *testing.T, ctx context.Context, refusing *atomic.Bool) {
 	t.Helper()
 	lctx, cancel := context.WithCancel(ctx)
 	t.Cleanup(cancel)
-	do(t, ctx, "put a proxy in front", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+	e2etest.Do(t, ctx, "put a proxy in front", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/events*"}, {URLPattern: "*/livez*"}}})
 		return err
 	}))

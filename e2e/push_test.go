@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/karaoke-night/karaoke/app"
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 	"github.com/karaoke-night/karaoke/internal/pushtest"
 	"github.com/karaoke-night/karaoke/internal/wait"
 	"github.com/karaoke-night/karaoke/nudge"
@@ -24,7 +25,7 @@ import (
 // startPushServer runs the server with its VAPID keys in DATA_DIR and the
 // test push service (which holds the public key) as the only endpoint
 // PUSH_ENDPOINTS_ALLOW lets it send to.
-func startPushServer(t *testing.T) (*server, *pushtest.Service) {
+func startPushServer(t *testing.T) (*e2etest.Server, *pushtest.Service) {
 	t.Helper()
 	dir := t.TempDir()
 	keys, err := push.LoadOrCreateKeys(dir) // the server takes these
@@ -32,14 +33,7 @@ func startPushServer(t *testing.T) (*server, *pushtest.Service) {
 		t.Fatal(err)
 	}
 	svc := pushtest.Start(t, keys.Public)
-	env := map[string]string{"DATA_DIR": dir, "PUSH_ENDPOINTS_ALLOW": svc.URL}
-	cfg, err := app.FromEnv(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Addr = "127.0.0.1:0"
-	s := &server{t: t, cfg: cfg}
-	s.start()
+	s := e2etest.StartServerEnv(t, map[string]string{"DATA_DIR": dir, "PUSH_ENDPOINTS_ALLOW": svc.URL})
 	return s, svc
 }
 
@@ -83,7 +77,7 @@ func stubSubscribe(t *testing.T, phone context.Context, sub push.Subscription) {
 func allowNotifications(t *testing.T, phone context.Context, origin string) {
 	t.Helper()
 	id := chromedp.FromContext(phone).BrowserContextID
-	do(t, phone, "grant notifications", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+	e2etest.Do(t, phone, "grant notifications", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		for _, p := range []*browser.PermissionDescriptor{{Name: "notifications"}, {Name: "push", UserVisibleOnly: true}} {
 			_, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
 				Permission: p, Setting: browser.PermissionSettingGranted, Origin: origin, BrowserContextID: id})
@@ -98,7 +92,7 @@ func allowNotifications(t *testing.T, phone context.Context, origin string) {
 // evalAwait evaluates a JavaScript expression whose value is a promise.
 func evalAwait[T any](t *testing.T, ctx context.Context, what, expr string) T {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, patience)
+	tctx, cancel := context.WithTimeout(ctx, e2etest.Patience)
 	defer cancel()
 	v, err := chromedp.Run(tctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -117,45 +111,45 @@ func evalAwait[T any](t *testing.T, ctx context.Context, what, expr string) T {
 // forgets the subscription.
 func TestPushOnAPhone(t *testing.T) {
 	s, svc := startPushServer(t)
-	b := startBrowser(t)
+	b := e2etest.StartBrowser(t)
 	laptop := b.Person(1366, 900)
-	hostStarts(t, s, laptop, "Friday Night Mics")
-	joinURL := eval[string](t, laptop, `document.querySelector('[data-testid="join-url"]').textContent.trim()`)
+	e2etest.HostStarts(t, s, laptop, "Friday Night Mics")
+	joinURL := e2etest.Eval[string](t, laptop, `document.querySelector('[data-testid="join-url"]').textContent.trim()`)
 
 	ann := b.Phone()
 	sub := svc.Subscribe("ann")
 	stubSubscribe(t, ann, sub)
-	allowNotifications(t, ann, s.base)
-	guestJoins(t, ann, joinURL, "Ann")
-	waitFor(t, ann, "the opt-in button", `(function(){var b=document.querySelector('[data-testid="push-optin"]');return !!b && b.offsetHeight>=48})()`)
-	if got := eval[string](t, ann, `document.querySelector('[data-testid="push-optin"]').textContent.trim()`); got != "Tell me when I'm up" {
+	allowNotifications(t, ann, s.Base)
+	e2etest.GuestJoins(t, ann, joinURL, "Ann")
+	e2etest.WaitFor(t, ann, "the opt-in button", `(function(){var b=document.querySelector('[data-testid="push-optin"]');return !!b && b.offsetHeight>=48})()`)
+	if got := e2etest.Eval[string](t, ann, `document.querySelector('[data-testid="push-optin"]').textContent.trim()`); got != "Tell me when I'm up" {
 		t.Errorf("the button says %q", got)
 	}
-	do(t, ann, "tap Tell me when I'm up", chromedp.Click(chromedp.CSS(`[data-testid="push-optin"]`)))
-	waitText(t, ann, "the phone says it will be told", `[data-testid="push-said"]`,
+	e2etest.Do(t, ann, "tap Tell me when I'm up", chromedp.Click(chromedp.CSS(`[data-testid="push-optin"]`)))
+	e2etest.WaitText(t, ann, "the phone says it will be told", `[data-testid="push-said"]`,
 		"We'll tell you when you're up, even with your phone locked.")
-	if eval[bool](t, ann, `document.querySelector('[data-testid="push-optin"]').offsetHeight > 0`) {
+	if e2etest.Eval[bool](t, ann, `document.querySelector('[data-testid="push-optin"]').offsetHeight > 0`) {
 		t.Error("the opt-in button is still shown once subscribed")
 	}
-	key := eval[string](t, ann, `document.querySelector('[data-testid="push-optin"]').getAttribute("data-vapid-key")`)
-	if got := eval[string](t, ann, `JSON.stringify(window.karaokeSubscribed)`); got != fmt.Sprintf(`{"userVisibleOnly":true,"key":%q}`, key) {
+	key := e2etest.Eval[string](t, ann, `document.querySelector('[data-testid="push-optin"]').getAttribute("data-vapid-key")`)
+	if got := e2etest.Eval[string](t, ann, `JSON.stringify(window.karaokeSubscribed)`); got != fmt.Sprintf(`{"userVisibleOnly":true,"key":%q}`, key) {
 		t.Errorf("subscribe() was called with %s, want userVisibleOnly and the server's key %s", got, key)
 	}
 	if n := subscriptionRows(t, s, sub.Endpoint); n != 1 {
 		t.Fatalf("%d subscription rows for the phone's endpoint, want 1", n)
 	}
 	scope := evalAwait[string](t, ann, "the service worker", `navigator.serviceWorker.ready.then(function(r){return r.scope})`)
-	if scope != s.base+"/" {
-		t.Errorf("service worker scope %q, want %q", scope, s.base+"/")
+	if scope != s.Base+"/" {
+		t.Errorf("service worker scope %q, want %q", scope, s.Base+"/")
 	}
 
 	// Ann's song makes her next: one push, readable, that says so.
-	request(t, ann, "Dancing Queen", "ABBA")
-	wait.Eventually(t, patience, func() bool { return len(svc.Messages()) >= 1 }, "the push at the push service")
+	e2etest.Request(t, ann, "Dancing Queen", "ABBA")
+	wait.Eventually(t, e2etest.Patience, func() bool { return len(svc.Messages()) >= 1 }, "the push at the push service")
 	bob := b.Phone()
-	guestJoins(t, bob, joinURL, "Bob")
-	request(t, bob, "Valerie", "Amy Winehouse") // changes nothing about who is next
-	time.Sleep(300 * time.Millisecond)          // lets a second push arrive, were one coming
+	e2etest.GuestJoins(t, bob, joinURL, "Bob")
+	e2etest.Request(t, bob, "Valerie", "Amy Winehouse") // changes nothing about who is next
+	time.Sleep(300 * time.Millisecond)                  // lets a second push arrive, were one coming
 	msgs := svc.Messages()
 	if len(msgs) != 1 || len(svc.Refused()) != 0 {
 		t.Fatalf("the push service took %d messages (refused %v), want 1: %+v", len(msgs), svc.Refused(), msgs)
@@ -164,14 +158,14 @@ func TestPushOnAPhone(t *testing.T) {
 	if err := json.Unmarshal([]byte(msgs[0].Body), &m); err != nil {
 		t.Fatal(err)
 	}
-	guestPath := eval[string](t, ann, `location.pathname`)
+	guestPath := e2etest.Eval[string](t, ann, `location.pathname`)
 	if msgs[0].Subscriber != "ann" || m.Title != "You're up next at Friday Night Mics" || m.Body != "Dancing Queen — ABBA" || m.URL != guestPath {
 		t.Errorf("push = %s: %+v; want Ann's up next, her song, and her page %s", msgs[0].Subscriber, m, guestPath)
 	}
 
 	// The same payload, as the push service would hand it to the phone,
 	// delivered to the service worker: the notification shows.
-	deliverPush(t, ann, s.base, msgs[0].Body)
+	deliverPush(t, ann, s.Base, msgs[0].Body)
 	shown := `navigator.serviceWorker.ready.then(function(r){return r.getNotifications()}).then(function(ns){` +
 		`return ns.map(function(n){return n.title+" | "+n.body+" | "+n.tag+" | "+(n.data&&n.data.url)}).join("\n")})`
 	want := "You're up next at Friday Night Mics | Dancing Queen — ABBA | " + m.Tag + " | " + guestPath
@@ -182,26 +176,26 @@ func TestPushOnAPhone(t *testing.T) {
 				`return Notification.permission+"; registrations: "+rs.map(function(r){return r.scope+" "+(r.active&&r.active.state)}).join(", ")})`))
 		}
 	}()
-	wait.Eventually(t, patience, func() bool {
+	wait.Eventually(t, e2etest.Patience, func() bool {
 		last.shown = evalAwait[string](t, ann, "the notifications", shown)
 		return last.shown == want
 	}, "the notification %q (last shown: %+v)", want, &last)
 
 	// A reload: the phone says it is already on (and tells the server
 	// again, which sends nothing twice).
-	do(t, ann, "reload", chromedp.Reload())
-	waitText(t, ann, "the phone says it is on", `[data-testid="push-said"]`, "Notifications are on: we'll tell you when you're up.")
+	e2etest.Do(t, ann, "reload", chromedp.Reload())
+	e2etest.WaitText(t, ann, "the phone says it is on", `[data-testid="push-said"]`, "Notifications are on: we'll tell you when you're up.")
 	if n := subscriptionRows(t, s, sub.Endpoint); n != 1 {
 		t.Errorf("%d subscription rows after a reload, want 1", n)
 	}
 
 	// Turning it off: the server forgets this phone.
-	do(t, ann, "turn notifications off", chromedp.Click(chromedp.CSS(`[data-testid="push-off"]`)))
-	waitText(t, ann, "the phone says it is off", `[data-testid="push-said"]`, "Notifications are off for this phone.")
+	e2etest.Do(t, ann, "turn notifications off", chromedp.Click(chromedp.CSS(`[data-testid="push-off"]`)))
+	e2etest.WaitText(t, ann, "the phone says it is off", `[data-testid="push-said"]`, "Notifications are off for this phone.")
 	if n := subscriptionRows(t, s, sub.Endpoint); n != 0 {
 		t.Errorf("%d subscription rows after turning it off, want 0", n)
 	}
-	waitFor(t, ann, "the button back", `document.querySelector('[data-testid="push-optin"]').offsetHeight > 0`)
+	e2etest.WaitFor(t, ann, "the button back", `document.querySelector('[data-testid="push-optin"]').offsetHeight > 0`)
 	if n := len(svc.Messages()); n != 1 {
 		t.Errorf("%d pushes in all, want 1", n)
 	}
@@ -212,7 +206,7 @@ func TestPushOnAPhone(t *testing.T) {
 // naming the registration the ServiceWorker domain reports for origin.
 func deliverPush(t *testing.T, phone context.Context, origin, data string) {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(phone, patience)
+	tctx, cancel := context.WithTimeout(phone, e2etest.Patience)
 	defer cancel()
 	enable := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, serviceworker.Enable, cdp.Empty{})
@@ -263,9 +257,9 @@ func deliverPush(t *testing.T, phone context.Context, origin, data string) {
 
 // subscriptionRows counts the server's subscriptions to endpoint, read from
 // its database file beside it.
-func subscriptionRows(t *testing.T, s *server, endpoint string) int {
+func subscriptionRows(t *testing.T, s *e2etest.Server, endpoint string) int {
 	t.Helper()
-	raw, err := sql.Open("sqlite", "file:"+filepath.Join(s.cfg.DataDir, app.DatabaseFile)+"?mode=ro")
+	raw, err := sql.Open("sqlite", "file:"+filepath.Join(s.Cfg.DataDir, app.DatabaseFile)+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}

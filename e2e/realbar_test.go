@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 )
 
 // TestARealBarNight is issue 14's proof, as the night goes in a bar: the
@@ -21,64 +23,64 @@ import (
 // downloads the night's CSV, which reads back with Wanda's turn. No guest
 // page or TV reloads.
 func TestARealBarNight(t *testing.T) {
-	s := startServer(t)
+	s := e2etest.StartServer(t)
 	// Chromium logs every 4xx answer; the refused request is a 422 by design.
-	b := startBrowser(t, func(e string) bool { return strings.Contains(e, "status of 422") && strings.Contains(e, "/requests") })
-	p := startParty(t, s, b, "Friday at the Crown")
-	hostOnPhone(t, p.laptop)
-	host := p.laptop
-	for _, ctx := range []context.Context{p.tv, p.ann, p.bob} {
-		markNotReloaded(t, ctx)
+	b := e2etest.StartBrowser(t, func(e string) bool { return strings.Contains(e, "status of 422") && strings.Contains(e, "/requests") })
+	p := e2etest.StartParty(t, s, b, "Friday at the Crown")
+	e2etest.HostOnPhone(t, p.Laptop)
+	host := p.Laptop
+	for _, ctx := range []context.Context{p.TV, p.Ann, p.Bob} {
+		e2etest.MarkNotReloaded(t, ctx)
 	}
 	lastLogged := func(what string) {
 		t.Helper()
-		waitFor(t, host, "the host log starts with "+what,
+		e2etest.WaitFor(t, host, "the host log starts with "+what,
 			fmt.Sprintf(`(document.querySelector('[data-testid="audit-item"] .audit-what') || {}).textContent === %q`, what))
 	}
 
 	// A walk-up singer.
 	addWalkup(t, host, "Wanda", "Valerie", "Amy Winehouse")
-	waitText(t, host, "Wanda in the host's queue", hostQueue, "Valerie")
-	waitText(t, p.tv, "Wanda on the TV", tvQueue, "Valerie")
+	e2etest.WaitText(t, host, "Wanda in the host's queue", e2etest.HostQueue, "Valerie")
+	e2etest.WaitText(t, p.TV, "Wanda on the TV", e2etest.TVQueue, "Valerie")
 	lastLogged("Walk-up Wanda's “Valerie” → 1st in line")
 
 	// Approval: one song in, one passed on, each guest's page following.
 	approvalOn(t, host)
-	requestHeld(t, p.ann, "Ann", "Dancing Queen")
-	requestHeld(t, p.bob, "Bob", "Africa")
-	waitText(t, host, "both songs waiting for the host", `[data-testid="pending-item"] .title`, "Dancing Queen | Africa")
-	do(t, host, "the host approves Ann's song",
+	requestHeld(t, p.Ann, "Ann", "Dancing Queen")
+	requestHeld(t, p.Bob, "Bob", "Africa")
+	e2etest.WaitText(t, host, "both songs waiting for the host", `[data-testid="pending-item"] .title`, "Dancing Queen | Africa")
+	e2etest.Do(t, host, "the host approves Ann's song",
 		chromedp.Click(chromedp.CSS(`[data-testid="pending-item"]:first-child [data-testid="approve"]`)))
-	waitText(t, host, "Bob's song left waiting", `[data-testid="pending-item"] .title`, "Africa")
-	waitText(t, p.ann, "Ann told of the approval", `[data-testid="host-did"]`, "The host approved “Dancing Queen”.")
-	waitText(t, p.ann, "Ann's place", `[data-testid="status-position"]`, "2nd in line")
-	do(t, host, "the host passes on Bob's song",
+	e2etest.WaitText(t, host, "Bob's song left waiting", `[data-testid="pending-item"] .title`, "Africa")
+	e2etest.WaitText(t, p.Ann, "Ann told of the approval", `[data-testid="host-did"]`, "The host approved “Dancing Queen”.")
+	e2etest.WaitText(t, p.Ann, "Ann's place", `[data-testid="status-position"]`, "2nd in line")
+	e2etest.Do(t, host, "the host passes on Bob's song",
 		chromedp.Click(chromedp.CSS(`[data-testid="pending-item"]:first-child [data-testid="decline"]`)))
-	waitText(t, p.bob, "Bob told the host passed", `[data-testid="held-declined"]`, "The host passed on “Africa”.")
+	e2etest.WaitText(t, p.Bob, "Bob told the host passed", `[data-testid="held-declined"]`, "The host passed on “Africa”.")
 	lastLogged("Declined Bob's “Africa”: waiting for OK → declined")
-	requestHeld(t, p.bob, "Bob", "Jolene")
-	do(t, host, "the host approves Bob's next song",
+	requestHeld(t, p.Bob, "Bob", "Jolene")
+	e2etest.Do(t, host, "the host approves Bob's next song",
 		chromedp.Click(chromedp.CSS(`[data-testid="pending-item"]:first-child [data-testid="approve"]`)))
-	waitText(t, p.bob, "Bob told of the approval", `[data-testid="host-did"]`, "The host approved “Jolene”.")
+	e2etest.WaitText(t, p.Bob, "Bob told of the approval", `[data-testid="host-did"]`, "The host approved “Jolene”.")
 
 	// A skip by mistake, undone: the night is back as it was everywhere.
-	startTurn(t, host)
-	waitText(t, p.tv, "Wanda on stage on the TV", tvNow, "Wanda")
+	e2etest.StartTurn(t, host)
+	e2etest.WaitText(t, p.TV, "Wanda on stage on the TV", e2etest.TVNow, "Wanda")
 	const queue = "Dancing Queen | Jolene"
-	waitText(t, host, "the host's queue", hostQueue, queue)
-	waitText(t, p.tv, "the TV's queue", tvQueue, queue)
-	waitText(t, p.bob, "Bob's queue", guestQueue, queue)
-	waitText(t, p.bob, "Bob's place", `[data-testid="status-position"]`, "2nd in line")
+	e2etest.WaitText(t, host, "the host's queue", e2etest.HostQueue, queue)
+	e2etest.WaitText(t, p.TV, "the TV's queue", e2etest.TVQueue, queue)
+	e2etest.WaitText(t, p.Bob, "Bob's queue", e2etest.GuestQueue, queue)
+	e2etest.WaitText(t, p.Bob, "Bob's place", `[data-testid="status-position"]`, "2nd in line")
 	before := seeNight(t, p)
 	skipFirstInLine(t, host, "Ann's Dancing Queen")
-	waitText(t, p.tv, "the skip on the TV", tvQueue, "Jolene")
-	waitText(t, p.bob, "the skip on Bob's page", guestQueue, "Jolene")
-	waitText(t, p.ann, "Ann told of the skip", `[data-testid="host-did"]`, "The host skipped your song “Dancing Queen”.")
-	do(t, host, "the host taps Undo", chromedp.Click(chromedp.CSS(`[data-testid="undo"]`)))
-	waitText(t, host, "the queue back on the dashboard", hostQueue, queue)
-	waitText(t, p.tv, "the queue back on the TV", tvQueue, queue)
-	waitText(t, p.bob, "the queue back on Bob's page", guestQueue, queue)
-	waitText(t, p.ann, "Ann told of the undo", `[data-testid="host-did"]`, "The host undid that: your song is back as it was.")
+	e2etest.WaitText(t, p.TV, "the skip on the TV", e2etest.TVQueue, "Jolene")
+	e2etest.WaitText(t, p.Bob, "the skip on Bob's page", e2etest.GuestQueue, "Jolene")
+	e2etest.WaitText(t, p.Ann, "Ann told of the skip", `[data-testid="host-did"]`, "The host skipped your song “Dancing Queen”.")
+	e2etest.Do(t, host, "the host taps Undo", chromedp.Click(chromedp.CSS(`[data-testid="undo"]`)))
+	e2etest.WaitText(t, host, "the queue back on the dashboard", e2etest.HostQueue, queue)
+	e2etest.WaitText(t, p.TV, "the queue back on the TV", e2etest.TVQueue, queue)
+	e2etest.WaitText(t, p.Bob, "the queue back on Bob's page", e2etest.GuestQueue, queue)
+	e2etest.WaitText(t, p.Ann, "Ann told of the undo", `[data-testid="host-did"]`, "The host undid that: your song is back as it was.")
 	if got := seeNight(t, p); got != before {
 		t.Errorf("after the undo the night reads %+v, want %+v, as before the skip", got, before)
 	}
@@ -87,28 +89,28 @@ func TestARealBarNight(t *testing.T) {
 	// Closing in a few minutes: with Wanda on and two in line, Ann's next
 	// song would start after it.
 	closing := time.Now().UTC().Add(4 * time.Minute).Format("15:04")
-	do(t, host, "the host sets closing at "+closing+" UTC and turns approval off",
+	e2etest.Do(t, host, "the host sets closing at "+closing+" UTC and turns approval off",
 		chromedp.Click(chromedp.CSS("#approval")),
 		chromedp.SetValue(chromedp.CSS("#time-zone"), "UTC"),
 		chromedp.SetValue(chromedp.CSS("#closing"), closing),
 		chromedp.Click(chromedp.CSS(`[data-testid="settings-form"] button[type="submit"]`)))
-	waitFor(t, host, "the rules saved", `/Saved/.test(document.querySelector('[data-testid="settings-form"]').textContent)`)
-	waitText(t, p.ann, "Ann's last call", `#guest-status [data-testid="last-call"]`, fmt.Sprintf("Last call! Songs must start by %s.", closing))
-	do(t, p.ann, "Ann requests a song that would start after closing",
+	e2etest.WaitFor(t, host, "the rules saved", `/Saved/.test(document.querySelector('[data-testid="settings-form"]').textContent)`)
+	e2etest.WaitText(t, p.Ann, "Ann's last call", `#guest-status [data-testid="last-call"]`, fmt.Sprintf("Last call! Songs must start by %s.", closing))
+	e2etest.Do(t, p.Ann, "Ann requests a song that would start after closing",
 		chromedp.SendKeys(chromedp.CSS("#title"), "Waterloo"),
 		chromedp.Click(chromedp.CSS(`#request-form button[type="submit"]`)))
-	waitText(t, p.ann, "the refusal beside the form", `#request-form [data-testid="form-error"]`,
+	e2etest.WaitText(t, p.Ann, "the refusal beside the form", `#request-form [data-testid="form-error"]`,
 		fmt.Sprintf("No more songs fit before closing at %s.", closing))
-	waitText(t, host, "the host's queue unchanged", hostQueue, queue)
-	for who, ctx := range map[string]context.Context{"the TV": p.tv, "Ann": p.ann, "Bob": p.bob} {
-		checkNotReloaded(t, ctx, who)
+	e2etest.WaitText(t, host, "the host's queue unchanged", e2etest.HostQueue, queue)
+	for who, ctx := range map[string]context.Context{"the TV": p.TV, "Ann": p.Ann, "Bob": p.Bob} {
+		e2etest.CheckNotReloaded(t, ctx, who)
 	}
-	if w := eval[int](t, host, `document.documentElement.scrollWidth - window.innerWidth`); w > 0 {
+	if w := e2etest.Eval[int](t, host, `document.documentElement.scrollWidth - window.innerWidth`); w > 0 {
 		t.Errorf("the host's phone scrolls %d px sideways", w)
 	}
 
 	// The night's CSV: a header, and Wanda's turn (the skip was undone).
-	do(t, host, "open the history from the dashboard",
+	e2etest.Do(t, host, "open the history from the dashboard",
 		chromedp.Click(chromedp.CSS(`[data-testid="history"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="history-csv"]`)))
 	_, body := downloadCSV(t, host)

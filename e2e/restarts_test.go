@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -14,14 +13,13 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 	"github.com/karaoke-night/karaoke/static"
 )
 
 // followWithin is how soon after a change every open page must show it,
 // counted from the change, once the server answers again.
 const followWithin = 5 * time.Second
-
-var restartsN = flag.Int("restarts.n", 22, "how many times TestEveryPageFollowsAfterRestarts restarts the server")
 
 // restartPage is one open page the restarts test watches.
 type restartPage struct {
@@ -46,12 +44,12 @@ func TestEveryPageFollowsAfterRestarts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("restarts the server 22 times")
 	}
-	restarts := *restartsN
-	if restarts > len(busySongs)-1 {
-		t.Fatalf("-restarts.n %d: at most %d (a seeded song a restart)", restarts, len(busySongs)-1)
+	restarts := *e2etest.RestartsN
+	if restarts > len(e2etest.BusySongs)-1 {
+		t.Fatalf("-restarts.n %d: at most %d (a seeded song a restart)", restarts, len(e2etest.BusySongs)-1)
 	}
-	s := startBinary(t)
-	b := startBrowser(t, func(e string) bool {
+	s := e2etest.StartBinary(t)
+	b := e2etest.StartBrowser(t, func(e string) bool {
 		// The streams' and /livez's attempts while the server is down, those
 		// a stop cut off (a SIGKILL can leave a socket the browser finds not
 		// connected), and htmx's SSE extension logging each (an Event
@@ -62,24 +60,24 @@ func TestEveryPageFollowsAfterRestarts(t *testing.T) {
 			(strings.HasPrefix(e, "error: [object Event]") && strings.Contains(e, static.Path("htmx.min.js")))
 	})
 	laptop := b.Person(1366, 900)
-	dashURL, joinURL := hostCreates(t, s, laptop, "Restart night")
-	seedBusyNight(t, s, dashURL, 6, restarts+1)
-	waitFor(t, laptop, "the seeded queue", fmt.Sprintf(`document.querySelectorAll('#host-queue [data-testid="queue-item"]').length === %d`, restarts+1))
+	dashURL, joinURL := e2etest.HostCreates(t, s, laptop, "Restart night")
+	e2etest.SeedBusyNight(t, s, dashURL, 6, restarts+1)
+	e2etest.WaitFor(t, laptop, "the seeded queue", fmt.Sprintf(`document.querySelectorAll('#host-queue [data-testid="queue-item"]').length === %d`, restarts+1))
 
 	second := b.Person(1366, 900)
 	copyCookies(t, laptop, second) // the host's second screen
 	pages := []restartPage{
-		{name: "TV 1", ctx: openTV(t, b, joinURL)},
-		{name: "TV 2", ctx: openTV(t, b, joinURL)},
+		{name: "TV 1", ctx: e2etest.OpenTV(t, b, joinURL)},
+		{name: "TV 2", ctx: e2etest.OpenTV(t, b, joinURL)},
 		{name: "host's second screen", ctx: second, url: dashURL},
 		{name: "Ann", ctx: b.Phone()},
 		{name: "Bob", ctx: b.Phone()},
 	}
-	do(t, second, "open the second screen", chromedp.Navigate(dashURL))
-	guestJoins(t, pages[3].ctx, joinURL, "Ann")
-	guestJoins(t, pages[4].ctx, joinURL, "Bob")
+	e2etest.Do(t, second, "open the second screen", chromedp.Navigate(dashURL))
+	e2etest.GuestJoins(t, pages[3].ctx, joinURL, "Ann")
+	e2etest.GuestJoins(t, pages[4].ctx, joinURL, "Bob")
 	for i := range pages {
-		pages[i].url = eval[string](t, pages[i].ctx, `location.href`)
+		pages[i].url = e2etest.Eval[string](t, pages[i].ctx, `location.href`)
 	}
 
 	rnd := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 16))
@@ -88,7 +86,7 @@ func TestEveryPageFollowsAfterRestarts(t *testing.T) {
 	for round := range restarts {
 		for range 1 + rnd.IntN(2) {
 			p := pages[rnd.IntN(len(pages))]
-			do(t, p.ctx, "reload "+p.name, chromedp.Navigate(p.url))
+			e2etest.Do(t, p.ctx, "reload "+p.name, chromedp.Navigate(p.url))
 		}
 		if rnd.IntN(3) > 0 {
 			time.Sleep(time.Duration(rnd.IntN(1200)) * time.Millisecond) // the random moment, on purpose
@@ -110,32 +108,32 @@ func TestEveryPageFollowsAfterRestarts(t *testing.T) {
 				loaded <- err
 			}(during)
 			time.Sleep(time.Duration(rnd.IntN(80)) * time.Millisecond) // the moment the signal lands, on purpose
-			s.bin.signal(sig)
+			s.Bin.Signal(sig)
 			if during.err = <-loaded; during.err != nil {
 				fig.refused++
 			} else {
 				fig.during++
 			}
 		} else {
-			s.bin.signal(sig)
+			s.Bin.Signal(sig)
 		}
-		s.bin.waitExit(t)
-		s.bin.start(t)
-		if during != nil && !eval[bool](t, during.ctx, `!!window.htmx`) {
+		s.Bin.WaitExit(t)
+		s.Bin.Start(t)
+		if during != nil && !e2etest.Eval[bool](t, during.ctx, `!!window.htmx`) {
 			if during.err == nil {
 				fig.scriptless++ // its page came, its scripts did not: it could never follow
 			}
-			do(t, during.ctx, "reload "+during.name+" once the server is back", chromedp.Navigate(during.url))
+			e2etest.Do(t, during.ctx, "reload "+during.name+" once the server is back", chromedp.Navigate(during.url))
 		}
 
 		for _, p := range pages {
-			if !pollWithin(p.ctx, s.bin.up.Add(followWithin), streamState+` === 'open'`) {
+			if !pollWithin(p.ctx, s.Bin.Up.Add(followWithin), streamState+` === 'open'`) {
 				fig.misses++
 				t.Errorf("restart %d (%v): %s's stream not open again within %s of the server answering; it is %s", round+1, sig, p.name, followWithin,
-					eval[string](t, p.ctx, streamState))
+					e2etest.Eval[string](t, p.ctx, streamState))
 				continue
 			}
-			fig.resume = append(fig.resume, time.Since(s.bin.up))
+			fig.resume = append(fig.resume, time.Since(s.Bin.Up))
 		}
 
 		title := startNextTurn(t, laptop)
@@ -145,7 +143,7 @@ func TestEveryPageFollowsAfterRestarts(t *testing.T) {
 			if !showsWithin(p.ctx, deadline, title) {
 				fig.misses++
 				t.Errorf("restart %d (%v): %s did not show %q within %s; its stream: %s", round+1, sig, p.name, title, followWithin,
-					eval[string](t, p.ctx, streamState))
+					e2etest.Eval[string](t, p.ctx, streamState))
 				continue
 			}
 			fig.follow = append(fig.follow, time.Since(changed))
@@ -178,7 +176,7 @@ func pct(ds []time.Duration, p int) time.Duration {
 func copyCookies(t *testing.T, from, to context.Context) {
 	t.Helper()
 	var cookies []*network.Cookie
-	do(t, from, "read the cookies", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+	e2etest.Do(t, from, "read the cookies", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{})
 		cookies = res.Cookies
 		return err
@@ -187,7 +185,7 @@ func copyCookies(t *testing.T, from, to context.Context) {
 	for i, c := range cookies {
 		params[i] = &network.CookieParam{Name: c.Name, Value: c.Value, Domain: c.Domain, Path: c.Path, HTTPOnly: c.HTTPOnly, Secure: c.Secure, SameSite: c.SameSite}
 	}
-	do(t, to, "copy the cookies", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+	e2etest.Do(t, to, "copy the cookies", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, network.SetCookies, network.SetCookiesParams{Cookies: params})
 		return err
 	}))
@@ -200,11 +198,11 @@ const streamState = `(function(){var e=document.querySelector('[sse-connect]');v
 // returns the title of the song now singing.
 func startNextTurn(t *testing.T, laptop context.Context) string {
 	t.Helper()
-	before := eval[string](t, laptop, nowSong)
-	do(t, laptop, "reload the dashboard", chromedp.Navigate(eval[string](t, laptop, `location.href`)))
-	startTurn(t, laptop)
-	waitFor(t, laptop, "the next turn to start", fmt.Sprintf(`%s !== %q && %s !== ""`, nowSong, before, nowSong))
-	return eval[string](t, laptop, nowTitle)
+	before := e2etest.Eval[string](t, laptop, nowSong)
+	e2etest.Do(t, laptop, "reload the dashboard", chromedp.Navigate(e2etest.Eval[string](t, laptop, `location.href`)))
+	e2etest.StartTurn(t, laptop)
+	e2etest.WaitFor(t, laptop, "the next turn to start", fmt.Sprintf(`%s !== %q && %s !== ""`, nowSong, before, nowSong))
+	return e2etest.Eval[string](t, laptop, nowTitle)
 }
 
 const (

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 	"github.com/karaoke-night/karaoke/internal/wait"
 )
 
@@ -56,40 +57,40 @@ type progressSeen struct {
 func TestHostSeesTheImportProgress(t *testing.T) {
 	const songs = 150_000
 	list := bigSongList(t, songs)
-	s := startServer(t)
-	b := startBrowser(t)
+	s := e2etest.StartServer(t)
+	b := e2etest.StartBrowser(t)
 	phone := b.Person(1366, 900)
-	hostStarts(t, s, phone, "Big list night")
-	link := eval[string](t, phone, `document.querySelector('[data-testid="host-link"]').value`)
-	hostOnPhone(t, phone)
+	e2etest.HostStarts(t, s, phone, "Big list night")
+	link := e2etest.Eval[string](t, phone, `document.querySelector('[data-testid="host-link"]').value`)
+	e2etest.HostOnPhone(t, phone)
 	other := b.Person(1366, 900)
-	do(t, other, "the host's other device opens the host link", chromedp.Navigate(link))
-	eval[chromedp.Void](t, phone, watchProgress)
-	eval[chromedp.Void](t, other, watchProgress)
-	markNotReloaded(t, phone)
-	markNotReloaded(t, other)
+	e2etest.Do(t, other, "the host's other device opens the host link", chromedp.Navigate(link))
+	e2etest.Eval[chromedp.Void](t, phone, watchProgress)
+	e2etest.Eval[chromedp.Void](t, other, watchProgress)
+	e2etest.MarkNotReloaded(t, phone)
+	e2etest.MarkNotReloaded(t, other)
 
 	start := time.Now()
-	do(t, phone, "choose the big list and import it",
+	e2etest.Do(t, phone, "choose the big list and import it",
 		chromedp.SetUploadFiles(chromedp.CSS(`#songbook-file`), []string{list}),
 		chromedp.Click(chromedp.CSS(`[data-testid="songbook-import"] button[type="submit"]`)))
-	waitFor(t, phone, "the progress bar on the importing phone", `window.karaokeProgress.length > 0`)
-	do(t, phone, "close the night to new guests while the import runs",
+	e2etest.WaitFor(t, phone, "the progress bar on the importing phone", `window.karaokeProgress.length > 0`)
+	e2etest.Do(t, phone, "close the night to new guests while the import runs",
 		chromedp.Click(chromedp.CSS(`[data-testid="joining-lock"] button`)))
-	waitFor(t, phone, "the night closed to new guests", `!!document.querySelector('[data-testid="joining-locked"]')`)
-	stillImporting := eval[bool](t, phone, `!!document.querySelector('[data-testid="songbook-progress"]')`)
+	e2etest.WaitFor(t, phone, "the night closed to new guests", `!!document.querySelector('[data-testid="joining-locked"]')`)
+	stillImporting := e2etest.Eval[bool](t, phone, `!!document.querySelector('[data-testid="songbook-progress"]')`)
 
 	want := "150,000 songs"
 	// The import's own figure is a benchmark's (BENCHMARKS.md); here a busy
 	// machine may take a while.
 	wait.Eventually(t, 3*time.Minute, func() bool {
-		return eval[string](t, phone, texts(`[data-testid="songbook-count"]`)) == want
+		return e2etest.Eval[string](t, phone, e2etest.Texts(`[data-testid="songbook-count"]`)) == want
 	}, "the phone does not show the songbook's size, %s", want)
 	took := time.Since(start)
 	// The report is the post's own answer: the request outlived htmx's
 	// usual timeout.
-	waitText(t, phone, "the import's report on the phone", `[data-testid="songbook-report"]`, "Imported 150,000 songs.")
-	waitText(t, other, "the songbook's size on the other device", `[data-testid="songbook-count"]`, want)
+	e2etest.WaitText(t, phone, "the import's report on the phone", `[data-testid="songbook-report"]`, "Imported 150,000 songs.")
+	e2etest.WaitText(t, other, "the songbook's size on the other device", `[data-testid="songbook-count"]`, want)
 	t.Logf("import of %d songs through the dashboard: %v", songs, took.Round(100*time.Millisecond))
 	// A tap answered in well under the 2 s left once the bar shows is a
 	// dashboard still in use; a faster machine may finish first.
@@ -106,7 +107,7 @@ func TestHostSeesTheImportProgress(t *testing.T) {
 		page context.Context
 	}{{"the importing phone", phone}, {"the other device", other}} {
 		wait.Eventually(t, 10*time.Second, func() bool {
-			return eval[bool](t, dev.page, `!document.querySelector('[data-testid="songbook-progress"]')`)
+			return e2etest.Eval[bool](t, dev.page, `!document.querySelector('[data-testid="songbook-progress"]')`)
 		}, "%s still shows the progress bar once the import is done", dev.who)
 	}
 	for _, dev := range []struct {
@@ -114,8 +115,8 @@ func TestHostSeesTheImportProgress(t *testing.T) {
 		seen []progressSeen
 		gone bool
 	}{
-		{"the importing phone", eval[[]progressSeen](t, phone, `window.karaokeProgress`), eval[bool](t, phone, `!document.querySelector('[data-testid="songbook-progress"]')`)},
-		{"the other device", eval[[]progressSeen](t, other, `window.karaokeProgress`), eval[bool](t, other, `!document.querySelector('[data-testid="songbook-progress"]')`)},
+		{"the importing phone", e2etest.Eval[[]progressSeen](t, phone, `window.karaokeProgress`), e2etest.Eval[bool](t, phone, `!document.querySelector('[data-testid="songbook-progress"]')`)},
+		{"the other device", e2etest.Eval[[]progressSeen](t, other, `window.karaokeProgress`), e2etest.Eval[bool](t, other, `!document.querySelector('[data-testid="songbook-progress"]')`)},
 	} {
 		if len(dev.seen) == 0 {
 			t.Errorf("%s never showed the progress bar", dev.who)
@@ -134,6 +135,6 @@ func TestHostSeesTheImportProgress(t *testing.T) {
 			t.Errorf("%s still shows the progress bar once the import is done", dev.who)
 		}
 	}
-	checkNotReloaded(t, phone, "the importing phone")
-	checkNotReloaded(t, other, "the other device")
+	e2etest.CheckNotReloaded(t, phone, "the importing phone")
+	e2etest.CheckNotReloaded(t, other, "the other device")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/karaoke-night/karaoke/db"
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 	"github.com/karaoke-night/karaoke/internal/npmtest"
 )
 
@@ -37,62 +38,62 @@ const resultsSettled = `!document.querySelector('#song-results.htmx-added, #song
 // reload, her search text and scroll position kept; her tap on a result
 // still requests it.
 func TestSongbookOnlyOnAPhone(t *testing.T) {
-	axeJS, err := os.ReadFile(filepath.Join(npmtest.Install(t, "axe-core", axeVersion), "axe.min.js"))
+	axeJS, err := os.ReadFile(filepath.Join(npmtest.Install(t, "axe-core", e2etest.AxeVersion), "axe.min.js"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := songbookServer(t)
 	// Chromium logs the crafted post's 422, by design, without its address.
-	b := startBrowser(t, func(e string) bool { return strings.Contains(e, "status of 422") })
-	p := startParty(t, s, b, "Songbook only night")
-	do(t, p.laptop, "the host turns on songbook only",
+	b := e2etest.StartBrowser(t, func(e string) bool { return strings.Contains(e, "status of 422") })
+	p := e2etest.StartParty(t, s, b, "Songbook only night")
+	e2etest.Do(t, p.Laptop, "the host turns on songbook only",
 		chromedp.Click(chromedp.CSS(`#songbook-only`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="settings-form"] button[type="submit"]`)))
-	waitFor(t, p.laptop, "the rules saved", `(function(){var f=document.querySelector('[data-testid="settings-form"]');
+	e2etest.WaitFor(t, p.Laptop, "the rules saved", `(function(){var f=document.querySelector('[data-testid="settings-form"]');
 		return /Saved/.test(f.textContent) && f.querySelector('#songbook-only').checked})()`)
 
-	do(t, p.ann, "Ann opens her page again", chromedp.Reload(),
+	e2etest.Do(t, p.Ann, "Ann opens her page again", chromedp.Reload(),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="song-search"]`)))
-	if n := eval[int](t, p.ann, `document.querySelectorAll('#title, #artist, input[name="title"]').length`); n != 0 {
+	if n := e2etest.Eval[int](t, p.Ann, `document.querySelectorAll('#title, #artist, input[name="title"]').length`); n != 0 {
 		t.Errorf("Ann's page has %d fields to type a song in, want none", n)
 	}
-	axeCheck(t, p.ann, string(axeJS), "guest page, songbook only")
-	axeCheck(t, p.laptop, string(axeJS), "dashboard with the songbook only rule")
-	if got := eval[string](t, p.ann, freeTextPost); !strings.HasPrefix(got, "422 ") || !strings.Contains(got, html.EscapeString(db.MessageSongbookOnly)) {
+	e2etest.AxeCheck(t, p.Ann, string(axeJS), "guest page, songbook only")
+	e2etest.AxeCheck(t, p.Laptop, string(axeJS), "dashboard with the songbook only rule")
+	if got := e2etest.Eval[string](t, p.Ann, freeTextPost); !strings.HasPrefix(got, "422 ") || !strings.Contains(got, html.EscapeString(db.MessageSongbookOnly)) {
 		t.Errorf("a crafted free-text request: %.200q, want 422 and the rule's message", got)
 	}
 
 	// Ann's results follow the night.
-	markNotReloaded(t, p.ann)
-	do(t, p.ann, "Ann searches", chromedp.SendKeys(chromedp.CSS("#song-q"), "queen"))
-	waitText(t, p.ann, "Ann's results", songResults, "Bohemian Rhapsody")
-	if eval[bool](t, p.ann, `!!document.querySelector('[data-testid="song-waiting"]')`) {
+	e2etest.MarkNotReloaded(t, p.Ann)
+	e2etest.Do(t, p.Ann, "Ann searches", chromedp.SendKeys(chromedp.CSS("#song-q"), "queen"))
+	e2etest.WaitText(t, p.Ann, "Ann's results", songResults, "Bohemian Rhapsody")
+	if e2etest.Eval[bool](t, p.Ann, `!!document.querySelector('[data-testid="song-waiting"]')`) {
 		t.Fatal("Bohemian Rhapsody is waiting before anyone asked for it")
 	}
-	scrolled := eval[float64](t, p.ann, `window.scrollTo(0, 120), window.scrollY`)
-	do(t, p.bob, "Bob opens his page again", chromedp.Reload(),
+	scrolled := e2etest.Eval[float64](t, p.Ann, `window.scrollTo(0, 120), window.scrollY`)
+	e2etest.Do(t, p.Bob, "Bob opens his page again", chromedp.Reload(),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="song-search"]`)))
-	do(t, p.bob, "Bob searches", chromedp.SendKeys(chromedp.CSS("#song-q"), "boh"))
-	waitText(t, p.bob, "Bob's results", songResults, "Bohemian Rhapsody")
-	waitFor(t, p.bob, "htmx to take the results in", resultsSettled)
-	do(t, p.bob, "Bob taps the song", chromedp.Click(chromedp.CSS(`[data-testid="song-result"] button`)))
-	waitText(t, p.bob, "the song in Bob's songs", myRequests, "Bohemian Rhapsody")
-	waitFor(t, p.ann, "the song flagged waiting on Ann's page", `!!document.querySelector('[data-testid="song-result"] [data-testid="song-waiting"]')`)
-	checkNotReloaded(t, p.ann, "Ann")
-	if got := eval[string](t, p.ann, `document.querySelector('#song-q').value`); got != "queen" {
+	e2etest.Do(t, p.Bob, "Bob searches", chromedp.SendKeys(chromedp.CSS("#song-q"), "boh"))
+	e2etest.WaitText(t, p.Bob, "Bob's results", songResults, "Bohemian Rhapsody")
+	e2etest.WaitFor(t, p.Bob, "htmx to take the results in", resultsSettled)
+	e2etest.Do(t, p.Bob, "Bob taps the song", chromedp.Click(chromedp.CSS(`[data-testid="song-result"] button`)))
+	e2etest.WaitText(t, p.Bob, "the song in Bob's songs", e2etest.MyRequests, "Bohemian Rhapsody")
+	e2etest.WaitFor(t, p.Ann, "the song flagged waiting on Ann's page", `!!document.querySelector('[data-testid="song-result"] [data-testid="song-waiting"]')`)
+	e2etest.CheckNotReloaded(t, p.Ann, "Ann")
+	if got := e2etest.Eval[string](t, p.Ann, `document.querySelector('#song-q').value`); got != "queen" {
 		t.Errorf("Ann's search reads %q after the update, want what she typed", got)
 	}
-	if got := eval[float64](t, p.ann, `window.scrollY`); got != scrolled {
+	if got := e2etest.Eval[float64](t, p.Ann, `window.scrollY`); got != scrolled {
 		t.Errorf("Ann's page scrolled from %v to %v", scrolled, got)
 	}
 
-	do(t, p.ann, "Ann searches again", chromedp.SendKeys(chromedp.CSS("#song-q"), "\b\b\b\b\bhalo"))
-	waitText(t, p.ann, "Ann's results", songResults, "Halo")
-	waitFor(t, p.ann, "htmx to take the results in", resultsSettled)
-	do(t, p.ann, "Ann taps Halo", chromedp.Click(chromedp.CSS(`[data-testid="song-result"] button`)))
-	waitText(t, p.ann, "the song in Ann's songs", myRequests, "Halo")
-	waitText(t, p.laptop, "the host's queue", hostQueue, "Bohemian Rhapsody | Halo")
-	if got := eval[string](t, p.ann, `document.querySelector('[data-testid="songbook-only"]').textContent`); !strings.Contains(got, "Added “Halo”") {
+	e2etest.Do(t, p.Ann, "Ann searches again", chromedp.SendKeys(chromedp.CSS("#song-q"), "\b\b\b\b\bhalo"))
+	e2etest.WaitText(t, p.Ann, "Ann's results", songResults, "Halo")
+	e2etest.WaitFor(t, p.Ann, "htmx to take the results in", resultsSettled)
+	e2etest.Do(t, p.Ann, "Ann taps Halo", chromedp.Click(chromedp.CSS(`[data-testid="song-result"] button`)))
+	e2etest.WaitText(t, p.Ann, "the song in Ann's songs", e2etest.MyRequests, "Halo")
+	e2etest.WaitText(t, p.Laptop, "the host's queue", e2etest.HostQueue, "Bohemian Rhapsody | Halo")
+	if got := e2etest.Eval[string](t, p.Ann, `document.querySelector('[data-testid="songbook-only"]').textContent`); !strings.Contains(got, "Added “Halo”") {
 		t.Errorf("Ann's page says %q, want the song added", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/karaoke-night/karaoke/internal/browsertest"
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 	"github.com/karaoke-night/karaoke/internal/wait"
 )
 
@@ -32,32 +33,32 @@ const (
 // been updated (it saw a newer turn) rightly advances two, so rounds go on
 // until one was truly at once.
 func TestTwoHostPhonesPressStartNextAtOnce(t *testing.T) {
-	s := startServer(t)
-	b := startBrowser(t)
+	s := e2etest.StartServer(t)
+	b := e2etest.StartBrowser(t)
 	first := b.Person(1366, 900)
-	dashURL := hostStarts(t, s, first, "Two hosts")
-	link := eval[string](t, first, `document.querySelector('[data-testid="host-link"]').value`)
-	hostOnPhone(t, first)
+	dashURL := e2etest.HostStarts(t, s, first, "Two hosts")
+	link := e2etest.Eval[string](t, first, `document.querySelector('[data-testid="host-link"]').value`)
+	e2etest.HostOnPhone(t, first)
 	second := b.Phone()
-	do(t, second, "the second host opens the host link", chromedp.Navigate(link))
-	seedBusyNight(t, s, dashURL, 40, 60)
+	e2etest.Do(t, second, "the second host opens the host link", chromedp.Navigate(link))
+	e2etest.SeedBusyNight(t, s, dashURL, 40, 60)
 	hosts := []context.Context{first, second}
 	for i, h := range hosts {
-		waitFor(t, h, fmt.Sprintf("host %d sees the 60 seeded songs", i+1), dashQueueLength+` === 60`)
+		e2etest.WaitFor(t, h, fmt.Sprintf("host %d sees the 60 seeded songs", i+1), dashQueueLength+` === 60`)
 	}
 
 	atOnce := 0
 	for round := 0; round < 5 && atOnce < 2; round++ {
 		// Both phones agree on the night before they press.
 		var queue int
-		wait.Eventually(t, patience, func() bool {
-			queue = eval[int](t, first, dashQueueLength)
-			return eval[int](t, second, dashQueueLength) == queue &&
-				eval[string](t, second, dashNowSinger) == eval[string](t, first, dashNowSinger)
+		wait.Eventually(t, e2etest.Patience, func() bool {
+			queue = e2etest.Eval[int](t, first, dashQueueLength)
+			return e2etest.Eval[int](t, second, dashQueueLength) == queue &&
+				e2etest.Eval[string](t, second, dashNowSinger) == e2etest.Eval[string](t, first, dashNowSinger)
 		}, "the two host phones do not show the same night")
-		nextUp := eval[string](t, first, dashFirstSinger)
-		do(t, first, "clear the notices", chromedp.Evaluate[chromedp.Void](`document.getElementById('host-notice').textContent=''`))
-		do(t, second, "clear the notices", chromedp.Evaluate[chromedp.Void](`document.getElementById('host-notice').textContent=''`))
+		nextUp := e2etest.Eval[string](t, first, dashFirstSinger)
+		e2etest.Do(t, first, "clear the notices", chromedp.Evaluate[chromedp.Void](`document.getElementById('host-notice').textContent=''`))
+		e2etest.Do(t, second, "clear the notices", chromedp.Evaluate[chromedp.Void](`document.getElementById('host-notice').textContent=''`))
 
 		var (
 			wg   sync.WaitGroup
@@ -77,31 +78,31 @@ func TestTwoHostPhonesPressStartNextAtOnce(t *testing.T) {
 			// One phone had the first press's update before its own press.
 			t.Logf("round %d: the presses ended turns %s and %s, one after the other", round, sent[0], sent[1])
 			for _, h := range hosts {
-				waitFor(t, h, "two singers advanced", fmt.Sprintf(dashQueueLength+` === %d`, queue-2))
+				e2etest.WaitFor(t, h, "two singers advanced", fmt.Sprintf(dashQueueLength+` === %d`, queue-2))
 			}
 			continue
 		}
 		atOnce++
 		for i, h := range hosts {
-			waitFor(t, h, fmt.Sprintf("round %d: host %d shows %s singing", round, i+1, nextUp),
+			e2etest.WaitFor(t, h, fmt.Sprintf("round %d: host %d shows %s singing", round, i+1, nextUp),
 				fmt.Sprintf(`%s === %q && %s === %d`, dashNowSinger, nextUp, dashQueueLength, queue-1))
 		}
-		wait.Eventually(t, patience, func() bool {
-			return eval[int](t, first, dashNotices)+eval[int](t, second, dashNotices) == 1
+		wait.Eventually(t, e2etest.Patience, func() bool {
+			return e2etest.Eval[int](t, first, dashNotices)+e2etest.Eval[int](t, second, dashNotices) == 1
 		}, "round %d: the phone that lost is not told", round)
-		notice := eval[string](t, first, texts(`[data-testid="host-notice"]`)) + eval[string](t, second, texts(`[data-testid="host-notice"]`))
+		notice := e2etest.Eval[string](t, first, e2etest.Texts(`[data-testid="host-notice"]`)) + e2etest.Eval[string](t, second, e2etest.Texts(`[data-testid="host-notice"]`))
 		if !strings.Contains(notice, "turn had already started on another device") {
 			t.Errorf("round %d: notice %q", round, notice)
 		}
-		if *screenshots && atOnce == 1 {
+		if *e2etest.Screenshots && atOnce == 1 {
 			for i, h := range hosts {
-				if eval[int](t, h, dashNotices) == 1 {
+				if e2etest.Eval[int](t, h, dashNotices) == 1 {
 					browsertest.Screenshot(t, h, fmt.Sprintf("host-phone-%d-pressed-second", i+1))
 				}
 			}
 		}
 		// The page settles: no late press advances another singer.
-		if got := eval[int](t, first, dashQueueLength); got != queue-1 {
+		if got := e2etest.Eval[int](t, first, dashQueueLength); got != queue-1 {
 			t.Errorf("round %d: %d waiting, want %d", round, got, queue-1)
 		}
 	}

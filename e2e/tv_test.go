@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/karaoke-night/karaoke/internal/e2etest"
 )
 
 // apart is JavaScript that says how the name and the song of the element
@@ -32,12 +34,12 @@ func apart(sel, name, song string, stacked bool) string {
 // and landscape (1920×1080); the glow marks a singer just started, not a
 // reload; the singing request's note shows once the host turns notes on.
 func TestTVReadsInAnyOrientation(t *testing.T) {
-	s := startServer(t)
-	b := startBrowser(t)
+	s := e2etest.StartServer(t)
+	b := e2etest.StartBrowser(t)
 	laptop := b.Person(1366, 900)
-	_, joinURL := hostCreates(t, s, laptop, "Long names night")
+	_, joinURL := e2etest.HostCreates(t, s, laptop, "Long names night")
 	tv := b.Person(1080, 1920)
-	do(t, tv, "open the TV in portrait", chromedp.Navigate(strings.Replace(joinURL, "/j/", "/d/", 1)))
+	e2etest.Do(t, tv, "open the TV in portrait", chromedp.Navigate(strings.Replace(joinURL, "/j/", "/d/", 1)))
 
 	long := []struct{ name, title, artist, note string }{
 		{"Maximiliana Konstantinopoulou-Ferreira", "I Wanna Dance with Somebody (Who Loves Me)", "Whitney Houston", "key -2, duet with Cleo"},
@@ -46,55 +48,55 @@ func TestTVReadsInAnyOrientation(t *testing.T) {
 	}
 	for _, g := range long {
 		phone := b.Phone()
-		guestJoins(t, phone, joinURL, g.name)
+		e2etest.GuestJoins(t, phone, joinURL, g.name)
 		if g.note != "" {
-			do(t, phone, "write a note", chromedp.SendKeys(chromedp.CSS("#note"), g.note))
+			e2etest.Do(t, phone, "write a note", chromedp.SendKeys(chromedp.CSS("#note"), g.note))
 		}
-		request(t, phone, g.title, g.artist)
+		e2etest.Request(t, phone, g.title, g.artist)
 	}
-	do(t, laptop, "show notes on the TV",
+	e2etest.Do(t, laptop, "show notes on the TV",
 		chromedp.Click(chromedp.CSS(`#show-notes`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="settings-form"] button[type="submit"]`)))
-	waitFor(t, laptop, "the settings saved", `!!document.querySelector('#show-notes:checked') && /Saved/.test(document.querySelector('[data-testid="settings-form"]').textContent)`)
+	e2etest.WaitFor(t, laptop, "the settings saved", `!!document.querySelector('#show-notes:checked') && /Saved/.test(document.querySelector('[data-testid="settings-form"]').textContent)`)
 
-	waitFor(t, tv, "three songs on the TV", `document.querySelectorAll('#display-next [data-testid="queue-item"]').length === 3`)
-	if bad := eval[string](t, tv, apart(`#display-next [data-testid="queue-item"]`, ".singer", ".song", true)); bad != "" {
+	e2etest.WaitFor(t, tv, "three songs on the TV", `document.querySelectorAll('#display-next [data-testid="queue-item"]').length === 3`)
+	if bad := e2etest.Eval[string](t, tv, apart(`#display-next [data-testid="queue-item"]`, ".singer", ".song", true)); bad != "" {
 		t.Errorf("portrait up next: %s", bad)
 	}
-	if eval[bool](t, tv, `!!document.querySelector('#display-now.new-singer')`) {
+	if e2etest.Eval[bool](t, tv, `!!document.querySelector('#display-now.new-singer')`) {
 		t.Error("the TV glows before anyone sings")
 	}
 
-	startTurn(t, laptop)
-	waitText(t, tv, "the first singer on the TV", tvNow, long[0].name)
-	if !eval[bool](t, tv, `!!document.querySelector('#display-now.new-singer')`) {
+	e2etest.StartTurn(t, laptop)
+	e2etest.WaitText(t, tv, "the first singer on the TV", e2etest.TVNow, long[0].name)
+	if !e2etest.Eval[bool](t, tv, `!!document.querySelector('#display-now.new-singer')`) {
 		t.Error("no glow for a new singer")
 	}
-	if bad := eval[string](t, tv, apart(`#display-now`, ".display-singer", ".display-song", true)); bad != "" {
+	if bad := e2etest.Eval[string](t, tv, apart(`#display-now`, ".display-singer", ".display-song", true)); bad != "" {
 		t.Errorf("portrait now singing: %s", bad)
 	}
-	if got := eval[string](t, tv, texts(`[data-testid="display-note"]`)); got != long[0].note {
+	if got := e2etest.Eval[string](t, tv, e2etest.Texts(`[data-testid="display-note"]`)); got != long[0].note {
 		t.Errorf("the TV's note reads %q, want %q", got, long[0].note)
 	}
-	if eval[bool](t, tv, `document.documentElement.scrollHeight > innerHeight + 1`) {
-		t.Errorf("portrait TV scrolls: %d px in a %d px screen", eval[int](t, tv, `document.documentElement.scrollHeight`), eval[int](t, tv, `innerHeight`))
+	if e2etest.Eval[bool](t, tv, `document.documentElement.scrollHeight > innerHeight + 1`) {
+		t.Errorf("portrait TV scrolls: %d px in a %d px screen", e2etest.Eval[int](t, tv, `document.documentElement.scrollHeight`), e2etest.Eval[int](t, tv, `innerHeight`))
 	}
 
-	do(t, tv, "reload the TV", chromedp.Reload())
-	waitText(t, tv, "the singer after a reload", tvNow, long[0].name)
-	if eval[bool](t, tv, `!!document.querySelector('#display-now.new-singer')`) {
+	e2etest.Do(t, tv, "reload the TV", chromedp.Reload())
+	e2etest.WaitText(t, tv, "the singer after a reload", e2etest.TVNow, long[0].name)
+	if e2etest.Eval[bool](t, tv, `!!document.querySelector('#display-now.new-singer')`) {
 		t.Error("the glow replays on a reload")
 	}
 
-	do(t, tv, "turn the TV to landscape", chromedp.EmulateViewport(1920, 1080))
-	waitFor(t, tv, "landscape", `innerWidth === 1920`)
-	if bad := eval[string](t, tv, apart(`#display-next [data-testid="queue-item"]`, ".singer", ".song", false)); bad != "" {
+	e2etest.Do(t, tv, "turn the TV to landscape", chromedp.EmulateViewport(1920, 1080))
+	e2etest.WaitFor(t, tv, "landscape", `innerWidth === 1920`)
+	if bad := e2etest.Eval[string](t, tv, apart(`#display-next [data-testid="queue-item"]`, ".singer", ".song", false)); bad != "" {
 		t.Errorf("landscape up next: %s", bad)
 	}
-	if bad := eval[string](t, tv, apart(`#display-now`, ".display-singer", ".display-song", true)); bad != "" {
+	if bad := e2etest.Eval[string](t, tv, apart(`#display-now`, ".display-singer", ".display-song", true)); bad != "" {
 		t.Errorf("landscape now singing: %s", bad)
 	}
-	if eval[bool](t, tv, `document.documentElement.scrollHeight > innerHeight + 1`) {
-		t.Errorf("landscape TV scrolls: %d px", eval[int](t, tv, `document.documentElement.scrollHeight`))
+	if e2etest.Eval[bool](t, tv, `document.documentElement.scrollHeight > innerHeight + 1`) {
+		t.Errorf("landscape TV scrolls: %d px", e2etest.Eval[int](t, tv, `document.documentElement.scrollHeight`))
 	}
 }

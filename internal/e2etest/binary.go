@@ -1,4 +1,4 @@
-package e2e_test
+package e2etest
 
 import (
 	"bufio"
@@ -16,29 +16,30 @@ import (
 	"github.com/karaoke-night/karaoke/app"
 )
 
-// binary is the karaoke command running as its own process, as a
+// Binary is the karaoke command running as its own process, as a
 // deployment runs it: built as the Dockerfile builds it, stopped by a
 // signal, started again on the same port and DATA_DIR.
-type binary struct {
+type Binary struct {
 	path string
 	port string
 	data string
 	cmd  *exec.Cmd
 	done chan struct{}
-	up   time.Time // when the running process said it listens
+	// Up is when the running process said it listens.
+	Up time.Time
 
 	mu   sync.Mutex
 	logs strings.Builder
 }
 
-// startBinary builds the karaoke command and runs it on a free port of
-// 127.0.0.1 with a DATA_DIR of its own, as s; s.restart stops it with
-// its signal, waitExit and start.
-func startBinary(t *testing.T) *server {
+// StartBinary builds the karaoke command and runs it on a free port of
+// 127.0.0.1 with a DATA_DIR of its own, as s; a test restarts it with
+// s.Bin's Signal, WaitExit and Start (s.Restart is for StartServer's).
+func StartBinary(t *testing.T) *Server {
 	t.Helper()
 	dir := t.TempDir()
-	bin := &binary{path: filepath.Join(dir, "karaoke"), data: filepath.Join(dir, "data")}
-	build := exec.Command("go", "build", "-trimpath", "-o", bin.path, "../cmd/karaoke")
+	bin := &Binary{path: filepath.Join(dir, "karaoke"), data: filepath.Join(dir, "data")}
+	build := exec.Command("go", "build", "-trimpath", "-o", bin.path, "github.com/karaoke-night/karaoke/cmd/karaoke")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build karaoke: %v\n%s", err, out)
@@ -53,19 +54,19 @@ func startBinary(t *testing.T) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{t: t, cfg: cfg, base: "http://127.0.0.1:" + bin.port, bin: bin}
+	s := &Server{t: t, Cfg: cfg, Base: "http://127.0.0.1:" + bin.port, Bin: bin}
 	t.Cleanup(func() {
 		if bin.cmd != nil {
-			bin.signal(syscall.SIGKILL)
-			bin.waitExit(t)
+			bin.Signal(syscall.SIGKILL)
+			bin.WaitExit(t)
 		}
 	})
-	bin.start(t)
+	bin.Start(t)
 	return s
 }
 
-// start runs the binary and waits until it says it listens.
-func (b *binary) start(t *testing.T) {
+// Start runs the binary and waits until it says it listens.
+func (b *Binary) Start(t *testing.T) {
 	t.Helper()
 	cmd := exec.Command(b.path)
 	cmd.Env = append(os.Environ(), "PORT="+b.port, "DATA_DIR="+b.data)
@@ -95,7 +96,7 @@ func (b *binary) start(t *testing.T) {
 	}(b.done)
 	select {
 	case <-listening:
-		b.up = time.Now()
+		b.Up = time.Now()
 	case <-b.done:
 		t.Fatalf("karaoke exited at start:\n%s", b.log())
 	case <-time.After(20 * time.Second):
@@ -103,13 +104,13 @@ func (b *binary) start(t *testing.T) {
 	}
 }
 
-// signal sends sig to the running process.
-func (b *binary) signal(sig syscall.Signal) {
+// Signal sends sig to the running process.
+func (b *Binary) Signal(sig syscall.Signal) {
 	_ = b.cmd.Process.Signal(sig)
 }
 
-// waitExit waits for the running process to exit.
-func (b *binary) waitExit(t *testing.T) {
+// WaitExit waits for the running process to exit.
+func (b *Binary) WaitExit(t *testing.T) {
 	t.Helper()
 	select {
 	case <-b.done:
@@ -119,7 +120,7 @@ func (b *binary) waitExit(t *testing.T) {
 	b.cmd = nil
 }
 
-func (b *binary) log() string {
+func (b *Binary) log() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.logs.String()
