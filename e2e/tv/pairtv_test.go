@@ -1,4 +1,4 @@
-package host_test
+package tv_test
 
 import (
 	"context"
