@@ -142,7 +142,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 		return nil // Serve closed it already
 	})
 	s.http = &http.Server{
-		Handler:           h.Routes(),
+		Handler:           streams.Unwind(h.Routes()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,

@@ -36,10 +36,19 @@ func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, l Listener) {
 		refuse(w, err)
 		return
 	}
+	if held, ok := r.Context().Value(heldKey{}).(*held); ok && held.s == nil {
+		// Unwind streams it once the handlers this request passed through
+		// have returned.
+		held.s = s
+		return
+	}
 	defer b.unsubscribe(s)
+	b.stream(w, r.Context().Done(), s)
+}
 
+// stream writes s to w until it ends or the client goes (done).
+func (b *Broker) stream(w http.ResponseWriter, done <-chan struct{}, s *stream) {
 	streamHeaders(w.Header())
-
 	rc := http.NewResponseController(w)
 	// The server's ReadTimeout must not end a stream that stays open for a
 	// whole night.
@@ -55,7 +64,7 @@ func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, l Listener) {
 	}
 	w.WriteHeader(http.StatusOK)
 	if write(b.retryLine()) {
-		b.pump(s, r.Context().Done(), write)
+		b.pump(s, done, write)
 	}
 }
 
