@@ -15,6 +15,9 @@ import (
 // stream like any other request, so have it close the Broker as it starts
 // (RegisterOnShutdown).
 //
+// Behind Unwind, Serve only subscribes the stream (or refuses it) and
+// returns; Unwind writes it once the handlers around Serve have returned.
+//
 // A page passes the version it was rendered at as the query parameter v; a
 // reconnecting browser sends the last event id. Either way, if the session
 // has moved on since, the stream starts with the current state.
