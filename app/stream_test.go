@@ -39,6 +39,9 @@ func (p *phone) listenURL(name, src string, header http.Header) *stream {
 	if err != nil {
 		p.t.Fatal(err)
 	}
+	// As a browser's EventSource asks (the server's live.Unwind streams
+	// such a request at the top of its handler's stack).
+	req.Header.Set("Accept", "text/event-stream")
 	for k, v := range header {
 		req.Header[k] = v
 	}

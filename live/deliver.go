@@ -1,9 +1,6 @@
 package live
 
-import (
-	"bytes"
-	"slices"
-)
+import "slices"
 
 // deliver sends a stream the fragments of frame, and those published for
 // its page, that differ from what it last sent it, without ever waiting for
@@ -23,10 +20,10 @@ func (b *Broker) deliver(frame Frame, s *stream, extras []Event) {
 	var parts [][]byte
 	all := slices.Concat(events, extras)
 	for i, e := range all {
-		if prev, ok := s.last[e.Name]; ok && bytes.Equal(prev, e.HTML) {
+		if prev, ok := s.last[e.Name]; ok && prev == e.sum {
 			continue
 		}
-		s.last[e.Name] = e.HTML
+		s.last[e.Name] = e.sum
 		if !uptodate || i >= len(events) {
 			parts = append(parts, e.wire)
 		}

@@ -2,6 +2,7 @@ package live
 
 import (
 	"bytes"
+	"hash/maphash"
 	"strconv"
 )
 
@@ -15,7 +16,15 @@ type Event struct {
 	Name string // what a stream compares it by: its event name, or its key
 	HTML []byte
 	wire []byte
+	// sum is HTML's hash: a stream keeps the sum of what it last sent
+	// under each name, not the bytes, so that it pins no old fragment and
+	// a thousand streams hold a few words each.
+	sum uint64
 }
+
+// sumSeed seeds the fragments' hashes; two fragments with different bytes
+// have the same sum one time in 2^64.
+var sumSeed = maphash.MakeSeed()
 
 // NewEvent encodes a fragment once, as the server-sent event a stream
 // writes, with the session's version as its id. A Frame makes each shared
@@ -37,7 +46,7 @@ func NewEvent(version int64, name string, html []byte) Event {
 		b.WriteString("data: \n")
 	}
 	b.WriteByte('\n')
-	return Event{Name: name, HTML: html, wire: b.Bytes()}
+	return Event{Name: name, HTML: html, wire: b.Bytes(), sum: maphash.Bytes(sumSeed, html)}
 }
 
 // NewKeyedEvent is NewEvent for one of many fragments a page takes under
@@ -55,7 +64,7 @@ var endedWire = []byte("event: " + EndedEvent + "\ndata: ended\n\n")
 // forgetGone forgets what was last sent under a key the frame no longer
 // has (a row that left the list, which the page drops), so that the row is
 // sent again if it comes back unchanged (a song an undo put back).
-func forgetGone(last map[string][]byte, events []Event) {
+func forgetGone(last map[string]uint64, events []Event) {
 	if len(last) <= len(events) {
 		return // every key is among the events: nothing is gone
 	}

@@ -118,7 +118,7 @@ type stream struct {
 	endOnce sync.Once
 	// Only the hub's worker touches these.
 	started bool
-	last    map[string][]byte
+	last    map[string]uint64 // the sum of what was last sent, by Event.Name
 }
 
 func (s *stream) stop() { s.endOnce.Do(func() { close(s.end) }) }
@@ -186,7 +186,7 @@ func (b *Broker) subscribe(l Listener, known int64) (*stream, error) {
 		h = &hub{id: l.SessionID, streams: map[*stream]struct{}{}}
 		b.hubs[l.SessionID] = h
 	}
-	s := &stream{Listener: l, known: known, out: make(chan message, b.cfg.Buffer), end: make(chan struct{}), last: map[string][]byte{}}
+	s := &stream{Listener: l, known: known, out: make(chan message, b.cfg.Buffer), end: make(chan struct{}), last: map[string]uint64{}}
 	h.streams[s] = struct{}{}
 	h.fresh = append(h.fresh, s)
 	b.kick(h)

@@ -15,6 +15,9 @@ import (
 // stream like any other request, so have it close the Broker as it starts
 // (RegisterOnShutdown).
 //
+// Behind Unwind, Serve only subscribes the stream (or refuses it) and
+// returns; Unwind writes it once the handlers around Serve have returned.
+//
 // A page passes the version it was rendered at as the query parameter v; a
 // reconnecting browser sends the last event id. Either way, if the session
 // has moved on since, the stream starts with the current state.
@@ -36,10 +39,19 @@ func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, l Listener) {
 		refuse(w, err)
 		return
 	}
+	if held, ok := r.Context().Value(heldKey{}).(*held); ok && held.s == nil {
+		// Unwind streams it once the handlers this request passed through
+		// have returned.
+		held.s = s
+		return
+	}
 	defer b.unsubscribe(s)
+	b.stream(w, r.Context().Done(), s)
+}
 
+// stream writes s to w until it ends or the client goes (done).
+func (b *Broker) stream(w http.ResponseWriter, done <-chan struct{}, s *stream) {
 	streamHeaders(w.Header())
-
 	rc := http.NewResponseController(w)
 	// The server's ReadTimeout must not end a stream that stays open for a
 	// whole night.
@@ -55,7 +67,7 @@ func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, l Listener) {
 	}
 	w.WriteHeader(http.StatusOK)
 	if write(b.retryLine()) {
-		b.pump(s, r.Context().Done(), write)
+		b.pump(s, done, write)
 	}
 }
 

@@ -6,10 +6,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -83,7 +85,7 @@ func runStart(ctx context.Context, lt *loadTest, dir string) error {
 			defer stop()
 			time.Sleep(time.Second)
 			idle = rss(pid)
-			fmt.Printf("\nserver RSS idle (after a cold start on %d ended sessions): %s\n", endedSessions, mib(idle))
+			fmt.Printf("\nserver RSS idle (after a cold start on %d ended sessions): %s%s\n", endedSessions, mib(idle), rssParts(pid))
 			fresh := &loadTest{cfg: lt.cfg, client: newClient(200)}
 			fresh.cfg.target, fresh.cfg.pid = base, pid
 			if err := fresh.openStreams(ctx, "after a cold start"); err != nil {
@@ -147,4 +149,23 @@ func waitClosed(base string) error {
 		resp.Body.Close()
 	}
 	return fmt.Errorf("%s still answers after SIGTERM", base)
+}
+
+// rssParts says what a process's RSS is made of: anonymous memory (the Go
+// heap and stacks, SQLite's caches) and file-backed pages, which are the
+// binary's own, mapped as its code runs and shared with every other
+// process that runs it: how many of those a process counts depends on the
+// kernel and its page cache as much as on the program.
+func rssParts(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return ""
+	}
+	kb := map[string]int64{}
+	for line := range strings.Lines(string(b)) {
+		if f := strings.Fields(line); len(f) >= 2 && (f[0] == "RssAnon:" || f[0] == "RssFile:") {
+			kb[f[0]], _ = strconv.ParseInt(f[1], 10, 64)
+		}
+	}
+	return fmt.Sprintf(" (anonymous %s, file-backed %s)", mib(kb["RssAnon:"]<<10), mib(kb["RssFile:"]<<10))
 }

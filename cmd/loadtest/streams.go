@@ -28,6 +28,7 @@ type listener struct {
 // its own phone or TV, as they would be in a bar.
 func (lt *loadTest) listen(path, cookie, want, from string) (*listener, error) {
 	req, _ := http.NewRequest("GET", lt.cfg.target+path, nil)
+	req.Header.Set("Accept", "text/event-stream") // as a browser's EventSource asks
 	if cookie != "" {
 		req.Header.Set("Cookie", cookie)
 	}
@@ -181,7 +182,7 @@ func (lt *loadTest) openStreams(ctx context.Context, when string) error {
 	fmt.Printf("\n%d open streams (half guests, half TVs), %s\n", len(listeners), when)
 	if cfg.pid != 0 {
 		lt.streamsRSS = rss(cfg.pid)
-		fmt.Printf("  server RSS %s\n", mib(lt.streamsRSS))
+		fmt.Printf("  server RSS %s%s\n", mib(lt.streamsRSS), rssParts(cfg.pid))
 	}
 	return nil
 }
