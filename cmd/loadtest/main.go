@@ -41,6 +41,8 @@ type config struct {
 	phones      int
 	slices      int
 	remote      string
+	trips       int
+	trace       bool
 }
 
 func main() {
@@ -63,6 +65,8 @@ func main() {
 	flag.IntVar(&cfg.phones, "phones", 1000, "phones joined for the request phases, each its own device")
 	flag.IntVar(&cfg.slices, "slices", 2, "slices of 200 requests timed per band and variant in the request phases")
 	flag.StringVar(&cfg.remote, "remote", "", "run the server in remote mode on the libSQL server at this http:// URL, counting its round trips (remote.go)")
+	flag.IntVar(&cfg.trips, "trips", 0, "with -remote: do each hot operation this many times alone and print its round trips exactly (trips.go)")
+	flag.BoolVar(&cfg.trace, "trace", false, "with -trips: print the statements of each operation's last run")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -111,6 +115,12 @@ func run(ctx context.Context, cfg config) error {
 	}
 	if cfg.start {
 		return runStart(ctx, lt, dir)
+	}
+	if cfg.trips > 0 {
+		if trips == nil {
+			return fmt.Errorf("-trips counts a remote database's round trips: give -remote")
+		}
+		return runTrips(ctx, lt, cfg.trips, cfg.trace)
 	}
 	if cfg.pid != 0 {
 		time.Sleep(time.Second)
