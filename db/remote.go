@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/karaoke-night/karaoke/libsqldb"
@@ -36,3 +37,10 @@ func (s *Store) Remote() bool { return s.remote }
 // reach (down, or the network to it), rather than anything a request did:
 // pages then answer 503 and try again later.
 func Unavailable(err error) bool { return errors.Is(err, libsqldb.ErrUnreachable) }
+
+// readAhead marks ctx for a read transaction that, in remote mode, sends
+// with its first statement what the last such read of the same thing asked
+// (libsqldb.ReadAhead): a Night's many small queries in one round trip.
+func readAhead(ctx context.Context, what string, id int64) context.Context {
+	return libsqldb.ReadAhead(ctx, what+" "+strconv.FormatInt(id, 10))
+}
