@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -43,4 +44,19 @@ func Unavailable(err error) bool { return errors.Is(err, libsqldb.ErrUnreachable
 // (libsqldb.ReadAhead): a Night's many small queries in one round trip.
 func readAhead(ctx context.Context, what string, id int64) context.Context {
 	return libsqldb.ReadAhead(ctx, what+" "+strconv.FormatInt(id, 10))
+}
+
+type writeAheadKey struct{}
+
+// writeAhead marks ctx, in remote mode, for a write transaction that reads
+// ahead (libsqldb.ReadAhead): its first request carries what the last run
+// of the same write (the same code, fn) on the same session read before it
+// wrote, which the write lock, held from BEGIN, keeps true until it writes.
+// The outermost helper names the write: a key already set is kept.
+func (s *Store) writeAhead(ctx context.Context, fn any, sessionID int64) context.Context {
+	if !s.remote || ctx.Value(writeAheadKey{}) != nil {
+		return ctx
+	}
+	key := fmt.Sprintf("write %x %d", reflect.ValueOf(fn).Pointer(), sessionID)
+	return context.WithValue(libsqldb.ReadAhead(ctx, key), writeAheadKey{}, true)
 }

@@ -112,6 +112,9 @@ type conn struct {
 	inTx     bool
 	readOnly bool   // the transaction is a read (BEGIN, not BEGIN IMMEDIATE)
 	begin    string // the transaction's BEGIN, until it is sent (tx.go)
+	// committed is set once the transaction's last statement went with
+	// its COMMIT (Last).
+	committed bool
 	// guesses are the connector's, and reads the read transaction's (tx.go).
 	guesses *guesses
 	reads   *reads
@@ -125,11 +128,15 @@ type conn struct {
 // that a failing one fails the call: the client sends them as a batch whose
 // steps' errors it does not report.
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if c.committed {
+		return nil, errCommitted
+	}
 	if c.begin != "" {
 		if err := c.sendBegin(ctx); err != nil {
 			return nil, err
 		}
 	}
+	c.reads.write()
 	return c.exec(ctx, query, args)
 }
 
@@ -165,13 +172,22 @@ func (c *conn) exec(ctx context.Context, query string, args []driver.NamedValue)
 // BEGIN, and a read transaction answers what it read ahead (tx.go).
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	args = nullBlobs(args)
-	if c.begin != "" {
+	switch {
+	case c.committed:
+		return nil, errCommitted
+	case c.inTx && !c.readOnly && ctx.Value(lastKey{}) != nil:
+		return c.last(ctx, query, args)
+	case c.begin != "":
 		return c.first(ctx, query, args)
 	}
 	if rows, ok := c.reads.answer(query, args); ok {
 		return rows, nil
 	}
-	return c.query(ctx, query, args)
+	rows, err := c.query(ctx, query, args)
+	if err != nil || c.reads == nil {
+		return rows, err
+	}
+	return c.reads.keep(newStmt(query, args), rows)
 }
 
 // query sends one query in one request.
@@ -234,7 +250,7 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	if opts.ReadOnly {
 		c.begin = "BEGIN"
 	}
-	if key, ok := ctx.Value(readAheadKey{}).(string); ok && opts.ReadOnly {
+	if key, ok := ctx.Value(readAheadKey{}).(string); ok {
 		c.reads = &reads{key: key, seen: map[string]bool{}}
 	}
 	c.inTx = true

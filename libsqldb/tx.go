@@ -37,15 +37,15 @@ func (t tx) Rollback() error { return t.c.end("ROLLBACK") }
 
 func (c *conn) end(stmt string) error {
 	defer func() {
-		c.inTx, c.begin, c.state = false, "", nil
+		c.inTx, c.begin, c.state, c.committed = false, "", nil, false
 		if c.reads != nil {
-			c.guesses.keep(c.reads.key, c.reads.asked)
+			c.guesses.keep(c.reads.key, c.reads.list)
 			c.reads = nil
 		}
 	}()
 	switch {
-	case c.begin != "":
-		return nil // nothing was sent, so nothing is open
+	case c.begin != "" || c.committed:
+		return nil // nothing was sent, or the last statement committed
 	case c.readOnly:
 		c.broken = true
 		return nil
@@ -84,11 +84,10 @@ func (c *conn) sendBegin(ctx context.Context) error {
 // and with what the read transaction is expected to read next.
 func (c *conn) first(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	stmts := []stmt{newStmt(query, args)}
-	if c.reads != nil {
-		c.reads.note(stmts[0])
+	if c.reads != nil && isRead(query) {
 		stmts = c.guesses.plan(c.reads.key, stmts[0])
 	}
-	results, err := c.batch(ctx, c.begin, stmts)
+	results, err := c.batch(ctx, c.begin, stmts, false)
 	if errors.Is(err, ErrUnreachable) && ctx.Err() == nil {
 		// The stream this connection kept may be one the server dropped
 		// (restarted, or idle past its timeout): database/sql would try a
@@ -97,17 +96,13 @@ func (c *conn) first(ctx context.Context, query string, args []driver.NamedValue
 		// more on a fresh stream. Nothing of the first try can be kept:
 		// it had no COMMIT.
 		if c.renew(ctx) == nil {
-			results, err = c.batch(ctx, c.begin, stmts)
+			results, err = c.batch(ctx, c.begin, stmts, false)
 		}
 	}
 	if err == nil {
 		c.begin = ""
-		if c.reads != nil {
-			c.reads.got = make(map[string]result, len(stmts))
-			for i, s := range stmts {
-				c.reads.got[s.key] = results[i]
-			}
-		}
+		c.reads.fill(stmts, results)
+		c.reads.asked(stmts[0])
 		return &resultRows{r: results[0]}, nil
 	}
 	if errors.Is(err, ErrUnreachable) || ctx.Err() != nil {
@@ -117,12 +112,17 @@ func (c *conn) first(ctx context.Context, query string, args []driver.NamedValue
 	if err := c.sendBegin(ctx); err != nil {
 		return nil, err
 	}
-	return c.query(ctx, query, args)
+	rows, err := c.query(ctx, query, args)
+	if err == nil {
+		c.reads.asked(stmts[0])
+	}
+	return rows, err
 }
 
-// batch sends begin and stmts in one request and returns what each
-// statement gave. Any statement failing fails the batch.
-func (c *conn) batch(ctx context.Context, begin string, stmts []stmt) ([]result, error) {
+// batch sends begin (a BEGIN, or noop), stmts and, if commit, a COMMIT in
+// one request and returns what each statement gave. Any statement failing
+// fails the batch.
+func (c *conn) batch(ctx context.Context, begin string, stmts []stmt, commit bool) ([]result, error) {
 	text := []string{begin}
 	var args []driver.NamedValue
 	for _, s := range stmts {
@@ -134,6 +134,10 @@ func (c *conn) batch(ctx context.Context, begin string, stmts []stmt) ([]result,
 			a.Ordinal = len(args) + 1
 			args = append(args, a)
 		}
+	}
+	if commit {
+		text = append(text, "COMMIT")
+		c.state.sendCommit()
 	}
 	rows, err := c.query(ctx, strings.Join(text, ";\n"), args)
 	if err != nil {
@@ -148,7 +152,7 @@ func (c *conn) batch(ctx context.Context, begin string, stmts []stmt) ([]result,
 	for i := range stmts {
 		// The first set is the BEGIN's; a step that did not run has none.
 		if err := sets.NextResultSet(); err != nil {
-			return nil, fmt.Errorf("statement %d of a batch: %w", i+1, err)
+			return nil, fmt.Errorf("statement %d of a batch: %w", i+1, classify(err, true))
 		}
 		r := result{cols: rows.Columns()}
 		for {
@@ -162,8 +166,47 @@ func (c *conn) batch(ctx context.Context, begin string, stmts []stmt) ([]result,
 		}
 		out[i] = r
 	}
+	if commit {
+		if err := sets.NextResultSet(); err != nil {
+			return nil, fmt.Errorf("the COMMIT of a batch: %w", classify(err, true))
+		}
+		c.committed = true
+	}
 	return out, nil
 }
+
+// noop leads a batch that has no BEGIN: the client reports no error of a
+// batch's first step, only that the steps after it did not run.
+const noop = "SELECT NULL"
+
+type lastKey struct{}
+
+// Last returns a context for the last statement of a write transaction, a
+// query: its request carries the transaction's COMMIT too, which saves a
+// round trip, of holding the write lock. Nothing may follow it but Commit,
+// which then sends nothing; what could fail must come before it. A failure
+// on the way is taken as a failed COMMIT: the write is not run again.
+// Locally the context changes nothing.
+func Last(ctx context.Context) context.Context {
+	return context.WithValue(ctx, lastKey{}, true)
+}
+
+// last sends a transaction's last statement, a query, with its COMMIT.
+func (c *conn) last(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	begin := c.begin
+	if begin == "" {
+		begin = noop
+	}
+	c.begin = ""
+	results, err := c.batch(ctx, begin, []stmt{newStmt(query, args)}, true)
+	if err != nil {
+		return nil, err // in SQL, the batch rolled the transaction back
+	}
+	return &resultRows{r: results[0]}, nil
+}
+
+// errCommitted refuses a statement after a transaction's last (Last).
+var errCommitted = errors.New("the transaction has committed: Last was not its last statement")
 
 var errNamed = errors.New("a batch takes positional arguments only")
 
@@ -205,91 +248,27 @@ func (r *resultRows) Next(dest []driver.Value) error {
 	return nil
 }
 
-type readAheadKey struct{}
-
-// ReadAhead returns a context under which a read transaction begun (with
-// BeginTx's ReadOnly, given this context) reads ahead: its first request carries the
-// statements the last read transaction under the same key asked, with
-// their arguments, and any of them asked again is answered from there. One
-// snapshot answers them all, so an answer read ahead is the answer. A
-// statement asked that was not read ahead is sent as usual. The key names
-// what is read and for whom ("night 12"); locally the context changes
-// nothing.
-func ReadAhead(ctx context.Context, key string) context.Context {
-	return context.WithValue(ctx, readAheadKey{}, key)
-}
-
-// reads is a read transaction's record of what it asked, and what it read
-// ahead.
-type reads struct {
-	key   string
-	asked []stmt
-	seen  map[string]bool
-	got   map[string]result
-}
-
-func (r *reads) note(s stmt) {
-	if !r.seen[s.key] {
-		r.seen[s.key] = true
-		r.asked = append(r.asked, s)
-	}
-}
-
-// answer returns the rows read ahead for a query, if it was, and notes it.
-func (r *reads) answer(query string, args []driver.NamedValue) (driver.Rows, bool) {
-	if r == nil {
-		return nil, false
-	}
-	s := newStmt(query, args)
-	r.note(s)
-	got, ok := r.got[s.key]
-	if !ok {
-		return nil, false
-	}
-	return &resultRows{r: got}, true
-}
-
-// maxGuesses bounds the keys remembered; past it they are all forgotten.
-const maxGuesses = 1000
-
-// guesses are, by key, the statements the last read transaction under that
-// key asked.
-type guesses struct {
-	mu sync.Mutex
-	m  map[string][]stmt
-}
-
-func newGuesses() *guesses { return &guesses{m: map[string][]stmt{}} }
-
-// plan returns the statements to send with first: it, then those asked
-// last time under key.
-func (g *guesses) plan(key string, first stmt) []stmt {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	out := []stmt{first}
-	for _, s := range g.m[key] {
-		if s.key != first.key {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func (g *guesses) keep(key string, asked []stmt) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(g.m) >= maxGuesses {
-		clear(g.m)
-	}
-	g.m[key] = asked
-}
-
 // txState is a write transaction's record, kept by the Writer: the first
 // failure that allows running it again (out of reach, or the lock busy),
 // which may have come at the BEGIN sent with the first statement.
 type txState struct {
-	mu  sync.Mutex
-	err error
+	mu        sync.Mutex
+	err       error
+	committed bool // a COMMIT was sent, with the last statement (Last)
+}
+
+func (s *txState) sendCommit() {
+	if s != nil {
+		s.mu.Lock()
+		s.committed = true
+		s.mu.Unlock()
+	}
+}
+
+func (s *txState) commitSent() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.committed
 }
 
 func (s *txState) failed(err error) {

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/karaoke-night/karaoke/libsqldb"
+	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 // counted opens a pool on the test server through a proxy that counts the
@@ -223,5 +224,119 @@ func TestStreamsAfterServerRestart(t *testing.T) {
 		if err := fn(); err != nil {
 			t.Errorf("use %d after the restart: %v", i+1, err)
 		}
+	}
+}
+
+// TestWriteReadsAhead: a write under ReadAhead gets, with its BEGIN, the
+// queries the last such write asked before it wrote, and a query asked
+// again before it writes is answered without a request; after its first
+// write every query is sent, so it sees what it wrote.
+func TestWriteReadsAhead(t *testing.T) {
+	db, n := counted(t)
+	w := libsqldb.NewWriter(db)
+	ctx := libsqldb.ReadAhead(context.Background(), "add a parent")
+	count := func(tx *sql.Tx, table string) int {
+		t.Helper()
+		var c int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	for run, want := range []int64{5, 4, 4} {
+		before := n.Load()
+		err := w.Write(ctx, func(tx *sql.Tx) error {
+			parents, children := count(tx, "parent"), count(tx, "child")
+			if again := count(tx, "parent"); again != parents || children != 0 {
+				t.Errorf("run %d: parents %d then %d, children %d", run+1, parents, again, children)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO parent DEFAULT VALUES`); err != nil {
+				return err
+			}
+			if after := count(tx, "parent"); after != parents+1 {
+				t.Errorf("run %d: after adding a parent to %d, %d", run+1, parents, after)
+			}
+			if parents != run {
+				t.Errorf("run %d: %d parents before adding one, want %d", run+1, parents, run)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := n.Load() - before; got != want {
+			t.Errorf("run %d: %d round trips, want %d", run+1, got, want)
+		}
+	}
+}
+
+// TestLastCarriesTheCommit: a write's last statement under Last goes with
+// the COMMIT, in the same request; what it wrote is kept, and when it
+// fails, the whole transaction is undone, with the constraint it broke
+// told apart as usual.
+func TestLastCarriesTheCommit(t *testing.T) {
+	db, n := counted(t)
+	w := libsqldb.NewWriter(db)
+	ctx := context.Background()
+	addFamily := func(name string) (int64, error) {
+		var id int64
+		err := w.Write(ctx, func(tx *sql.Tx) error {
+			var parents int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM parent`).Scan(&parents); err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO parent DEFAULT VALUES`)
+			if err != nil {
+				return err
+			}
+			parent, err := res.LastInsertId()
+			if err != nil {
+				return err
+			}
+			return tx.QueryRowContext(libsqldb.Last(ctx), `INSERT INTO child (name, n, parent_id) VALUES (?, 1, ?) RETURNING id`, name, parent).Scan(&id)
+		})
+		return id, err
+	}
+	before := n.Load()
+	if _, err := addFamily("a"); err != nil {
+		t.Fatal(err)
+	}
+	if got := n.Load() - before; got != 3 {
+		t.Errorf("a write of three statements, the last with the COMMIT: %d round trips, want 3", got)
+	}
+	_, err := addFamily("a")
+	if got := sqlitedb.Violated(err); got != sqlitedb.Unique {
+		t.Errorf("a last statement breaking a unique constraint: %v, Violated %v", err, got)
+	}
+	before = n.Load()
+	err = w.Write(ctx, func(tx *sql.Tx) error {
+		var id int64
+		return tx.QueryRowContext(libsqldb.Last(ctx), `INSERT INTO parent DEFAULT VALUES RETURNING id`).Scan(&id)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := n.Load() - before; got != 1 {
+		t.Errorf("a write of one statement under Last: %d round trips, want 1", got)
+	}
+	err = w.Write(ctx, func(tx *sql.Tx) error {
+		var id int64
+		if err := tx.QueryRowContext(libsqldb.Last(ctx), `INSERT INTO parent DEFAULT VALUES RETURNING id`).Scan(&id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO parent DEFAULT VALUES`)
+		return err
+	})
+	if err == nil {
+		t.Errorf("a statement after the last was accepted")
+	}
+	var parents, children int
+	if err := db.QueryRow(`SELECT (SELECT COUNT(*) FROM parent), (SELECT COUNT(*) FROM child)`).Scan(&parents, &children); err != nil {
+		t.Fatal(err)
+	}
+	// a, the failed second a (undone whole), the one-statement write, and
+	// the write that went on after its last (committed at its last).
+	if parents != 3 || children != 1 {
+		t.Errorf("%d parents and %d children, want 3 and 1", parents, children)
 	}
 }

@@ -71,6 +71,9 @@ func (w *Writer) once(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
+		if st.commitSent() && errors.Is(err, ErrUnreachable) {
+			return fmt.Errorf("%w: %w", errCommit, err)
+		}
 		if again := st.retryable(); again != nil && !errors.Is(err, again) {
 			return errors.Join(err, again)
 		}
