@@ -1,6 +1,7 @@
 package libsqldb
 
 import (
+	"bytes"
 	"context"
 	"database/sql/driver"
 	"errors"
@@ -218,11 +219,15 @@ type stmt struct {
 }
 
 func newStmt(query string, args []driver.NamedValue) stmt {
+	own := make([]driver.NamedValue, len(args))
 	vals := make([]any, len(args))
 	for i, a := range args {
-		vals[i] = a.Value
+		if b, ok := a.Value.([]byte); ok && b != nil {
+			a.Value = bytes.Clone(b) // the caller's may change once the call returns
+		}
+		own[i], vals[i] = a, a.Value
 	}
-	return stmt{sql: query, args: append([]driver.NamedValue(nil), args...), key: fmt.Sprintf("%s\x00%#v", query, vals)}
+	return stmt{sql: query, args: own, key: fmt.Sprintf("%s\x00%#v", query, vals)}
 }
 
 // result is what a query gave: its columns and every row.

@@ -25,6 +25,9 @@ import (
 // roundTrips counts the server's requests to the database.
 type roundTrips struct {
 	trips, begins atomic.Int64
+	// closes counts the requests that only close a stream: the client
+	// sends them on a goroutine of their own, off any request's path.
+	closes atomic.Int64
 	// held counts the requests of a write transaction after the one that
 	// carried its BEGIN IMMEDIATE, up to its COMMIT or ROLLBACK: each is a
 	// round trip of holding the database's write lock, which every
@@ -39,22 +42,22 @@ type roundTrips struct {
 }
 
 // snapshot is the counts so far.
-func (r *roundTrips) snapshot() [3]int64 {
+func (r *roundTrips) snapshot() [4]int64 {
 	if r == nil {
-		return [3]int64{}
+		return [4]int64{}
 	}
-	return [3]int64{r.trips.Load(), r.begins.Load(), r.held.Load()}
+	return [4]int64{r.trips.Load(), r.begins.Load(), r.held.Load(), r.closes.Load()}
 }
 
 // print says what ops requests cost since before.
-func (r *roundTrips) print(ops int, before [3]int64) {
+func (r *roundTrips) print(ops int, before [4]int64) {
 	if r == nil || ops == 0 {
 		return
 	}
 	now := r.snapshot()
-	trips, begins, held := now[0]-before[0], now[1]-before[1], now[2]-before[2]
-	fmt.Printf("  database round trips %d: %.1f per op, %.1f of them holding the write lock; %.2f write transactions per op\n",
-		trips, float64(trips)/float64(ops), float64(held)/float64(ops), float64(begins)/float64(ops))
+	trips, begins, held, closes := now[0]-before[0], now[1]-before[1], now[2]-before[2], now[3]-before[3]
+	fmt.Printf("  database round trips %d: %.1f per op (%.1f of them a stream's close, sent off the request's path), %.1f holding the write lock; %.2f write transactions per op\n",
+		trips, float64(trips)/float64(ops), float64(closes)/float64(ops), float64(held)/float64(ops), float64(begins)/float64(ops))
 }
 
 // startRemote starts the counting proxy in front of the libSQL server at
@@ -98,8 +101,14 @@ type openKey struct{}
 func (r *roundTrips) seeRequest(body []byte) bool {
 	r.trips.Add(1)
 	r.trace.see(body)
-	var msg struct{ Baton string }
+	var msg struct {
+		Baton    string
+		Requests []struct{ Type string }
+	}
 	json.Unmarshal(body, &msg)
+	if len(msg.Requests) == 1 && msg.Requests[0].Type == "close" {
+		r.closes.Add(1)
+	}
 	r.mu.Lock()
 	open := msg.Baton != "" && r.inWrite[msg.Baton]
 	delete(r.inWrite, msg.Baton)

@@ -129,7 +129,7 @@ func runTrips(ctx context.Context, lt *loadTest, n int, trace bool) error {
 		return err
 	}
 	time.Sleep(time.Second) // on purpose: the streams' first polls pass
-	counts := make([][3]int64, len(ops))
+	counts := make([][4]int64, len(ops))
 	traces := make([][]string, len(ops))
 	for i := range n {
 		for k, o := range ops {
@@ -155,8 +155,8 @@ func runTrips(ctx context.Context, lt *loadTest, n int, trace bool) error {
 	fmt.Printf("\n== round trips per operation, each alone, %d of each ==\n", n)
 	for k, o := range ops {
 		c := counts[k]
-		fmt.Printf("%-40s %5.1f round trips, %4.1f of them holding the write lock, %.2f write transactions\n",
-			o.name, float64(c[0])/float64(n), float64(c[2])/float64(n), float64(c[1])/float64(n))
+		fmt.Printf("%-40s %5.1f round trips (%.1f a stream's close, off the path), %4.1f holding the write lock, %.2f write transactions\n",
+			o.name, float64(c[0])/float64(n), float64(c[3])/float64(n), float64(c[2])/float64(n), float64(c[1])/float64(n))
 		for _, l := range traces[k] {
 			fmt.Println("    " + l)
 		}
