@@ -43,6 +43,7 @@ type config struct {
 	remote      string
 	trips       int
 	trace       bool
+	rtt         time.Duration
 }
 
 func main() {
@@ -65,6 +66,7 @@ func main() {
 	flag.IntVar(&cfg.phones, "phones", 1000, "phones joined for the request phases, each its own device")
 	flag.IntVar(&cfg.slices, "slices", 2, "slices of 200 requests timed per band and variant in the request phases")
 	flag.StringVar(&cfg.remote, "remote", "", "run the server in remote mode on the libSQL server at this http:// URL, counting its round trips (remote.go)")
+	flag.DurationVar(&cfg.rtt, "rtt", 0, "with -remote: a round trip the proxy adds to each request to the database, as a network would (5ms: Turso in the same region)")
 	flag.IntVar(&cfg.trips, "trips", 0, "with -remote: do each hot operation this many times alone and print its round trips exactly (trips.go)")
 	flag.BoolVar(&cfg.trace, "trace", false, "with -trips: print the statements of each operation's last run")
 	flag.Parse()
@@ -92,7 +94,7 @@ func run(ctx context.Context, cfg config) error {
 		}
 		var stopRemote func()
 		var err error
-		if trips, stopRemote, err = startRemote(cfg.remote); err != nil {
+		if trips, stopRemote, err = startRemote(cfg.remote, cfg.rtt); err != nil {
 			return err
 		}
 		defer stopRemote()

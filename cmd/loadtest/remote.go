@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Remote mode (-remote URL): the server under test runs on the libSQL
@@ -63,7 +64,7 @@ func (r *roundTrips) print(ops int, before [4]int64) {
 // startRemote starts the counting proxy in front of the libSQL server at
 // target and points DATABASE_URL, which the server started next inherits,
 // at it.
-func startRemote(target string) (*roundTrips, func(), error) {
+func startRemote(target string, rtt time.Duration) (*roundTrips, func(), error) {
 	u, err := url.Parse(target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil, nil, fmt.Errorf("-remote must be a libSQL server's http(s):// URL, not %q", target)
@@ -77,6 +78,7 @@ func startRemote(target string) (*roundTrips, func(), error) {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			r = r.WithContext(context.WithValue(r.Context(), openKey{}, counts.seeRequest(body)))
 			r.Header.Del("Accept-Encoding") // so that the answer's baton can be read
+			time.Sleep(rtt)                 // on purpose: a network's round trip (-rtt)
 
 		}
 		proxy.ServeHTTP(w, r)
@@ -88,7 +90,7 @@ func startRemote(target string) (*roundTrips, func(), error) {
 	srv := &http.Server{Handler: handler}
 	go srv.Serve(ln)
 	os.Setenv("DATABASE_URL", "http://"+ln.Addr().String())
-	fmt.Printf("remote mode: the server's database is %s, through a counting proxy on %s\n", target, ln.Addr())
+	fmt.Printf("remote mode: the server's database is %s, through a counting proxy on %s that adds %v to each round trip\n", target, ln.Addr(), rtt)
 	return counts, func() { srv.Close() }, nil
 }
 
