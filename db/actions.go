@@ -158,6 +158,7 @@ type hostAction struct {
 // an action of kind: fn calls a.touch before changing a row and a.say to
 // describe what it did. Nothing is logged when no touched row changed.
 func (s *Store) inHostAction(ctx context.Context, sessionID int64, kind ActionKind, fn func(tx *sql.Tx, a *hostAction) error) error {
+	ctx = s.writeAhead(ctx, fn, sessionID)
 	return s.inSessionWrite(ctx, sessionID, func(tx *sql.Tx) error {
 		a := &hostAction{ctx: ctx, tx: tx, rec: HostAction{SessionID: sessionID, Kind: kind, Device: HostDevice(ctx)}}
 		a.touch("sessions", sessionID)

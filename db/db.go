@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/karaoke-night/karaoke/libsqldb"
 	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
@@ -173,6 +174,7 @@ func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // transaction it bumps the session's version, and once committed it tells
 // the OnChange function. A write that fails changes nothing and tells no one.
 func (s *Store) inSessionWrite(ctx context.Context, sessionID int64, fn func(tx *sql.Tx) error) error {
+	ctx = s.writeAhead(ctx, fn, sessionID)
 	return s.inPatchedWrite(ctx, sessionID, func(tx *sql.Tx) (nightPatch, error) { return nil, fn(tx) })
 }
 
@@ -181,6 +183,7 @@ func (s *Store) inSessionWrite(ctx context.Context, sessionID int64, fn func(tx 
 // applied to the cached Night only when the write changed nothing else
 // (no hold ran out, no standby song can have moved).
 func (s *Store) inPatchedWrite(ctx context.Context, sessionID int64, fn func(tx *sql.Tx) (nightPatch, error)) error {
+	ctx = s.writeAhead(ctx, fn, sessionID)
 	var (
 		version int64
 		patch   nightPatch
@@ -208,7 +211,10 @@ func (s *Store) inPatchedWrite(ctx context.Context, sessionID int64, fn func(tx 
 		if ended || filled {
 			patch = nil
 		}
-		err = tx.QueryRowContext(ctx, `UPDATE sessions SET version = version + 1 WHERE id = ? RETURNING version`, sessionID).Scan(&version)
+		// The last statement: in remote mode its request carries the
+		// COMMIT (libsqldb.Last). Under the write lock a session cannot go
+		// missing midway, so a write to none changed nothing to keep.
+		err = tx.QueryRowContext(libsqldb.Last(ctx), `UPDATE sessions SET version = version + 1 WHERE id = ? RETURNING version`, sessionID).Scan(&version)
 		if errors.Is(err, sql.ErrNoRows) {
 			return Errorf(ENOTFOUND, "There is no such session.")
 		}

@@ -88,7 +88,7 @@ func (s *Store) Night(ctx context.Context, sessionID int64) (Night, error) {
 // loadNight reads a session's Night from the database.
 func (s *Store) loadNight(ctx context.Context, sessionID int64) (Night, error) {
 	var n Night
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(readAhead(ctx, "night", sessionID), func(tx *sql.Tx) error {
 		var err error
 		if n.Session, err = getSession(ctx, tx, sessionID); err != nil {
 			return err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"strconv"
 	"time"
 
 	"github.com/karaoke-night/karaoke/libsqldb"
@@ -36,3 +38,25 @@ func (s *Store) Remote() bool { return s.remote }
 // reach (down, or the network to it), rather than anything a request did:
 // pages then answer 503 and try again later.
 func Unavailable(err error) bool { return errors.Is(err, libsqldb.ErrUnreachable) }
+
+// readAhead marks ctx for a read transaction that, in remote mode, sends
+// with its first statement what the last such read of the same thing asked
+// (libsqldb.ReadAhead): a Night's many small queries in one round trip.
+func readAhead(ctx context.Context, what string, id int64) context.Context {
+	return libsqldb.ReadAhead(ctx, what+" "+strconv.FormatInt(id, 10))
+}
+
+type writeAheadKey struct{}
+
+// writeAhead marks ctx, in remote mode, for a write transaction that reads
+// ahead (libsqldb.ReadAhead): its first request carries what the last run
+// of the same write (the same code, fn) on the same session read before it
+// wrote, which the write lock, held from BEGIN, keeps true until it writes.
+// The outermost helper names the write: a key already set is kept.
+func (s *Store) writeAhead(ctx context.Context, fn any, sessionID int64) context.Context {
+	if !s.remote || ctx.Value(writeAheadKey{}) != nil {
+		return ctx
+	}
+	key := fmt.Sprintf("write %x %d", reflect.ValueOf(fn).Pointer(), sessionID)
+	return context.WithValue(libsqldb.ReadAhead(ctx, key), writeAheadKey{}, true)
+}

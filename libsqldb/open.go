@@ -61,7 +61,7 @@ func Open(databaseURL, authToken string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
-	db := sql.OpenDB(connector{c})
+	db := sql.OpenDB(connector{Connector: c, guesses: newGuesses()})
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns / 2)
 	db.SetConnMaxIdleTime(IdleTime)
@@ -79,7 +79,10 @@ func Redact(databaseURL string) string {
 	return u.String()
 }
 
-type connector struct{ driver.Connector }
+type connector struct {
+	driver.Connector
+	guesses *guesses // what read transactions read last, for reading ahead (tx.go)
+}
 
 func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 	inner, err := c.Connector.Connect(ctx)
@@ -92,7 +95,7 @@ func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 		inner.Close()
 		return nil, fmt.Errorf("libsql-client-go's connection lacks ExecContext or QueryContext")
 	}
-	return &conn{Conn: inner, execer: e, queryer: q, lastUsed: time.Now()}, nil
+	return &conn{Conn: inner, execer: e, queryer: q, lastUsed: time.Now(), guesses: c.guesses, connector: c.Connector}, nil
 }
 
 // conn is a libsql-client-go connection (one Hrana stream at a time) that
@@ -107,6 +110,17 @@ type conn struct {
 	lastUsed time.Time
 	broken   bool // a request on it failed on the way, not in SQL
 	inTx     bool
+	readOnly bool   // the transaction is a read (BEGIN, not BEGIN IMMEDIATE)
+	begin    string // the transaction's BEGIN, until it is sent (tx.go)
+	// committed is set once the transaction's last statement went with
+	// its COMMIT (Last).
+	committed bool
+	// guesses are the connector's, and reads the read transaction's (tx.go).
+	guesses *guesses
+	reads   *reads
+	state   *txState // the Writer's record of the transaction, if any
+	// connector makes the client's connections (renew, tx.go).
+	connector driver.Connector
 }
 
 // ExecContext implements driver.ExecerContext. Several statements in one
@@ -114,6 +128,20 @@ type conn struct {
 // that a failing one fails the call: the client sends them as a batch whose
 // steps' errors it does not report.
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if c.committed {
+		return nil, errCommitted
+	}
+	if c.begin != "" {
+		if err := c.sendBegin(ctx); err != nil {
+			return nil, err
+		}
+	}
+	c.reads.write()
+	return c.exec(ctx, query, args)
+}
+
+// exec sends one statement, or several with no arguments one by one.
+func (c *conn) exec(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	c.lastUsed = time.Now()
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
@@ -140,13 +168,35 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 }
 
 // QueryContext implements driver.QueryerContext. The client reads every
-// row before it returns.
+// row before it returns. The first statement of a transaction carries its
+// BEGIN, and a read transaction answers what it read ahead (tx.go).
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	args = nullBlobs(args)
+	switch {
+	case c.committed:
+		return nil, errCommitted
+	case c.inTx && !c.readOnly && ctx.Value(lastKey{}) != nil:
+		return c.last(ctx, query, args)
+	case c.begin != "":
+		return c.first(ctx, query, args)
+	}
+	if rows, ok := c.reads.answer(query, args); ok {
+		return rows, nil
+	}
+	rows, err := c.query(ctx, query, args)
+	if err != nil || c.reads == nil {
+		return rows, err
+	}
+	return c.reads.keep(newStmt(query, args), rows)
+}
+
+// query sends one query in one request.
+func (c *conn) query(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	c.lastUsed = time.Now()
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	rows, err := c.queryer.QueryContext(ctx, query, nullBlobs(args))
+	rows, err := c.queryer.QueryContext(ctx, query, args)
 	if err != nil {
 		return nil, c.fail(parent, err)
 	}
@@ -177,6 +227,9 @@ func (c *conn) fail(parent context.Context, err error) error {
 	if !isSQL(err) {
 		c.broken = true
 	}
+	if c.inTx && (!isSQL(err) || IsBusy(err)) {
+		c.state.failed(err)
+	}
 	return err
 }
 
@@ -185,16 +238,20 @@ func (c *conn) fail(parent context.Context, err error) error {
 // BEGIN IMMEDIATE, which takes the database's write lock before the first
 // read, so that a transaction's reads and writes are never interleaved with
 // another machine's write: what a single writer guarantees locally.
+//
+// The BEGIN is not sent on its own: it goes with the transaction's first
+// statement, in one request (tx.go), which saves a round trip per
+// transaction, and for a write one round trip of holding the lock.
 func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	if opts.Isolation != driver.IsolationLevel(sql.LevelDefault) {
 		return nil, fmt.Errorf("isolation level %d is not supported", opts.Isolation)
 	}
-	begin := "BEGIN IMMEDIATE"
+	c.begin, c.readOnly, c.state = "BEGIN IMMEDIATE", opts.ReadOnly, stateOf(ctx)
 	if opts.ReadOnly {
-		begin = "BEGIN"
+		c.begin = "BEGIN"
 	}
-	if _, err := c.ExecContext(ctx, begin, nil); err != nil {
-		return nil, err
+	if key, ok := ctx.Value(readAheadKey{}).(string); ok {
+		c.reads = &reads{key: key, seen: map[string]bool{}}
 	}
 	c.inTx = true
 	return tx{c}, nil
@@ -205,17 +262,6 @@ func (c *conn) Begin() (driver.Tx, error) {
 	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
 
-type tx struct{ c *conn }
-
-func (t tx) Commit() error   { return t.end("COMMIT") }
-func (t tx) Rollback() error { return t.end("ROLLBACK") }
-
-func (t tx) end(stmt string) error {
-	_, err := t.c.ExecContext(context.Background(), stmt, nil)
-	t.c.inTx = false
-	return err
-}
-
 // IsValid implements driver.Validator: a connection that failed on the way,
 // or sat unused long enough for the server to have dropped its stream, is
 // not used again.
@@ -223,14 +269,14 @@ func (c *conn) IsValid() bool {
 	return !c.broken && time.Since(c.lastUsed) < staleAfter
 }
 
-// ResetSession implements driver.SessionResetter: the client closes its
-// Hrana stream, so the next use opens a fresh one.
+// ResetSession implements driver.SessionResetter. The client would close
+// its Hrana stream here, a request of its own each time a connection goes
+// back to the pool: the stream is kept instead, for the connection's next
+// use, and closed with the connection, which the pool does once it has
+// sat idle for IdleTime (IsValid refuses it before the server's timeout).
 func (c *conn) ResetSession(ctx context.Context) error {
 	if c.broken || c.inTx {
 		return driver.ErrBadConn
-	}
-	if r, ok := c.Conn.(driver.SessionResetter); ok {
-		return r.ResetSession(ctx)
 	}
 	return nil
 }

@@ -61,12 +61,22 @@ func (w *Writer) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 func (w *Writer) once(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := w.db.BeginTx(ctx, nil)
+	// The BEGIN goes with the first statement (tx.go), so its failure
+	// reaches fn, which may wrap it in an error of its own: the
+	// transaction's state says whether running it again is safe.
+	st := &txState{}
+	tx, err := w.db.BeginTx(context.WithValue(ctx, txStateKey{}, st), nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
+		if st.commitSent() && errors.Is(err, ErrUnreachable) {
+			return fmt.Errorf("%w: %w", errCommit, err)
+		}
+		if again := st.retryable(); again != nil && !errors.Is(err, again) {
+			return errors.Join(err, again)
+		}
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -41,6 +41,9 @@ type config struct {
 	phones      int
 	slices      int
 	remote      string
+	trips       int
+	trace       bool
+	rtt         time.Duration
 }
 
 func main() {
@@ -63,6 +66,9 @@ func main() {
 	flag.IntVar(&cfg.phones, "phones", 1000, "phones joined for the request phases, each its own device")
 	flag.IntVar(&cfg.slices, "slices", 2, "slices of 200 requests timed per band and variant in the request phases")
 	flag.StringVar(&cfg.remote, "remote", "", "run the server in remote mode on the libSQL server at this http:// URL, counting its round trips (remote.go)")
+	flag.DurationVar(&cfg.rtt, "rtt", 0, "with -remote: a round trip the proxy adds to each request to the database, as a network would (5ms: Turso in the same region)")
+	flag.IntVar(&cfg.trips, "trips", 0, "with -remote: do each hot operation this many times alone and print its round trips exactly (trips.go)")
+	flag.BoolVar(&cfg.trace, "trace", false, "with -trips: print the statements of each operation's last run")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -88,7 +94,7 @@ func run(ctx context.Context, cfg config) error {
 		}
 		var stopRemote func()
 		var err error
-		if trips, stopRemote, err = startRemote(cfg.remote); err != nil {
+		if trips, stopRemote, err = startRemote(cfg.remote, cfg.rtt); err != nil {
 			return err
 		}
 		defer stopRemote()
@@ -112,12 +118,22 @@ func run(ctx context.Context, cfg config) error {
 	if cfg.start {
 		return runStart(ctx, lt, dir)
 	}
+	if cfg.trips > 0 {
+		if trips == nil {
+			return fmt.Errorf("-trips counts a remote database's round trips: give -remote")
+		}
+		return runTrips(ctx, lt, cfg.trips, cfg.trace)
+	}
 	if cfg.pid != 0 {
 		time.Sleep(time.Second)
 		fmt.Printf("server RSS idle: %s\n", mib(rss(cfg.pid)))
 	}
-	if err := runRequests(ctx, lt); err != nil || cfg.requests {
-		return err
+	// The request phases grow a queue to 10,000, past what a remote run
+	// does within the load test's time: with -remote they run only when asked.
+	if cfg.remote == "" || cfg.requests {
+		if err := runRequests(ctx, lt); err != nil || cfg.requests {
+			return err
+		}
 	}
 
 	host, dash, code, err := lt.createSession("Load night")
