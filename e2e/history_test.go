@@ -39,7 +39,7 @@ func playTurns(t *testing.T, s *server, dashURL string, turns int) {
 		if err != nil {
 			return err
 		}
-		return store.SkipRequest(ctx, id, night.Queue[0].ID, db.StatusWaiting)
+		return store.SkipRequest(ctx, id, night.Queue()[0].ID, db.StatusWaiting)
 	})
 }
 

@@ -246,12 +246,12 @@ func queueRowKey(n db.Night, r db.Request) string {
 // movesNothing reports whether moving the request changes nothing: it is
 // already first (Up, Top) or last (Down, Back) in the queue.
 func movesNothing(n db.Night, requestID int64, move db.Move) bool {
-	i := slices.IndexFunc(n.Queue, func(r db.Request) bool { return r.ID == requestID })
+	i := slices.IndexFunc(n.Queue(), func(r db.Request) bool { return r.ID == requestID })
 	switch move {
 	case db.MoveUp, db.MoveTop:
 		return i == 0
 	case db.MoveDown, db.MoveBack:
-		return i >= 0 && i == len(n.Queue)-1
+		return i >= 0 && i == len(n.Queue())-1
 	}
 	return false
 }
