@@ -267,12 +267,3 @@ func (l *line) edit(indexes []int, change func(*entry)) *line {
 	out.starts = l.starts
 	return out
 }
-
-// slots is the line's slots in order, in a new slice.
-func (l *line) slots() []slot {
-	out := make([]slot, 0, l.len())
-	for _, e := range l.all() {
-		out = append(out, e.slot)
-	}
-	return out
-}
