@@ -236,9 +236,16 @@ func (l *line) remove(i int) *line {
 	out := l.next()
 	k, j := l.locate(i)
 	gone := out.chunks[k][j]
-	if c := slices.Delete(slices.Clone(out.chunks[k]), j, j+1); len(c) > 0 {
+	c := slices.Delete(slices.Clone(out.chunks[k]), j, j+1)
+	switch {
+	case len(c) < lineChunk/4 && k+1 < len(out.chunks) && len(c)+len(out.chunks[k+1]) < 2*lineChunk:
+		// A chunk grown small joins the next, so that many withdrawals do
+		// not leave a line of tiny chunks.
+		out.chunks[k] = append(c, out.chunks[k+1]...)
+		out.chunks = slices.Delete(out.chunks, k+1, k+2)
+	case len(c) > 0:
 		out.chunks[k] = c
-	} else {
+	default:
 		out.chunks = slices.Delete(out.chunks, k, k+1)
 	}
 	out.count()
