@@ -38,7 +38,7 @@ func TestApprovalHoldsRequestsOutOfTheQueue(t *testing.T) {
 	if got, want := n.queue(), "a1"; got != want {
 		t.Fatalf("queue = %q, want %q: held songs are in no queue", got, want)
 	}
-	if got := n.state().Estimate(len(n.state().Queue)); got != n.state().PerSong() {
+	if got := n.state().Estimate(len(n.state().Queue())); got != n.state().PerSong() {
 		t.Errorf("the queue's length counts %v, want one song", got)
 	}
 	titles, ids := n.held()

@@ -132,8 +132,8 @@ func TestRemoteBackupIsALocalCopy(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the night in the restored copy: %v", err)
 	}
-	if night.NowSinging == nil || night.NowSinging.Title != "Song 0-0" || len(night.Queue) != 5 {
-		t.Errorf("restored night: singing %+v, %d waiting; want Song 0-0 and 5", night.NowSinging, len(night.Queue))
+	if night.NowSinging == nil || night.NowSinging.Title != "Song 0-0" || len(night.Queue()) != 5 {
+		t.Errorf("restored night: singing %+v, %d waiting; want Song 0-0 and 5", night.NowSinging, len(night.Queue()))
 	}
 }
 

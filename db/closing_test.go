@@ -169,7 +169,7 @@ func TestClosingRefusesRequests(t *testing.T) {
 	n.clock.Advance(13 * time.Minute)
 	night, now = n.state(), n.clock.Now()
 	var after []string
-	for i, r := range night.Queue {
+	for i, r := range night.Queue() {
 		if night.StartsAfterClosing(night.PlaceOf(i), now) {
 			after = append(after, r.Title)
 		}

@@ -167,7 +167,10 @@ func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.writer == nil {
 		return errReadOnly() // see OpenReadOnly
 	}
-	return storageRefusal(s.writer.Write(ctx, fn))
+	fn, claimed := s.claimingRetap(ctx, fn) // a post's key commits with its first write
+	err := s.writer.Write(ctx, fn)
+	claimed(err)
+	return storageRefusal(err)
 }
 
 // inSessionWrite is inWrite for a write that changes a session: in the same

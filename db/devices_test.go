@@ -119,8 +119,8 @@ func TestRemoveGuestsJoinedSince(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(night.Queue) != 1 || night.Queue[0].GuestID != early.ID {
-		t.Errorf("queue = %+v, want only Early's song", night.Queue)
+	if len(night.Queue()) != 1 || night.Queue()[0].GuestID != early.ID {
+		t.Errorf("queue = %+v, want only Early's song", night.Queue())
 	}
 	if !night.Session.JoiningLocked {
 		t.Error("joining is not locked after removing the recent joiners")

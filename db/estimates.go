@@ -103,8 +103,12 @@ type Place struct {
 func (n Night) PlaceOf(i int) Place {
 	passed := 0
 	if len(n.Holds) > 0 {
-		for _, r := range n.Queue[:i] {
-			if passedOver(n.OnHold(r.GuestID), r.GuestID, n.Queue[i].GuestID) {
+		guestID := n.rot.queue.at(i).guest
+		for j, e := range n.rot.queue.all() {
+			if j >= i {
+				break
+			}
+			if passedOver(n.OnHold(e.guest), e.guest, guestID) {
 				passed++
 			}
 		}

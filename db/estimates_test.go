@@ -76,7 +76,7 @@ func TestWaitEstimates(t *testing.T) {
 			if state.NowSinging != nil {
 				ahead = 1
 			}
-			for i := range state.Queue {
+			for i := range state.Queue() {
 				if got, want := state.PlaceOf(i).Wait, time.Duration(ahead+i)*tt.perSong; got != want {
 					t.Errorf("wait of request %d = %v, want %v", i, got, want)
 				}

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"reflect"
 	"strings"
@@ -163,10 +164,38 @@ func NightDiff(a, b Night) string {
 			diff = append(diff, fmt.Sprintf("%s: %+v\n  read: %+v", name, va.Field(i).Interface(), vb.Field(i).Interface()))
 		}
 	}
-	if !reflect.DeepEqual(a.rot, b.rot) {
-		diff = append(diff, fmt.Sprintf("rot: %+v\n  read: %+v", a.rot, b.rot))
+	if ea, eb := lineShown(a.rot.queue), lineShown(b.rot.queue); !reflect.DeepEqual(ea, eb) {
+		diff = append(diff, fmt.Sprintf("queue: %+v\n  read: %+v", ea, eb))
+	}
+	ra, rb := a.rot, b.rot
+	ra.queue, rb.queue = nil, nil
+	if !reflect.DeepEqual(ra, rb) {
+		diff = append(diff, fmt.Sprintf("rot: %+v\n  read: %+v", ra, rb))
 	}
 	return strings.Join(diff, "\n")
+}
+
+// shownLine is what a line holds whatever its chunks: its songs in order,
+// its index by guest, and whether its starts agree with its chunks.
+type shownLine struct {
+	entries []entry
+	guests  map[int64][]lineKey
+	starts  bool
+}
+
+func lineShown(l *line) shownLine {
+	out := shownLine{guests: map[int64][]lineKey{}, starts: true}
+	if l == nil {
+		return out
+	}
+	for i, e := range l.all() {
+		out.entries = append(out.entries, *e)
+		out.starts = out.starts && l.at(i).id == e.id && l.search(e.key()) == i
+	}
+	for _, m := range l.guests {
+		maps.Copy(out.guests, m)
+	}
+	return out
 }
 
 // ForgetNight drops the Night the store keeps for the session, so the next

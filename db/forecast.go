@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/karaoke-night/karaoke/sqlitedb"
@@ -19,7 +18,8 @@ import (
 // rotation is what placing a request reads: the waiting requests' rounds
 // in queue order and each singer's rounds so far.
 type rotation struct {
-	queue []slot
+	// queue is the waiting songs in queue order: the Night's own line.
+	queue *line
 	// next is, by guest, the round after their last request that is
 	// waiting, being sung, sung or skipped.
 	next map[int64]int
@@ -41,19 +41,22 @@ type slot struct {
 	held      bool // its singer is on hold (holds.go)
 }
 
-// readRotation reads the session's rotation, its queue in the order the
-// Night's Queue has.
+// readRotation reads the session's rotation, its queue the waiting
+// requests, in their order, with each one's slot.
 func readRotation(ctx context.Context, q sqlitedb.Querier, sessionID int64) (rotation, error) {
 	rot := rotation{next: map[int64]int{}, sung: map[int64]int{}, turns: map[int64]int{}, waiting: map[int64]int{}}
-	var err error
-	rot.queue, err = sqlitedb.Collect(ctx, q, func(row sqlitedb.Scanner) (slot, error) {
-		var s slot
-		return s, row.Scan(&s.id, &s.guest, &s.position, &s.round, &s.held)
-	}, `SELECT r.id, r.guest_id, r.position, r.round, g.hold_since IS NOT NULL FROM requests r JOIN guests g ON g.id = r.guest_id
+	queue, err := sqlitedb.Collect(ctx, q, func(row sqlitedb.Scanner) (entry, error) {
+		var e entry
+		err := scanRequestInto(row, &e.req, &e.position, &e.held)
+		e.slot.id, e.slot.guest, e.slot.round = e.req.ID, e.req.GuestID, e.req.Round
+		return e, err
+	}, `SELECT `+requestColumns+`, r.position, g.hold_since IS NOT NULL
+		FROM requests r JOIN guests g ON g.id = r.guest_id
 		WHERE r.session_id = ? AND r.status = 'waiting' ORDER BY r.position, r.id`, sessionID)
 	if err != nil {
 		return rotation{}, fmt.Errorf("rotation queue: %w", err)
 	}
+	rot.queue = newLine(queue)
 	type singer struct{ guest, next, sung, turns, waiting, started int64 }
 	singers, err := sqlitedb.Collect(ctx, q, func(row sqlitedb.Scanner) (singer, error) {
 		var s singer
@@ -75,12 +78,17 @@ func readRotation(ctx context.Context, q sqlitedb.Querier, sessionID int64) (rot
 // waiting among singers who are here, or else the one last started. Songs
 // on hold are left out: their singer stepped out of the round, which goes
 // on without them (holds.go). roundInProgress is the same in SQL.
-func roundOf(queue []slot, lastStarted int) int {
-	here := slices.DeleteFunc(slices.Clone(queue), func(s slot) bool { return s.held })
-	if len(here) == 0 {
+func roundOf(queue *line, lastStarted int) int {
+	round, any := 0, false
+	for _, e := range queue.all() {
+		if !e.held && (!any || e.round < round) {
+			round, any = e.round, true
+		}
+	}
+	if !any {
 		return lastStarted
 	}
-	return slices.MinFunc(here, func(a, b slot) int { return a.round - b.round }).round
+	return round
 }
 
 // current is the round in progress, as read with the rotation.
@@ -93,8 +101,8 @@ func (rot rotation) current() int { return rot.cur }
 // late joiner joins it rather than round 0.
 func (rot rotation) place(guestID int64) (round, index int) {
 	round = max(rot.next[guestID], rot.current())
-	for i := len(rot.queue) - 1; i >= 0; i-- {
-		if rot.queue[i].round <= round {
+	for i := rot.queue.len() - 1; i >= 0; i-- {
+		if rot.queue.at(i).round <= round {
 			return round, i + 1
 		}
 	}
@@ -106,14 +114,14 @@ func (rot rotation) place(guestID int64) (round, index int) {
 // number to fit between them.
 func (rot rotation) position(index int) (float64, bool) {
 	switch {
-	case len(rot.queue) == 0:
+	case rot.queue.len() == 0:
 		return positionGap, true
 	case index == 0:
-		return rot.queue[0].position - positionGap, true
-	case index == len(rot.queue):
-		return rot.queue[index-1].position + positionGap, true
+		return rot.queue.at(0).position - positionGap, true
+	case index == rot.queue.len():
+		return rot.queue.at(index-1).position + positionGap, true
 	}
-	prev, next := rot.queue[index-1].position, rot.queue[index].position
+	prev, next := rot.queue.at(index-1).position, rot.queue.at(index).position
 	mid := prev + (next-prev)/2
 	return mid, mid > prev && mid < next
 }
@@ -149,12 +157,7 @@ func (n Night) Forecast(guestID int64, now time.Time) Forecast {
 	if s.RequestsPaused {
 		return refusedForecast("The host has paused requests for now.")
 	}
-	waiting := 0
-	for _, r := range n.Queue {
-		if r.GuestID == guestID {
-			waiting++
-		}
-	}
+	waiting := n.rot.queue.waiting(guestID)
 	for _, h := range n.Pending {
 		if h.GuestID == guestID {
 			waiting++
@@ -166,9 +169,14 @@ func (n Night) Forecast(guestID int64, now time.Time) Forecast {
 	rot := n.rotationAt(now)
 	round, i := rot.place(guestID)
 	passed := 0
-	for _, s := range rot.queue[:i] {
-		if passedOver(s.held, s.guest, guestID) {
-			passed++
+	if len(n.Holds) > 0 {
+		for j, s := range rot.queue.all() {
+			if j >= i {
+				break
+			}
+			if passedOver(s.held, s.guest, guestID) {
+				passed++
+			}
 		}
 	}
 	place := n.placeAfter(i, passed)

@@ -49,7 +49,7 @@ func BenchmarkReadRotation(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("%d waiting", len(n.Queue))
+	b.Logf("%d waiting", len(n.Queue()))
 
 	for _, bb := range []struct {
 		name string

@@ -44,7 +44,7 @@ func (n *night) ask(singer, title string) {
 	}
 	n.requests[title] = r.ID
 	st := n.state()
-	for i, q := range st.Queue {
+	for i, q := range st.Queue() {
 		if q.ID != r.ID {
 			continue
 		}
@@ -227,8 +227,8 @@ func TestForecastProperty(t *testing.T) {
 					}
 				}
 				var pick db.Request
-				if len(st.Queue) > 0 {
-					pick = st.Queue[rng.IntN(len(st.Queue))]
+				if len(st.Queue()) > 0 {
+					pick = st.Queue()[rng.IntN(len(st.Queue()))]
 				}
 				var err error
 				// The holds still in force: the host cannot release one that
@@ -240,7 +240,7 @@ func TestForecastProperty(t *testing.T) {
 				case op >= 6 && st.Session.RequestsPaused:
 					// A pause lasts a few steps.
 					err = n.store.SetRequestsPaused(ctx, n.session.ID, false)
-				case op < 4 || len(st.Queue) == 0:
+				case op < 4 || len(st.Queue()) == 0:
 					asked++
 					n.ask(singers[rng.IntN(len(singers))], fmt.Sprint("s", i))
 				case op == 4:

@@ -30,7 +30,7 @@ func TestWaitCountsWhatStartNextStarts(t *testing.T) {
 			n.checked(tt.steps...)
 			st := n.state()
 			ahead := map[string]int{}
-			for i, r := range st.Queue {
+			for i, r := range st.Queue() {
 				if tt.back == "" && !st.OnHold(r.GuestID) || tt.back != "" && r.GuestID == n.guest(tt.back).ID {
 					ahead[r.Title] = st.PlaceOf(i).Ahead
 				}

@@ -36,19 +36,24 @@ func (n Night) OnHold(guestID int64) bool {
 // PassedOver returns the songs Start next passes over now: the songs of
 // singers on hold that stand ahead of the first song of a singer who is here.
 func (n Night) PassedOver() []Request {
-	for i, r := range n.Queue {
-		if !n.OnHold(r.GuestID) {
-			return n.Queue[:i]
-		}
+	var out []Request
+	if len(n.Holds) == 0 {
+		return nil
 	}
-	return n.Queue
+	for _, e := range n.rot.queue.all() {
+		if !n.OnHold(e.guest) {
+			break
+		}
+		out = append(out, e.req)
+	}
+	return out
 }
 
 // NextUp returns the song Start next starts now, and false when only songs
 // on hold (or none) are waiting.
 func (n Night) NextUp() (Request, bool) {
-	if skip := len(n.PassedOver()); skip < len(n.Queue) {
-		return n.Queue[skip], true
+	if skip := len(n.PassedOver()); skip < n.QueueLen() {
+		return n.QueueAt(skip), true
 	}
 	return Request{}, false
 }
@@ -125,31 +130,40 @@ func (n Night) rotationAt(now time.Time) rotation {
 // longer on hold.
 func (rot rotation) expire(guests []int64) rotation {
 	out := rot
-	out.queue, out.next = slices.Clone(rot.queue), maps.Clone(rot.next)
-	head := slices.IndexFunc(rot.queue, func(s slot) bool { return !s.held })
+	out.next = maps.Clone(rot.next)
+	line := slices.Collect(func(yield func(entry) bool) {
+		for _, e := range rot.queue.all() {
+			if !yield(*e) {
+				return
+			}
+		}
+	})
+	queue := slices.Clone(line)
+	head := slices.IndexFunc(line, func(e entry) bool { return !e.held })
 	if head < 0 {
-		head = len(rot.queue)
+		head = len(line)
 	}
 	for _, guest := range guests {
-		for _, passed := range rot.queue[:head] {
+		for _, passed := range line[:head] {
 			if passed.guest != guest {
 				continue
 			}
 			// As in expireHolds' UPDATE, the last round and position are
 			// those of the line with the song still in its place.
-			last := slices.MaxFunc(out.queue, func(a, b slot) int { return a.round - b.round }).round
+			last := slices.MaxFunc(queue, func(a, b entry) int { return a.round - b.round }).round
 			s := passed
-			s.round, s.position = last, out.queue[len(out.queue)-1].position+positionGap
-			out.queue = slices.DeleteFunc(out.queue, func(q slot) bool { return q.id == passed.id })
-			out.queue = append(out.queue, s)
+			s.round, s.position = last, queue[len(queue)-1].position+positionGap
+			queue = slices.DeleteFunc(queue, func(q entry) bool { return q.id == passed.id })
+			queue = append(queue, s)
 			out.next[guest] = max(out.next[guest], s.round+1)
 		}
-		for i := range out.queue {
-			if out.queue[i].guest == guest {
-				out.queue[i].held = false
+		for i := range queue {
+			if queue[i].guest == guest {
+				queue[i].held = false
 			}
 		}
 	}
+	out.queue = newLine(queue)
 	out.cur = roundOf(out.queue, out.lastStarted)
 	return out
 }

@@ -54,7 +54,7 @@ func (n *night) holdQueue() string {
 	if state.NowSinging != nil {
 		out = append(out, "["+state.NowSinging.Title+"]")
 	}
-	for _, r := range state.Queue {
+	for _, r := range state.Queue() {
 		if state.OnHold(r.GuestID) {
 			out = append(out, r.Title+"*")
 		} else {

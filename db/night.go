@@ -6,16 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/karaoke-night/karaoke/sqlitedb"
 )
 
 // Night is one consistent picture of a session: who is singing, the queue in
 // order, and the figures the wait estimates use (see estimates.go).
 type Night struct {
 	Session    Session
-	NowSinging *Request  // nil when nobody is singing
-	Queue      []Request // waiting requests, first to sing first
+	NowSinging *Request // nil when nobody is singing
 	// TurnLength is how long a turn takes, from Start next to its end.
 	TurnLength  time.Duration
 	MeasuredAvg bool // TurnLength is from the session's own turns, not only the default
@@ -39,9 +36,26 @@ type Night struct {
 	// ran out (holds.go).
 	Holds      map[int64]Hold
 	HoldLapses map[int64]HoldLapse
-	// rot is the rotation as placement reads it (forecast.go).
+	// rot is the rotation as placement reads it (forecast.go); its queue
+	// is the waiting requests, first to sing first (Queue).
 	rot rotation
 }
+
+// Queue is the waiting requests, first to sing first; shared, made once
+// for each version of the queue. A page that shows only part of the queue
+// reads it by QueueLen, QueueAt and SongsOf instead, which cost the same
+// whatever its length.
+func (n Night) Queue() []Request { return n.rot.queue.requests() }
+
+// QueueLen is how many requests wait.
+func (n Night) QueueLen() int { return n.rot.queue.len() }
+
+// QueueAt is the i-th waiting request (0-based).
+func (n Night) QueueAt(i int) Request { return n.rot.queue.at(i).req }
+
+// SongsOf is the indexes in the queue of the guest's waiting requests, in
+// order, found through an index by guest.
+func (n Night) SongsOf(guestID int64) []int { return n.rot.queue.songsOf(guestID) }
 
 // RecentActions is how many of the host's latest actions a Night holds.
 const RecentActions = 10
@@ -101,12 +115,6 @@ func (s *Store) loadNight(ctx context.Context, sessionID int64) (Night, error) {
 			n.NowSinging = &singing
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("now singing: %w", err)
-		}
-		n.Queue, err = sqlitedb.Collect(ctx, tx, scanRequest, `SELECT `+requestColumns+`
-			FROM requests r JOIN guests g ON g.id = r.guest_id
-			WHERE r.session_id = ? AND r.status = 'waiting' ORDER BY r.position, r.id`, sessionID)
-		if err != nil {
-			return fmt.Errorf("queue: %w", err)
 		}
 		if err := loadHeld(ctx, tx, &n); err != nil {
 			return err

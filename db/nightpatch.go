@@ -1,7 +1,6 @@
 package db
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -24,13 +23,10 @@ import (
 func requestQueued(req Request, position float64) nightPatch {
 	return func(n Night) Night {
 		s := slot{id: req.ID, guest: req.GuestID, position: position, round: req.Round, held: n.OnHold(req.GuestID)}
-		i, _ := slices.BinarySearchFunc(n.rot.queue, s, func(a, b slot) int {
-			return cmp.Or(cmp.Compare(a.position, b.position), cmp.Compare(a.id, b.id))
-		})
-		// Clipped, so Insert copies: the Night given is shared.
-		n.Queue = slices.Insert(slices.Clip(n.Queue), i, req)
+		// The line is shared by the Night given: insert makes a new one,
+		// copying only the chunk the request goes in.
 		rot := n.rot
-		rot.queue = slices.Insert(slices.Clip(rot.queue), i, s)
+		rot.queue = rot.queue.insert(rot.queue.search(lineKey{position, req.ID}), entry{slot: s, req: req})
 		rot.next, rot.waiting = maps.Clone(rot.next), maps.Clone(rot.waiting)
 		rot.next[req.GuestID] = max(rot.next[req.GuestID], req.Round+1)
 		rot.waiting[req.GuestID]++
@@ -49,8 +45,13 @@ func requestQueued(req Request, position float64) nightPatch {
 
 // onlyHeld reports whether every waiting song is of a singer on hold (or
 // none waits), when the round in progress is the one last started (roundOf).
-func onlyHeld(queue []slot) bool {
-	return !slices.ContainsFunc(queue, func(s slot) bool { return !s.held })
+func onlyHeld(queue *line) bool {
+	for _, e := range queue.all() {
+		if !e.held {
+			return false
+		}
+	}
+	return true
 }
 
 // singerRounds is a singer's line of readRotation's singers, as a write
@@ -80,21 +81,19 @@ func readSingerRounds(ctx context.Context, tx *sql.Tx, guestID int64) (singerRou
 func requestWithdrawn(r Request, moved int64, singer singerRounds, undo UndoOffer) nightPatch {
 	return func(n Night) Night {
 		n.Undo = undo
-		// Cloned before anything moves: the Night given is shared.
-		n.Queue = slices.Clone(n.Queue)
-		n.Queue = slices.DeleteFunc(n.Queue, func(q Request) bool { return q.ID == r.ID })
-		for i, q := range n.Queue {
-			if q.GuestID == r.GuestID && q.Round > r.Round {
-				n.Queue[i].Round--
-			}
-		}
+		// The line is shared by the Night given: remove and edit make new
+		// ones, copying only the chunks they change.
 		rot := n.rot
-		rot.queue = slices.DeleteFunc(slices.Clone(rot.queue), func(s slot) bool { return s.id == r.ID })
-		for i, s := range rot.queue {
-			if s.guest == r.GuestID && s.round > r.Round {
-				rot.queue[i].round--
+		mine := rot.queue.songsOf(r.GuestID)
+		if i := slices.IndexFunc(mine, func(i int) bool { return rot.queue.at(i).id == r.ID }); i >= 0 {
+			rot.queue = rot.queue.remove(mine[i])
+			mine = slices.Delete(mine, i, i+1)
+			for j := i; j < len(mine); j++ {
+				mine[j]-- // after the one removed
 			}
 		}
+		later := slices.DeleteFunc(mine, func(i int) bool { return rot.queue.at(i).round <= r.Round })
+		rot.queue = rot.queue.edit(later, func(e *entry) { e.round--; e.req.Round-- })
 		rot.next, rot.sung, rot.turns, rot.waiting = maps.Clone(rot.next), maps.Clone(rot.sung), maps.Clone(rot.turns), maps.Clone(rot.waiting)
 		if singer.none {
 			delete(rot.next, r.GuestID)

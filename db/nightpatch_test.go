@@ -56,7 +56,7 @@ func TestPatchedNightIsTheNightRead(t *testing.T) {
 		if i%13 == 7 {
 			// The host's move changes positions the next request is placed among.
 			st := n.state()
-			if err := n.store.MoveRequest(ctx, n.session.ID, st.Queue[len(st.Queue)/2].ID, db.MoveTop); err != nil {
+			if err := n.store.MoveRequest(ctx, n.session.ID, st.Queue()[len(st.Queue())/2].ID, db.MoveTop); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -99,7 +99,7 @@ func TestPatchedNightUnderConcurrentRequests(t *testing.T) {
 					errs <- err
 					return
 				}
-				if !slices.ContainsFunc(st.Queue, func(q db.Request) bool { return q.ID == r.ID }) {
+				if !slices.ContainsFunc(st.Queue(), func(q db.Request) bool { return q.ID == r.ID }) {
 					errs <- fmt.Errorf("the Night read after request %d (version %d) does not show it", r.ID, st.Session.Version)
 					return
 				}
@@ -120,7 +120,7 @@ func TestPatchedNightUnderConcurrentRequests(t *testing.T) {
 	if diff := db.NightDiff(kept, read); diff != "" {
 		t.Fatalf("the Night kept is not the Night read:\n%s", diff)
 	}
-	if got, want := len(read.Queue), guests*each; got != want {
+	if got, want := len(read.Queue()), guests*each; got != want {
 		t.Errorf("%d songs waiting, want %d", got, want)
 	}
 }

@@ -34,13 +34,14 @@ func readPlacement(ctx context.Context, tx *sql.Tx, sessionID, guestID int64) (r
 	round := max(next, rot.cur)
 	// The request the new one follows, and the one after it (the first of
 	// the queue when it follows none).
+	var queue []entry
 	anchor := slot{position: -1e308}
 	err = tx.QueryRowContext(ctx, `SELECT id, position, round FROM requests
 		WHERE session_id = ? AND status = 'waiting' AND +round <= ? ORDER BY position DESC, id DESC LIMIT 1`,
 		sessionID, round).Scan(&anchor.id, &anchor.position, &anchor.round)
 	switch {
 	case err == nil:
-		rot.queue = append(rot.queue, anchor)
+		queue = append(queue, entry{slot: anchor})
 	case !errors.Is(err, sql.ErrNoRows):
 		return rotation{}, fmt.Errorf("rotation anchor: %w", err)
 	}
@@ -50,9 +51,10 @@ func readPlacement(ctx context.Context, tx *sql.Tx, sessionID, guestID int64) (r
 		sessionID, anchor.position, anchor.id).Scan(&after.position, &after.round)
 	switch {
 	case err == nil:
-		rot.queue = append(rot.queue, after)
+		queue = append(queue, entry{slot: after})
 	case !errors.Is(err, sql.ErrNoRows):
 		return rotation{}, fmt.Errorf("rotation: the request after the anchor: %w", err)
 	}
+	rot.queue = newLine(queue)
 	return rot, nil
 }

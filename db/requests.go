@@ -159,15 +159,25 @@ const requestColumns = `r.id, r.session_id, r.guest_id, g.name, g.name_ordinal, 
 	r.status, r.round, r.created_at, r.started_at, r.ended_at, g.added_by_host`
 
 func scanRequest(row sqlitedb.Scanner) (Request, error) {
+	var r Request
+	if err := scanRequestInto(row, &r); err != nil {
+		return Request{}, err
+	}
+	return r, nil
+}
+
+// scanRequestInto scans requestColumns into r, and the columns after them
+// into more.
+func scanRequestInto(row sqlitedb.Scanner, r *Request, more ...any) error {
 	var (
-		r              Request
 		ordinal        int
 		created        int64
 		started, ended sql.NullInt64
 	)
-	if err := row.Scan(&r.ID, &r.SessionID, &r.GuestID, &r.Singer, &ordinal, &r.Title, &r.Artist, &r.Note,
-		&r.Status, &r.Round, &created, &started, &ended, &r.AddedByHost); err != nil {
-		return Request{}, err
+	dest := append([]any{&r.ID, &r.SessionID, &r.GuestID, &r.Singer, &ordinal, &r.Title, &r.Artist, &r.Note,
+		&r.Status, &r.Round, &created, &started, &ended, &r.AddedByHost}, more...)
+	if err := row.Scan(dest...); err != nil {
+		return err
 	}
 	r.Singer = displayName(r.Singer, ordinal)
 	r.CreatedAt = fromMillis(created)
@@ -177,7 +187,7 @@ func scanRequest(row sqlitedb.Scanner) (Request, error) {
 	if ended.Valid {
 		r.EndedAt = fromMillis(ended.Int64)
 	}
-	return r, nil
+	return nil
 }
 
 func getRequest(ctx context.Context, q sqlitedb.Querier, sessionID, requestID int64) (Request, error) {

@@ -1,10 +1,12 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
@@ -47,25 +49,59 @@ func (s *Store) setUpRetaps(ctx context.Context) error {
 	return nil
 }
 
-// ClaimRetap claims the key id for the post being answered, and reports
-// true. When the key was claimed before, it reports false with the answer
-// kept for it (Status 0 while the first post is still being answered).
-func (s *Store) ClaimRetap(ctx context.Context, id string) (Retap, bool, error) {
-	var got Retap
-	claimed := false
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO local_retaps (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`, id, s.nowMillis())
-		if err != nil {
-			return fmt.Errorf("claim retap: %w", err)
+// retapClaim is a post's key, claimed in the database by the post's
+// first write, in that write's own transaction (see WithRetapClaim).
+type retapClaim struct {
+	id      string
+	written atomic.Bool
+}
+
+type retapClaimKey struct{}
+
+// WithRetapClaim returns ctx carrying the post's key id: the first write
+// made with it (or a context made from it) claims the key in its own
+// transaction, so a post's action and its key commit together, with one
+// fsync, and a server stopped before the commit has neither. The caller
+// makes sure no other post of this process holds the key meanwhile; a key
+// another process claimed first fails the write with ErrRetapTaken, and
+// nothing of it is kept.
+func WithRetapClaim(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, retapClaimKey{}, &retapClaim{id: id})
+}
+
+// RetapClaimed reports whether a write made with ctx (WithRetapClaim)
+// claimed its key.
+func RetapClaimed(ctx context.Context) bool {
+	c, ok := ctx.Value(retapClaimKey{}).(*retapClaim)
+	return ok && c.written.Load()
+}
+
+// ErrRetapTaken is the error of a write whose post's key another process
+// claimed first (see WithRetapClaim).
+var ErrRetapTaken = errors.New("another post holds this key")
+
+// claimingRetap wraps a write made with ctx so that it first claims the
+// post's key, when ctx carries one not yet claimed; done is told whether
+// the write committed.
+func (s *Store) claimingRetap(ctx context.Context, fn func(tx *sql.Tx) error) (func(tx *sql.Tx) error, func(error)) {
+	c, ok := ctx.Value(retapClaimKey{}).(*retapClaim)
+	if !ok || c.written.Load() {
+		return fn, func(error) {}
+	}
+	return func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `INSERT INTO local_retaps (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`, c.id, s.nowMillis())
+			if err != nil {
+				return fmt.Errorf("claim retap: %w", err)
+			}
+			if n, err := res.RowsAffected(); err != nil || n != 1 {
+				return cmp.Or(err, ErrRetapTaken)
+			}
+			return fn(tx)
+		}, func(err error) {
+			if err == nil {
+				c.written.Store(true)
+			}
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 1 {
-			claimed = n == 1
-			return err
-		}
-		got, err = retapAnswer(ctx, tx, id)
-		return err
-	})
-	return got, claimed, err
 }
 
 // RetapAnswer reads the answer kept for the key id, Status 0 while the
@@ -96,11 +132,14 @@ func retapAnswer(ctx context.Context, tx *sql.Tx, id string) (Retap, error) {
 	return got, nil
 }
 
-// SaveRetap keeps the answer the post that claimed id got.
+// SaveRetap keeps the answer the post of the key id got, claiming the key
+// if none of the post's writes did (an answer that changed nothing in the
+// database, such as a form shown again).
 func (s *Store) SaveRetap(ctx context.Context, id string, answer Retap) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE local_retaps SET status = ?, headers = ?, body = ? WHERE id = ?`,
-			answer.Status, answer.Headers, answer.Body, id)
+		_, err := tx.ExecContext(ctx, `INSERT INTO local_retaps (id, created_at, status, headers, body) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET status = excluded.status, headers = excluded.headers, body = excluded.body`,
+			id, s.nowMillis(), answer.Status, answer.Headers, answer.Body)
 		return err
 	})
 }

@@ -93,7 +93,7 @@ func (n *night) queue() string {
 	if state.NowSinging != nil {
 		out = append(out, "["+state.NowSinging.Title+"]")
 	}
-	for _, r := range state.Queue {
+	for _, r := range state.Queue() {
 		out = append(out, r.Title)
 	}
 	return strings.Join(out, " ")

@@ -55,8 +55,8 @@ func TestRemoveGuest(t *testing.T) {
 		t.Fatal(err)
 	}
 	night, _ := store.Night(ctx, sess.ID)
-	if len(night.Queue) != 1 || night.Queue[0].GuestID != ann.ID {
-		t.Errorf("queue after removing Eve = %+v, want only Ann's song", night.Queue)
+	if len(night.Queue()) != 1 || night.Queue()[0].GuestID != ann.ID {
+		t.Errorf("queue after removing Eve = %+v, want only Ann's song", night.Queue())
 	}
 	_, err := store.CreateRequest(ctx, db.NewRequest{SessionID: sess.ID, GuestID: eve.ID, Title: "again"})
 	if db.ErrorCode(err) != db.ECONFLICT || !strings.Contains(db.ErrorMessage(err), "removed") {

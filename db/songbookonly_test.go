@@ -26,8 +26,8 @@ func TestSongbookOnly(t *testing.T) {
 	if db.ErrorCode(err) != db.EINVALID || db.ErrorMessage(err) != db.MessageSongbookOnly {
 		t.Errorf("a song typed in: %v, want EINVALID %q", err, db.MessageSongbookOnly)
 	}
-	if got := n.state(); got.Session.Version != before || len(got.Queue) != 0 {
-		t.Errorf("a refused request wrote: version %d → %d, %d waiting", before, got.Session.Version, len(got.Queue))
+	if got := n.state(); got.Session.Version != before || len(got.Queue()) != 0 {
+		t.Errorf("a refused request wrote: version %d → %d, %d waiting", before, got.Session.Version, len(got.Queue()))
 	}
 	page, err := n.store.SearchSongs(ctx, sess.ID, "halo", 0)
 	if err != nil || len(page.Songs) != 1 {

@@ -89,7 +89,7 @@ func TestRaceOfStandbyAndRequestsForOneSlot(t *testing.T) {
 	}
 	st := n.state()
 	waiting := 0
-	for _, r := range st.Queue {
+	for _, r := range st.Queue() {
 		if r.GuestID == a {
 			waiting++
 		}

@@ -167,12 +167,12 @@ func TestNightSeesWritesOfAnotherProcess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(n.Queue) != i+1 {
-			t.Fatalf("after %d requests by the other store, the queue has %d", i+1, len(n.Queue))
+		if len(n.Queue()) != i+1 {
+			t.Fatalf("after %d requests by the other store, the queue has %d", i+1, len(n.Queue()))
 		}
 		again, _ := a.Night(ctx, sess.ID) // unchanged: the kept Night
-		if len(again.Queue) != i+1 || again.Session.Version != n.Session.Version {
-			t.Errorf("a second read without a write differs: %d songs, version %d", len(again.Queue), again.Session.Version)
+		if len(again.Queue()) != i+1 || again.Session.Version != n.Session.Version {
+			t.Errorf("a second read without a write differs: %d songs, version %d", len(again.Queue()), again.Session.Version)
 		}
 	}
 	if err := b.EndSession(ctx, sess.ID); err != nil {

@@ -12,7 +12,7 @@ import (
 // queued returns the id of the waiting request titled title.
 func (n *night) queued(title string) int64 {
 	n.t.Helper()
-	for _, r := range n.state().Queue {
+	for _, r := range n.state().Queue() {
 		if r.Title == title {
 			return r.ID
 		}

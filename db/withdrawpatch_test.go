@@ -33,9 +33,9 @@ func TestWithdrawalPatchesTheNight(t *testing.T) {
 		withdrawals++
 		n.samePatchedNight()
 	}
-	first := func(st db.Night) db.Request { return st.Queue[0] }
-	middle := func(st db.Night) db.Request { return st.Queue[len(st.Queue)/2] }
-	last := func(st db.Night) db.Request { return st.Queue[len(st.Queue)-1] }
+	first := func(st db.Night) db.Request { return st.Queue()[0] }
+	middle := func(st db.Night) db.Request { return st.Queue()[len(st.Queue())/2] }
+	last := func(st db.Night) db.Request { return st.Queue()[len(st.Queue())-1] }
 	withdraw(first)
 	withdraw(middle)
 	withdraw(last)
@@ -43,7 +43,7 @@ func TestWithdrawalPatchesTheNight(t *testing.T) {
 	withdraw(first)
 	n.runHolds("hold B")
 	withdraw(func(st db.Night) db.Request {
-		for _, r := range st.Queue {
+		for _, r := range st.Queue() {
 			if st.OnHold(r.GuestID) {
 				return r
 			}
@@ -52,7 +52,7 @@ func TestWithdrawalPatchesTheNight(t *testing.T) {
 		return db.Request{}
 	})
 	n.run("next", "F f1")
-	withdraw(func(st db.Night) db.Request { return st.Queue[len(st.Queue)-1] }) // F's only song
+	withdraw(func(st db.Night) db.Request { return st.Queue()[len(st.Queue())-1] }) // F's only song
 	n.run("next", "next")
 	for range 3 {
 		withdraw(middle)
@@ -74,7 +74,7 @@ func TestWithdrawalPatchesTheNight(t *testing.T) {
 	}
 	before := n.patched
 	withdraw(func(st db.Night) db.Request {
-		for _, r := range st.Queue {
+		for _, r := range st.Queue() {
 			if r.Title == "s1" {
 				return r
 			}

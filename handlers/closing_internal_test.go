@@ -13,11 +13,9 @@ import (
 // live frame must look again, and which waiting songs the host sees marked.
 func TestClosingByTheClock(t *testing.T) {
 	closing := time.Date(2026, 12, 5, 1, 30, 0, 0, time.UTC)
-	n := db.Night{
-		Session:    db.Session{ID: 7, TimeZone: "UTC", ClosingAt: closing},
-		Queue:      []db.Request{{ID: 1}, {ID: 2}, {ID: 3}},
-		TurnLength: 4 * time.Minute, Changeover: time.Minute,
-	}
+	n := queueNight(t, 1, 2, 3)
+	n.Session = db.Session{ID: 7, TimeZone: "UTC", ClosingAt: closing}
+	n.TurnLength, n.Changeover = 4*time.Minute, time.Minute
 	tests := []struct {
 		name string
 		now  time.Time
@@ -33,7 +31,7 @@ func TestClosingByTheClock(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := views.DashboardLive{Queue: make([]views.HostQueueItem, len(n.Queue))}
+			l := views.DashboardLive{Queue: make([]views.HostQueueItem, len(n.Queue()))}
 			markClosing(lang.Shipped().Lang(lang.Default), &l, n, tt.now)
 			if l.Closing != tt.want {
 				t.Errorf("closing = %+v, want %+v", l.Closing, tt.want)

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/karaoke-night/karaoke/db"
@@ -91,13 +92,24 @@ func fairness(lg lang.Lang, n db.Night, guestID int64) views.Fairness {
 	if n.NowSinging != nil {
 		add(*n.NowSinging)
 	}
-	for _, r := range n.Queue {
-		// Past the listed singers (MoreSingers is set) and the singers
-		// further on the panel names, nothing more would show.
-		if f.MoreSingers && len(need) == 0 {
+	for i := range n.QueueLen() {
+		// Past the listed singers (MoreSingers is set), only the singers
+		// further on that the panel names would show: each is found by
+		// their first song, not by walking the queue to it.
+		if f.MoreSingers {
 			break
 		}
-		add(r)
+		add(n.QueueAt(i))
+	}
+	var further []int
+	for guest := range need {
+		if mine := n.SongsOf(guest); len(mine) > 0 {
+			further = append(further, mine[0])
+		}
+	}
+	slices.Sort(further)
+	for _, i := range further {
+		add(n.QueueAt(i))
 	}
 	moved := map[int64]db.Override{} // each request's latest move
 	for _, o := range overrides {
@@ -105,7 +117,8 @@ func fairness(lg lang.Lang, n db.Night, guestID int64) views.Fairness {
 			moved[o.RequestID] = o
 		}
 	}
-	for i, r := range n.Queue[:min(fairnessNext, len(n.Queue))] {
+	for i := range min(fairnessNext, n.QueueLen()) {
+		r := n.QueueAt(i)
 		f.Next = append(f.Next, lg.Tf("guest.fair.next_line", map[string]any{"Place": lg.Ordinal(i + 1), "Why": whyHere(lg, n, r, round, moved)}))
 	}
 	zone := n.Session.Zone()

@@ -73,7 +73,7 @@ func TestFairnessReadsOnlyWhatItShows(t *testing.T) {
 	}{{short, shortGuests}, {long, longGuests}} {
 		for _, g := range []int64{c.guests[0], c.guests[3], c.guests[len(c.guests)/2], c.guests[len(c.guests)-1], -1} {
 			if got, want := fairness(lg, c.night, g), fairnessWholeQueue(lg, c.night, g); !reflect.DeepEqual(got, want) {
-				t.Errorf("%d songs, guest %d:\n got %+v\nwant %+v", len(c.night.Queue), g, got, want)
+				t.Errorf("%d songs, guest %d:\n got %+v\nwant %+v", len(c.night.Queue()), g, got, want)
 			}
 		}
 	}
@@ -117,7 +117,7 @@ func fairnessWholeQueue(lg lang.Lang, n db.Night, guestID int64) views.Fairness 
 	if n.NowSinging != nil {
 		add(*n.NowSinging)
 	}
-	for _, r := range n.Queue {
+	for _, r := range n.Queue() {
 		add(r)
 	}
 	overrides := n.Overrides()
@@ -127,7 +127,7 @@ func fairnessWholeQueue(lg lang.Lang, n db.Night, guestID int64) views.Fairness 
 			moved[o.RequestID] = o
 		}
 	}
-	for i, r := range n.Queue[:min(fairnessNext, len(n.Queue))] {
+	for i, r := range n.Queue()[:min(fairnessNext, len(n.Queue()))] {
 		f.Next = append(f.Next, lg.Tf("guest.fair.next_line", map[string]any{"Place": lg.Ordinal(i + 1), "Why": whyHere(lg, n, r, round, moved)}))
 	}
 	zone := n.Session.Zone()

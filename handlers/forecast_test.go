@@ -108,7 +108,7 @@ func TestFairnessExplainsTheOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eve := night.Queue[len(night.Queue)-1]
+	eve := night.Queue()[len(night.Queue())-1]
 	if err := app.store.MoveRequest(ctx, sess.ID, eve.ID, db.MoveUp); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"slices"
+
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
@@ -21,38 +23,6 @@ const (
 	guestQueueMinGap = 3
 )
 
-// queueWindow says which of a queue of n songs a guest sees, given the
-// indexes of their own songs: the head, a neighbourhood round each of
-// theirs, and any run too short to be worth collapsing.
-func queueWindow(n int, mine []int) []bool {
-	shown := make([]bool, n)
-	for i := range min(n, guestQueueHead) {
-		shown[i] = true
-	}
-	for _, m := range mine {
-		for i := max(0, m-guestQueueAround); i <= min(n-1, m+guestQueueAround); i++ {
-			shown[i] = true
-		}
-	}
-	for i := 0; i < n; {
-		if shown[i] {
-			i++
-			continue
-		}
-		end := i
-		for end < n && !shown[end] {
-			end++
-		}
-		if end-i < guestQueueMinGap {
-			for j := i; j < end; j++ {
-				shown[j] = true
-			}
-		}
-		i = end
-	}
-	return shown
-}
-
 // guestQueue is the queue as the guest guestID sees it; once the night has
 // ended it is empty, as there is nothing left to wait for.
 func guestQueue(lg lang.Lang, n db.Night, guestID int64) views.GuestQueue {
@@ -60,22 +30,59 @@ func guestQueue(lg lang.Lang, n db.Night, guestID int64) views.GuestQueue {
 	if q.Ended {
 		return q
 	}
-	var mine []int
-	for i, r := range n.Queue {
-		if r.GuestID == guestID {
-			mine = append(mine, i)
+	mine := n.SongsOf(guestID)
+	for _, run := range queueRuns(n.QueueLen(), mine) {
+		if run.gap > 0 {
+			q.Rows = append(q.Rows, views.GuestQueueRow{Gap: run.gap})
+			continue
 		}
-	}
-	shown := queueWindow(len(n.Queue), mine)
-	for i, r := range n.Queue {
-		switch {
-		case shown[i]:
-			q.Rows = append(q.Rows, views.GuestQueueRow{QueueItem: queueItem(lg, n, i), Mine: r.GuestID == guestID})
-		case i > 0 && !shown[i-1]:
-			q.Rows[len(q.Rows)-1].Gap++
-		default:
-			q.Rows = append(q.Rows, views.GuestQueueRow{Gap: 1})
+		for i := run.from; i < run.to; i++ {
+			q.Rows = append(q.Rows, views.GuestQueueRow{QueueItem: queueItem(lg, n, i), Mine: slices.Contains(mine, i)})
 		}
 	}
 	return q
+}
+
+// queueRun is a run of a guest's view of the queue: the songs shown from
+// index from up to to, or a gap of that many songs collapsed.
+type queueRun struct {
+	from, to, gap int
+}
+
+// queueRuns says which of a queue of n songs a guest sees, given the
+// indexes of their own songs (in order): the head, a neighbourhood round
+// each of theirs, and any run too short to be worth collapsing; the rest
+// are gaps. Found from the guest's songs alone, so what it costs grows with
+// the songs shown, not with the queue.
+func queueRuns(n int, mine []int) []queueRun {
+	// The spans shown, in order: the head and each song's neighbourhood.
+	spans := []queueRun{{from: 0, to: min(n, guestQueueHead)}}
+	for _, m := range mine {
+		from, to := max(0, m-guestQueueAround), min(n, m+guestQueueAround+1)
+		if last := &spans[len(spans)-1]; from <= last.to {
+			last.to = max(last.to, to)
+		} else {
+			spans = append(spans, queueRun{from: from, to: to})
+		}
+	}
+	var runs []queueRun
+	at := 0
+	for _, sp := range append(spans, queueRun{from: n, to: n}) {
+		switch gap := sp.from - at; {
+		case gap >= guestQueueMinGap:
+			runs = append(runs, queueRun{gap: gap})
+		case gap > 0:
+			// Too short to collapse: shown.
+			sp.from = at
+		}
+		if sp.to > sp.from {
+			if len(runs) > 0 && runs[len(runs)-1].gap == 0 && runs[len(runs)-1].to == sp.from {
+				runs[len(runs)-1].to = sp.to
+			} else {
+				runs = append(runs, sp)
+			}
+		}
+		at = max(at, sp.to)
+	}
+	return runs
 }

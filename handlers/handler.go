@@ -36,6 +36,7 @@ type Handler struct {
 	minFree    uint64
 	push       *push.Sender
 	pages      *pageCache
+	answering  answering // posts' one-time keys being answered (retapheld.go)
 }
 
 // Config is what New needs besides the store and the live broker: settings

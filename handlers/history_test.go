@@ -63,7 +63,7 @@ func historyNight(t *testing.T) (app *testApp, host *browser, dash string, sessi
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := app.store.SkipRequest(ctx, sessionID, night.Queue[0].ID, db.StatusWaiting); err != nil {
+	if err := app.store.SkipRequest(ctx, sessionID, night.Queue()[0].ID, db.StatusWaiting); err != nil {
 		t.Fatal(err)
 	}
 	// The store keeps a typed title to one line; the export must not rely

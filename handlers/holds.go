@@ -110,9 +110,7 @@ func guestHold(lg lang.Lang, n db.Night, guestID int64) views.GuestHold {
 		}
 		return g
 	}
-	for _, r := range n.Queue {
-		g.Show = g.Show || r.GuestID == guestID
-	}
+	g.Show = n.Waits(guestID)
 	return g
 }
 
@@ -141,7 +139,7 @@ func upNext(n db.Night, guestID int64) bool {
 func markHolds(lg lang.Lang, l *views.DashboardLive, n db.Night) {
 	if next, ok := n.NextUp(); ok {
 		l.NextLabel = lg.Tf("host.live.next_singer", map[string]any{"Singer": next.Singer})
-	} else if len(n.Queue) > 0 {
+	} else if n.QueueLen() > 0 {
 		l.NextLabel = lg.T("host.live.finish")
 		if n.NowSinging == nil {
 			l.NextLabel = lg.T("host.live.next_nobody")

@@ -166,7 +166,7 @@ func TestLiveTimerEndsAHoldAtItsMinute(t *testing.T) {
 	host.post(dash+"/settings", "singer_cap", "3", views.HoldMinutesField, "5")
 	behind = 0
 	before, err := app.store.Night(context.Background(), id)
-	if err != nil || !before.OnHold(before.Queue[0].GuestID) {
+	if err != nil || !before.OnHold(before.Queue()[0].GuestID) {
 		t.Fatalf("before the timer: %v; Ann's hold should stand until a write", err)
 	}
 	if frame, err = handlers.LiveSource(app.store).Frame(context.Background(), id); err != nil {

@@ -38,7 +38,7 @@ func TestHostPagesHaveNoEnglishLeft(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := app.store.MoveRequest(ctx, sess.ID, night.Queue[len(night.Queue)-1].ID, db.MoveUp); err != nil {
+	if err := app.store.MoveRequest(ctx, sess.ID, night.Queue()[len(night.Queue())-1].ID, db.MoveUp); err != nil {
 		t.Fatal(err)
 	}
 	if resp := host.upload(dash+"/songbook", "Weekly", "list.csv", []byte(songCSV)); resp.status != http.StatusOK {

@@ -75,7 +75,7 @@ func TestPagesHaveNoEnglishLeft(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := app.store.MoveRequest(ctx, sess.ID, night.Queue[len(night.Queue)-1].ID, db.MoveUp); err != nil {
+	if err := app.store.MoveRequest(ctx, sess.ID, night.Queue()[len(night.Queue())-1].ID, db.MoveUp); err != nil {
 		t.Fatal(err)
 	}
 	ours := []string{"Friday", code, "Ana", "Bob", "Dancing Queen", "Wonderwall", "Africa", "Zombie",

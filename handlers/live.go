@@ -321,8 +321,8 @@ func justStarted(n db.Night, now time.Time) bool {
 // added, withdrawn, removed, started or ended, and not when the queue is
 // only reordered, so a guest's results are asked for again only then.
 func songsMark(n db.Night) []byte {
-	ids := make([]int64, 0, len(n.Queue)+1)
-	for _, r := range n.Queue {
+	ids := make([]int64, 0, len(n.Queue())+1)
+	for _, r := range n.Queue() {
 		ids = append(ids, r.ID)
 	}
 	if n.NowSinging != nil {

@@ -40,10 +40,12 @@ var retapHeaders = []string{"Content-Type", "Location", "Vary", "Cache-Control",
 // answer of 400 or more changed nothing, so its key is released and a retry
 // is tried afresh.
 //
-// The key is claimed in a write of its own before the action's, and its
-// answer saved in a third: a server stopped between the action and the
-// save leaves the key claimed with no answer, and its retry is told to
-// reload the page rather than act twice.
+// The key is held in this process while its post is answered (answering,
+// in retapheld.go), claimed in the database by the post's first write in
+// that write's own transaction, and its answer kept in a write after it is
+// sent: a server stopped after the action and before the answer was kept
+// leaves the key claimed with no answer, and its retry is told to reload
+// the page rather than act twice.
 func (h *Handler) retap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := retapKey(r)
@@ -55,16 +57,35 @@ func (h *Handler) retap(next http.Handler) http.Handler {
 		ctx := context.WithoutCancel(r.Context())
 		deadline := time.Now().Add(retapWait)
 		for {
-			answer, claimed, err := h.store.ClaimRetap(ctx, id)
+			held, mine := h.answering.take(id)
+			if !mine {
+				// Another post of this key is being answered here.
+				select {
+				case <-held.done:
+				case <-time.After(time.Until(deadline)):
+				}
+				switch {
+				case held.kept != nil:
+					replay(w, *held.kept)
+				case time.Now().Before(deadline):
+					continue // it let go of the key: try afresh
+				default:
+					h.fail(w, r, db.Errorf(db.ECONFLICT, views.MessageRetapPending))
+				}
+				return
+			}
+			answer, err := h.store.RetapAnswer(ctx, id)
+			if errors.Is(err, db.ErrNoRetap) {
+				h.answerOnce(w, r.WithContext(db.WithRetapClaim(r.Context(), id)), next, id, held)
+				return
+			}
+			h.answering.answered(id, held, nil)
 			if err != nil {
 				h.fail(w, r, err)
 				return
 			}
-			if claimed {
-				note := &retapNote{}
-				h.answerOnce(w, r.WithContext(context.WithValue(r.Context(), retapNoteKey{}, note)), next, id, note)
-				return
-			}
+			// Claimed before: by a post answered earlier, or one another
+			// process (or this one, before a restart) is answering.
 			for answer.Status == 0 && time.Now().Before(deadline) {
 				time.Sleep(retapPoll) // the first post is still being answered
 				answer, err = h.store.RetapAnswer(ctx, id)
@@ -110,25 +131,35 @@ func letRetapGo(r *http.Request) {
 	}
 }
 
-// answerOnce answers the post that claimed id and keeps its answer.
-func (h *Handler) answerOnce(w http.ResponseWriter, r *http.Request, next http.Handler, id string, note *retapNote) {
+// answerOnce answers the post that holds id (held) and keeps its answer.
+func (h *Handler) answerOnce(w http.ResponseWriter, r *http.Request, next http.Handler, id string, held *answer) {
 	rec := &recorder{header: w.Header()}
+	ctx := context.WithoutCancel(r.Context())
+	note := &retapNote{}
+	letGo := func() {
+		var err error
+		if db.RetapClaimed(r.Context()) {
+			err = h.store.ReleaseRetap(ctx, id)
+		}
+		h.answering.answered(id, held, nil)
+		if err != nil {
+			h.logFailure(r, "let go of a form's key", err)
+		}
+	}
 	defer func() {
 		// A handler that panicked changed nothing it committed to answer:
 		// let a retry try afresh rather than wait for an answer never kept.
 		if p := recover(); p != nil {
-			h.store.ReleaseRetap(context.WithoutCancel(r.Context()), id)
+			letGo()
 			panic(p)
 		}
 	}()
-	next.ServeHTTP(rec, r)
+	next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), retapNoteKey{}, note)))
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
-	ctx := context.WithoutCancel(r.Context())
-	var err error
 	if rec.status >= 400 || note.unchanged {
-		err = h.store.ReleaseRetap(ctx, id)
+		letGo()
 	} else {
 		var hdr strings.Builder
 		for _, name := range retapHeaders {
@@ -139,10 +170,16 @@ func (h *Handler) answerOnce(w http.ResponseWriter, r *http.Request, next http.H
 		for _, v := range keptCookies(rec.header) {
 			hdr.WriteString("Set-Cookie: " + v + "\r\n")
 		}
-		err = h.store.SaveRetap(ctx, id, db.Retap{Status: rec.status, Headers: hdr.String(), Body: rec.body.Bytes()})
-	}
-	if err != nil {
-		h.logFailure(r, "keep a form's answer", err)
+		kept := &db.Retap{Status: rec.status, Headers: hdr.String(), Body: slices.Clone(rec.body.Bytes())}
+		h.answering.answered(id, held, kept)
+		// Kept after the answer is sent: a repeat meanwhile gets it from
+		// answering, and the guest does not wait for this commit.
+		go func() {
+			if err := h.store.SaveRetap(ctx, id, *kept); err != nil {
+				h.logFailure(r, "keep a form's answer", err)
+			}
+			h.answering.forget(id)
+		}()
 	}
 	w.WriteHeader(rec.status)
 	w.Write(rec.body.Bytes())
@@ -246,12 +283,12 @@ func queueRowKey(n db.Night, r db.Request) string {
 // movesNothing reports whether moving the request changes nothing: it is
 // already first (Up, Top) or last (Down, Back) in the queue.
 func movesNothing(n db.Night, requestID int64, move db.Move) bool {
-	i := slices.IndexFunc(n.Queue, func(r db.Request) bool { return r.ID == requestID })
+	i := slices.IndexFunc(n.Queue(), func(r db.Request) bool { return r.ID == requestID })
 	switch move {
 	case db.MoveUp, db.MoveTop:
 		return i == 0
 	case db.MoveDown, db.MoveBack:
-		return i >= 0 && i == len(n.Queue)-1
+		return i >= 0 && i == len(n.Queue())-1
 	}
 	return false
 }

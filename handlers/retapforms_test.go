@@ -42,7 +42,7 @@ func nightState(app *testApp, host *browser, dash string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "paused=%v locked=%v closing=%s songbook=%d now=%v\nqueue:", s.RequestsPaused, s.JoiningLocked,
 		s.ClosingAt.Format(time.TimeOnly), s.SongbookID, n.NowSinging != nil)
-	for _, r := range n.Queue {
+	for _, r := range n.Queue() {
 		fmt.Fprintf(&b, " %s", r.Title)
 	}
 	fmt.Fprintf(&b, "\nheld: %d, declined %d\nstandby:", len(n.Pending), len(n.Declined))

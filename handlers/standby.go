@@ -50,12 +50,7 @@ func (h *Handler) offerStandby(r *http.Request, gc guestContext, form *views.Req
 // atCap reports whether the guest has the most songs the night allows
 // waiting, in the queue or for the host's OK.
 func atCap(n db.Night, guestID int64) bool {
-	waiting := 0
-	for _, r := range n.Queue {
-		if r.GuestID == guestID {
-			waiting++
-		}
-	}
+	waiting := len(n.SongsOf(guestID))
 	for _, p := range n.Pending {
 		if p.GuestID == guestID {
 			waiting++

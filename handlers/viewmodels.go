@@ -65,7 +65,7 @@ func nowSinging(n db.Night) *views.NowSinging {
 }
 
 func queueItem(lg lang.Lang, n db.Night, i int) views.QueueItem {
-	r := n.Queue[i]
+	r := n.QueueAt(i)
 	return views.QueueItem{
 		ID:       r.ID,
 		Position: i + 1,
@@ -80,8 +80,8 @@ func queueItem(lg lang.Lang, n db.Night, i int) views.QueueItem {
 
 func queueSummary(lg lang.Lang, n db.Night) views.QueueSummary {
 	return views.QueueSummary{
-		Waiting: len(n.Queue),
-		Length:  formatAbout(lg, n.Estimate(len(n.Queue))),
+		Waiting: n.QueueLen(),
+		Length:  formatAbout(lg, n.Estimate(n.QueueLen())),
 	}
 }
 
@@ -103,10 +103,10 @@ func dashboardLive(lg lang.Lang, n db.Night) views.DashboardLive {
 		live.Ends = strconv.FormatInt(n.NowSinging.ID, 10)
 	}
 	switch {
-	case len(n.Queue) == 0 && n.NowSinging != nil:
+	case len(n.Queue()) == 0 && n.NowSinging != nil:
 		live.NextLabel = lg.T("host.live.finish")
-	case len(n.Queue) > 0:
-		live.NextLabel = lg.Tf("host.live.next_singer", map[string]any{"Singer": n.Queue[0].Singer})
+	case len(n.Queue()) > 0:
+		live.NextLabel = lg.Tf("host.live.next_singer", map[string]any{"Singer": n.Queue()[0].Singer})
 	}
 	markHolds(lg, &live, n)
 	if n.Session.RequestsPaused {
@@ -118,7 +118,7 @@ func dashboardLive(lg lang.Lang, n db.Night) views.DashboardLive {
 	if n.NowSinging != nil {
 		live.StopLabel = lg.Tf("host.live.stop_song", map[string]any{"Song": n.NowSinging.Title, "Singer": n.NowSinging.Singer})
 	}
-	for i := range n.Queue {
+	for i := range n.Queue() {
 		live.Queue = append(live.Queue, hostQueueItem(lg, n, i))
 	}
 	markClosing(lg, &live, n, time.Now())
@@ -129,7 +129,7 @@ func dashboardLive(lg lang.Lang, n db.Night) views.DashboardLive {
 // depends on the row's place, so the stream re-sends a row only when the
 // request itself changes.
 func hostQueueItem(lg lang.Lang, n db.Night, i int) views.HostQueueItem {
-	r, id := n.Queue[i], n.Session.ID
+	r, id := n.Queue()[i], n.Session.ID
 	item := views.HostQueueItem{QueueItem: queueItem(lg, n, i), Requested: r.CreatedAt.In(n.Session.Zone()).Format("15:04"), AddedByHost: r.AddedByHost}
 	item.Position, item.Wait, item.Hold = 0, "", hostHoldMark(n, r)
 	if !n.Session.Open() {
@@ -205,11 +205,8 @@ func guestStatus(lg lang.Lang, n db.Night, guestID int64, removed bool) views.Gu
 	}
 	if !st.Ended && !st.Removed {
 		st.Closing = closingView(n, time.Now())
-		for i, r := range n.Queue {
-			if r.GuestID == guestID {
-				st.Place, st.Wait = inLine(lg, i+1), formatWait(lg, n.PlaceOf(i))
-				break
-			}
+		if mine := n.SongsOf(guestID); len(mine) > 0 {
+			st.Place, st.Wait = inLine(lg, mine[0]+1), formatWait(lg, n.PlaceOf(mine[0]))
 		}
 	}
 	switch {
@@ -231,11 +228,9 @@ func myRequests(lg lang.Lang, n db.Night, guestID int64) []views.MyRequest {
 		return nil
 	}
 	now := time.Now()
-	for i, r := range n.Queue {
-		if r.GuestID == guestID {
-			out = append(out, views.MyRequest{QueueItem: queueItem(lg, n, i), Place: inLine(lg, i+1), WithdrawURL: withdrawPath(n.Session, r.ID),
-				AfterClosing: n.StartsAfterClosing(n.PlaceOf(i), now)})
-		}
+	for _, i := range n.SongsOf(guestID) {
+		out = append(out, views.MyRequest{QueueItem: queueItem(lg, n, i), Place: inLine(lg, i+1), WithdrawURL: withdrawPath(n.Session, n.QueueAt(i).ID),
+			AfterClosing: n.StartsAfterClosing(n.PlaceOf(i), now)})
 	}
 	return out
 }
@@ -254,7 +249,7 @@ func displayLive(lg lang.Lang, n db.Night) views.DisplayLive {
 		ShowNotes:   n.Session.ShowNotes,
 		Closing:     closingView(n, time.Now()),
 	}
-	for i := range min(len(n.Queue), displayQueueLength) {
+	for i := range min(n.QueueLen(), displayQueueLength) {
 		live.Next = append(live.Next, queueItem(lg, n, i))
 	}
 	return live

@@ -118,7 +118,7 @@ func night(t *testing.T, store *db.Store) db.Session {
 	store.StartNext(ctx, sess.ID, first.ID)
 	// The host's log: a move, and its undo.
 	n, _ := store.Night(ctx, sess.ID)
-	store.MoveRequest(ctx, sess.ID, n.Queue[len(n.Queue)-1].ID, db.MoveTop)
+	store.MoveRequest(ctx, sess.ID, n.Queue()[len(n.Queue())-1].ID, db.MoveTop)
 	if n, _ = store.Night(ctx, sess.ID); n.Undo.Action.Kind != db.ActionMove {
 		t.Fatalf("the move is not in the log: %+v", n.Undo)
 	}

@@ -40,7 +40,7 @@ func playTurns(t *testing.T, s *e2etest.Server, dashURL string, turns int) {
 		if err != nil {
 			return err
 		}
-		return store.SkipRequest(ctx, id, night.Queue[0].ID, db.StatusWaiting)
+		return store.SkipRequest(ctx, id, night.Queue()[0].ID, db.StatusWaiting)
 	})
 }
 
