@@ -15,7 +15,8 @@ import (
 
 // keptPage is a rendered page kept to be sent again, split at its slots:
 // the one-time keys (views.RetapSlot), filled afresh for every answer, and
-// the secret (views.SecretSlot), filled with the requester's own. Each
+// the secret (views.SecretSlot) and the device's name (views.DeviceSlot),
+// filled with the requester's own. Each
 // part is also kept compressed, on its own, so an answer in gzip costs no
 // compression work: the parts' deflate blocks are sent in order, with each
 // slot's bytes between them in a stored (uncompressed) block.
@@ -39,12 +40,13 @@ type slot uint8
 const (
 	retapSlot  slot = iota // a fresh one-time key
 	secretSlot             // the requester's secret, as given
+	deviceSlot             // the requester's device's name
 )
 
 // keepPage splits page at its slots and compresses each part.
 func keepPage(page []byte) (*keptPage, error) {
 	k := &keptPage{}
-	marks := [...][]byte{retapSlot: []byte(views.RetapSlot), secretSlot: []byte(views.SecretSlot)}
+	marks := [...][]byte{retapSlot: []byte(views.RetapSlot), secretSlot: []byte(views.SecretSlot), deviceSlot: []byte(views.DeviceSlot)}
 	for {
 		at, which := -1, retapSlot
 		for s, m := range marks {
@@ -85,15 +87,15 @@ func keepPage(page []byte) (*keptPage, error) {
 }
 
 // fills are the bytes for an answer's slots: a fresh key for each
-// retapSlot, and the secret, HTML-escaped, for each secretSlot.
-func (k *keptPage) fills(secret string) [][]byte {
-	escaped := []byte(html.EscapeString(secret))
+// retapSlot, and the secret and the device's name, HTML-escaped.
+func (k *keptPage) fills(secret, device string) [][]byte {
+	given := [...][]byte{secretSlot: []byte(html.EscapeString(secret)), deviceSlot: []byte(html.EscapeString(device))}
 	out := make([][]byte, len(k.slots))
 	for i, s := range k.slots {
 		if s == retapSlot {
 			out[i] = []byte(rand.Text())
 		} else {
-			out[i] = escaped
+			out[i] = given[s]
 		}
 	}
 	return out

@@ -36,7 +36,7 @@ func TestKeptPageGzipIsThePlainPage(t *testing.T) {
 		"none":        "<p>nothing to fill</p>",
 		"empty":       "",
 		"ends":        views.RetapSlot + "<form>" + views.SecretSlot,
-		"side":        "<a>" + views.RetapSlot + views.SecretSlot + views.RetapSlot + "</a>",
+		"side":        "<a>" + views.RetapSlot + views.SecretSlot + views.RetapSlot + views.DeviceSlot + "</a>",
 		"long":        long + views.RetapSlot + long + views.SecretSlot + long,
 		"secret only": "<input value=\"" + views.SecretSlot + "\">",
 	} {
@@ -45,7 +45,7 @@ func TestKeptPageGzipIsThePlainPage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fills := kp.fills(`https://k.example/host/1/claim/a&b"<c>`)
+			fills := kp.fills(`https://k.example/host/1/claim/a&b"<c>`, "iPhone · K7QF")
 			var plain, gz bytes.Buffer
 			kp.writePlain(&plain, fills)
 			kp.writeGzip(&gz, fills)
@@ -78,7 +78,7 @@ func TestSecretDoesNotChangeTheCompressedSize(t *testing.T) {
 		var sizes []int
 		for _, s := range secrets {
 			var gz bytes.Buffer
-			kp.writeGzip(&gz, kp.fills(s))
+			kp.writeGzip(&gz, kp.fills(s, ""))
 			sizes = append(sizes, gz.Len())
 			if gz.Len() > len(page)/4 {
 				t.Errorf("%s: %d bytes compressed of %d", guess, gz.Len(), len(page))

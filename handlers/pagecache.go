@@ -79,13 +79,13 @@ type kept struct {
 	Page   string // "guest", "display", "dashboard"
 	Viewer int64  // the guest whose page it is; 0 for a page everyone sees alike
 	// Shows is more that the page shows and the version does not follow
-	// (the host device marked in the dashboard's log, the TVs paired, the
-	// songbooks, the copy's status): part of the key.
+	// (the TVs paired, the songbooks, the copy's status): part of the key.
 	Shows string
-	// Secret fills the page's views.SecretSlot, and NoStore sends it for
-	// no cache to keep, without an ETag: a host page.
-	Secret  string
-	NoStore bool
+	// Secret fills the page's views.SecretSlot and Device its
+	// views.DeviceSlot; NoStore sends it for no cache to keep, without an
+	// ETag: a host page.
+	Secret, Device string
+	NoStore        bool
 }
 
 // respondKept answers like respond, from the page kept under its key when
@@ -137,7 +137,7 @@ func (h *Handler) respondKeptAs(w http.ResponseWriter, r *http.Request, sess db.
 	}
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer putRenderBuffer(buf)
-	fills := kp.fills(how.Secret)
+	fills := kp.fills(how.Secret, how.Device)
 	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
 		kp.writeGzip(buf, fills)
 		hd.Set("Content-Encoding", "gzip")
