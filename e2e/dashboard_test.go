@@ -158,7 +158,7 @@ func TestHostTapHitsTheIntendedSong(t *testing.T) {
 
 	do(t, host, "tap Remove…, then the confirm button",
 		chromedp.Click(chromedp.CSS("#"+row+" .dangers details.confirm:nth-of-type(2) > summary")),
-		chromedp.Click(chromedp.CSS("#"+row+` .dangers form[action$="/remove"] button`)))
+		chromedp.Click(chromedp.CSS("#"+row+` .dangers button[formaction$="/remove"]`)))
 	// The count alone would pass before the held changes land (59 rows
 	// without the latecomer's song): wait for the removal itself.
 	waitFor(t, host, "the queue after the removal", fmt.Sprintf(`(function(){
