@@ -89,14 +89,21 @@ func keepPage(page []byte) (*keptPage, error) {
 // fills are the bytes for an answer's slots: a fresh key for each
 // retapSlot, and the secret and the device's name, HTML-escaped.
 func (k *keptPage) fills(secret, device string) [][]byte {
-	given := [...][]byte{secretSlot: []byte(html.EscapeString(secret)), deviceSlot: []byte(html.EscapeString(device))}
+	if len(k.slots) == 0 {
+		return nil
+	}
+	given := [...]string{secretSlot: html.EscapeString(secret), deviceSlot: html.EscapeString(device)}
+	// One array holds them all: a page has a few slots, sent often.
+	arena := make([]byte, 0, len(k.slots)*len(views.RetapSlot)+len(given[secretSlot])+len(given[deviceSlot]))
 	out := make([][]byte, len(k.slots))
 	for i, s := range k.slots {
+		start := len(arena)
 		if s == retapSlot {
-			out[i] = []byte(rand.Text())
+			arena = append(arena, rand.Text()...)
 		} else {
-			out[i] = given[s]
+			arena = append(arena, given[s]...)
 		}
+		out[i] = arena[start:len(arena):len(arena)]
 	}
 	return out
 }
