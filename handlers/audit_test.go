@@ -44,7 +44,7 @@ func TestUndoASkipFromTheDashboard(t *testing.T) {
 	bobBefore := texts(bob.get("/j/"+code), "status-position")
 
 	page := host.get(dash)
-	skip, _ := page.doc.Find(`[data-testid="queue-item"]:first-child form[action$="/skip"]`).Attr("action")
+	skip, _ := page.doc.Find(`[data-testid="queue-item"]:first-child [formaction$="/skip"]`).Attr("formaction")
 	if resp := host.post(skip); resp.status != http.StatusSeeOther {
 		t.Fatalf("skip: status %d", resp.status)
 	}
@@ -101,7 +101,7 @@ func TestUndoRefusedSaysWhy(t *testing.T) {
 	app.guest(code, "Ann", "a1")
 	cleo := app.guest(code, "Cleo", "c1")
 	page := host.get(dash)
-	up, _ := page.doc.Find(`[data-testid="queue-item"]:last-child form[action$="/up"]`).Attr("action")
+	up, _ := page.doc.Find(`[data-testid="queue-item"]:last-child [formaction$="/up"]`).Attr("formaction")
 	host.post(up)
 	_, id := undoForm(t, host.get(dash))
 	if got := texts(cleo.get("/j/"+code), "host-did"); len(got) != 1 || got[0] != "The host moved your song “c1” up." {

@@ -21,14 +21,15 @@ const eventStreamType = "text/event-stream"
 //     the browser asks for (EventSource sends Accept: text/event-stream), so
 //     it never passes through the compressor at all, and by its answer's
 //     type as well, should a stream be asked for some other way.
-//   - the host's pages (see requireHost): they show the secret host link
+//   - the host's answers (see requireHost): they show the secret host link
 //     beside text any guest typed (names, songs, notes), which is what
 //     BREACH needs: a guest who can see the compressed size of the host's
 //     answers while changing their own text could learn the link a few
 //     characters at a time. Random padding only makes that slower (the
-//     attacker averages it away over more requests); leaving the pages
-//     uncompressed makes it impossible, and costs little, as only the host
-//     loads them.
+//     attacker averages it away over more requests). The dashboard itself
+//     is compressed, but not here: it is a kept page (respondKeptAs) whose
+//     parts are compressed each on its own and whose host link is sent as
+//     it is between them, so no compressed byte depends on the link.
 func compress() func(http.Handler) http.Handler {
 	wrap, err := gzhttp.NewWrapper(gzhttp.ContentTypeFilter(compressible))
 	if err != nil {

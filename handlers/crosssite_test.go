@@ -50,7 +50,7 @@ func TestCrossSiteWritesAreRefused(t *testing.T) {
 		{"host: new host link", hostWrite("/host-link", nil)},
 		{"host: remove a request", func(app *testApp) (string, url.Values, *browser, func() string) {
 			path, form, host, state := hostWrite("", nil)(app)
-			action, _ := host.get(path).doc.Find(`[data-testid="queue-item"] form[action$="/remove"]`).Attr("action")
+			action, _ := host.get(path).doc.Find(`[data-testid="queue-item"] [formaction$="/remove"]`).Attr("formaction")
 			return action, form, host, state
 		}},
 		{"host: remove a guest", func(app *testApp) (string, url.Values, *browser, func() string) {

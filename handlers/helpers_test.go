@@ -240,6 +240,10 @@ func postForms(r response) []postForm {
 			values.Add(name, value)
 		})
 		out = append(out, postForm{action: action, values: values})
+		// A button with its own address posts the same fields there.
+		f.Find("button[formaction]").Each(func(_ int, b *goquery.Selection) {
+			out = append(out, postForm{action: b.AttrOr("formaction", ""), values: values})
+		})
 	})
 	return out
 }

@@ -24,7 +24,9 @@ func hostSessionID(r *http.Request) int64 { return r.Context().Value(hostSession
 // rights are checked.
 func (h *Handler) requireHost(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		noCompression(w) // the host link beside guests' text: see compress
+		// The host link beside guests' text: see compress. The dashboard
+		// is compressed its own way, without the link (keptPage).
+		noCompression(w)
 		// A body too large is refused before anything else: no host form
 		// shows that message.
 		if err := refused(r); err != nil {
@@ -80,58 +82,6 @@ func (h *Handler) handleHostClaim(w http.ResponseWriter, r *http.Request) {
 	setHostKey(w, r, id, key)
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	http.Redirect(w, r, hostPath(id), http.StatusSeeOther)
-}
-
-// handleDashboard serves GET /host/{sessionID}: the host's page, or for htmx
-// its live part.
-func (h *Handler) handleDashboard(w http.ResponseWriter, r *http.Request) {
-	night, err := h.store.Night(r.Context(), hostSessionID(r))
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	live := dashboardLive(lang.From(r.Context()), night)
-	h.respond(w, r, http.StatusOK, views.DashboardLiveView(live), func() (templ.Component, error) {
-		vm, err := h.dashboardPage(r, night, live, settingsForm(night.Session))
-		return views.Dashboard(vm), err
-	})
-}
-
-func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.DashboardLive, settings views.SettingsForm) (views.DashboardPage, error) {
-	id := night.Session.ID
-	guests, err := h.store.Guests(r.Context(), id)
-	if err != nil {
-		return views.DashboardPage{}, err
-	}
-	songs, err := h.songbookCard(r, id, !night.Session.Open())
-	if err != nil {
-		return views.DashboardPage{}, err
-	}
-	walkups, err := h.store.Walkups(r.Context(), id)
-	if err != nil {
-		return views.DashboardPage{}, err
-	}
-	tvs, err := h.screensCard(r, night.Session, views.TVScreens{})
-	if err != nil {
-		return views.DashboardPage{}, err
-	}
-	return views.DashboardPage{
-		TVs:            tvs,
-		Session:        h.sessionInfo(r, night.Session),
-		Stream:         streamURL(hostPath(id), night.Session),
-		HostLink:       h.absoluteURL(r, hostPath(id)+"/claim/"+hostKey(r, id)),
-		NewHostLinkURL: hostActionPath(id, "host-link"),
-		Live:           live,
-		Settings:       settings,
-		Guests:         guestItems(night.Session, guests),
-		Replication:    h.replicationLine(r),
-		Songbook:       songs,
-		HistoryURL:     historyPath(id),
-		Walkup:         walkupForm(id, walkups, views.WalkupForm{}),
-		Pending:        pendingList(night),
-		Log:            auditLog(lang.From(r.Context()), night),
-		Device:         db.HostDevice(r.Context()),
-	}, nil
 }
 
 // hostActionDone answers a host action with the dashboard's live part (htmx)

@@ -22,10 +22,11 @@ import (
 // may be sent: the same page of the same night at the same version, for
 // the same viewer, in the same language, within the same minute.
 type pageKey struct {
-	Page    string // "guest", "display"
+	Page    string // "guest", "display", "dashboard"
 	Session int64
-	Version int64 // the session's version, which every change of what the page shows moves
-	Viewer  int64 // the guest whose page it is; 0 for a page everyone sees alike
+	Version int64  // the session's version, which every change of what the page shows moves
+	Viewer  int64  // the guest whose page it is; 0 for a page everyone sees alike
+	Shows   string // see kept.Shows
 	// Lang is the language the page is written in (the request's; the
 	// TV's is the night's, set in the context before).
 	Lang string
@@ -43,14 +44,15 @@ type pageKey struct {
 	Address string
 }
 
-// pageCacheSize bounds the pages kept: some kilobytes each, so a few MB
-// at most, and enough for every guest of a busy night at one version.
+// pageCacheSize bounds the pages kept: some kilobytes each (the
+// dashboard some hundred), so a few MB at most, and enough for every guest
+// of a busy night at one version.
 const pageCacheSize = 256
 
-// pageCache keeps rendered pages by their key. Its bytes hold
-// views.RetapSlot for each one-time key, filled afresh for every answer.
+// pageCache keeps rendered pages by their key, split at their slots and
+// compressed (keptPage), so that a hit renders and compresses nothing.
 type pageCache struct {
-	pages *lru.Cache[pageKey, []byte]
+	pages *lru.Cache[pageKey, *keptPage]
 	// boot is this process's own mark in every ETag: a new build renders
 	// pages differently (its static files have new names) at the same
 	// version, so no page a browser kept from before is taken as current.
@@ -58,7 +60,7 @@ type pageCache struct {
 }
 
 func newPageCache() *pageCache {
-	pages, err := lru.New[pageKey, []byte](pageCacheSize)
+	pages, err := lru.New[pageKey, *keptPage](pageCacheSize)
 	if err != nil {
 		panic(err) // only for a size below 1
 	}
@@ -72,29 +74,46 @@ func (c *pageCache) etag(k pageKey) string {
 	return `W/"` + hex.EncodeToString(sum[:12]) + `"`
 }
 
+// kept says how a page is kept and sent (see respondKeptAs).
+type kept struct {
+	Page   string // "guest", "display", "dashboard"
+	Viewer int64  // the guest whose page it is; 0 for a page everyone sees alike
+	// Shows is more that the page shows and the version does not follow
+	// (the TVs paired, the songbooks, the copy's status): part of the key.
+	Shows string
+	// Secret fills the page's views.SecretSlot and Device its
+	// views.DeviceSlot; NoStore sends it for no cache to keep, without an
+	// ETag: a host page.
+	Secret, Device string
+	NoStore        bool
+}
+
 // respondKept answers like respond, from the page kept under its key when
+// there is one (see respondKeptAs).
+func (h *Handler) respondKept(w http.ResponseWriter, r *http.Request, sess db.Session, name string, viewer int64, fragment, page view) {
+	h.respondKeptAs(w, r, sess, kept{Page: name, Viewer: viewer}, fragment, page)
+}
+
+// respondKeptAs answers like respond, from the page kept under its key when
 // there is one. A request that already holds this render (If-None-Match)
 // gets 304 and no body; otherwise the page is built only when none is kept,
-// rendered once for every request with its key, and sent with fresh
-// one-time keys.
-func (h *Handler) respondKept(w http.ResponseWriter, r *http.Request, sess db.Session, name string, viewer int64, fragment, page view) {
+// rendered and compressed once for every request with its key, and sent
+// with fresh one-time keys, in gzip when the browser takes it.
+func (h *Handler) respondKeptAs(w http.ResponseWriter, r *http.Request, sess db.Session, how kept, fragment, page view) {
 	now := time.Now()
-	k := pageKey{Page: name, Session: sess.ID, Version: sess.Version, Viewer: viewer, Lang: lang.From(r.Context()).Tag(),
+	k := pageKey{Page: how.Page, Session: sess.ID, Version: sess.Version, Viewer: how.Viewer, Shows: how.Shows, Lang: lang.From(r.Context()).Tag(),
 		Minute: now.Unix() / 60, Closing: closingView(db.Night{Session: sess}, now), Fragment: isHTMX(r), Address: r.URL.RequestURI()}
-	etag := h.pages.etag(k)
 	hd := w.Header()
-	validators := func() {
-		hd.Set("ETag", etag)
-		// Each load asks whether the page is still current: it changes
-		// with the night, and it is this browser's own.
-		hd.Set("Cache-Control", "private, no-cache")
+	etag := ""
+	if !how.NoStore {
+		etag = h.pages.etag(k)
+		if r.Method == http.MethodGet && etagMatches(r.Header.Get("If-None-Match"), etag) {
+			keptValidators(hd, etag)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
 	}
-	if r.Method == http.MethodGet && etagMatches(r.Header.Get("If-None-Match"), etag) {
-		validators()
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	kept, ok := h.pages.pages.Get(k)
+	kp, ok := h.pages.pages.Get(k)
 	if !ok {
 		build := page
 		if k.Fragment {
@@ -110,18 +129,38 @@ func (h *Handler) respondKept(w http.ResponseWriter, r *http.Request, sess db.Se
 			h.internalError(w, r, err)
 			return
 		}
-		kept = buf.Bytes()
-		h.pages.pages.Add(k, kept)
+		if kp, err = keepPage(buf.Bytes()); err != nil {
+			h.internalError(w, r, err)
+			return
+		}
+		h.pages.pages.Add(k, kp)
 	}
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer putRenderBuffer(buf)
-	views.FillRetapSlots(buf, kept)
-	validators()
+	fills := kp.fills(how.Secret, how.Device)
+	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		kp.writeGzip(buf, fills)
+		hd.Set("Content-Encoding", "gzip")
+	} else {
+		kp.writePlain(buf, fills)
+	}
+	if etag != "" {
+		keptValidators(hd, etag)
+	}
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Add("Vary", htmxHeader)
+	hd.Add("Vary", "Accept-Encoding")
 	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(http.StatusOK)
 	w.Write(buf.Bytes())
+}
+
+// keptValidators are a kept page's ETag and caching: each load asks whether
+// the page is still current, as it changes with the night and is this
+// browser's own.
+func keptValidators(hd http.Header, etag string) {
+	hd.Set("ETag", etag)
+	hd.Set("Cache-Control", "private, no-cache")
 }
 
 // etagMatches reports whether an If-None-Match header names etag, by weak

@@ -120,7 +120,7 @@ func TestEveryPostRouteRefusesOversizeBody(t *testing.T) {
 	guest := app.guest(code, "Ann", "a1")
 	page := host.get(dash)
 	removeURL, _ := page.testid("remove-singer").Attr("href")
-	skipURL, _ := page.doc.Find(`[data-testid="queue-item"] form[action$="/skip"]`).Attr("action")
+	skipURL, _ := page.doc.Find(`[data-testid="queue-item"] [formaction$="/skip"]`).Attr("formaction")
 	params := map[string]string{
 		"code":      code,
 		"sessionID": strings.TrimPrefix(dash, "/host/"),

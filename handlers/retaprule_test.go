@@ -50,7 +50,7 @@ var scripted = map[string]bool{"POST /j/{code}/push": true, "POST /j/{code}/push
 // night (approval on, requests held and declined, standby lists, a hold, a
 // walk-up, two songbooks, a closing time, history; then paused, closed to
 // new guests and songbook-only) and finds every form that posts and every
-// hx-post, hx-put and hx-delete: each carries a one-time key
+// hx-post, hx-put, hx-delete and button formaction: each carries a one-time key
 // (views.RetapField) unless its route is in keyless, and a live part's is
 // the same at every render of the same night. Every POST route of the
 // router must be among those found, so a new one is checked too.
@@ -60,7 +60,7 @@ func TestEveryFormCarriesAKey(t *testing.T) {
 	seen := map[string]bool{}
 	check := func(where string, doc *goquery.Document) {
 		t.Helper()
-		doc.Find(`form, [hx-post], [hx-put], [hx-delete]`).Each(func(_ int, s *goquery.Selection) {
+		doc.Find(`form, [hx-post], [hx-put], [hx-delete], [formaction]`).Each(func(_ int, s *goquery.Selection) {
 			action, method := postTarget(s)
 			if action == "" {
 				return // a search form (GET)
@@ -78,7 +78,12 @@ func TestEveryFormCarriesAKey(t *testing.T) {
 			if keyless[route] != "" {
 				return
 			}
+			// An element that is not a form posts its form's fields too (a
+			// button's formaction; htmx adds the closest form's to a post).
 			key := s.Find(`input[name="`+views.RetapField+`"]`).AttrOr("value", "")
+			if goquery.NodeName(s) != "form" && key == "" {
+				key = s.Closest("form").Find(`input[name="`+views.RetapField+`"]`).AttrOr("value", "")
+			}
 			if s.AttrOr("enctype", "") == "multipart/form-data" {
 				key = u.Query().Get(views.RetapField) // read before the streamed body
 			}
@@ -143,6 +148,9 @@ func postTarget(s *goquery.Selection) (action, method string) {
 	}
 	if goquery.NodeName(s) == "form" && strings.EqualFold(s.AttrOr("method", "get"), "post") {
 		return s.AttrOr("action", ""), http.MethodPost
+	}
+	if a, ok := s.Attr("formaction"); ok && strings.EqualFold(s.Closest("form").AttrOr("method", "get"), "post") {
+		return a, http.MethodPost // a submit button's own address in its form
 	}
 	return "", ""
 }

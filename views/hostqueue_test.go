@@ -48,15 +48,15 @@ func TestHostQueueRowIsOneLineWithAMenu(t *testing.T) {
 	if href, _ := menu.Find(".note a").Attr("href"); href != "https://example.com/x" {
 		t.Errorf("the note's link is %q", href)
 	}
-	if got := menu.Find(`.moves form[action="/host/1/requests/12/up"] button[aria-label="Move up: I Will Survive (Zoe)"]`).Length(); got != 1 {
+	if got := menu.Find(`.moves button[formaction="/host/1/requests/12/up"][aria-label="Move up: I Will Survive (Zoe)"]`).Length(); got != 1 {
 		t.Errorf("%d named move-up buttons", got)
 	}
-	if got := menu.Find(".moves [action$=skip], .moves [action$=remove]").Length(); got != 0 {
+	if got := menu.Find(".moves [formaction$=skip], .moves [formaction$=remove]").Length(); got != 0 {
 		t.Errorf("%d dangerous actions among the moves", got)
 	}
 	for _, a := range zoeRow.Dangers {
 		confirm := menu.Find(".dangers details.confirm").FilterFunction(func(_ int, s *goquery.Selection) bool {
-			return s.Find(`form[action="`+a.URL+`"]`).Length() == 1
+			return s.Find(`button[formaction="`+a.URL+`"]`).Length() == 1
 		})
 		if confirm.Length() != 1 {
 			t.Errorf("%s is not behind a confirm step", a.Label)
@@ -65,7 +65,7 @@ func TestHostQueueRowIsOneLineWithAMenu(t *testing.T) {
 		if got := confirm.Find("summary").Text(); !strings.Contains(got, a.Label+"…") {
 			t.Errorf("%s's first tap reads %q", a.Label, got)
 		}
-		if got := confirm.Find("form button.danger").Text(); got != a.Title {
+		if got := confirm.Find("button.danger").Text(); got != a.Title {
 			t.Errorf("%s's confirm button reads %q, want %q", a.Label, got, a.Title)
 		}
 	}

@@ -1,7 +1,6 @@
 package views
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -20,8 +19,8 @@ const MessageRetapPending = "That was already sent and its answer is not known y
 
 // newRetapKey makes a form's one-time key: 26 characters of base32, 130
 // random bits. A render to be kept and served again (see Reusable) gets
-// RetapSlot instead, which FillRetapSlots replaces with a fresh key each
-// time the bytes are sent.
+// RetapSlot instead, which the handler replaces with a fresh key each
+// time the bytes are sent (handlers/keptpage.go).
 func newRetapKey(ctx context.Context) string {
 	if ctx.Value(reusableKey{}) != nil {
 		return RetapSlot
@@ -37,25 +36,9 @@ type reusableKey struct{}
 
 // Reusable marks a render whose bytes are kept and sent to more than one
 // request (a page of a night's version): its one-time keys are left as
-// RetapSlot, for FillRetapSlots.
+// RetapSlot, which the handler fills with a fresh key for each answer.
 func Reusable(ctx context.Context) context.Context {
 	return context.WithValue(ctx, reusableKey{}, true)
-}
-
-// FillRetapSlots writes page to w with a fresh one-time key in each
-// RetapSlot, so that no two answers share a key.
-func FillRetapSlots(w *bytes.Buffer, page []byte) {
-	slot := []byte(RetapSlot)
-	for {
-		i := bytes.Index(page, slot)
-		if i < 0 {
-			w.Write(page)
-			return
-		}
-		w.Write(page[:i])
-		w.WriteString(rand.Text())
-		page = page[i+len(slot):]
-	}
 }
 
 // IsRetapKey reports whether key has the shape newRetapKey gives.

@@ -68,7 +68,7 @@ func TestDashboardShowsJoinAndQueue(t *testing.T) {
 	if got, _ := testid(doc, "display-link").Attr("href"); got != "/d/ABCD" {
 		t.Errorf("display-link href = %q", got)
 	}
-	if got := doc.Find(`form[action="/host/1/requests/5/up"] button[aria-label="Move up"]`).Length(); got != 1 {
+	if got := doc.Find(`form[method="post"] button[formaction="/host/1/requests/5/up"][aria-label="Move up"]`).Length(); got != 1 {
 		t.Errorf("found %d move-up buttons with a name, want 1", got)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -19,7 +20,10 @@ import (
 // of a night with 60 songs, each run with `wrk -t2 -c50` beside a trivial
 // Go handler answering as many bytes from this process in the same run, the
 // baseline of what the machine and wrk can do at that moment. Each goal is
-// printed as a ratio with its target, MET or MISSED.
+// printed as a ratio with its target, MET or MISSED. Each page is also
+// asked for as a browser asks (Accept-Encoding: gzip, br, zstd), beside a
+// trivial handler answering as many bytes as went over the wire: printed,
+// not a goal.
 
 // pageGoal is one page's target: its throughput as a share of the trivial
 // handler's, and for the guest page a p99 bound.
@@ -38,7 +42,16 @@ type pageFigure struct {
 	p99, baseP99  time.Duration
 	notModified   float64 // a reload with If-None-Match, req/s; 0 when the page has no ETag
 	notModifiedOK bool
+	// As a browser asks: the answer's encoding and size on the wire, the
+	// rate and the trivial handler's with that many bytes.
+	encoding             string
+	wireBytes            int
+	wireRate, wireBase   float64
+	wireP99, wireBaseP99 time.Duration
 }
+
+// browserEncodings is what a browser's Accept-Encoding names.
+const browserEncodings = "gzip, deflate, br, zstd"
 
 func runPages(ctx context.Context, lt *loadTest, dir string) error {
 	if _, err := exec.LookPath("wrk"); err != nil {
@@ -52,18 +65,22 @@ func runPages(ctx context.Context, lt *loadTest, dir string) error {
 	if err != nil {
 		return err
 	}
-	script, err := cookieScript(dir, "/j/"+code+"/", guests)
+	script, err := cookieScript(dir, "plain.lua", "/j/"+code+"/", guests, "")
+	if err != nil {
+		return err
+	}
+	wireScript, err := cookieScript(dir, "wire.lua", "/j/"+code+"/", guests, browserEncodings)
 	if err != nil {
 		return err
 	}
 	goals := []struct {
 		pageGoal
-		cookies []string
-		script  string
+		cookies            []string
+		script, wireScript string
 	}{
-		{pageGoal{"guest page, 40 guests, 100 songs", "/j/" + code + "/", 0.30, 10 * time.Millisecond}, guests, script},
-		{pageGoal{"display (TV), 100 songs", "/d/" + code + "/", 0.40, 0}, nil, ""},
-		{pageGoal{"dashboard, 60 songs", dash, 0.15, 0}, []string{host}, ""},
+		{pageGoal{"guest page, 40 guests, 100 songs", "/j/" + code + "/", 0.30, 10 * time.Millisecond}, guests, script, wireScript},
+		{pageGoal{"display (TV), 100 songs", "/d/" + code + "/", 0.40, 0}, nil, "", ""},
+		{pageGoal{"dashboard, 60 songs", dash, 0.15, 0}, []string{host}, "", ""},
 	}
 	var figures []pageFigure
 	for _, g := range goals {
@@ -100,11 +117,16 @@ func runPages(ctx context.Context, lt *loadTest, dir string) error {
 			f.notModified, _, err = wrkRun(ctx, lt.cfg.duration, lt.cfg.target+g.path, "", append(header, "If-None-Match: "+etag))
 			f.notModifiedOK = err == nil
 		}
+		if err := lt.measureWire(ctx, &f, g.path, cookie, g.wireScript, header); err != nil {
+			return err
+		}
 		fmt.Printf("\n%s (%d bytes)\n  trivial handler %8.0f req/s, p99 %s\n  page            %8.0f req/s, p99 %s\n",
 			g.name, f.bytes, f.base, f.baseP99, f.rate, f.p99)
 		if f.notModifiedOK {
 			fmt.Printf("  reload (304)    %8.0f req/s\n", f.notModified)
 		}
+		fmt.Printf("  as a browser asks (%s, %d bytes on the wire):\n    trivial handler %8.0f req/s, p99 %s\n    page            %8.0f req/s, p99 %s (%.1f %%)\n",
+			cmp.Or(f.encoding, "identity"), f.wireBytes, f.wireBase, f.wireBaseP99, f.wireRate, f.wireP99, 100*f.wireRate/f.wireBase)
 		fmt.Printf("  load average %s\n", loadAverage())
 		figures = append(figures, f)
 	}
@@ -156,18 +178,44 @@ func (lt *loadTest) seedNight(ctx context.Context, name string, n, songs int) (h
 	return host, dash, code, guests, nil
 }
 
+// measureWire measures f's page as a browser asks for it, beside a
+// trivial handler answering as many bytes as the page sends on the wire.
+func (lt *loadTest) measureWire(ctx context.Context, f *pageFigure, path, cookie, script string, header []string) error {
+	resp, body, err := lt.doWith("GET", path, cookie, nil, http.Header{"Accept-Encoding": {browserEncodings}})
+	if err != nil {
+		return err
+	}
+	f.encoding, f.wireBytes = resp.Header.Get("Content-Encoding"), len(body)
+	base, stop, err := baseline(len(body))
+	if err != nil {
+		return err
+	}
+	f.wireBase, f.wireBaseP99, err = wrkRun(ctx, lt.cfg.duration, base, "", nil)
+	stop()
+	if err != nil {
+		return err
+	}
+	f.wireRate, f.wireP99, err = wrkRun(ctx, lt.cfg.duration, lt.cfg.target+path, script, append(header, "Accept-Encoding: "+browserEncodings))
+	return err
+}
+
 // cookieScript writes a wrk script that sends GET path with each of
-// cookies in turn, so that the load is many guests' pages, not one's.
-func cookieScript(dir, path string, cookies []string) (string, error) {
+// cookies in turn, so that the load is many guests' pages, not one's, and
+// with Accept-Encoding enc unless it is "".
+func cookieScript(dir, name, path string, cookies []string, enc string) (string, error) {
 	var b strings.Builder
 	b.WriteString("local cookies = {\n")
 	for _, c := range cookies {
 		b.WriteString("  " + strconv.Quote(c) + ",\n")
 	}
 	b.WriteString("}\nlocal i = 0\nrequest = function()\n  i = i + 1\n")
-	b.WriteString("  return wrk.format(\"GET\", " + strconv.Quote(path) + ", {[\"Cookie\"] = cookies[i % #cookies + 1]})\nend\n")
-	name := filepath.Join(dir, "guests.lua")
-	return name, os.WriteFile(name, []byte(b.String()), 0o600)
+	encoding := ""
+	if enc != "" {
+		encoding = ", [\"Accept-Encoding\"] = " + strconv.Quote(enc)
+	}
+	b.WriteString("  return wrk.format(\"GET\", " + strconv.Quote(path) + ", {[\"Cookie\"] = cookies[i % #cookies + 1]" + encoding + "})\nend\n")
+	file := filepath.Join(dir, name)
+	return file, os.WriteFile(file, []byte(b.String()), 0o600)
 }
 
 var wrkP99 = regexp.MustCompile(`(?m)^\s+99%\s+(\S+)`)

@@ -159,7 +159,7 @@ func TestHostTapHitsTheIntendedSong(t *testing.T) {
 
 	e2etest.Do(t, host, "tap Remove…, then the confirm button",
 		chromedp.Click(chromedp.CSS("#"+row+" .dangers details.confirm:nth-of-type(2) > summary")),
-		chromedp.Click(chromedp.CSS("#"+row+` .dangers form[action$="/remove"] button`)))
+		chromedp.Click(chromedp.CSS("#"+row+` .dangers button[formaction$="/remove"]`)))
 	// The count alone would pass before the held changes land (59 rows
 	// without the latecomer's song): wait for the removal itself.
 	e2etest.WaitFor(t, host, "the queue after the removal", fmt.Sprintf(`(function(){

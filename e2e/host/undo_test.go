@@ -33,7 +33,7 @@ func skipFirstInLine(t *testing.T, host context.Context, what string) {
 	e2etest.Do(t, host, "skip "+what,
 		chromedp.Click(chromedp.CSS(row+` > details > summary`)),
 		chromedp.Click(chromedp.CSS(row+` .confirm > summary`)),
-		chromedp.Click(chromedp.CSS(row+` .confirm form button`)))
+		chromedp.Click(chromedp.CSS(row+` .confirm > button`)))
 }
 
 // focusRing is JavaScript: whether the focused element shows an outline.
