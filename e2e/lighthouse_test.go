@@ -36,7 +36,11 @@ var lighthouseCategories = []string{"performance", "accessibility", "best-practi
 //
 //	KARAOKE_LIGHTHOUSE=1 go test ./e2e -run TestLighthouse -v -timeout 60m
 //
-// KARAOKE_LIGHTHOUSE_RUNS changes the number of runs a page.
+// KARAOKE_LIGHTHOUSE_RUNS changes the number of runs a page,
+// KARAOKE_LIGHTHOUSE_PAGES (home,join,guest,dashboard,display) picks pages
+// and KARAOKE_LIGHTHOUSE_ONLY (performance) categories, for a quick look
+// while working. Every report is kept as
+// test-artifacts/lighthouse/PAGE-RUN.json, to read what decided a score.
 func TestLighthouse(t *testing.T) {
 	if os.Getenv("KARAOKE_LIGHTHOUSE") == "" {
 		t.Skip("slow: KARAOKE_LIGHTHOUSE=1 go test ./e2e -run TestLighthouse -v -timeout 60m")
@@ -45,6 +49,10 @@ func TestLighthouse(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv("KARAOKE_LIGHTHOUSE_RUNS")); err == nil && n > 0 {
 		runs = n
 	}
+	categories := lighthouseCategories
+	if only := os.Getenv("KARAOKE_LIGHTHOUSE_ONLY"); only != "" {
+		categories = strings.Split(only, ",")
+	}
 	cli := filepath.Join(npmtest.Install(t, "lighthouse", lighthouseVersion), "cli", "index.js")
 	chrome, err := browsertest.ChromiumPath()
 	if err != nil {
@@ -52,9 +60,15 @@ func TestLighthouse(t *testing.T) {
 	}
 	s := startServer(t)
 	pages := lighthousePages(t, s)
-	out := t.TempDir()
+	if only := os.Getenv("KARAOKE_LIGHTHOUSE_PAGES"); only != "" {
+		pages = slices.DeleteFunc(pages, func(p lighthousePage) bool { return !slices.Contains(strings.Split(only, ","), p.name) })
+	}
+	out := filepath.Join(browsertest.ArtifactDir(t), "lighthouse")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	fmt.Printf("\nLighthouse %s, mobile, median of %d runs a page\n%-10s", lighthouseVersion, runs, "page")
-	for _, c := range lighthouseCategories {
+	for _, c := range categories {
 		fmt.Printf(" %15s", c)
 	}
 	fmt.Println()
@@ -64,7 +78,7 @@ func TestLighthouse(t *testing.T) {
 		for i := range runs {
 			report := filepath.Join(out, fmt.Sprintf("%s-%d.json", p.name, i))
 			args := []string{cli, p.url, "--quiet", "--output=json", "--output-path=" + report,
-				"--only-categories=" + strings.Join(lighthouseCategories, ","),
+				"--only-categories=" + strings.Join(categories, ","),
 				"--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"}
 			if p.cookie != "" {
 				h, _ := json.Marshal(map[string]string{"Cookie": p.cookie})
@@ -92,7 +106,7 @@ func TestLighthouse(t *testing.T) {
 		}
 		row := fmt.Sprintf("%-10s", p.name)
 		var missed []string
-		for _, c := range lighthouseCategories {
+		for _, c := range categories {
 			m := median(scores[c])
 			row += fmt.Sprintf(" %15.0f", m)
 			if m < lighthouseTargets[c] {
