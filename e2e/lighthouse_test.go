@@ -39,7 +39,8 @@ var lighthouseCategories = []string{"performance", "accessibility", "best-practi
 // KARAOKE_LIGHTHOUSE_RUNS changes the number of runs a page,
 // KARAOKE_LIGHTHOUSE_PAGES (home,join,guest,dashboard,display) picks pages
 // and KARAOKE_LIGHTHOUSE_ONLY (performance) categories, for a quick look
-// while working. Every report is kept as
+// while working, and KARAOKE_LIGHTHOUSE_TRACES=1 keeps each run's trace
+// too (Lighthouse's --save-assets). Every report is kept as
 // test-artifacts/lighthouse/PAGE-RUN.json, to read what decided a score.
 func TestLighthouse(t *testing.T) {
 	if os.Getenv("KARAOKE_LIGHTHOUSE") == "" {
@@ -71,15 +72,22 @@ func TestLighthouse(t *testing.T) {
 	for _, c := range categories {
 		fmt.Printf(" %15s", c)
 	}
-	fmt.Println()
+	for _, m := range lighthouseMetrics {
+		fmt.Printf(" %7s", m.name)
+	}
+	fmt.Printf(" %9s\n", "load")
 	for _, p := range pages {
 		scores := map[string][]float64{}
 		var weak map[string]string
+		load := loadAverage()
 		for i := range runs {
 			report := filepath.Join(out, fmt.Sprintf("%s-%d.json", p.name, i))
 			args := []string{cli, p.url, "--quiet", "--output=json", "--output-path=" + report,
 				"--only-categories=" + strings.Join(categories, ","),
 				"--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"}
+			if os.Getenv("KARAOKE_LIGHTHOUSE_TRACES") != "" {
+				args = append(args, "--save-assets")
+			}
 			if p.cookie != "" {
 				h, _ := json.Marshal(map[string]string{"Cookie": p.cookie})
 				args = append(args, "--extra-headers="+string(h))
@@ -103,6 +111,7 @@ func TestLighthouse(t *testing.T) {
 				scores[c] = append(scores[c], v)
 			}
 			weak = audits
+			load += " " + loadAverage()
 		}
 		row := fmt.Sprintf("%-10s", p.name)
 		var missed []string
@@ -113,7 +122,10 @@ func TestLighthouse(t *testing.T) {
 				missed = append(missed, fmt.Sprintf("%s: %s median %.0f (runs %v), target %.0f", p.name, c, m, scores[c], lighthouseTargets[c]))
 			}
 		}
-		fmt.Println(row)
+		for _, m := range lighthouseMetrics {
+			row += fmt.Sprintf(" %7s", fmt.Sprintf(m.format, median(scores[m.audit])))
+		}
+		fmt.Printf("%s  %s\n", row, load)
 		for _, m := range missed {
 			t.Error(m)
 		}
@@ -127,6 +139,26 @@ func TestLighthouse(t *testing.T) {
 			t.Logf("%s, last run: %s %s", p.name, id, weak[id])
 		}
 	}
+}
+
+// lighthouseMetrics are the measures printed beside the scores (medians),
+// which say why a performance score is what it is: Total Blocking Time
+// decides it on this machine kind.
+var lighthouseMetrics = []struct{ name, audit, format string }{
+	{"FCP ms", "first-contentful-paint", "%.0f"},
+	{"LCP ms", "largest-contentful-paint", "%.0f"},
+	{"TBT ms", "total-blocking-time", "%.0f"},
+	{"CLS", "cumulative-layout-shift", "%.3f"},
+}
+
+// loadAverage is the machine's load over the last minute, printed with
+// each page's row: TBT grows with it, so a score is read beside it.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
 }
 
 type lighthousePage struct{ name, url, cookie string }
@@ -173,8 +205,9 @@ func lighthousePages(t *testing.T, s *server) []lighthousePage {
 	}
 }
 
-// readLighthouse reads a JSON report: each category's score (0–100), and
-// the audits that scored under 0.9, with what they measured.
+// readLighthouse reads a JSON report: each category's score (0–100) and
+// each of lighthouseMetrics' values by its audit's id, and the audits that
+// scored under 0.9, with what they measured.
 func readLighthouse(t *testing.T, path string) (map[string]float64, map[string]string) {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -188,6 +221,7 @@ func readLighthouse(t *testing.T, path string) (map[string]float64, map[string]s
 		Audits map[string]struct {
 			Score        *float64 `json:"score"`
 			DisplayValue string   `json:"displayValue"`
+			NumericValue *float64 `json:"numericValue"`
 			Mode         string   `json:"scoreDisplayMode"`
 		} `json:"audits"`
 	}
@@ -198,6 +232,11 @@ func readLighthouse(t *testing.T, path string) (map[string]float64, map[string]s
 	for c, v := range report.Categories {
 		if v.Score != nil {
 			scores[c] = 100 * *v.Score
+		}
+	}
+	for _, m := range lighthouseMetrics {
+		if a := report.Audits[m.audit]; a.NumericValue != nil {
+			scores[m.audit] = *a.NumericValue
 		}
 	}
 	weak := map[string]string{}
