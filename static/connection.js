@@ -144,7 +144,21 @@
 		this.readyState = EventSource.CONNECTING;
 		this.refusals = 0;
 		this.timer = null;
-		this.connect();
+		this.es = null;
+		if (document.readyState === "complete") {
+			this.connect();
+			return;
+		}
+		// The page's first load opens the stream once it is done: the
+		// connection and what it brings are not work the first paint and
+		// htmx's start-up wait on (a missed change comes with the stream,
+		// which names the version the page has).
+		var self = this;
+		window.addEventListener("load", function () {
+			if (self.readyState !== EventSource.CLOSED && !self.es) {
+				self.connect();
+			}
+		}, { once: true });
 	}
 	Stream.prototype.connect = function () {
 		var self = this;
@@ -182,25 +196,33 @@
 	Stream.prototype.reopen = function () {
 		clearTimeout(this.timer);
 		this.timer = null;
-		this.es.close();
+		if (this.es) {
+			this.es.close();
+		}
 		this.readyState = EventSource.CONNECTING;
 		this.connect();
 	};
 	Stream.prototype.addEventListener = function (type, fn) {
 		this.listeners.push([type, fn]);
-		this.es.addEventListener(type, fn);
+		if (this.es) {
+			this.es.addEventListener(type, fn);
+		}
 	};
 	Stream.prototype.removeEventListener = function (type, fn) {
 		this.listeners = this.listeners.filter(function (l) {
 			return l[0] !== type || l[1] !== fn;
 		});
-		this.es.removeEventListener(type, fn);
+		if (this.es) {
+			this.es.removeEventListener(type, fn);
+		}
 	};
 	Stream.prototype.close = function () {
 		clearTimeout(this.timer);
 		this.timer = null;
 		this.readyState = EventSource.CLOSED;
-		this.es.close();
+		if (this.es) {
+			this.es.close();
+		}
 	};
 
 	if (window.htmx && window.EventSource) {

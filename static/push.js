@@ -191,6 +191,12 @@
 		}
 	}
 
+	// showNothing gives back the place the page keeps for the offer
+	// (app.css), where this phone gets neither the button nor the hint.
+	function showNothing() {
+		offer.parentNode.classList.add("push-none");
+	}
+
 	function setUp() {
 		if (!offer) {
 			return; // the server sends no pushes, or the night is over
@@ -204,10 +210,13 @@
 				offer.hidden = false;
 				home.hidden = false;
 				handOff();
+				return;
 			}
+			showNothing();
 			return;
 		}
 		if (Notification.permission === "denied") {
+			showNothing();
 			return;
 		}
 		button.addEventListener("click", optIn);
