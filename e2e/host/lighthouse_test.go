@@ -35,7 +35,7 @@ var lighthouseCategories = []string{"performance", "accessibility", "best-practi
 // on a 2-core machine), prints the medians and fails a page whose median
 // misses a target. It takes minutes, so it runs only when asked:
 //
-//	KARAOKE_LIGHTHOUSE=1 go test ./e2e -run TestLighthouse -v -timeout 60m
+//	KARAOKE_LIGHTHOUSE=1 go test ./e2e/host -run TestLighthouse -v -timeout 60m
 //
 // KARAOKE_LIGHTHOUSE_RUNS changes the number of runs a page,
 // KARAOKE_LIGHTHOUSE_PAGES (home,join,guest,dashboard,display) picks pages
@@ -45,7 +45,7 @@ var lighthouseCategories = []string{"performance", "accessibility", "best-practi
 // test-artifacts/lighthouse/PAGE-RUN.json, to read what decided a score.
 func TestLighthouse(t *testing.T) {
 	if os.Getenv("KARAOKE_LIGHTHOUSE") == "" {
-		t.Skip("slow: KARAOKE_LIGHTHOUSE=1 go test ./e2e -run TestLighthouse -v -timeout 60m")
+		t.Skip("slow: KARAOKE_LIGHTHOUSE=1 go test ./e2e/host -run TestLighthouse -v -timeout 60m")
 	}
 	runs := 5
 	if n, err := strconv.Atoi(os.Getenv("KARAOKE_LIGHTHOUSE_RUNS")); err == nil && n > 0 {
