@@ -47,7 +47,8 @@ func TestRemoteHostActionsAcrossMachines(t *testing.T) {
 	// The host skips Africa on A: Bob's page on B says so; the Undo on A
 	// puts it back in his songs.
 	dash, _ := n.host.open("GET", n.dash, nil)
-	skip := formIn(t, dash, `[data-testid="queue-item"]:contains("Africa") form[action$="/skip"]`)
+	africa := `[data-testid="queue-item"]:contains("Africa") `
+	skip := formIn(t, dash, africa+`form[action$="/skip"], `+africa+`[formaction$="/skip"]`)
 	start = time.Now()
 	dash, _ = n.host.open("POST", skip.action, skip.values)
 	hears(t, bobStream, "the host's Skip on A", start, func(ev sse.Event) bool {
@@ -92,17 +93,23 @@ type pageForm struct {
 	values url.Values
 }
 
-// formIn returns the one form selector finds on page, with the values of
-// its inputs (a one-time key among them), as a browser would send it.
+// formIn returns what a tap on the one element selector finds on page
+// sends: a form, or a button with a formaction of its own in a form that
+// holds several, with the values of the form's inputs (a one-time key
+// among them), as a browser would send it.
 func formIn(t *testing.T, page *goquery.Document, selector string) pageForm {
 	t.Helper()
 	sel := page.Find(selector)
 	if sel.Length() != 1 {
-		t.Fatalf("%d forms match %s, want 1", sel.Length(), selector)
+		t.Fatalf("%d elements match %s, want 1", sel.Length(), selector)
 	}
+	form := sel.Closest("form")
 	f := pageForm{values: url.Values{}}
-	f.action, _ = sel.Attr("action")
-	sel.Find("input[name]").Each(func(_ int, in *goquery.Selection) {
+	f.action, _ = form.Attr("action")
+	if own, ok := sel.Attr("formaction"); ok {
+		f.action = own
+	}
+	form.Find("input[name]").Each(func(_ int, in *goquery.Selection) {
 		name, _ := in.Attr("name")
 		value, _ := in.Attr("value")
 		f.values.Add(name, value)
