@@ -201,3 +201,14 @@ func lineShown(l *line) shownLine {
 // ForgetNight drops the Night the store keeps for the session, so the next
 // read goes to the database.
 func (s *Store) ForgetNight(sessionID int64) { s.nights.forget(sessionID) }
+
+// ForceJoinCodes makes every new night's join code come from next until
+// the test ends, so that a test can give two nights the same one.
+func ForceJoinCodes(tb testing.TB, next func() string) {
+	old := joinCodes
+	joinCodes = next
+	tb.Cleanup(func() { joinCodes = old })
+}
+
+// NewJoinCode is a fresh random join code, as the store makes one.
+func NewJoinCode() string { return newJoinCode() }

@@ -14,6 +14,10 @@ const JoinCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 // is plenty for the sessions open at one time.
 const JoinCodeLength = 4
 
+// joinCodes is where a new night's join code comes from: newJoinCode, and
+// in tests (export_test.go) a source that gives two nights the same code.
+var joinCodes = newJoinCode
+
 func newJoinCode() string {
 	b := randomBytes(JoinCodeLength)
 	code := make([]byte, JoinCodeLength)

@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -98,5 +99,82 @@ func TestMigrationsOnTheRemote(t *testing.T) {
 	ctx := context.Background()
 	if v, err := store.SchemaVersion(ctx); err != nil || v != migrations[len(migrations)-1].Version {
 		t.Errorf("schema version = %d, %v; want %d", v, err, migrations[len(migrations)-1].Version)
+	}
+}
+
+// TestOneJoinCodePerOpenNightAcrossMachines makes two nights at the same
+// moment on two machines (two stores on one sqld) whose join codes are
+// forced to be the same: the unique index of open codes lets one through,
+// and the other night is made with a fresh code, nothing of its first try
+// kept.
+func TestOneJoinCodePerOpenNightAcrossMachines(t *testing.T) {
+	srv := sqldtest.Start(t)
+	machines := []*db.Store{openRemote(t, srv.URL), openRemote(t, srv.URL)}
+	const same = "ABCD"
+	// The first two codes asked for are the same, and neither is given
+	// until both are asked for: both machines insert with it at once.
+	var mu sync.Mutex
+	var given []string
+	var bothAsked sync.WaitGroup
+	bothAsked.Add(2)
+	db.ForceJoinCodes(t, func() string {
+		mu.Lock()
+		code := same
+		if len(given) >= 2 {
+			code = db.NewJoinCode()
+		}
+		given = append(given, code)
+		first := len(given) <= 2
+		mu.Unlock()
+		if first {
+			bothAsked.Done()
+			bothAsked.Wait()
+		}
+		return code
+	})
+	ctx := context.Background()
+	made := make([]db.NewNight, 2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i, s := range machines {
+		// No one-time key: the night's INSERT is then the write's first
+		// statement, sent with its BEGIN, so both codes are asked for
+		// before either machine takes the write lock.
+		wg.Go(func() {
+			sess, key, err := s.CreateSessionIn(ctx, fmt.Sprintf("Night on %c", 'A'+i), "en")
+			made[i], errs[i] = db.NewNight{Session: sess, HostKey: key}, err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("machine %c: create a night: %v", 'A'+i, err)
+		}
+	}
+	a, b := made[0].Session, made[1].Session
+	t.Logf("codes given: %q; nights made with %s and %s", given, a.Code, b.Code)
+	if a.Code == b.Code {
+		t.Fatalf("both open nights have the join code %s", a.Code)
+	}
+	if a.Code != same && b.Code != same {
+		t.Errorf("neither night has the code both were given first (%s): %s, %s", same, a.Code, b.Code)
+	}
+	if len(given) != 3 || (a.Code != given[2] && b.Code != given[2]) {
+		t.Errorf("codes given %q: want the one night that lost to try one fresh code, and keep it", given)
+	}
+	if got := machines[0].CountRows(t, "sessions"); got != 2 {
+		t.Errorf("%d nights on the server, want 2: a failed try left one behind, or a night is missing", got)
+	}
+	// Each machine finds each night by its code, and its host by its key.
+	for _, s := range machines {
+		for _, n := range made {
+			got, err := s.SessionByCode(ctx, n.Session.Code)
+			if err != nil || got.ID != n.Session.ID {
+				t.Errorf("code %s finds night %d (%v), want %d", n.Session.Code, got.ID, err, n.Session.ID)
+			}
+			if err := s.CheckHost(ctx, n.Session.ID, n.HostKey); err != nil {
+				t.Errorf("the host key of night %d: %v", n.Session.ID, err)
+			}
+		}
 	}
 }

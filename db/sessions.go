@@ -72,7 +72,7 @@ func insertSession(ctx context.Context, tx *sql.Tx, name, language, hostKey stri
 		row := tx.QueryRowContext(ctx, `INSERT INTO sessions (id, name, code, host_secret_hash, singer_cap, created_at, join_token, language, songbook_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT MAX(id) FROM songbooks WHERE owner_hash IS NULL AND completed_at IS NOT NULL))
 			RETURNING `+sessionColumns,
-			newSessionID(), name, newJoinCode(), hashToken(hostKey), DefaultSingerCap, now, newJoinToken(), language)
+			newSessionID(), name, joinCodes(), hashToken(hostKey), DefaultSingerCap, now, newJoinToken(), language)
 		sess, err := scanSession(row)
 		if err == nil {
 			return sess, nil
