@@ -212,8 +212,8 @@ func TestForecastProperty(t *testing.T) {
 			asked, holds := 0, 0
 			lapses, moved := map[string]bool{}, map[int64]bool{}
 			defer func() {
-				t.Logf("%d of %d requests landed, the others refused as forecast; %d Hold my spot taps, %d holds ran out; %d standby songs moved in; %d requests patched the Night kept",
-					len(n.requests), asked, holds, len(lapses), len(moved), n.patched)
+				t.Logf("%d of %d requests landed, the others refused as forecast; %d Hold my spot taps, %d holds ran out; %d standby songs moved in; %d requests and %d Start next patched the Night kept",
+					len(n.requests), asked, holds, len(lapses), len(moved), n.patched, n.nextsPatched)
 			}()
 			for i := range 120 {
 				n.clock.Advance(time.Duration(rng.IntN(60)) * time.Second)
@@ -299,8 +299,8 @@ func (n *night) startNextAsWaited(st db.Night) {
 	if ok {
 		want = st.PlaceOf(len(st.PassedOver()))
 	}
-	if _, _, err := n.store.StartNext(context.Background(), n.session.ID, n.singing()); err != nil {
-		n.t.Fatalf("start next: %v", err)
+	if n.startNext() {
+		n.nextsPatched++
 	}
 	if !ok || st.HoldExpired(n.store.Now()) {
 		return
