@@ -141,6 +141,7 @@ func (s *Store) endRequest(ctx context.Context, sessionID, requestID int64, was,
 		if err := a.aboutEnd(ctx, tx, r, to); err != nil {
 			return err
 		}
+		a.patchWith(func(ctx context.Context, tx *sql.Tx) (nightPatch, error) { return endedPatch(ctx, tx, r, to) })
 		if to == StatusRemoved {
 			return leaveQueue(ctx, tx, r, to, s.nowMillis())
 		}

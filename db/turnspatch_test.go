@@ -59,3 +59,52 @@ func TestStartNextPatchesTheNight(t *testing.T) {
 		}
 	}
 }
+
+// TestHostEndsPatchTheNight: the host's Stop, Skip and Remove patch the
+// Night the store keeps as Start next does, and the patched Night is the
+// one a read gives: a turn stopped, a waiting song skipped (first, in the
+// middle, a singer's only one), a song removed ahead of its singer's
+// others (which move up a round), and a skipped song moved in from the
+// singer's standby list.
+func TestHostEndsPatchTheNight(t *testing.T) {
+	n := newNight(t)
+	n.setCap(db.MaxSingerCap)
+	n.run("A a1", "B b1", "A a2", "C c1", "A a3", "B b2", "D d1", "E e1", "E e2")
+	n.startNext()
+	tests := []struct {
+		name string
+		step string
+	}{
+		{"a turn stopped", "skip a1"},
+		{"the first song skipped", "skip b1"},
+		{"a singer's only song skipped", "skip d1"},
+		{"a song removed ahead of the singer's others", "remove a2"},
+		{"a song in the middle skipped", "skip c1"},
+		{"a singer's last song removed", "remove e2"},
+	}
+	for _, tt := range tests {
+		n.state() // the Night kept, as the host's page just showed it
+		n.run(tt.step)
+		if !n.patchedNight(tt.name) {
+			t.Errorf("%s: the Night kept was not patched (queue %s)", tt.name, n.queue())
+		}
+	}
+	n.setCap(1)
+	n.run("F f1")
+	n.standby("F", "f2")
+	n.run("skip f1") // f2 moves in: the Night is read again
+	st := n.state()
+	if len(st.Moved) == 0 {
+		t.Fatal("f2 did not move in from standby")
+	}
+	f2 := st.QueueAt(st.SongsOf(n.guest("F").ID)[0])
+	if err := n.store.SkipRequest(context.Background(), n.session.ID, f2.ID, db.StatusWaiting); err != nil {
+		t.Fatal(err)
+	}
+	if !n.patchedNight("the moved song skipped") {
+		t.Errorf("skipping the song moved from standby did not patch the Night kept")
+	}
+	if len(n.state().Moved) != 0 {
+		t.Errorf("Moved = %+v after the moved song was skipped, want none", n.state().Moved)
+	}
+}
