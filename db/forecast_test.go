@@ -245,6 +245,9 @@ func TestForecastProperty(t *testing.T) {
 					n.ask(singers[rng.IntN(len(singers))], fmt.Sprint("s", i))
 				case op == 4:
 					err = n.store.WithdrawRequest(ctx, n.session.ID, pick.GuestID, pick.ID)
+				case op == 5 && st.NowSinging != nil && rng.IntN(3) == 0:
+					// The host's Stop.
+					err = n.store.SkipRequest(ctx, n.session.ID, st.NowSinging.ID, db.StatusSinging)
 				case op == 5:
 					err = n.store.SkipRequest(ctx, n.session.ID, pick.ID, db.StatusWaiting)
 				case op == 6:

@@ -15,20 +15,29 @@ import (
 // the same at any queue length, as a request's does (nightpatch.go).
 
 // logged is what every host action's patch takes from the write as it
-// ends: the log's latest rows, what Undo offers, and the night's turns
-// measured again.
+// ends: the log's latest rows, what Undo offers, and, for an action that
+// started a turn, the night's turns measured again.
 type logged struct {
-	actions []HostAction
-	undo    UndoOffer
-	turns   Night // its turn length and changeover
+	actions  []HostAction
+	undo     UndoOffer
+	measured bool
+	turns    Night // its turn length and changeover, when measured
 }
 
-// readLogged reads logged once the action's log row is written.
-func readLogged(ctx context.Context, tx *sql.Tx, sessionID int64) (logged, error) {
-	var l logged
+// readLogged reads logged once the action's log row is written; measure
+// when the action started a turn (a turn stopped or a song skipped from
+// the queue changes no figure measureTurns reads: only a turn done counts
+// in the length, and a turn's changeover is its own start less the end
+// before it). In remote mode every statement is a round trip, so none
+// more than needed.
+func readLogged(ctx context.Context, tx *sql.Tx, sessionID int64, measure bool) (logged, error) {
+	l := logged{measured: measure}
 	var err error
 	if l.actions, l.undo, err = recentActions(ctx, tx, sessionID, RecentActions); err != nil {
 		return logged{}, err
+	}
+	if !measure {
+		return l, nil
 	}
 	l.turns.Session.ID = sessionID
 	return l, measureTurns(ctx, tx, &l.turns)
@@ -38,8 +47,10 @@ func readLogged(ctx context.Context, tx *sql.Tx, sessionID int64) (logged, error
 // (guestNotices): nothing newer can answer them.
 func (l logged) apply(n *Night) {
 	n.Actions, n.Undo = l.actions, l.undo
-	n.TurnLength, n.MeasuredAvg = l.turns.TurnLength, l.turns.MeasuredAvg
-	n.Changeover, n.MeasuredChangeover = l.turns.Changeover, l.turns.MeasuredChangeover
+	if l.measured {
+		n.TurnLength, n.MeasuredAvg = l.turns.TurnLength, l.turns.MeasuredAvg
+		n.Changeover, n.MeasuredChangeover = l.turns.Changeover, l.turns.MeasuredChangeover
+	}
 	if len(l.actions) > 0 && l.actions[0].GuestID != 0 {
 		n.GuestNotices = maps.Clone(n.GuestNotices)
 		if n.GuestNotices == nil {
@@ -153,7 +164,7 @@ func startedPatch(ctx context.Context, tx *sql.Tx, sessionID int64, ended *Reque
 			return nil, err
 		}
 	}
-	if change.logged, err = readLogged(ctx, tx, sessionID); err != nil {
+	if change.logged, err = readLogged(ctx, tx, sessionID, true); err != nil {
 		return nil, err
 	}
 	return turnStarted(change), nil
@@ -198,7 +209,7 @@ func endedPatch(ctx context.Context, tx *sql.Tx, r Request, to string) (nightPat
 	if err != nil {
 		return nil, fmt.Errorf("ended song's singer's rounds: %w", err)
 	}
-	l, err := readLogged(ctx, tx, r.SessionID)
+	l, err := readLogged(ctx, tx, r.SessionID, false)
 	if err != nil {
 		return nil, err
 	}
