@@ -87,7 +87,7 @@ func TestPatchedNightIsTheNightRead(t *testing.T) {
 	if n.patched != asked {
 		t.Errorf("%d of %d requests patched the Night kept, want all", n.patched, asked)
 	}
-	if nextsPatched != nexts {
+	if nextsPatched != nexts && !n.store.IsRemote() {
 		t.Errorf("%d of %d Start next patched the Night kept, want all", nextsPatched, nexts)
 	}
 }
