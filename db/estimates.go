@@ -65,9 +65,12 @@ func measureTurns(ctx context.Context, tx *sql.Tx, n *Night) error {
 	// Each turn's start less the end of the turn before it, newest first,
 	// when its request was already waiting as that turn ended: otherwise
 	// the queue was empty and the gap was an idle stage, not a changeover.
+	// Only a turn has a start (Start next sets it, its undo clears it); the
+	// statuses let the index skip the waiting songs, so the night's turns
+	// cost the same whatever the queue's length.
 	gaps, err := sqlitedb.Column[int64](ctx, tx, `SELECT started_at - prev_end FROM (
 			SELECT started_at, created_at, id, LAG(ended_at) OVER (ORDER BY started_at, id) AS prev_end
-			FROM requests WHERE session_id = ? AND started_at IS NOT NULL)
+			FROM requests WHERE session_id = ? AND status IN ('singing', 'done', 'skipped') AND started_at IS NOT NULL)
 		WHERE created_at <= prev_end AND started_at - prev_end BETWEEN 0 AND ?
 		ORDER BY started_at DESC, id DESC LIMIT ?`,
 		n.Session.ID, maxChangeover.Milliseconds(), changeoverTurns)

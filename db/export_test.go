@@ -198,6 +198,10 @@ func lineShown(l *line) shownLine {
 	return out
 }
 
+// IsRemote reports whether the store runs in remote mode, where a host
+// action does not patch the Night (inHostAction).
+func (s *Store) IsRemote() bool { return s.remote }
+
 // ForgetNight drops the Night the store keeps for the session, so the next
 // read goes to the database.
 func (s *Store) ForgetNight(sessionID int64) { s.nights.forget(sessionID) }

@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -106,15 +105,7 @@ func requestWithdrawn(r Request, moved int64, singer singerRounds, undo UndoOffe
 		}
 		rot.cur = roundOf(rot.queue, rot.lastStarted)
 		n.rot = rot
-		if moved != 0 {
-			n.Moved = maps.Clone(n.Moved)
-			left := slices.DeleteFunc(slices.Clone(n.Moved[r.GuestID]), func(s StandbySong) bool { return s.ID == moved })
-			if len(left) == 0 {
-				delete(n.Moved, r.GuestID)
-			} else {
-				n.Moved[r.GuestID] = left
-			}
-		}
+		n.Moved = withoutMoved(n.Moved, r.GuestID, moved)
 		return n
 	}
 }
@@ -123,11 +114,9 @@ func requestWithdrawn(r Request, moved int64, singer singerRounds, undo UndoOffe
 // beyond the request: the standby song it was moved from and its singer's
 // rounds, two look-ups on the singer's own rows.
 func withdrawnPatch(ctx context.Context, tx *sql.Tx, r Request) (nightPatch, error) {
-	var moved int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM standby_songs WHERE guest_id = ? AND status = 'moved' AND request_id = ?`,
-		r.GuestID, r.ID).Scan(&moved)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("withdrawn standby song: %w", err)
+	moved, err := movedFrom(ctx, tx, r)
+	if err != nil {
+		return nil, err
 	}
 	singer, err := readSingerRounds(ctx, tx, r.GuestID)
 	if err != nil {

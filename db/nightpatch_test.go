@@ -14,18 +14,28 @@ import (
 // afresh, and counts it.
 func (n *night) samePatchedNight() {
 	n.t.Helper()
+	if n.patchedNight("the request") {
+		n.patched++
+	}
+}
+
+// patchedNight checks, just after a write (what), that the Night the store
+// keeps, when the write patched it in place, is the Night read afresh, and
+// reports whether it was patched.
+func (n *night) patchedNight(what string) bool {
+	n.t.Helper()
 	kept, ok := n.store.CachedNight(n.session.ID)
 	read, err := n.store.ReadNight(context.Background(), n.session.ID)
 	if err != nil {
 		n.t.Fatal(err)
 	}
 	if !ok || kept.Session.Version != read.Session.Version {
-		return // not patched: Night reads it again
+		return false // not patched: Night reads it again
 	}
-	n.patched++
 	if diff := db.NightDiff(kept, read); diff != "" {
-		n.t.Fatalf("the Night patched by the request is not the Night read:\n%s", diff)
+		n.t.Fatalf("the Night patched by %s is not the Night read:\n%s", what, diff)
 	}
+	return true
 }
 
 // TestPatchedNightIsTheNightRead: on a night of many singers, some on hold,
@@ -40,18 +50,28 @@ func TestPatchedNightIsTheNightRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	singers := []string{"A", "B", "C", "D", "E", "F", "G", "H"}
-	asked := 0
+	asked, nexts, nextsPatched := 0, 0, 0
+	next := func() {
+		nexts++
+		if n.startNext() {
+			nextsPatched++
+		}
+	}
 	for i := range 60 {
 		singer := singers[(i*5)%len(singers)]
 		switch i {
 		case 10:
-			n.run("next")
+			next()
 		case 20:
 			n.checked("hold B")
 		case 30:
-			n.run("next", "next")
+			next()
+			next()
 		case 40:
 			n.checked("back B")
+		}
+		if i%7 == 5 {
+			next()
 		}
 		if i%13 == 7 {
 			// The host's move changes positions the next request is placed among.
@@ -66,6 +86,9 @@ func TestPatchedNightIsTheNightRead(t *testing.T) {
 	}
 	if n.patched != asked {
 		t.Errorf("%d of %d requests patched the Night kept, want all", n.patched, asked)
+	}
+	if nextsPatched != nexts && !n.store.IsRemote() {
+		t.Errorf("%d of %d Start next patched the Night kept, want all", nextsPatched, nexts)
 	}
 }
 

@@ -25,6 +25,9 @@ type night struct {
 	guests   map[string]db.Guest
 	requests map[string]int64
 	patched  int // requests whose write patched the kept Night (see ask)
+	// nextsPatched counts the Start next presses that patched it
+	// (startNextAsWaited).
+	nextsPatched int
 }
 
 func newNight(t *testing.T) *night {

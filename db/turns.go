@@ -24,6 +24,7 @@ func (s *Store) StartNext(ctx context.Context, sessionID, ends int64) (Request, 
 		ok      bool
 	)
 	err := s.inHostAction(ctx, sessionID, ActionNext, func(tx *sql.Tx, a *hostAction) error {
+		started, ok = Request{}, false // run again after its group failed
 		if _, err := openSession(ctx, tx, sessionID); err != nil {
 			return err
 		}
@@ -32,6 +33,14 @@ func (s *Store) StartNext(ctx context.Context, sessionID, ends int64) (Request, 
 		}
 		if err := a.aboutNext(ctx, tx, sessionID, ends); err != nil {
 			return err
+		}
+		var ended *Request
+		if ends != NoTurn {
+			r, err := getRequest(ctx, tx, sessionID, ends)
+			if err != nil {
+				return err
+			}
+			ended = &r
 		}
 		now := s.nowMillis()
 		if _, err := tx.ExecContext(ctx, `UPDATE requests SET status = 'done', ended_at = ?
@@ -43,14 +52,23 @@ func (s *Store) StartNext(ctx context.Context, sessionID, ends int64) (Request, 
 			WHERE id = (`+nextHereQuery+`)
 			RETURNING id`, now, sessionID).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
+			a.patchWith(func(ctx context.Context, tx *sql.Tx) (nightPatch, error) {
+				return startedPatch(ctx, tx, sessionID, ended, nil)
+			})
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("start turn: %w", err)
 		}
-		started, err = getRequest(ctx, tx, sessionID, id)
-		ok = err == nil
-		return err
+		if started, err = getRequest(ctx, tx, sessionID, id); err != nil {
+			return err
+		}
+		ok = true
+		sung := started // the Night's own copy: the caller may change started
+		a.patchWith(func(ctx context.Context, tx *sql.Tx) (nightPatch, error) {
+			return startedPatch(ctx, tx, sessionID, ended, &sung)
+		})
+		return nil
 	})
 	return started, ok, err
 }
@@ -123,6 +141,7 @@ func (s *Store) endRequest(ctx context.Context, sessionID, requestID int64, was,
 		if err := a.aboutEnd(ctx, tx, r, to); err != nil {
 			return err
 		}
+		a.patchWith(func(ctx context.Context, tx *sql.Tx) (nightPatch, error) { return endedPatch(ctx, tx, r, to) })
 		if to == StatusRemoved {
 			return leaveQueue(ctx, tx, r, to, s.nowMillis())
 		}

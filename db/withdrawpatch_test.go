@@ -39,7 +39,14 @@ func TestWithdrawalPatchesTheNight(t *testing.T) {
 	withdraw(first)
 	withdraw(middle)
 	withdraw(last)
-	n.run("next")
+	next := func() {
+		t.Helper()
+		n.state()
+		if !n.startNext() && !n.store.IsRemote() {
+			t.Errorf("Start next (queue %s) did not patch the Night kept", n.queue())
+		}
+	}
+	next()
 	withdraw(first)
 	n.runHolds("hold B")
 	withdraw(func(st db.Night) db.Request {
@@ -51,9 +58,11 @@ func TestWithdrawalPatchesTheNight(t *testing.T) {
 		t.Fatal("no song on hold")
 		return db.Request{}
 	})
-	n.run("next", "F f1")
+	next()
+	n.run("F f1")
 	withdraw(func(st db.Night) db.Request { return st.Queue()[len(st.Queue())-1] }) // F's only song
-	n.run("next", "next")
+	next()
+	next()
 	for range 3 {
 		withdraw(middle)
 	}
