@@ -38,6 +38,7 @@ type Store struct {
 	nights    nightCache    // see Night
 	songPages songPageCache // see SearchSongs
 	pushed    pushedNights  // see HasPushSubscriptions
+	lookups   lookupCache   // see SessionByCode, SessionByToken, GuestAt
 
 	deviceKey atomic.Pointer[[]byte] // see deviceKeyFor
 }
