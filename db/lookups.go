@@ -23,10 +23,12 @@ const maxKeptLookups = 4096
 // lookupCache is the store's kept look-ups.
 type lookupCache struct {
 	mu sync.Mutex
-	// sessions is by "c"+code (an open session only: while it is at the
+	// keys are by "c"+code (an open session only: while it is at the
 	// version read it is still open, and so still the one its code names)
-	// and by "t"+join token (a token names one session for good).
-	sessions map[string]Session
+	// and by "t"+join token (a token names one session for good); each
+	// names a session in sessions, by id, as last read.
+	keys     map[string]int64
+	sessions map[int64]Session
 	guests   map[deviceOf]keptGuest
 }
 
@@ -45,26 +47,30 @@ type keptGuest struct {
 func (c *lookupCache) session(key string) (Session, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	sess, ok := c.sessions[key]
+	sess, ok := c.sessions[c.keys[key]]
 	return sess, ok
 }
 
 func (c *lookupCache) keepSession(key string, sess Session) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.sessions == nil || len(c.sessions) >= maxKeptLookups {
-		c.sessions = map[string]Session{}
+	if c.keys == nil || len(c.keys) >= maxKeptLookups || len(c.sessions) >= maxKeptLookups {
+		c.keys, c.sessions = map[string]int64{}, map[int64]Session{}
 	}
+	c.keys[key] = sess.ID
 	// A slower reader must not put back an older read.
-	if old, ok := c.sessions[key]; !ok || old.ID != sess.ID || old.Version <= sess.Version {
-		c.sessions[key] = sess
+	if old, ok := c.sessions[sess.ID]; !ok || old.Version <= sess.Version {
+		c.sessions[sess.ID] = sess
 	}
 }
 
-func (c *lookupCache) dropSession(key string) {
+// forget drops the session as read: a write of this store has moved it
+// on, so the next look-up reads it whole at once, without first reading
+// the version to learn that.
+func (c *lookupCache) forget(id int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	delete(c.sessions, key)
+	delete(c.sessions, id)
 }
 
 func (c *lookupCache) guest(d deviceOf, version int64) (Guest, bool) {
@@ -86,17 +92,17 @@ func (c *lookupCache) keepGuest(d deviceOf, g Guest, version int64) {
 }
 
 // keptSession returns the session kept under key when the session is
-// still at the version it was read at: one read of the version.
+// still at the version it was read at: one read of the version. By code,
+// only an open session answers (see lookupCache.keys).
 func (s *Store) keptSession(ctx context.Context, key string) (Session, bool) {
 	sess, ok := s.lookups.session(key)
-	if !ok {
+	if !ok || key[0] == 'c' && !sess.Open() {
 		return Session{}, false
 	}
 	var version int64
 	err := s.read.QueryRowContext(ctx, `SELECT version FROM sessions WHERE id = ?`, sess.ID).Scan(&version)
 	if err != nil || version != sess.Version {
 		// Moved on, gone, or unknown: read it whole.
-		s.lookups.dropSession(key)
 		return Session{}, false
 	}
 	return sess, true
