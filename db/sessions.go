@@ -149,27 +149,6 @@ func (s *Store) SessionByCode(ctx context.Context, code string) (Session, error)
 	return sess, nil
 }
 
-// SessionByToken returns the session, open or ended, whose join link
-// carries token. The session found is kept, as SessionByCode keeps one.
-// Errors: ENOTFOUND, also when token is not one.
-func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
-	if !IsJoinToken(token) {
-		return Session{}, Errorf(ENOTFOUND, "There is no session at this link. Check the code on the screen.")
-	}
-	if sess, ok := s.keptSession(ctx, "t"+token); ok {
-		return sess, nil
-	}
-	sess, err := scanSession(s.read.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE join_token = ?`, token))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Session{}, Errorf(ENOTFOUND, "There is no session at this link. Check the code on the screen.")
-	}
-	if err != nil {
-		return Session{}, fmt.Errorf("get session by token: %w", err)
-	}
-	s.lookups.keepSession("t"+token, sess)
-	return sess, nil
-}
-
 // giveJoinTokens gives a join token to each session that has none: those
 // made before migration 0004. It runs at every Open, after the migrations
 // and the replication triggers, as a write of the store's own, so that
