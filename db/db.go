@@ -38,6 +38,7 @@ type Store struct {
 	nights    nightCache    // see Night
 	songPages songPageCache // see SearchSongs
 	pushed    pushedNights  // see HasPushSubscriptions
+	lookups   lookupCache   // see SessionByCode, SessionByToken, GuestAt
 
 	deviceKey atomic.Pointer[[]byte] // see deviceKeyFor
 }
@@ -231,6 +232,7 @@ func (s *Store) inPatchedWrite(ctx context.Context, sessionID int64, fn func(tx 
 	})
 	if version != 0 {
 		s.nights.report(sessionID, version, patch, err != nil)
+		s.lookups.forget(sessionID)
 	}
 	if err == nil {
 		if fn := s.onChange.Load(); fn != nil {

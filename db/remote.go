@@ -52,11 +52,16 @@ type writeAheadKey struct{}
 // ahead (libsqldb.ReadAhead): its first request carries what the last run
 // of the same write (the same code, fn) on the same session read before it
 // wrote, which the write lock, held from BEGIN, keeps true until it writes.
-// The outermost helper names the write: a key already set is kept.
-func (s *Store) writeAhead(ctx context.Context, fn any, sessionID int64) context.Context {
+// The outermost helper names the write: a key already set is kept. A
+// write that reads a guest's own rows names the guest too (more), so that
+// what it reads ahead is what that guest's last such write read.
+func (s *Store) writeAhead(ctx context.Context, fn any, sessionID int64, more ...int64) context.Context {
 	if !s.remote || ctx.Value(writeAheadKey{}) != nil {
 		return ctx
 	}
 	key := fmt.Sprintf("write %x %d", reflect.ValueOf(fn).Pointer(), sessionID)
+	for _, id := range more {
+		key += "/" + strconv.FormatInt(id, 10)
+	}
 	return context.WithValue(libsqldb.ReadAhead(ctx, key), writeAheadKey{}, true)
 }

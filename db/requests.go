@@ -62,7 +62,7 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 		return Request{}, err
 	}
 	var req Request
-	err = s.inPatchedWrite(ctx, in.SessionID, func(tx *sql.Tx) (nightPatch, error) {
+	write := func(tx *sql.Tx) (nightPatch, error) {
 		sess, err := openSession(ctx, tx, in.SessionID)
 		if err != nil {
 			return nil, err
@@ -89,7 +89,10 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 		}
 		req, err = insertRequest(ctx, tx, in, round, position, s.nowMillis())
 		return requestQueued(req, position), err
-	})
+	}
+	// The write reads the guest's own rows (their songs, round, cap), so
+	// it reads ahead what this guest's last request read.
+	err = s.inPatchedWrite(s.writeAhead(ctx, write, in.SessionID, in.GuestID), in.SessionID, write)
 	return req, err
 }
 

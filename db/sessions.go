@@ -116,11 +116,16 @@ func getSession(ctx context.Context, q sqlitedb.Querier, id int64) (Session, err
 
 // SessionByCode returns the open session with the given join code or, when
 // none is open, the last one that had it, so its guests learn it has ended.
+// A session found open is kept, and answers again after one read of its
+// version while that has not moved (lookups.go).
 // Errors: ENOTFOUND, also when the code is malformed.
 func (s *Store) SessionByCode(ctx context.Context, code string) (Session, error) {
 	code, ok := ParseJoinCode(code)
 	if !ok {
 		return Session{}, Errorf(ENOTFOUND, "There is no session with that code. Check the code on the screen.")
+	}
+	if sess, ok := s.keptSession(ctx, "c"+code); ok {
+		return sess, nil
 	}
 	// Two look-ups, each off an index: the open session (the partial unique
 	// index), else the latest that had the code. Ids are random, so the
@@ -138,21 +143,8 @@ func (s *Store) SessionByCode(ctx context.Context, code string) (Session, error)
 	if err != nil {
 		return Session{}, fmt.Errorf("get session by code: %w", err)
 	}
-	return sess, nil
-}
-
-// SessionByToken returns the session, open or ended, whose join link
-// carries token. Errors: ENOTFOUND, also when token is not one.
-func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
-	if !IsJoinToken(token) {
-		return Session{}, Errorf(ENOTFOUND, "There is no session at this link. Check the code on the screen.")
-	}
-	sess, err := scanSession(s.read.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE join_token = ?`, token))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Session{}, Errorf(ENOTFOUND, "There is no session at this link. Check the code on the screen.")
-	}
-	if err != nil {
-		return Session{}, fmt.Errorf("get session by token: %w", err)
+	if sess.Open() {
+		s.lookups.keepSession("c"+code, sess)
 	}
 	return sess, nil
 }

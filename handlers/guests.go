@@ -29,7 +29,7 @@ func (h *Handler) loadGuest(r *http.Request) (guestContext, error) {
 		return guestContext{}, err
 	}
 	gc := guestContext{session: sess}
-	g, err := h.store.GuestByDevice(r.Context(), sess.ID, deviceToken(r))
+	g, err := h.store.GuestAt(r.Context(), sess, deviceToken(r))
 	switch {
 	case err == nil:
 		gc.guest, gc.joined = g, true

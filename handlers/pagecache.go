@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -70,8 +69,25 @@ func newPageCache() *pageCache {
 // etag is the page's entity tag: weak, since the one-time keys in it differ
 // from answer to answer while what it shows does not.
 func (c *pageCache) etag(k pageKey) string {
-	sum := sha256.Sum256(fmt.Appendf(nil, "%s|%+v", c.boot, k))
-	return `W/"` + hex.EncodeToString(sum[:12]) + `"`
+	b := make([]byte, 0, 256)
+	for _, s := range []string{c.boot, k.Page, k.Shows, k.Lang, k.Closing.Clock, k.Address} {
+		// Each string after its length, so no two keys write the same bytes.
+		b = strconv.AppendInt(b, int64(len(s)), 10)
+		b = append(b, ':')
+		b = append(b, s...)
+	}
+	for _, n := range []int64{k.Session, k.Version, k.Viewer, k.Minute, int64(k.Closing.AfterClosing)} {
+		b = strconv.AppendInt(append(b, '|'), n, 10)
+	}
+	for _, f := range []bool{k.Closing.LastCall, k.Closing.Passed, k.Fragment} {
+		b = strconv.AppendBool(append(b, '|'), f)
+	}
+	sum := sha256.Sum256(b)
+	var out [28]byte
+	copy(out[:], `W/"`)
+	hex.Encode(out[3:27], sum[:12])
+	out[27] = '"'
+	return string(out[:])
 }
 
 // kept says how a page is kept and sent (see respondKeptAs).
@@ -140,17 +156,16 @@ func (h *Handler) respondKeptAs(w http.ResponseWriter, r *http.Request, sess db.
 	fills := kp.fills(how.Secret, how.Device)
 	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
 		kp.writeGzip(buf, fills)
-		hd.Set("Content-Encoding", "gzip")
+		hd["Content-Encoding"] = gzipValue
 	} else {
 		kp.writePlain(buf, fills)
 	}
 	if etag != "" {
 		keptValidators(hd, etag)
 	}
-	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Add("Vary", htmxHeader)
-	hd.Add("Vary", "Accept-Encoding")
-	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
+	hd["Content-Type"] = htmlValue
+	hd["Vary"] = append(hd["Vary"], htmxHeader, "Accept-Encoding")
+	hd["Content-Length"] = []string{strconv.Itoa(buf.Len())}
 	w.WriteHeader(http.StatusOK)
 	w.Write(buf.Bytes())
 }
@@ -159,9 +174,16 @@ func (h *Handler) respondKeptAs(w http.ResponseWriter, r *http.Request, sess db.
 // the page is still current, as it changes with the night and is this
 // browser's own.
 func keptValidators(hd http.Header, etag string) {
-	hd.Set("ETag", etag)
-	hd.Set("Cache-Control", "private, no-cache")
+	hd["Etag"] = []string{etag}
+	hd["Cache-Control"] = privateNoCacheValue
 }
+
+// A kept page's own header values, made once (see headerValue).
+var (
+	gzipValue           = headerValue("gzip")
+	htmlValue           = headerValue("text/html; charset=utf-8")
+	privateNoCacheValue = headerValue("private, no-cache")
+)
 
 // etagMatches reports whether an If-None-Match header names etag, by weak
 // comparison (RFC 9110 13.1.2): the only kind a GET needs.

@@ -25,18 +25,33 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 // hstsMaxAge is how long a browser that saw the app over HTTPS keeps to it.
 const hstsMaxAge = "max-age=31536000"
 
+// headerValue is a header's value made once and shared by every answer
+// that sends it. Its capacity is its length, so a handler that adds to
+// the header (Header.Add) gets a copy rather than changing the shared one.
+func headerValue(vs ...string) []string { return vs[:len(vs):len(vs)] }
+
+var (
+	cspValue        = headerValue(contentSecurityPolicy)
+	nosniffValue    = headerValue("nosniff")
+	sameOriginValue = headerValue("same-origin")
+	denyValue       = headerValue("DENY")
+	hstsValue       = headerValue(hstsMaxAge)
+)
+
 // secureHeaders sets the headers every answer carries, pages, fragments,
 // images and errors alike.
 func (h *Handler) secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", contentSecurityPolicy)
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "same-origin")
-		hd.Set("X-Frame-Options", "DENY") // frame-ancestors for browsers too old for CSP
-		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+		// Set by their canonical keys, to values made once (see
+		// headerValue): this runs for every answer.
+		hd["Content-Security-Policy"] = cspValue
+		hd["X-Content-Type-Options"] = nosniffValue
+		hd["Referrer-Policy"] = sameOriginValue
+		hd["X-Frame-Options"] = denyValue // frame-ancestors for browsers too old for CSP
+		hd["Cross-Origin-Opener-Policy"] = sameOriginValue
 		if requestScheme(r) == "https" {
-			hd.Set("Strict-Transport-Security", hstsMaxAge)
+			hd["Strict-Transport-Security"] = hstsValue
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -21,7 +21,9 @@ type readAheadKey struct{}
 // write lock from its BEGIN, so until it writes, an answer read ahead is
 // the answer. A query that was not read ahead is sent as usual. The key
 // names what is done and to what ("night 12"); locally the context changes
-// nothing.
+// nothing. A key "K/more" that has no record yet reads ahead what the
+// last under "K" asked (a guest's first request, what another guest's
+// asked), and its record is kept under "K" too.
 func ReadAhead(ctx context.Context, key string) context.Context {
 	return context.WithValue(ctx, readAheadKey{}, key)
 }
@@ -150,7 +152,11 @@ func (g *guesses) plan(key string, first stmt) []stmt {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	out := []stmt{first}
-	for _, s := range g.m[key] {
+	last, ok := g.m[key]
+	if i := strings.LastIndexByte(key, '/'); !ok && i >= 0 {
+		last = g.m[key[:i]]
+	}
+	for _, s := range last {
 		if s.key != first.key {
 			out = append(out, s)
 		}
@@ -165,4 +171,7 @@ func (g *guesses) keep(key string, asked []stmt) {
 		clear(g.m)
 	}
 	g.m[key] = asked
+	if i := strings.LastIndexByte(key, '/'); i >= 0 {
+		g.m[key[:i]] = asked
+	}
 }

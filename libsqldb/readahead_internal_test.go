@@ -1,6 +1,9 @@
 package libsqldb
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // TestIsRead: only what cannot write is read ahead.
 func TestIsRead(t *testing.T) {
@@ -24,5 +27,32 @@ func TestIsRead(t *testing.T) {
 		if got := isRead(c.sql); got != c.want {
 			t.Errorf("isRead(%q) = %v, want %v", c.sql, got, c.want)
 		}
+	}
+}
+
+// TestReadAheadFallsBackToTheShorterKey: a key "K/G" never seen reads
+// ahead what "K" last asked, and what it asks is kept under both, while a
+// key seen before reads ahead its own record.
+func TestReadAheadFallsBackToTheShorterKey(t *testing.T) {
+	g := newGuesses()
+	first := newStmt("SELECT 1", nil)
+	session := []stmt{newStmt("SELECT 2", nil)}
+	guest := []stmt{newStmt("SELECT 3", nil)}
+	keys := func(ss []stmt) (out []string) {
+		for _, s := range ss {
+			out = append(out, s.key)
+		}
+		return out
+	}
+	g.keep("write 7", session)
+	if got, want := keys(g.plan("write 7/12", first)), keys(append([]stmt{first}, session...)); !slices.Equal(got, want) {
+		t.Errorf("a new guest's key plans %q, want the session's %q", got, want)
+	}
+	g.keep("write 7/12", guest)
+	if got, want := keys(g.plan("write 7/12", first)), keys(append([]stmt{first}, guest...)); !slices.Equal(got, want) {
+		t.Errorf("the guest's key plans %q, want its own %q", got, want)
+	}
+	if got, want := keys(g.plan("write 7/13", first)), keys(append([]stmt{first}, guest...)); !slices.Equal(got, want) {
+		t.Errorf("another new guest plans %q, want the last kept under the session %q", got, want)
 	}
 }

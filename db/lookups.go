@@ -1,0 +1,160 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// The sessions found by code or join token, and the guests found by
+// device, that the store keeps (see SessionByCode, SessionByToken,
+// GuestAt). Each is kept as read at a session version and served only
+// while the session is still at it: the rule Night keeps, since every
+// write that changes a session or its guests moves the version (a guest
+// removed, a night ended). A kept entry saves the guest page and the TV
+// reading whole rows on every load: one indexed read of the version
+// answers instead.
+
+// maxKeptLookups bounds each map; past it the map starts afresh.
+const maxKeptLookups = 4096
+
+// lookupCache is the store's kept look-ups.
+type lookupCache struct {
+	mu sync.Mutex
+	// keys are by "c"+code (an open session only: while it is at the
+	// version read it is still open, and so still the one its code names)
+	// and by "t"+join token (a token names one session for good); each
+	// names a session in sessions, by id, as last read.
+	keys     map[string]int64
+	sessions map[int64]Session
+	guests   map[deviceOf]keptGuest
+}
+
+// deviceOf names a device's guest in one session, by the hash of its token.
+type deviceOf struct {
+	session int64
+	device  [32]byte
+}
+
+// keptGuest is a guest as read at the session's version.
+type keptGuest struct {
+	guest   Guest
+	version int64
+}
+
+func (c *lookupCache) session(key string) (Session, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sess, ok := c.sessions[c.keys[key]]
+	return sess, ok
+}
+
+func (c *lookupCache) keepSession(key string, sess Session) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.keys == nil || len(c.keys) >= maxKeptLookups || len(c.sessions) >= maxKeptLookups {
+		c.keys, c.sessions = map[string]int64{}, map[int64]Session{}
+	}
+	c.keys[key] = sess.ID
+	// A slower reader must not put back an older read.
+	if old, ok := c.sessions[sess.ID]; !ok || old.Version <= sess.Version {
+		c.sessions[sess.ID] = sess
+	}
+}
+
+// forget drops the session as read: a write of this store has moved it
+// on, so the next look-up reads it whole at once, without first reading
+// the version to learn that.
+func (c *lookupCache) forget(id int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.sessions, id)
+}
+
+func (c *lookupCache) guest(d deviceOf, version int64) (Guest, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k, ok := c.guests[d]
+	return k.guest, ok && k.version == version
+}
+
+func (c *lookupCache) keepGuest(d deviceOf, g Guest, version int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.guests == nil || len(c.guests) >= maxKeptLookups {
+		c.guests = map[deviceOf]keptGuest{}
+	}
+	if old, ok := c.guests[d]; !ok || old.version <= version {
+		c.guests[d] = keptGuest{g, version}
+	}
+}
+
+// keptSession returns the session kept under key when the session is
+// still at the version it was read at: one read of the version. By code,
+// only an open session answers (see lookupCache.keys).
+func (s *Store) keptSession(ctx context.Context, key string) (Session, bool) {
+	sess, ok := s.lookups.session(key)
+	if !ok || key[0] == 'c' && !sess.Open() {
+		return Session{}, false
+	}
+	var version int64
+	err := s.read.QueryRowContext(ctx, `SELECT version FROM sessions WHERE id = ?`, sess.ID).Scan(&version)
+	if err != nil || version != sess.Version {
+		// Moved on, gone, or unknown: read it whole.
+		return Session{}, false
+	}
+	return sess, true
+}
+
+// GuestAt returns the guest that the device joined sess as, as of
+// sess.Version, which the caller has just read (sess is from
+// SessionByCode or SessionByToken): a guest read at that version is kept
+// and answers again without a read. Errors: ENOTFOUND when the device has
+// not joined the session.
+func (s *Store) GuestAt(ctx context.Context, sess Session, deviceToken string) (Guest, error) {
+	if deviceToken == "" {
+		return Guest{}, Errorf(ENOTFOUND, "You have not joined this session yet.")
+	}
+	d := deviceOf{session: sess.ID, device: [32]byte(hashToken(deviceToken))}
+	if g, ok := s.lookups.guest(d, sess.Version); ok {
+		return g, nil
+	}
+	// The guest and the version they are true at, in one statement, so
+	// from one snapshot.
+	var version int64
+	g, err := scanGuest(s.read.QueryRowContext(ctx,
+		`SELECT `+guestColumns+`, (SELECT version FROM sessions WHERE id = ?)
+		FROM guests WHERE session_id = ? AND device_hash = ?`,
+		sess.ID, sess.ID, d.device[:]), &version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Guest{}, Errorf(ENOTFOUND, "You have not joined this session yet.")
+	}
+	if err != nil {
+		return Guest{}, fmt.Errorf("get guest: %w", err)
+	}
+	s.lookups.keepGuest(d, g, version)
+	return g, nil
+}
+
+// SessionByToken returns the session, open or ended, whose join link
+// carries token. The session found is kept, as SessionByCode keeps one.
+// Errors: ENOTFOUND, also when token is not one.
+func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
+	if !IsJoinToken(token) {
+		return Session{}, Errorf(ENOTFOUND, "There is no session at this link. Check the code on the screen.")
+	}
+	if sess, ok := s.keptSession(ctx, "t"+token); ok {
+		return sess, nil
+	}
+	sess, err := scanSession(s.read.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE join_token = ?`, token))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, Errorf(ENOTFOUND, "There is no session at this link. Check the code on the screen.")
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("get session by token: %w", err)
+	}
+	s.lookups.keepSession("t"+token, sess)
+	return sess, nil
+}

@@ -1,0 +1,121 @@
+package db
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+)
+
+// TestKeptLookUpsFollowTheVersion: the sessions found by code or token and
+// the guests found by device are kept, yet none is served once a write has
+// moved its session on: a guest removed, a night ended, its code taken by a
+// new night, a new host key, and a write by another process on the file.
+func TestKeptLookUpsFollowTheVersion(t *testing.T) {
+	ctx := context.Background()
+	url := "file:" + filepath.Join(t.TempDir(), "k.db")
+	s := OpenForTest(t, url)
+	sess, _, err := s.CreateSession(ctx, "Kept night")
+	if err != nil {
+		t.Fatal(err)
+	}
+	device, err := s.NewDeviceToken(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	guest, err := s.JoinSession(ctx, sess.ID, device, "Ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// lookUp finds the session both ways, as the handlers do, and the
+	// guest at the version found; both ways agree.
+	lookUp := func() (Session, Guest) {
+		t.Helper()
+		byCode, err := s.SessionByCode(ctx, sess.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byToken, err := s.SessionByToken(ctx, sess.JoinToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if byToken.ID != sess.ID || byCode.ID == sess.ID && byCode != byToken {
+			t.Fatalf("by token %+v, by code %+v", byToken, byCode)
+		}
+		g, err := s.GuestAt(ctx, byToken, device)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return byCode, g
+	}
+	// wantCurrent checks what lookUp finds against the database itself.
+	wantCurrent := func(step string) (Session, Guest) {
+		t.Helper()
+		got, g := lookUp()
+		again, g2 := lookUp() // the second time from what was kept
+		row, err := getSession(ctx, s.writer.DB(), got.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again != row || got != row {
+			t.Errorf("%s: looked up %+v then %+v, the row is %+v", step, got, again, row)
+		}
+		if got.ID == sess.ID {
+			gRow, err := getGuest(ctx, s.writer.DB(), sess.ID, device)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g != gRow || g2 != gRow {
+				t.Errorf("%s: guest %+v then %+v, the row is %+v", step, g, g2, gRow)
+			}
+		}
+		return got, g
+	}
+	wantCurrent("joined")
+
+	before, _ := wantCurrent("before a new host key")
+	if _, err := s.RotateHostKey(ctx, sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := wantCurrent("new host key"); got.Version == before.Version {
+		t.Errorf("a new host key left the version at %d", got.Version)
+	}
+
+	if err := s.RemoveGuest(ctx, sess.ID, guest.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, g := wantCurrent("guest removed"); !g.Removed() {
+		t.Errorf("the removed guest is served as %+v", g)
+	}
+
+	// Another process on the same file: its writes tell this store nothing
+	// but the version.
+	other := OpenForTest(t, url)
+	if err := other.SetRequestsPaused(ctx, sess.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := wantCurrent("paused by another process"); !got.RequestsPaused {
+		t.Errorf("a pause by another process is not seen: %+v", got)
+	}
+	if err := other.EndSession(ctx, sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := wantCurrent("ended by another process"); got.Open() {
+		t.Errorf("the ended night is served open: %+v", got)
+	}
+
+	// A new night given the same code (codes are free again once a night
+	// has ended): the code names it now.
+	next, _, err := s.CreateSession(ctx, "Next night")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SessionByCode(ctx, next.Code); err != nil { // kept by its own code
+		t.Fatal(err)
+	}
+	if _, err := s.writer.DB().ExecContext(ctx, `UPDATE sessions SET code = ? WHERE id = ?`, sess.Code, next.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := wantCurrent("code re-opened"); got.ID != next.ID {
+		t.Errorf("code %s names night %d, want the new night %d", sess.Code, got.ID, next.ID)
+	}
+}
