@@ -12,3 +12,10 @@ func rowAction(q HostQueueItem) (HostAction, bool) {
 	}
 	return HostAction{}, false
 }
+
+// RowMenuPageView is a queue row's menu as a page of its own, for a host
+// without JavaScript.
+type RowMenuPageView struct {
+	Row     HostQueueItem
+	BackURL string
+}
