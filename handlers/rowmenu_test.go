@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"strconv"
 	"testing"
 )
 
@@ -32,5 +33,25 @@ func TestRowMenuIsAFragmentOrAPage(t *testing.T) {
 	}
 	if got := host.get(dash + "/requests/999999").status; got != http.StatusNotFound {
 		t.Errorf("a missing request's menu answers %d", got)
+	}
+}
+
+// TestDashboardAtSixtySongsIsLight counts the dashboard's elements with 30
+// guests and 60 songs waiting: each row carries its line, not its menu.
+func TestDashboardAtSixtySongsIsLight(t *testing.T) {
+	app := newTestApp(t)
+	host := app.browser()
+	dash, code := host.hostSession("Sixty songs")
+	for i := range 30 {
+		app.guest(code, "Singer "+strconv.Itoa(i), "Song A "+strconv.Itoa(i), "Song B "+strconv.Itoa(i))
+	}
+	doc := host.get(dash).doc
+	if got := doc.Find(`#host-queue [data-testid="queue-item"]`).Length(); got != 60 {
+		t.Fatalf("%d songs in the queue, want 60", got)
+	}
+	n := doc.Find("*").Length()
+	t.Logf("the dashboard at 60 songs: %d elements", n)
+	if n >= 800 {
+		t.Errorf("the dashboard at 60 songs is %d elements, want under 800", n)
 	}
 }
