@@ -13,6 +13,7 @@ import (
 func TestRowMenuIsAFragmentOrAPage(t *testing.T) {
 	app := newTestApp(t)
 	host := app.browser()
+	host.closedRows = true
 	dash, code := host.hostSession("Row menus")
 	app.guest(code, "Ana", "Valerie")
 	href := host.get(dash).doc.Find(`#host-queue [data-testid="row-open"]`).AttrOr("href", "")
@@ -41,6 +42,7 @@ func TestRowMenuIsAFragmentOrAPage(t *testing.T) {
 func TestDashboardAtSixtySongsIsLight(t *testing.T) {
 	app := newTestApp(t)
 	host := app.browser()
+	host.closedRows = true
 	dash, code := host.hostSession("Sixty songs")
 	for i := range 30 {
 		app.guest(code, "Singer "+strconv.Itoa(i), "Song A "+strconv.Itoa(i), "Song B "+strconv.Itoa(i))
