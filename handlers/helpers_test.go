@@ -149,13 +149,16 @@ func (b *browser) send(req *http.Request) response {
 
 // openRows puts each queue row's menu in place of its link, fetched as the
 // dashboard's script fetches it when the row opens, so a test finds a
-// row's controls where the host does; the menus' HTML joins the body.
+// row's controls where the host does (in the doc; the body stays as sent).
 func (b *browser) openRows(resp *response) {
 	b.app.t.Helper()
 	resp.doc.Find(`#host-queue [data-testid="row-open"]`).Each(func(_ int, a *goquery.Selection) {
 		req, err := http.NewRequest(http.MethodGet, b.app.server.URL+a.AttrOr("href", ""), nil)
 		if err != nil {
 			b.app.t.Fatal(err)
+		}
+		for k, v := range b.header {
+			req.Header[k] = v
 		}
 		req.Header.Set(handlers.HTMXHeader, "true")
 		got, err := b.client.Do(req)
@@ -169,7 +172,6 @@ func (b *browser) openRows(resp *response) {
 		}
 		menu, _ := goquery.NewDocumentFromReader(strings.NewReader(string(raw)))
 		a.ReplaceWithSelection(menu.Find(`[data-testid="row-menu"]`))
-		resp.body += string(raw)
 	})
 }
 
