@@ -77,6 +77,9 @@ type browser struct {
 	client *http.Client
 	htmx   bool
 	header http.Header // sent with every request, such as Origin
+	// closedRows leaves the dashboard's queue rows closed; otherwise a page
+	// comes back with every row's menu in it, as if the host opened each.
+	closedRows bool
 }
 
 func (a *testApp) browser() *browser {
@@ -137,7 +140,39 @@ func (b *browser) send(req *http.Request) response {
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(string(raw)))
-	return response{status: resp.StatusCode, location: resp.Header.Get("Location"), header: resp.Header, body: string(raw), doc: doc}
+	out := response{status: resp.StatusCode, location: resp.Header.Get("Location"), header: resp.Header, body: string(raw), doc: doc}
+	if req.Method == http.MethodGet && !b.closedRows {
+		b.openRows(&out)
+	}
+	return out
+}
+
+// openRows puts each queue row's menu in place of its link, fetched as the
+// dashboard's script fetches it when the row opens, so a test finds a
+// row's controls where the host does (in the doc; the body stays as sent).
+func (b *browser) openRows(resp *response) {
+	b.app.t.Helper()
+	resp.doc.Find(`#host-queue [data-testid="row-open"]`).Each(func(_ int, a *goquery.Selection) {
+		req, err := http.NewRequest(http.MethodGet, b.app.server.URL+a.AttrOr("href", ""), nil)
+		if err != nil {
+			b.app.t.Fatal(err)
+		}
+		for k, v := range b.header {
+			req.Header[k] = v
+		}
+		req.Header.Set(handlers.HTMXHeader, "true")
+		got, err := b.client.Do(req)
+		if err != nil {
+			b.app.t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(got.Body)
+		got.Body.Close()
+		if got.StatusCode != http.StatusOK {
+			b.app.t.Fatalf("a row's menu %s answers %d", a.AttrOr("href", ""), got.StatusCode)
+		}
+		menu, _ := goquery.NewDocumentFromReader(strings.NewReader(string(raw)))
+		a.ReplaceWithSelection(menu.Find(`[data-testid="row-menu"]`))
+	})
 }
 
 func (b *browser) get(path string) response { return b.do("GET", path, nil) }

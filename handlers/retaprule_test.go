@@ -287,6 +287,19 @@ func (n *retapNight) pages(t *testing.T) []page {
 		{"remove recent joiners", n.host.get(n.dash + "/guests/recent/remove").doc},
 		{"home, as host", n.host.get("/").doc},
 	}
+	// Every queue row's menu, which its row loads when opened (the
+	// dashboard above has them in place), as htmx gets it and as a page.
+	n.host.closedRows = true
+	defer func() { n.host.closedRows = false }()
+	rows := n.host.get(n.dash).doc.Find(`#host-queue [data-testid="row-open"]`)
+	rows.Each(func(_ int, a *goquery.Selection) {
+		href := a.AttrOr("href", "")
+		out = append(out, page{"row menu " + href, n.host.get(href).doc},
+			page{"row menu, htmx " + href, n.host.asHTMX().get(href).doc})
+	})
+	if rows.Length() == 0 {
+		t.Fatal("the dashboard has no queue row to open")
+	}
 	for name, g := range n.guests {
 		out = append(out, page{"guest page of " + name, g.get("/j/" + n.code).doc},
 			page{"song search of " + name, g.get(searchPath(n.code, "a")).doc})

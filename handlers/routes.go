@@ -99,6 +99,7 @@ func (h *Handler) Routes() http.Handler {
 		r.Get("/history", h.handleHistory)
 		r.Get("/history.csv", h.handleHistoryCSV)
 		r.Get("/history.json", h.handleHistoryJSON)
+		r.Get("/requests/{requestID}", h.handleRowMenu)
 		r.Post("/requests/{requestID}/{move:up|down|top|back}", h.handleRequestMove)
 		r.Post("/requests/{requestID}/skip", h.handleRequestSkip)
 		r.Post("/requests/{requestID}/remove", h.handleRequestRemove)

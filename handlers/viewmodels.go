@@ -132,6 +132,7 @@ func hostQueueItem(lg lang.Lang, n db.Night, i int) views.HostQueueItem {
 	r, id := n.Queue()[i], n.Session.ID
 	item := views.HostQueueItem{QueueItem: queueItem(lg, n, i), Requested: r.CreatedAt.In(n.Session.Zone()).Format("15:04"), AddedByHost: r.AddedByHost}
 	item.Position, item.Wait, item.Hold = 0, "", hostHoldMark(n, r)
+	item.MenuURL = hostActionPath(id, "requests/"+strconv.FormatInt(r.ID, 10))
 	if !n.Session.Open() {
 		return item
 	}

@@ -7,7 +7,12 @@
 // until the menu closes (sending one of its actions closes it). Places are
 // a CSS counter, so a song added ahead of others changes no row. A new
 // stream starts with every row and the order, so a reconnect resyncs.
-// Without this script (or without JavaScript) the page is whole as served.
+// A row carries only its line and a link to its menu: opening the row
+// fetches the menu (its details and controls, with keys of the row's state
+// now) in place of the link, and moves focus into it; Escape closes it. A
+// row that changes while its menu is open has its menu fetched again, so
+// an open menu is never stale. Without this script (or without
+// JavaScript) the row's link opens the menu as a page.
 (function () {
 	"use strict";
 
@@ -111,6 +116,10 @@
 			}
 			if (held(q)) {
 				pendingRows[li.getAttribute("data-id")] = li;
+				var open = q.querySelector("#" + li.id + " > details[open]");
+				if (open) {
+					loadMenu(open, false);
+				}
 			} else {
 				applyRow(q, li);
 			}
@@ -123,16 +132,56 @@
 		}
 	});
 
+	// loadMenu fetches a row's menu into its open details, in place of the
+	// link or of the menu it had; focus follows into the menu when asked.
+	function loadMenu(details, focus) {
+		var old = details.querySelector(":scope > .row-menu");
+		var url = details.getAttribute("data-menu");
+		if (!url) {
+			url = old.getAttribute("href");
+			details.setAttribute("data-menu", url);
+		}
+		var had = focus || old.contains(document.activeElement);
+		htmx.ajax("GET", url, { source: details, target: old, swap: "outerHTML" }).then(function () {
+			var menu = details.querySelector(":scope > .row-menu");
+			if (had && details.open && menu && menu !== old) {
+				menu.focus({ preventScroll: true });
+			}
+		});
+	}
+
 	// toggle does not bubble: listen in the capture phase for every menu.
 	document.addEventListener(
 		"toggle",
 		function (evt) {
-			if (!evt.target.open) {
+			var d = evt.target;
+			if (!d.open) {
 				flush();
+				return;
+			}
+			var q = queue();
+			if (q && d.classList.contains("row") && d.parentNode.parentNode === q) {
+				loadMenu(d, true);
 			}
 		},
 		true
 	);
+
+	// Escape closes the innermost open menu or confirm step and gives focus
+	// back to its summary.
+	document.addEventListener("keydown", function (evt) {
+		var q = queue();
+		if (evt.key !== "Escape" || !q || !q.contains(document.activeElement)) {
+			return;
+		}
+		var d = document.activeElement.closest("details[open]");
+		if (!d) {
+			return;
+		}
+		d.open = false;
+		d.querySelector(":scope > summary").focus({ preventScroll: true });
+		evt.preventDefault();
+	});
 
 	// An action sent from a row's menu closes the menu, so the queue shows
 	// what it did (the request goes by the row's id, in the form's URL).

@@ -12,6 +12,7 @@ import (
 var zoeRow = views.HostQueueItem{
 	QueueItem: views.QueueItem{ID: 12, Singer: "Zoe", Title: "I Will Survive", Artist: "Gloria Gaynor", Note: "key -2 https://example.com/x"},
 	Requested: "21:40",
+	MenuURL:   "/host/1/requests/12",
 	Moves: []views.HostAction{
 		{URL: "/host/1/requests/12/top", Label: "Top", Title: "Move to the top: I Will Survive (Zoe)"},
 		{URL: "/host/1/requests/12/up", Label: "Up", Title: "Move up: I Will Survive (Zoe)"},
@@ -24,9 +25,8 @@ var zoeRow = views.HostQueueItem{
 }
 
 // TestHostQueueRowIsOneLineWithAMenu checks a queue row: one line (singer
-// and title) that opens a menu with the details and the controls, the
-// moves apart from the dangerous actions, each of which confirms with a
-// button that names its target, and nothing that depends on its place.
+// and title) that opens a link to its menu, a few elements and no form,
+// and nothing that depends on its place.
 func TestHostQueueRowIsOneLineWithAMenu(t *testing.T) {
 	doc := render(t, views.HostQueueRow(zoeRow))
 	li := doc.Find(`li#request-12[data-id="12"][data-testid="queue-item"]`)
@@ -36,10 +36,23 @@ func TestHostQueueRowIsOneLineWithAMenu(t *testing.T) {
 	if got := strings.Join(strings.Fields(li.Find("details.row > summary").Text()), " "); got != "Zoe I Will Survive ✎" {
 		t.Errorf("the row's line reads %q", got)
 	}
-	if got := li.Find("summary .pos").Text(); got != "" {
-		t.Errorf("the row says its place %q: a song ahead of it would change every row", got)
+	if href := li.Find(`details.row > a[data-testid="row-open"]`).AttrOr("href", ""); href != zoeRow.MenuURL {
+		t.Errorf("the row's menu link leads to %q", href)
 	}
-	menu := li.Find("details.row > .row-menu")
+	if got := li.Find("form, button").Length(); got != 0 {
+		t.Errorf("the row carries %d forms and buttons: they load with its menu", got)
+	}
+	if got := li.Find("*").Length(); got > 8 {
+		t.Errorf("the row is %d elements", got)
+	}
+}
+
+// TestRowMenuHasTheRowsDetailsAndControls checks a row's menu: the details,
+// the moves apart from the dangerous actions, each of which confirms with a
+// button that names its target.
+func TestRowMenuHasTheRowsDetailsAndControls(t *testing.T) {
+	doc := render(t, views.RowMenu(zoeRow))
+	menu := doc.Find(`.row-menu[data-testid="row-menu"]`)
 	for _, want := range []string{"Gloria Gaynor", "key -2", "21:40"} {
 		if !strings.Contains(menu.Text(), want) {
 			t.Errorf("the row's menu lacks %q", want)

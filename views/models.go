@@ -66,6 +66,7 @@ type HostAction struct {
 type HostQueueItem struct {
 	QueueItem
 	Requested string // the clock time it was requested: "21:40"
+	MenuURL   string // its details and controls (RowMenu), fetched on opening
 	// Moves reorder it (Top, Up, Down, Back); Dangers take it out of the
 	// queue (Skip, Remove), each behind a confirm step.
 	Moves   []HostAction

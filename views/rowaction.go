@@ -12,3 +12,16 @@ func rowAction(q HostQueueItem) (HostAction, bool) {
 	}
 	return HostAction{}, false
 }
+
+// rowKey is the key every action of a row carries; "" for a row with none.
+func rowKey(q HostQueueItem) string {
+	a, _ := rowAction(q)
+	return a.Key
+}
+
+// RowMenuPageView is a queue row's menu as a page of its own, for a host
+// without JavaScript.
+type RowMenuPageView struct {
+	Row     HostQueueItem
+	BackURL string
+}

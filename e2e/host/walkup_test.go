@@ -36,7 +36,9 @@ func TestWalkupAndApproval(t *testing.T) {
 
 	addWalkup(t, host, "Wanda", "Valerie", "Amy Winehouse")
 	e2etest.WaitText(t, host, "Wanda in the host's queue", e2etest.HostQueue, "Valerie")
+	e2etest.Do(t, host, "open Wanda's row", chromedp.Click(chromedp.CSS(`#host-queue > li > details > summary`)))
 	e2etest.WaitText(t, host, "Wanda marked as added by the host", `#host-queue [data-testid="added-by-host"]`, "added by the host")
+	e2etest.Do(t, host, "close Wanda's row", chromedp.Click(chromedp.CSS(`#host-queue > li > details > summary`)))
 	e2etest.WaitText(t, host, "Wanda in tonight's walk-ups", `#walkup-pick option:not([value=""])`, "Wanda (1 waiting)")
 	e2etest.WaitText(t, tv, "Wanda on the TV", e2etest.TVQueue, "Valerie")
 	e2etest.WaitFor(t, tv, "Wanda's name on the TV", `document.querySelector('#display-next').textContent.includes('Wanda')`)
