@@ -42,14 +42,15 @@ func TestDashboardBytesPerQueueChange(t *testing.T) {
 		}
 		host := n.host.listen(fmt.Sprintf("host at %d songs", songs), n.dash, nil)
 		doc, _ := n.host.open("GET", n.dash, nil)
-		last, _ := doc.Find(`[data-testid="queue-item"] form[action$="/top"]`).Last().Attr("action")
+		top := formIn(t, n.host.openRow(doc.Find(`[data-testid="queue-item"]`).Last()), `[data-testid="row-menu"] [formaction$="/top"]`)
+		last := top.action
 		figures := map[string]int{}
 		for _, change := range []struct {
 			name string
 			do   func()
 		}{
 			{"a guest's request", func() { n.request(n.guests[19], "One more song") }},
-			{"a move to the top", func() { n.host.open("POST", last, nil) }},
+			{"a move to the top", func() { n.host.open("POST", last, top.values) }},
 			{"the next turn", func() { n.host.open("POST", n.dash+"/next", nil) }},
 		} {
 			change.do()

@@ -81,3 +81,17 @@ func (p *phone) startNext(dash string) *goquery.Document {
 	doc, _ := p.open("POST", dash+"/next", url.Values{"ends": {ends}})
 	return doc
 }
+
+// openRow opens the menu of a queue row of the dashboard, as a host
+// without JavaScript does (the row's link, a page of its own), and
+// returns that page: the row's controls are there, not in the dashboard.
+func (p *phone) openRow(row *goquery.Selection) *goquery.Document {
+	p.t.Helper()
+	link := row.Find(`[data-testid="row-open"]`)
+	href, ok := link.Attr("href")
+	if row.Length() != 1 || link.Length() != 1 || !ok {
+		p.t.Fatalf("%d queue rows with %d menu links, want one of each", row.Length(), link.Length())
+	}
+	menu, _ := p.open("GET", href, nil)
+	return menu
+}

@@ -47,8 +47,7 @@ func TestRemoteHostActionsAcrossMachines(t *testing.T) {
 	// The host skips Africa on A: Bob's page on B says so; the Undo on A
 	// puts it back in his songs.
 	dash, _ := n.host.open("GET", n.dash, nil)
-	africa := `[data-testid="queue-item"]:contains("Africa") `
-	skip := formIn(t, dash, africa+`form[action$="/skip"], `+africa+`[formaction$="/skip"]`)
+	skip := formIn(t, n.host.openRow(dash.Find(`[data-testid="queue-item"]:contains("Africa")`)), `[data-testid="row-menu"] [formaction$="/skip"]`)
 	start = time.Now()
 	dash, _ = n.host.open("POST", skip.action, skip.values)
 	hears(t, bobStream, "the host's Skip on A", start, func(ev sse.Event) bool {
