@@ -232,7 +232,11 @@ func (s *Store) inPatchedWrite(ctx context.Context, sessionID int64, fn func(tx 
 	})
 	if version != 0 {
 		s.nights.report(sessionID, version, patch, err != nil)
-		s.lookups.forget(sessionID)
+		if err != nil {
+			s.lookups.forget(sessionID, 0)
+		} else {
+			s.lookups.forget(sessionID, version)
+		}
 	}
 	if err == nil {
 		if fn := s.onChange.Load(); fn != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // The sessions found by code or join token, and the guests found by
@@ -20,6 +21,14 @@ import (
 // maxKeptLookups bounds each map; past it the map starts afresh.
 const maxKeptLookups = 4096
 
+// versionFresh is how long a read of a kept session's version answers for
+// the look-ups after it without another read. This store's own writes
+// drop the kept session at once (forget); only a write by another process
+// on the file (an operator's command, a second server) can go unseen, for
+// at most this long: less than any browser takes to send one request
+// after another, and a page under load asks thousands of times a second.
+const versionFresh = time.Millisecond
+
 // lookupCache is the store's kept look-ups.
 type lookupCache struct {
 	mu sync.Mutex
@@ -28,8 +37,18 @@ type lookupCache struct {
 	// and by "t"+join token (a token names one session for good); each
 	// names a session in sessions, by id, as last read.
 	keys     map[string]int64
-	sessions map[int64]Session
+	sessions map[int64]sessionRead
 	guests   map[deviceOf]keptGuest
+}
+
+// sessionRead is a session as read, and when its version was last found
+// unmoved (see versionFresh).
+type sessionRead struct {
+	sess    Session
+	checked time.Time
+	// moved marks what forget leaves: no session, only the version this
+	// store's write moved it to, so that no read begun before is kept.
+	moved bool
 }
 
 // deviceOf names a device's guest in one session, by the hash of its token.
@@ -44,33 +63,56 @@ type keptGuest struct {
 	version int64
 }
 
-func (c *lookupCache) session(key string) (Session, bool) {
+func (c *lookupCache) session(key string) (sessionRead, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	sess, ok := c.sessions[c.keys[key]]
-	return sess, ok
+	read, ok := c.sessions[c.keys[key]]
+	return read, ok && !read.moved
 }
 
-func (c *lookupCache) keepSession(key string, sess Session) {
+// confirm records that sess's version was still current when a read that
+// began at checked found it, unless the kept session has moved on since.
+func (c *lookupCache) confirm(sess Session, checked time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if read, ok := c.sessions[sess.ID]; ok && !read.moved && read.sess.Version == sess.Version && checked.After(read.checked) {
+		c.sessions[sess.ID] = sessionRead{sess: read.sess, checked: checked}
+	}
+}
+
+// keepSession keeps sess, read by a read that began at read.
+func (c *lookupCache) keepSession(key string, sess Session, read time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.keys == nil || len(c.keys) >= maxKeptLookups || len(c.sessions) >= maxKeptLookups {
-		c.keys, c.sessions = map[string]int64{}, map[int64]Session{}
+		c.keys, c.sessions = map[string]int64{}, map[int64]sessionRead{}
 	}
 	c.keys[key] = sess.ID
 	// A slower reader must not put back an older read.
-	if old, ok := c.sessions[sess.ID]; !ok || old.Version <= sess.Version {
-		c.sessions[sess.ID] = sess
+	old, ok := c.sessions[sess.ID]
+	switch {
+	case !ok || old.sess.Version < sess.Version || old.moved && old.sess.Version == sess.Version:
+		c.sessions[sess.ID] = sessionRead{sess: sess, checked: read}
+	case old.sess.Version == sess.Version:
+		if old.checked.After(read) {
+			read = old.checked
+		}
+		c.sessions[sess.ID] = sessionRead{sess: sess, checked: read}
 	}
 }
 
 // forget drops the session as read: a write of this store has moved it
-// on, so the next look-up reads it whole at once, without first reading
-// the version to learn that.
-func (c *lookupCache) forget(id int64) {
+// on to version, so the next look-up reads it whole at once, without
+// first reading the version to learn that, and a read begun before the
+// write is not kept after it. A write that failed gives version 0.
+func (c *lookupCache) forget(id, version int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	delete(c.sessions, id)
+	if version == 0 || c.sessions == nil {
+		delete(c.sessions, id)
+		return
+	}
+	c.sessions[id] = sessionRead{sess: Session{ID: id, Version: version}, moved: true}
 }
 
 func (c *lookupCache) guest(d deviceOf, version int64) (Guest, bool) {
@@ -92,19 +134,29 @@ func (c *lookupCache) keepGuest(d deviceOf, g Guest, version int64) {
 }
 
 // keptSession returns the session kept under key when the session is
-// still at the version it was read at: one read of the version. By code,
-// only an open session answers (see lookupCache.keys).
+// still at the version it was read at: one read of the version, or none
+// within versionFresh of the last. By code, only an open session answers
+// (see lookupCache.keys).
 func (s *Store) keptSession(ctx context.Context, key string) (Session, bool) {
-	sess, ok := s.lookups.session(key)
+	read, ok := s.lookups.session(key)
+	sess := read.sess
 	if !ok || key[0] == 'c' && !sess.Open() {
 		return Session{}, false
 	}
+	now := s.Now()
+	if now.Sub(read.checked) < versionFresh {
+		return sess, true
+	}
 	var version int64
-	err := s.read.QueryRowContext(ctx, `SELECT version FROM sessions WHERE id = ?`, sess.ID).Scan(&version)
+	// Without the request's cancellation: database/sql would start a
+	// goroutine to watch it for each read, which costs more than this
+	// one-row read does.
+	err := s.read.QueryRowContext(context.WithoutCancel(ctx), `SELECT version FROM sessions WHERE id = ?`, sess.ID).Scan(&version)
 	if err != nil || version != sess.Version {
 		// Moved on, gone, or unknown: read it whole.
 		return Session{}, false
 	}
+	s.lookups.confirm(sess, now)
 	return sess, true
 }
 
@@ -148,6 +200,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 	if sess, ok := s.keptSession(ctx, "t"+token); ok {
 		return sess, nil
 	}
+	read := s.Now()
 	sess, err := scanSession(s.read.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE join_token = ?`, token))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, Errorf(ENOTFOUND, "There is no session at this link. Check the code on the screen.")
@@ -155,6 +208,6 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 	if err != nil {
 		return Session{}, fmt.Errorf("get session by token: %w", err)
 	}
-	s.lookups.keepSession("t"+token, sess)
+	s.lookups.keepSession("t"+token, sess, read)
 	return sess, nil
 }

@@ -4,16 +4,22 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestKeptLookUpsFollowTheVersion: the sessions found by code or token and
 // the guests found by device are kept, yet none is served once a write has
 // moved its session on: a guest removed, a night ended, its code taken by a
-// new night, a new host key, and a write by another process on the file.
+// new night, a new host key, and a write by another process on the file
+// (once versionFresh has passed). The store's clock stands still unless
+// the test moves it, so this store's own writes are seen within
+// versionFresh of a read.
 func TestKeptLookUpsFollowTheVersion(t *testing.T) {
 	ctx := context.Background()
 	url := "file:" + filepath.Join(t.TempDir(), "k.db")
 	s := OpenForTest(t, url)
+	clock := time.Now()
+	s.Now = func() time.Time { return clock }
 	sess, _, err := s.CreateSession(ctx, "Kept night")
 	if err != nil {
 		t.Fatal(err)
@@ -93,12 +99,17 @@ func TestKeptLookUpsFollowTheVersion(t *testing.T) {
 	if err := other.SetRequestsPaused(ctx, sess.ID, true); err != nil {
 		t.Fatal(err)
 	}
+	if got, _ := lookUp(); got.RequestsPaused {
+		t.Errorf("within versionFresh of the last read, the kept night was read again: %+v", got)
+	}
+	clock = clock.Add(versionFresh)
 	if got, _ := wantCurrent("paused by another process"); !got.RequestsPaused {
 		t.Errorf("a pause by another process is not seen: %+v", got)
 	}
 	if err := other.EndSession(ctx, sess.ID); err != nil {
 		t.Fatal(err)
 	}
+	clock = clock.Add(versionFresh)
 	if got, _ := wantCurrent("ended by another process"); got.Open() {
 		t.Errorf("the ended night is served open: %+v", got)
 	}
@@ -117,5 +128,27 @@ func TestKeptLookUpsFollowTheVersion(t *testing.T) {
 	}
 	if got, _ := wantCurrent("code re-opened"); got.ID != next.ID {
 		t.Errorf("code %s names night %d, want the new night %d", sess.Code, got.ID, next.ID)
+	}
+}
+
+// TestKeptSessionNotPutBackAfterAWrite: a look-up whose read began before
+// this store's write moved the session on does not keep what it read, and
+// so no look-up within versionFresh serves it.
+func TestKeptSessionNotPutBackAfterAWrite(t *testing.T) {
+	var c lookupCache
+	at := time.Now()
+	sess := Session{ID: 7, Version: 3, Code: "ABCD"}
+	c.keepSession("cABCD", sess, at)
+	c.forget(sess.ID, 4)
+	c.keepSession("cABCD", sess, at) // the slow read, kept after the write
+	c.confirm(sess, at)
+	if got, ok := c.session("cABCD"); ok {
+		t.Errorf("the read from before the write is served: %+v", got.sess)
+	}
+	moved := sess
+	moved.Version = 4
+	c.keepSession("cABCD", moved, at)
+	if got, ok := c.session("cABCD"); !ok || got.sess != moved {
+		t.Errorf("after the write, kept %+v (%v), want %+v", got.sess, ok, moved)
 	}
 }

@@ -127,6 +127,7 @@ func (s *Store) SessionByCode(ctx context.Context, code string) (Session, error)
 	if sess, ok := s.keptSession(ctx, "c"+code); ok {
 		return sess, nil
 	}
+	read := s.Now()
 	// Two look-ups, each off an index: the open session (the partial unique
 	// index), else the latest that had the code. Ids are random, so the
 	// latest is the last created (a code is rarely used twice, and the
@@ -144,7 +145,7 @@ func (s *Store) SessionByCode(ctx context.Context, code string) (Session, error)
 		return Session{}, fmt.Errorf("get session by code: %w", err)
 	}
 	if sess.Open() {
-		s.lookups.keepSession("c"+code, sess)
+		s.lookups.keepSession("c"+code, sess, read)
 	}
 	return sess, nil
 }
