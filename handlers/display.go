@@ -20,11 +20,11 @@ func (h *Handler) handleDisplay(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	// The TV speaks the night's language, whoever's browser shows it.
+	// The TV speaks the night's language, whoever's browser shows it: the
+	// page is rendered in it (kept.Lang).
 	lg := lang.Shipped().Match(sess.Language)
-	r = r.WithContext(lang.With(r.Context(), lg))
 	// Every TV of the night shows the same page: kept per version.
-	h.respondKept(w, r, sess, "display", 0, func() (templ.Component, error) {
+	h.respondKeptAs(w, r, sess, kept{Page: "display", Lang: &lg}, func() (templ.Component, error) {
 		night, err := h.store.Night(r.Context(), sess.ID)
 		return views.DisplayLiveView(displayLive(lg, night)), err
 	}, func() (templ.Component, error) {

@@ -47,7 +47,7 @@ func (h *Handler) handleGuestPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if r.URL.Query().Has(handoffParam) {
+	if r.URL.RawQuery != "" && r.URL.Query().Has(handoffParam) {
 		h.takeHandoff(w, r, gc)
 		return
 	}

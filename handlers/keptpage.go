@@ -32,6 +32,7 @@ type keptPage struct {
 	slots []slot   // what goes between parts[i] and parts[i+1]
 	gz    [][]byte // each part as deflate blocks ending in a sync flush
 	size  int      // the bytes parts and slots come to, secret not counted
+	etag  []string // its ETag header's value, made once (nil: sent without one)
 }
 
 // slot is one gap in a kept page.

@@ -102,6 +102,10 @@ type kept struct {
 	// ETag: a host page.
 	Secret, Device string
 	NoStore        bool
+	// Lang is the language the page is in when it is not the request's
+	// (the TV's is the night's): set here rather than in the request's
+	// context, which a kept answer would copy for nothing.
+	Lang *lang.Lang
 }
 
 // respondKept answers like respond, from the page kept under its key when
@@ -117,19 +121,28 @@ func (h *Handler) respondKept(w http.ResponseWriter, r *http.Request, sess db.Se
 // with fresh one-time keys, in gzip when the browser takes it.
 func (h *Handler) respondKeptAs(w http.ResponseWriter, r *http.Request, sess db.Session, how kept, fragment, page view) {
 	now := time.Now()
-	k := pageKey{Page: how.Page, Session: sess.ID, Version: sess.Version, Viewer: how.Viewer, Shows: how.Shows, Lang: lang.From(r.Context()).Tag(),
+	lg := how.Lang
+	if lg == nil {
+		l := lang.From(r.Context())
+		lg = &l
+	}
+	k := pageKey{Page: how.Page, Session: sess.ID, Version: sess.Version, Viewer: how.Viewer, Shows: how.Shows, Lang: lg.Tag(),
 		Minute: now.Unix() / 60, Closing: closingView(db.Night{Session: sess}, now), Fragment: isHTMX(r), Address: r.URL.RequestURI()}
 	hd := w.Header()
-	etag := ""
+	kp, ok := h.pages.pages.Get(k)
+	var etag []string // the kept page's, made with it; else made for this answer
 	if !how.NoStore {
-		etag = h.pages.etag(k)
-		if r.Method == http.MethodGet && etagMatches(r.Header.Get("If-None-Match"), etag) {
+		if ok {
+			etag = kp.etag
+		} else {
+			etag = headerValue(h.pages.etag(k))
+		}
+		if r.Method == http.MethodGet && etagMatches(r.Header.Get("If-None-Match"), etag[0]) {
 			keptValidators(hd, etag)
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 	}
-	kp, ok := h.pages.pages.Get(k)
 	if !ok {
 		build := page
 		if k.Fragment {
@@ -140,8 +153,12 @@ func (h *Handler) respondKeptAs(w http.ResponseWriter, r *http.Request, sess db.
 			h.fail(w, r, err)
 			return
 		}
+		ctx := r.Context()
+		if how.Lang != nil {
+			ctx = lang.With(ctx, *how.Lang)
+		}
 		var buf bytes.Buffer
-		if err := c.Render(views.Reusable(r.Context()), &buf); err != nil {
+		if err := c.Render(views.Reusable(ctx), &buf); err != nil {
 			h.internalError(w, r, err)
 			return
 		}
@@ -149,6 +166,7 @@ func (h *Handler) respondKeptAs(w http.ResponseWriter, r *http.Request, sess db.
 			h.internalError(w, r, err)
 			return
 		}
+		kp.etag = etag
 		h.pages.pages.Add(k, kp)
 	}
 	buf := renderBuffers.Get().(*bytes.Buffer)
@@ -160,11 +178,13 @@ func (h *Handler) respondKeptAs(w http.ResponseWriter, r *http.Request, sess db.
 	} else {
 		kp.writePlain(buf, fills)
 	}
-	if etag != "" {
+	if etag != nil {
 		keptValidators(hd, etag)
 	}
 	hd["Content-Type"] = htmlValue
-	hd["Vary"] = append(hd["Vary"], htmxHeader, "Accept-Encoding")
+	// Whole: the compressor and the language's middleware named some of
+	// these already, and a kept page varies by them all.
+	hd["Vary"] = keptVaryValue
 	hd["Content-Length"] = []string{strconv.Itoa(buf.Len())}
 	w.WriteHeader(http.StatusOK)
 	w.Write(buf.Bytes())
@@ -173,8 +193,8 @@ func (h *Handler) respondKeptAs(w http.ResponseWriter, r *http.Request, sess db.
 // keptValidators are a kept page's ETag and caching: each load asks whether
 // the page is still current, as it changes with the night and is this
 // browser's own.
-func keptValidators(hd http.Header, etag string) {
-	hd["Etag"] = []string{etag}
+func keptValidators(hd http.Header, etag []string) {
+	hd["Etag"] = etag
 	hd["Cache-Control"] = privateNoCacheValue
 }
 
@@ -183,6 +203,7 @@ var (
 	gzipValue           = headerValue("gzip")
 	htmlValue           = headerValue("text/html; charset=utf-8")
 	privateNoCacheValue = headerValue("private, no-cache")
+	keptVaryValue       = headerValue("Accept-Encoding", "Accept-Language, Cookie", htmxHeader)
 )
 
 // etagMatches reports whether an If-None-Match header names etag, by weak

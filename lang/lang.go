@@ -43,6 +43,10 @@ type Bundle struct {
 	tags    []language.Tag // Default first
 	matcher language.Matcher
 	langs   map[language.Tag]Lang
+	// exact are the languages by their tags' own spelling ("en"), which
+	// Match answers without parsing: a night's language is one, asked for
+	// on every load of its TV.
+	exact map[string]Lang
 	// said is the "say" messages by their English text (see Lang.Say).
 	said map[string]string
 	// stored are the say notices as patterns (see Lang.Stored).
@@ -89,7 +93,7 @@ func Load(fsys fs.FS, dir string) (*Bundle, error) {
 			}
 		}
 	}
-	bundle := &Bundle{i18n: b, tags: []language.Tag{Default}, langs: map[language.Tag]Lang{}, said: said, stored: stored}
+	bundle := &Bundle{i18n: b, tags: []language.Tag{Default}, langs: map[language.Tag]Lang{}, exact: map[string]Lang{}, said: said, stored: stored}
 	for _, t := range b.LanguageTags() {
 		if t != Default {
 			bundle.tags = append(bundle.tags, t)
@@ -110,6 +114,7 @@ func Load(fsys fs.FS, dir string) (*Bundle, error) {
 			}
 		}
 		bundle.langs[t] = l
+		bundle.exact[t.String()] = l
 	}
 	return bundle, nil
 }
@@ -143,6 +148,9 @@ func (b *Bundle) Match(prefs ...string) Lang {
 	for _, p := range prefs {
 		if p == "" {
 			continue
+		}
+		if l, ok := b.exact[p]; ok {
+			return l
 		}
 		tags, _, err := language.ParseAcceptLanguage(p)
 		if err != nil || len(tags) == 0 {

@@ -12,8 +12,9 @@ const CookieName = "karaoke_lang"
 
 type ctxKey struct{}
 
-// chosen is what the context carries: the language, and the local path a
-// switch of language goes back to.
+// chosen is what the context carries: the language, and the path a
+// switch of language goes back to, made local (LocalPath) only when read:
+// most answers never show the switcher.
 type chosen struct {
 	lang Lang
 	back string
@@ -35,7 +36,7 @@ func From(ctx context.Context) Lang {
 // Back is the local path the language switcher returns to.
 func Back(ctx context.Context) string {
 	if c, _ := ctx.Value(ctxKey{}).(chosen); c.back != "" {
-		return c.back
+		return LocalPath(c.back)
 	}
 	return "/"
 }
@@ -62,7 +63,7 @@ func (b *Bundle) Middleware(next http.Handler) http.Handler {
 		} else if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host {
 			back = ref.RequestURI()
 		}
-		c := chosen{lang: b.Choose(r), back: LocalPath(back)}
+		c := chosen{lang: b.Choose(r), back: back}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, c)))
 	})
 }
@@ -95,6 +96,6 @@ func N(ctx context.Context, id string, count int, data map[string]any) string {
 // WithBack is ctx with the switcher's way back set to the local path back.
 func WithBack(ctx context.Context, back string) context.Context {
 	c, _ := ctx.Value(ctxKey{}).(chosen)
-	c.back = LocalPath(back)
+	c.back = back
 	return context.WithValue(ctx, ctxKey{}, c)
 }
