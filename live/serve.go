@@ -49,23 +49,29 @@ func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, l Listener) {
 	b.stream(w, r.Context().Done(), s)
 }
 
-// stream writes s to w until it ends or the client goes (done).
+// stream writes s to w until it ends or the client goes (done). It waits
+// on a goroutine whose stack stays at 4 KB (see Unwind): each write, which
+// takes more stack than that (the response's head, its chunks, the
+// socket), runs aside on a goroutine of its own, which gives its stack back
+// when it ends; a stream writes a few times a minute.
 func (b *Broker) stream(w http.ResponseWriter, done <-chan struct{}, s *stream) {
 	streamHeaders(w.Header())
 	rc := http.NewResponseController(w)
 	// The server's ReadTimeout must not end a stream that stays open for a
 	// whole night.
 	_ = rc.SetReadDeadline(time.Time{})
-	write := func(parts ...[]byte) bool {
-		_ = rc.SetWriteDeadline(time.Now().Add(b.cfg.WriteTimeout))
-		for _, p := range parts {
-			if _, err := w.Write(p); err != nil {
-				return false
+	write := func(parts ...[]byte) (ok bool) {
+		aside(func() {
+			_ = rc.SetWriteDeadline(time.Now().Add(b.cfg.WriteTimeout))
+			for _, p := range parts {
+				if _, err := w.Write(p); err != nil { // the first sends the head, 200
+					return
+				}
 			}
-		}
-		return rc.Flush() == nil
+			ok = rc.Flush() == nil
+		})
+		return ok
 	}
-	w.WriteHeader(http.StatusOK)
 	if write(b.retryLine()) {
 		b.pump(s, done, write)
 	}
@@ -82,11 +88,10 @@ func (b *Broker) retryLine() []byte {
 	return []byte("retry: " + strconv.FormatInt(b.cfg.Retry.Milliseconds(), 10) + "\n\n")
 }
 
-// pump writes a stream's messages and heartbeats until the stream ends, the
-// client goes (done, or a failed write), or a final message is sent.
+// pump writes a stream's messages, heartbeats among them (see beat), until
+// the stream ends, the client goes (done, or a failed write), or a final
+// message is sent.
 func (b *Broker) pump(s *stream, done <-chan struct{}, write func(parts ...[]byte) bool) {
-	heartbeat := time.NewTicker(b.cfg.Heartbeat)
-	defer heartbeat.Stop()
 	for {
 		select {
 		case <-done:
@@ -95,10 +100,6 @@ func (b *Broker) pump(s *stream, done <-chan struct{}, write func(parts ...[]byt
 			return
 		case m := <-s.out:
 			if !write(m.parts...) || m.final {
-				return
-			}
-		case <-heartbeat.C:
-			if !write(heartbeatComment) {
 				return
 			}
 		}
@@ -120,7 +121,9 @@ func refuse(w http.ResponseWriter, err error) {
 	http.Error(w, msg, status)
 }
 
-var heartbeatComment = []byte(": keep-alive\n\n")
+// heartbeat is the message beat sends a stream: a comment, which the
+// browser ignores.
+var heartbeat = message{parts: [][]byte{[]byte(": keep-alive\n\n")}}
 
 // knownVersion is the version the client already shows: the last event id
 // of a reconnecting stream, else the page's v parameter, else 0 (unknown).
