@@ -49,30 +49,32 @@ func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, l Listener) {
 	b.stream(w, r.Context().Done(), s)
 }
 
-// stream writes s to w until it ends or the client goes (done). It waits
-// on a goroutine whose stack stays at 4 KB (see Unwind): each write, which
-// takes more stack than that (the response's head, its chunks, the
-// socket), runs aside on a goroutine of its own, which gives its stack back
-// when it ends; a stream writes a few times a minute.
+// stream writes s to w until it ends or the client goes (done).
 func (b *Broker) stream(w http.ResponseWriter, done <-chan struct{}, s *stream) {
 	streamHeaders(w.Header())
 	rc := http.NewResponseController(w)
 	// The server's ReadTimeout must not end a stream that stays open for a
 	// whole night.
 	_ = rc.SetReadDeadline(time.Time{})
-	write := func(parts ...[]byte) (ok bool) {
-		aside(func() {
-			_ = rc.SetWriteDeadline(time.Now().Add(b.cfg.WriteTimeout))
-			for _, p := range parts {
-				if _, err := w.Write(p); err != nil { // the first sends the head, 200
-					return
-				}
+	write := func(parts ...[]byte) bool {
+		_ = rc.SetWriteDeadline(time.Now().Add(b.cfg.WriteTimeout))
+		for _, p := range parts {
+			if _, err := w.Write(p); err != nil {
+				return false
 			}
-			ok = rc.Flush() == nil
-		})
-		return ok
+		}
+		return rc.Flush() == nil
 	}
-	if write(b.retryLine()) {
+	// Writing the response's head takes more stack than the 4 KB a waiting
+	// stream keeps (see Unwind), so the first write runs aside, on a
+	// goroutine that gives its stack back when it ends; the events after
+	// it fit. Every write aside would cost each one about 3 µs more.
+	var started bool
+	aside(func() {
+		w.WriteHeader(http.StatusOK)
+		started = write(b.retryLine())
+	})
+	if started {
 		b.pump(s, done, write)
 	}
 }

@@ -12,11 +12,12 @@ import (
 // browser's EventSource asks with Accept: text/event-stream), Unwind runs
 // the router on a goroutine of its own, where Serve subscribes the stream
 // and returns, and once that goroutine has ended it streams on the
-// connection's goroutine. The router's middleware grow a stack to 16 KB;
-// the connection's goroutine, which waits for the whole night, keeps the
-// 4 KB it needs to read a request and write an event, and a stack grown
-// by the router is given back at once instead of shrinking by half at
-// each garbage collection (BenchmarkStreamMemory in package app). A
+// connection's goroutine (writing the response's head aside too). The
+// router's middleware grow a stack to 16 KB, and a goroutine's stack
+// shrinks only to four times what it uses while it waits, so a stream that
+// had run them held 8 KB at best; the connection's goroutine keeps the
+// 4 KB it needs to read a request and write an event, and the stacks grown
+// aside are given back at once (BenchmarkStreamMemory in package app). A
 // request that is no stream, or a Serve outside Unwind, is served as
 // before.
 func (b *Broker) Unwind(next http.Handler) http.Handler {
