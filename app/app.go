@@ -130,7 +130,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err err
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	// Every connection costs memory (a stream about 30 KiB of heap and
+	// Every connection costs memory (a stream about 26 KiB of heap and
 	// stacks, BenchmarkStreamMemory; a slow request body 27 KiB): past the
 	// cap a new one waits in the kernel's queue, so a flood of connections
 	// slows the server down instead of running the 256 MB machine out of

@@ -127,8 +127,9 @@ func (s *stream) stop() { s.endOnce.Do(func() { close(s.end) }) }
 func New(src Source, cfg Config) *Broker {
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &Broker{cfg: cfg.withDefaults(), src: src, ctx: ctx, cancel: cancel, hubs: map[int64]*hub{}}
-	b.wg.Add(1)
-	go b.poll()
+	b.wg.Add(2)
+	go b.every(b.cfg.PollInterval, b.poll)
+	go b.every(b.cfg.Heartbeat, b.beat)
 	return b
 }
 
@@ -286,33 +287,58 @@ func (b *Broker) refresh(h *hub, dirty, tick bool, fresh []*stream, news bool, e
 
 func (b *Broker) drop(s *stream) { b.unsubscribe(s) }
 
-// poll reads the versions of the sessions with open streams, and treats a
-// newer one (written by another process) like a Notify.
-func (b *Broker) poll() {
+// every runs fn each interval until the Broker closes.
+func (b *Broker) every(interval time.Duration, fn func()) {
 	defer b.wg.Done()
-	t := time.NewTicker(b.cfg.PollInterval)
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-b.ctx.Done():
 			return
 		case <-t.C:
+			fn()
 		}
-		b.mu.Lock()
-		ids := slices.Collect(maps.Keys(b.hubs))
-		b.mu.Unlock()
-		if len(ids) == 0 {
-			continue
-		}
-		versions, err := b.src.Versions(b.ctx, ids)
-		if err != nil {
-			if b.ctx.Err() == nil {
-				b.cfg.Log.Warn("live: poll versions", "err", err)
+	}
+}
+
+// beat sends every stream a heartbeat, so that proxies do not close a
+// stream that has had nothing to say: one ticker for all the streams, where
+// each stream's own cost it a timer and a fourth channel to wait on. A
+// stream with messages waiting gets none (they keep it alive), so a
+// heartbeat takes at most one place in its buffer.
+func (b *Broker) beat() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, h := range b.hubs {
+		for s := range h.streams {
+			if len(s.out) == 0 {
+				select {
+				case s.out <- heartbeat:
+				default:
+				}
 			}
-			continue
 		}
-		for id, v := range versions {
-			b.Notify(id, v)
+	}
+}
+
+// poll reads the versions of the sessions with open streams, and treats a
+// newer one (written by another process) like a Notify.
+func (b *Broker) poll() {
+	b.mu.Lock()
+	ids := slices.Collect(maps.Keys(b.hubs))
+	b.mu.Unlock()
+	if len(ids) == 0 {
+		return
+	}
+	versions, err := b.src.Versions(b.ctx, ids)
+	if err != nil {
+		if b.ctx.Err() == nil {
+			b.cfg.Log.Warn("live: poll versions", "err", err)
 		}
+		return
+	}
+	for id, v := range versions {
+		b.Notify(id, v)
 	}
 }

@@ -173,7 +173,7 @@ func TestFilesAreServedPrecompressedForAYear(t *testing.T) {
 			if got, want := resp.Header.Get("Cache-Control"), "public, max-age=31536000, immutable"; got != want {
 				t.Errorf("%s: Cache-Control %q, want %q", name, got, want)
 			}
-			if got := resp.Header.Get("Content-Type"); got != a.Type || got == "" {
+			if got := resp.Header.Get("Content-Type"); got != a.Type || got == "" || got == "application/octet-stream" {
 				t.Errorf("%s: Content-Type %q", name, got)
 			}
 		}
