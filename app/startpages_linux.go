@@ -16,13 +16,12 @@ import (
 // package's init, SQLite's set-up, the migrations' check) and unwinds
 // stacks through the function tables. Each first touch of a page the page
 // cache holds maps the 64 KB around it (the kernel's fault-around), so
-// about 270 such touches leave 86 % of the code and 78 % of the function
-// tables mapped: 18–19 MiB of the idle server's RSS. The pages stay in the
+// about 270 such touches leave 86 % of the code and 80 % of the function
+// tables mapped: 18–19 MiB of the idle server's RSS, of which the serving
+// needs a third (BENCHMARKS.md, "Memory and start"). The pages stay in the
 // page cache, clean and shared; the process maps them again on the next
-// touch, a minor fault, so what serving runs comes back (6–12 MiB after a
-// page, 18 MiB with guests joined and streams open: BENCHMARKS.md, "Memory
-// and start"). Only pages the process never writes are released (mapped
-// read-only from the executable), so nothing is lost.
+// touch, a minor fault. Only pages the process never writes are released
+// (mapped read-only from the executable), so nothing is lost.
 func releaseStartupCode() error {
 	exe, err := os.Executable()
 	if err != nil {
