@@ -42,20 +42,13 @@ func Purge(ctx context.Context, store *db.Store, images *qr.Cache, retention tim
 	return err
 }
 
-// purgeLoop runs Purge now and every purgeEvery until ctx ends. The first
-// Purge is start-up's last work: then it lets go of the pages start-up
-// mapped (releaseStartupCode).
+// purgeLoop runs Purge now and every purgeEvery until ctx ends.
 func (s *Server) purgeLoop(ctx context.Context) {
 	tick := time.NewTicker(purgeEvery)
 	defer tick.Stop()
-	for first := true; ; first = false {
+	for {
 		if err := Purge(ctx, s.store, s.qr, s.cfg.Retention, s.log); err != nil && ctx.Err() == nil {
 			s.log.Error("purge", "err", err)
-		}
-		if first {
-			if err := releaseStartupCode(); err != nil {
-				s.log.Warn("could not release the pages start-up mapped", "err", err)
-			}
 		}
 		select {
 		case <-ctx.Done():
