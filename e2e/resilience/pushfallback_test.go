@@ -3,7 +3,6 @@ package resilience_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -100,9 +99,8 @@ func TestPushWhereNoPushComes(t *testing.T) {
 	e2etest.Request(t, cat, "Jolene", "Dolly Parton")
 	e2etest.WaitFor(t, cat, "the up-next banner", `!!document.querySelector('[data-testid="up-next"]')`)
 	e2etest.WaitFor(t, cat, "one buzz", buzzes+` === 1`)
-	if title := e2etest.Eval[string](t, cat, `document.title`); !strings.HasPrefix(title, "You're up next!") {
-		t.Errorf("the title reads %q", title)
-	}
+	// htmx sets the title once the swap settles, a moment after the buzz.
+	e2etest.WaitFor(t, cat, "the title saying so", `document.title.indexOf("up next") >= 0`)
 	e2etest.Request(t, ann, "Valerie", "") // another change: no buzz
 	e2etest.StartTurn(t, laptop)
 	e2etest.WaitFor(t, cat, "the your-turn banner", `!!document.querySelector('[data-testid="your-turn"]')`)
