@@ -80,6 +80,7 @@ func TestLighthouse(t *testing.T) {
 	for _, p := range pages {
 		scores := map[string][]float64{}
 		var weak map[string]string
+		var costs []threadCost
 		load := loadAverage()
 		for i := range runs {
 			report := filepath.Join(out, fmt.Sprintf("%s-%d.json", p.name, i))
@@ -112,9 +113,10 @@ func TestLighthouse(t *testing.T) {
 			weak = audits
 			load += " " + loadAverage()
 			trace := strings.TrimSuffix(report, ".json") + "-0.trace.json"
-			cpu, cpuBlocking := mainThread(t, trace)
-			scores["cpu"] = append(scores["cpu"], cpu)
-			scores["cpuTBT"] = append(scores["cpuTBT"], cpuBlocking)
+			cost := mainThread(t, trace)
+			scores["cpu"] = append(scores["cpu"], cost.CPU)
+			scores["cpuTBT"] = append(scores["cpuTBT"], cost.Blocking)
+			costs = append(costs, cost)
 			if os.Getenv("KARAOKE_LIGHTHOUSE_TRACES") == "" {
 				os.Remove(trace)
 				os.Remove(strings.TrimSuffix(report, ".json") + "-0.devtoolslog.json")
@@ -133,6 +135,7 @@ func TestLighthouse(t *testing.T) {
 			row += fmt.Sprintf(" %7s", fmt.Sprintf(m.format, median(scores[m.audit])))
 		}
 		fmt.Printf("%s  %s\n", row, load)
+		fmt.Printf("%-10s %s\n", "", blockingTasks(costs))
 		for _, m := range missed {
 			t.Error(m)
 		}
@@ -257,53 +260,6 @@ func readLighthouse(t *testing.T, path string) (map[string]float64, map[string]s
 		}
 	}
 	return scores, weak
-}
-
-// mainThread reads a run's trace: the page's main-thread CPU time (ms,
-// every task), and the blocking time its tasks would have at Lighthouse's
-// 4× CPU slowdown if the thread had had the CPU whenever it wanted it: the
-// sum of 4 × CPU time − 50 ms over its tasks. It counts the tasks before
-// the first paint too (Lighthouse's simulation may move them after it), so
-// it errs high. Lighthouse's own TBT counts a task's wall time, which on a
-// shared machine is mostly time spent waiting for a core (a task of 200 ms
-// with 5 ms of CPU is common at load 20 on 2 cores); this one says what
-// the page itself costs.
-func mainThread(t *testing.T, path string) (cpu, blocking float64) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var trace struct {
-		Events []struct {
-			Name     string  `json:"name"`
-			Ph       string  `json:"ph"`
-			Pid      int     `json:"pid"`
-			Tid      int     `json:"tid"`
-			ThreadUs float64 `json:"tdur"`
-		} `json:"traceEvents"`
-	}
-	if err := json.Unmarshal(b, &trace); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	pid, tid := -1, -1 // the page's main thread: where it painted
-	for _, e := range trace.Events {
-		if e.Name == "firstContentfulPaint" {
-			pid, tid = e.Pid, e.Tid
-			break
-		}
-	}
-	if pid < 0 {
-		t.Fatalf("%s: no first paint", path)
-	}
-	for _, e := range trace.Events {
-		if e.Name != "RunTask" || e.Ph != "X" || e.Pid != pid || e.Tid != tid {
-			continue
-		}
-		cpu += e.ThreadUs / 1000
-		blocking += max(0, 4*e.ThreadUs/1000-50)
-	}
-	return cpu, blocking
 }
 
 func median(v []float64) float64 {
