@@ -46,7 +46,7 @@ type Store struct {
 // writer runs the store's write transactions: sqlitedb.Writer on a local
 // file, libsqldb.Writer on a remote database.
 type writer interface {
-	Write(ctx context.Context, fn func(tx *sql.Tx) error) error
+	WriteThen(ctx context.Context, fn func(tx *sql.Tx) error, then func(error)) error
 	DB() *sql.DB
 	Committed() <-chan struct{}
 	Close() error
@@ -165,11 +165,18 @@ func (s *Store) inRead(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // the writes waiting together in one transaction, each in a savepoint of
 // its own; see sqlitedb.Writer.
 func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.inWriteThen(ctx, fn, nil)
+}
+
+// inWriteThen is inWrite, and calls then (when not nil) with the write's
+// result as soon as it has committed or failed, before the writer takes
+// its next group (sqlitedb.Writer.WriteThen).
+func (s *Store) inWriteThen(ctx context.Context, fn func(tx *sql.Tx) error, then func(error)) error {
 	if s.writer == nil {
 		return errReadOnly() // see OpenReadOnly
 	}
 	fn, claimed := s.claimingRetap(ctx, fn) // a post's key commits with its first write
-	err := s.writer.Write(ctx, fn)
+	err := s.writer.WriteThen(ctx, fn, then)
 	claimed(err)
 	return storageRefusal(err)
 }
@@ -192,7 +199,7 @@ func (s *Store) inPatchedWrite(ctx context.Context, sessionID int64, fn func(tx 
 		version int64
 		patch   nightPatch
 	)
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	write := func(tx *sql.Tx) error {
 		if version != 0 {
 			// Run again after its group failed: that version was never given.
 			s.nights.report(sessionID, version, nil, true)
@@ -229,15 +236,21 @@ func (s *Store) inPatchedWrite(ctx context.Context, sessionID int64, fn func(tx 
 		// for its patch rather than read the whole night (Night).
 		s.nights.committing(sessionID, version)
 		return nil
-	})
-	if version != 0 {
-		s.nights.report(sessionID, version, patch, err != nil)
-		if err != nil {
-			s.lookups.forget(sessionID, 0)
-		} else {
-			s.lookups.forget(sessionID, version)
-		}
 	}
+	// The kept Night is told on the writer's goroutine, right after the
+	// commit and in commit order: a reader waiting for this version then
+	// never waits for this goroutine to be scheduled again, which on a busy
+	// machine took longer than patchWait, and it read the whole night.
+	err := s.inWriteThen(ctx, write, func(err error) {
+		if version != 0 {
+			s.nights.report(sessionID, version, patch, err != nil)
+			if err != nil {
+				s.lookups.forget(sessionID, 0)
+			} else {
+				s.lookups.forget(sessionID, version)
+			}
+		}
+	})
 	if err == nil {
 		if fn := s.onChange.Load(); fn != nil {
 			(*fn)(sessionID, version)

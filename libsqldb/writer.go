@@ -92,6 +92,17 @@ func (w *Writer) once(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // set-up with statements that can run twice.
 func (w *Writer) DB() *sql.DB { return w.db }
 
+// WriteThen is Write, and then calls then with its result: sqlitedb.Writer
+// calls it on its own goroutine, in commit order; here each write is a
+// transaction of its own, so the writing goroutine calls it.
+func (w *Writer) WriteThen(ctx context.Context, fn func(tx *sql.Tx) error, then func(error)) error {
+	err := w.Write(ctx, fn)
+	if then != nil {
+		then(err)
+	}
+	return err
+}
+
 // Committed receives a value after a write commits, at most one waiting.
 func (w *Writer) Committed() <-chan struct{} { return w.committed }
 

@@ -39,6 +39,7 @@ const maxWriteGroup = 64
 type writeJob struct {
 	ctx  context.Context
 	fn   func(tx *sql.Tx) error
+	then func(error) // may be nil
 	done chan error
 }
 
@@ -82,7 +83,17 @@ func (w *Writer) Committed() <-chan struct{} { return w.committed }
 // has committed, or fn's error, in which case nothing fn wrote is kept. It
 // returns ErrClosed after Close.
 func (w *Writer) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	job := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	return w.WriteThen(ctx, fn, nil)
+}
+
+// WriteThen is Write, and calls then with the write's result on the
+// writer's goroutine as soon as its group has committed (or failed), in the
+// order the group's writes ran and before the next group begins: what a
+// reader must learn of a committed write (the store's kept Night) is told
+// there, without waiting for the writing goroutine to be scheduled again.
+// then must be quick, and must not write.
+func (w *Writer) WriteThen(ctx context.Context, fn func(tx *sql.Tx) error, then func(error)) error {
+	job := &writeJob{ctx: ctx, fn: fn, then: then, done: make(chan error, 1)}
 	select {
 	case w.jobs <- job:
 	case <-ctx.Done():
@@ -123,6 +134,11 @@ func (w *Writer) run() {
 func (w *Writer) commitGroup(group []*writeJob) {
 	results := make([]error, len(group))
 	defer func() {
+		for i, j := range group {
+			if j.then != nil {
+				j.then(results[i])
+			}
+		}
 		for i, j := range group {
 			j.done <- results[i]
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -57,6 +58,44 @@ func TestWriteGroupKeepsEachWriteAllOrNothing(t *testing.T) {
 	case <-w.Committed():
 	default:
 		t.Error("a commit did not tell Committed")
+	}
+}
+
+// TestWriteThenTellsInCommitOrder: each write's then is called with its
+// result, in the order the group ran, once the group has committed (what
+// then reads is there) and before any write of the group is answered.
+func TestWriteThenTellsInCommitOrder(t *testing.T) {
+	ctx := context.Background()
+	w := openTestWriter(t)
+	errRefused := errors.New("refused")
+	var told []string
+	var group []*writeJob
+	job := func(name string, fail bool) *writeJob {
+		j := &writeJob{ctx: ctx, done: make(chan error, 1)}
+		j.fn = func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO names (name) VALUES (?)`, name); err != nil || !fail {
+				return err
+			}
+			return errRefused
+		}
+		j.then = func(err error) {
+			var n int
+			if qerr := w.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM names`).Scan(&n); qerr != nil {
+				t.Error(qerr)
+			}
+			answered := 0
+			for _, g := range group {
+				answered += len(g.done)
+			}
+			told = append(told, fmt.Sprintf("%s %v %d rows, %d answered", name, err, n, answered))
+		}
+		return j
+	}
+	group = []*writeJob{job("first", false), job("fails", true), job("third", false)}
+	w.commitGroup(group)
+	want := []string{"first <nil> 2 rows, 0 answered", "fails refused 2 rows, 0 answered", "third <nil> 2 rows, 0 answered"}
+	if !slices.Equal(told, want) {
+		t.Errorf("told %q, want %q", told, want)
 	}
 }
 
