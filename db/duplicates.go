@@ -43,10 +43,13 @@ var (
 // was sung tonight; now is the time of the request, for "25 min ago".
 func checkDuplicate(ctx context.Context, tx *sql.Tx, sessionID int64, title, artist string, now time.Time) error {
 	titleKey := foldKey(title)
-	row := tx.QueryRowContext(ctx, duplicateAnyArtist, sessionID, titleKey+"\x1f", titleKey+"\x20")
+	// One query or the other: a query asked and never read would run on
+	// until the transaction ends, and keep its statement from being reused.
+	query, args := duplicateAnyArtist, []any{sessionID, titleKey + "\x1f", titleKey + "\x20"}
 	if artist != "" {
-		row = tx.QueryRowContext(ctx, duplicateOrNoArtist, sessionID, songKey(title, artist), titleKey+"\x1f")
+		query, args = duplicateOrNoArtist, []any{sessionID, songKey(title, artist), titleKey + "\x1f"}
 	}
+	row := tx.QueryRowContext(ctx, query, args...)
 	var (
 		name, dupTitle, dupArtist, status string
 		ordinal                           int
