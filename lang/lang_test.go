@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"math"
 	"net/http/httptest"
 	"os"
 	"testing"
@@ -136,5 +137,20 @@ func TestFillMatchesTemplates(t *testing.T) {
 	}
 	if n < 30 {
 		t.Errorf("only %d messages filled without templates", n)
+	}
+}
+
+// TestIntGroupsAsThePrinter: Int groups digits by hand exactly as each
+// language's printer does.
+func TestIntGroupsAsThePrinter(t *testing.T) {
+	for _, l := range Shipped().Langs() {
+		if l.groupSep == "" {
+			t.Errorf("%s: Int asks the printer (no separator learnt)", l.Tag())
+		}
+		for _, n := range []int{1000, -1000, 1234, 9999, 10000, 40321, 999999, 1000000, -1234567, 123456789012, math.MaxInt64, math.MinInt64} {
+			if got, want := l.Int(n), l.printer.Sprintf("%d", n); got != want {
+				t.Errorf("%s Int(%d) = %q, the printer says %q", l.Tag(), n, got, want)
+			}
+		}
 	}
 }
