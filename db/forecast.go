@@ -20,13 +20,8 @@ import (
 type rotation struct {
 	// queue is the waiting songs in queue order: the Night's own line.
 	queue *line
-	// next is, by guest, the round after their last request that is
-	// waiting, being sung, sung or skipped.
-	next map[int64]int
-	// sung is, by guest, how many songs they have sung tonight, turns
-	// how many turns they have had (sung, being sung or skipped), and
-	// waiting how many of their songs wait.
-	sung, turns, waiting map[int64]int
+	// singers is, by guest, their rounds (singers.go).
+	singers singers
 	// lastStarted is the latest round a turn was started (or skipped) in.
 	lastStarted int
 	// cur is the round in progress (see current).
@@ -44,7 +39,7 @@ type slot struct {
 // readRotation reads the session's rotation, its queue the waiting
 // requests, in their order, with each one's slot.
 func readRotation(ctx context.Context, q sqlitedb.Querier, sessionID int64) (rotation, error) {
-	rot := rotation{next: map[int64]int{}, sung: map[int64]int{}, turns: map[int64]int{}, waiting: map[int64]int{}}
+	var rot rotation
 	queue, err := sqlitedb.Collect(ctx, q, func(row sqlitedb.Scanner) (entry, error) {
 		var e entry
 		err := scanRequestInto(row, &e.req, &e.position, &e.held)
@@ -66,10 +61,12 @@ func readRotation(ctx context.Context, q sqlitedb.Querier, sessionID int64) (rot
 	if err != nil {
 		return rotation{}, fmt.Errorf("rotation singers: %w", err)
 	}
+	all := make(map[int64]rounds, len(singers))
 	for _, s := range singers {
-		rot.next[s.guest], rot.sung[s.guest], rot.turns[s.guest], rot.waiting[s.guest] = int(s.next), int(s.sung), int(s.turns), int(s.waiting)
+		all[s.guest] = rounds{next: int(s.next), sung: int(s.sung), turns: int(s.turns), waiting: int(s.waiting)}
 		rot.lastStarted = max(rot.lastStarted, int(s.started))
 	}
+	rot.singers = newSingers(all)
 	rot.cur = roundOf(rot.queue, rot.lastStarted)
 	return rot, nil
 }
@@ -100,7 +97,8 @@ func (rot rotation) current() int { return rot.cur }
 // round after their last one, but never before the round in progress, so a
 // late joiner joins it rather than round 0.
 func (rot rotation) place(guestID int64) (round, index int) {
-	round = max(rot.next[guestID], rot.current())
+	mine, _ := rot.singers.of(guestID)
+	round = max(mine.next, rot.current())
 	for i := rot.queue.len() - 1; i >= 0; i-- {
 		if rot.queue.at(i).round <= round {
 			return round, i + 1
@@ -187,15 +185,15 @@ func (n Night) Forecast(guestID int64, now time.Time) Forecast {
 }
 
 // Sung is how many songs the guest has sung tonight.
-func (n Night) Sung(guestID int64) int { return n.rot.sung[guestID] }
+func (n Night) Sung(guestID int64) int { r, _ := n.rot.singers.of(guestID); return r.sung }
 
 // HadTurn reports whether the guest has had a turn tonight: sung, being
 // sung or skipped.
-func (n Night) HadTurn(guestID int64) bool { return n.rot.turns[guestID] > 0 }
+func (n Night) HadTurn(guestID int64) bool { r, _ := n.rot.singers.of(guestID); return r.turns > 0 }
 
 // Waits reports whether the guest has a song in the queue, without
 // walking it.
-func (n Night) Waits(guestID int64) bool { return n.rot.waiting[guestID] > 0 }
+func (n Night) Waits(guestID int64) bool { r, _ := n.rot.singers.of(guestID); return r.waiting > 0 }
 
 // Round is the rotation round in progress (0 is the first).
 func (n Night) Round() int { return n.rot.current() }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 
@@ -130,7 +129,6 @@ func (n Night) rotationAt(now time.Time) rotation {
 // longer on hold.
 func (rot rotation) expire(guests []int64) rotation {
 	out := rot
-	out.next = maps.Clone(rot.next)
 	line := slices.Collect(func(yield func(entry) bool) {
 		for _, e := range rot.queue.all() {
 			if !yield(*e) {
@@ -155,7 +153,9 @@ func (rot rotation) expire(guests []int64) rotation {
 			s.round, s.position = last, queue[len(queue)-1].position+positionGap
 			queue = slices.DeleteFunc(queue, func(q entry) bool { return q.id == passed.id })
 			queue = append(queue, s)
-			out.next[guest] = max(out.next[guest], s.round+1)
+			r, _ := out.singers.of(guest)
+			r.next = max(r.next, s.round+1)
+			out.singers = out.singers.with(guest, r)
 		}
 		for i := range queue {
 			if queue[i].guest == guest {

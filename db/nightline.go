@@ -88,7 +88,7 @@ func (l *line) count() {
 // indexGuest sets the guest's keys to change(keys); with copied, the
 // bucket is copied first (the line's index is shared with the one before).
 func (l *line) indexGuest(guest int64, change func([]lineKey) []lineKey, copied bool) {
-	b := int(uint64(guest) % guestBuckets)
+	b := bucketOf(guest)
 	m := l.guests[b]
 	if m == nil || copied {
 		m = make(map[int64][]lineKey, len(l.guests[b])+1)
@@ -178,7 +178,7 @@ func (l *line) songsOf(guest int64) []int {
 	if l == nil {
 		return nil
 	}
-	keys := l.guests[int(uint64(guest)%guestBuckets)][guest]
+	keys := l.guests[bucketOf(guest)][guest]
 	out := make([]int, len(keys))
 	for i, key := range keys {
 		out[i] = l.search(key)
@@ -191,7 +191,7 @@ func (l *line) waiting(guest int64) int {
 	if l == nil {
 		return 0
 	}
-	return len(l.guests[int(uint64(guest)%guestBuckets)][guest])
+	return len(l.guests[bucketOf(guest)][guest])
 }
 
 // next is a new version of the line sharing its chunks and index: change

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"maps"
 	"slices"
 )
 
@@ -26,14 +25,10 @@ func requestQueued(req Request, position float64) nightPatch {
 		// copying only the chunk the request goes in.
 		rot := n.rot
 		rot.queue = rot.queue.insert(rot.queue.search(lineKey{position, req.ID}), entry{slot: s, req: req})
-		rot.next, rot.waiting = maps.Clone(rot.next), maps.Clone(rot.waiting)
-		rot.next[req.GuestID] = max(rot.next[req.GuestID], req.Round+1)
-		rot.waiting[req.GuestID]++
-		if _, ok := rot.sung[req.GuestID]; !ok {
-			// readRotation lists every singer with a request, sung or not.
-			rot.sung, rot.turns = maps.Clone(rot.sung), maps.Clone(rot.turns)
-			rot.sung[req.GuestID], rot.turns[req.GuestID] = 0, 0
-		}
+		// readRotation lists every singer with a request, sung or not.
+		mine, _ := rot.singers.of(req.GuestID)
+		mine.next, mine.waiting = max(mine.next, req.Round+1), mine.waiting+1
+		rot.singers = rot.singers.with(req.GuestID, mine)
 		if !s.held && (rot.cur > s.round || onlyHeld(n.rot.queue)) {
 			rot.cur = s.round
 		}
@@ -57,8 +52,8 @@ func onlyHeld(queue *line) bool {
 // reads it after changing their requests; none when they have no request
 // the rotation counts.
 type singerRounds struct {
-	none                       bool
-	next, sung, turns, waiting int
+	none bool
+	rounds
 }
 
 // readSingerRounds reads one singer's singerRounds.
@@ -93,15 +88,10 @@ func requestWithdrawn(r Request, moved int64, singer singerRounds, undo UndoOffe
 		}
 		later := slices.DeleteFunc(mine, func(i int) bool { return rot.queue.at(i).round <= r.Round })
 		rot.queue = rot.queue.edit(later, func(e *entry) { e.round--; e.req.Round-- })
-		rot.next, rot.sung, rot.turns, rot.waiting = maps.Clone(rot.next), maps.Clone(rot.sung), maps.Clone(rot.turns), maps.Clone(rot.waiting)
 		if singer.none {
-			delete(rot.next, r.GuestID)
-			delete(rot.sung, r.GuestID)
-			delete(rot.turns, r.GuestID)
-			delete(rot.waiting, r.GuestID)
+			rot.singers = rot.singers.without(r.GuestID)
 		} else {
-			rot.next[r.GuestID], rot.sung[r.GuestID], rot.turns[r.GuestID] = singer.next, singer.sung, singer.turns
-			rot.waiting[r.GuestID] = singer.waiting
+			rot.singers = rot.singers.with(r.GuestID, singer.rounds)
 		}
 		rot.cur = roundOf(rot.queue, rot.lastStarted)
 		n.rot = rot

@@ -19,7 +19,7 @@ import (
 // anchor is of a later round, so place puts the new one right after it,
 // as it would on the whole queue.
 func readPlacement(ctx context.Context, tx *sql.Tx, sessionID, guestID int64) (rotation, error) {
-	rot := rotation{next: map[int64]int{}}
+	var rot rotation
 	var next int
 	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(m) + 1, 0), `+roundInProgress+` FROM (
 			SELECT MAX(round) AS m FROM requests WHERE guest_id = ? AND status = 'waiting'
@@ -30,7 +30,7 @@ func readPlacement(ctx context.Context, tx *sql.Tx, sessionID, guestID int64) (r
 	if err != nil {
 		return rotation{}, fmt.Errorf("rotation rounds: %w", err)
 	}
-	rot.next[guestID] = next
+	rot.singers = rot.singers.with(guestID, rounds{next: next})
 	round := max(next, rot.cur)
 	// The request the new one follows, and the one after it (the first of
 	// the queue when it follows none).

@@ -101,14 +101,10 @@ type turnChange struct {
 	logged
 }
 
-// cloneCounts gives rot maps of its own, to change.
-func (rot *rotation) cloneCounts() {
-	rot.next, rot.sung, rot.turns, rot.waiting = maps.Clone(rot.next), maps.Clone(rot.sung), maps.Clone(rot.turns), maps.Clone(rot.waiting)
-}
-
-// setRounds sets the guest's line of readRotation's singers.
+// setRounds sets the guest's line of readRotation's singers, sharing the
+// other singers' with the rotation it was copied from.
 func (rot *rotation) setRounds(guest int64, s singerRounds) {
-	rot.next[guest], rot.sung[guest], rot.turns[guest], rot.waiting[guest] = s.next, s.sung, s.turns, s.waiting
+	rot.singers = rot.singers.with(guest, s.rounds)
 }
 
 // without is rot's queue without the waiting request r, found through the
@@ -127,7 +123,6 @@ func turnStarted(change turnChange) nightPatch {
 		n.NowSinging = change.started
 		change.logged.apply(&n)
 		rot := n.rot
-		rot.cloneCounts()
 		if change.ended != 0 {
 			rot.setRounds(change.ended, change.endedRounds)
 		}
@@ -183,7 +178,6 @@ func requestEnded(r Request, to string, moved int64, singer singerRounds, l logg
 		}
 		l.apply(&n)
 		rot := n.rot
-		rot.cloneCounts()
 		if r.Status == StatusSinging {
 			n.NowSinging = nil
 		} else {
