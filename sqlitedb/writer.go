@@ -28,6 +28,11 @@ type Writer struct {
 	quit     chan struct{}
 	quitOnce sync.Once
 	done     chan struct{}
+
+	// The checkpointer (checkpoint.go): its connection, woken by wake.
+	checkpointer    *sql.DB
+	wake            chan struct{}
+	checkpointsDone chan struct{}
 }
 
 // ErrClosed is the error of a write asked for after Close.
@@ -50,7 +55,8 @@ type writeJob struct {
 // of a songbook import changes, which otherwise spill to the WAL before the
 // commit and are read back: together a songbook import's system time went
 // from 11 s to 3 s. The cache grows only as the database's pages are used.
-const writerParams = "_txlock=immediate&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32768)"
+// Its commits leave the checkpoints to the checkpointer (checkpoint.go).
+const writerParams = "_txlock=immediate&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32768)&" + checkpointParams
 
 // OpenWriter opens the write connection to the database at a file: URL
 // (see Open; its transactions BEGIN IMMEDIATE) and starts the goroutine
@@ -65,7 +71,12 @@ func OpenWriter(databaseURL string) (*Writer, error) {
 	db.SetConnMaxIdleTime(0)
 	db.SetConnMaxLifetime(0)
 	w := &Writer{db: db, committed: make(chan struct{}, 1),
-		jobs: make(chan *writeJob), quit: make(chan struct{}), done: make(chan struct{})}
+		jobs: make(chan *writeJob), quit: make(chan struct{}), done: make(chan struct{}),
+		wake: make(chan struct{}, 1), checkpointsDone: make(chan struct{})}
+	if err := w.startCheckpoints(databaseURL); err != nil {
+		db.Close()
+		return nil, err
+	}
 	go w.run()
 	return w, nil
 }
@@ -199,6 +210,7 @@ func (w *Writer) commitGroup(group []*writeJob) {
 	case w.committed <- struct{}{}:
 	default:
 	}
+	w.checkpointSoon()
 }
 
 // Close lets the write in progress finish and stops the writer (later
@@ -209,9 +221,9 @@ func (w *Writer) commitGroup(group []*writeJob) {
 func (w *Writer) Close() error {
 	w.quitOnce.Do(func() { close(w.quit) })
 	<-w.done
-	var err error
+	err := w.stopCheckpoints()
 	if _, cerr := w.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); cerr != nil {
-		err = fmt.Errorf("checkpoint: %w", cerr)
+		err = errors.Join(err, fmt.Errorf("checkpoint: %w", cerr))
 	}
 	return errors.Join(err, w.db.Close())
 }
