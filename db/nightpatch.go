@@ -79,7 +79,13 @@ func requestWithdrawn(r Request, moved int64, singer singerRounds, undo UndoOffe
 		// ones, copying only the chunks they change.
 		rot := n.rot
 		mine := rot.queue.songsOf(r.GuestID)
+		// The round in progress is the least round of a song not on hold:
+		// a song of a later round, or on hold, leaves it as it was (the
+		// singer's later songs, a round earlier each, are still later).
+		same := false
 		if i := slices.IndexFunc(mine, func(i int) bool { return rot.queue.at(i).id == r.ID }); i >= 0 {
+			gone := rot.queue.at(mine[i])
+			same = gone.held || gone.round > n.rot.cur
 			rot.queue = rot.queue.remove(mine[i])
 			mine = slices.Delete(mine, i, i+1)
 			for j := i; j < len(mine); j++ {
@@ -93,7 +99,9 @@ func requestWithdrawn(r Request, moved int64, singer singerRounds, undo UndoOffe
 		} else {
 			rot.singers = rot.singers.with(r.GuestID, singer.rounds)
 		}
-		rot.cur = roundOf(rot.queue, rot.lastStarted)
+		if !same {
+			rot.cur = roundOf(rot.queue, rot.lastStarted)
+		}
 		n.rot = rot
 		n.Moved = withoutMoved(n.Moved, r.GuestID, moved)
 		return n
