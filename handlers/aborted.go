@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -40,4 +41,28 @@ func (h *Handler) logFailure(r *http.Request, msg string, err error) {
 		level = h.log.Debug
 	}
 	level(msg, "method", r.Method, "path", r.URL.Path, "err", err)
+}
+
+// recoverPanics answers a request whose handler panicked with a 500 and
+// logs the panic and its stack, so one bad request never takes the server
+// down. net/http's own abort (http.ErrAbortHandler) passes through: it
+// means "drop this connection", and is nothing to log. It stands in for
+// chi's Recoverer, whose package also links net/http/pprof and expvar into
+// the binary (their code, tables and init are ~0.4 MB of what a start-up
+// maps; BENCHMARKS.md, issue 18, memory and start).
+func (h *Handler) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			h.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+			w.WriteHeader(http.StatusInternalServerError)
+		}()
+		next.ServeHTTP(w, r)
+	})
 }

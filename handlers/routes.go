@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/static"
@@ -13,7 +12,7 @@ import (
 // Routes returns the app's router: the table of contents of the whole site.
 func (h *Handler) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.Recoverer)
+	r.Use(h.recoverPanics)
 	// Pages and fragments compressed, never a live stream or a host page
 	// (see compress).
 	r.Use(compress())
