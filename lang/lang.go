@@ -104,12 +104,13 @@ func Load(fsys fs.FS, dir string) (*Bundle, error) {
 		l := Lang{tag: t, loc: i18n.NewLocalizer(b, t.String()), printer: message.NewPrinter(t), said: said, stored: stored,
 			fixed: map[string]string{}, filled: map[string][]piece{}}
 		l.groupSep = groupSeparator(l.printer)
-		for id, filled := range ids {
-			if text, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id}); !filled && err == nil {
+		for id, text := range oneForm[t] {
+			// A text with no "{{" is what the localizer answers for it, as
+			// it is; asking the localizer would parse the template of
+			// every filled message of every language at start-up.
+			if !ids[id] {
 				l.fixed[id] = text
 			}
-		}
-		for id, text := range oneForm[t] {
 			if ps := pieces(text); ps != nil {
 				l.filled[id] = ps
 			}
