@@ -29,8 +29,14 @@ type sourceFile struct {
 	text string
 }
 
-func (f sourceFile) test() bool      { return strings.HasSuffix(f.path, "_test.go") }
-func (f sourceFile) generated() bool { return strings.HasSuffix(f.path, "_templ.go") }
+func (f sourceFile) test() bool { return strings.HasSuffix(f.path, "_test.go") }
+
+// generated is templ's code, and a file a go:generate program wrote
+// (lang/messages_gen.go: its first line says so, as Go's convention has it).
+func (f sourceFile) generated() bool {
+	first, _, _ := strings.Cut(f.text, "\n")
+	return strings.HasSuffix(f.path, "_templ.go") || strings.HasPrefix(first, "// Code generated ") && strings.HasSuffix(first, " DO NOT EDIT.")
+}
 
 // treeFiles returns the tree's files whose names end in one of suffixes,
 // leaving out generated templ code and what tests write.

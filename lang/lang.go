@@ -1,10 +1,11 @@
-// Package lang is the app's languages: the message files (embedded, one
-// file per area and language, messages/AREA.LANG.toml), the language a
-// request reads in, and the words, numbers and times of that language.
+// Package lang is the app's languages: the message files (one file per
+// area and language, messages/AREA.LANG.toml, compiled in as Go by `go
+// generate ./lang`), the language a request reads in, and the words,
+// numbers and times of that language.
 //
-// Adding a language is dropping in its files: every area's file for the
-// new language (the key check test in this package fails until each has
-// every message); nothing else lists the languages.
+// Adding a language is dropping in its files and running go generate: every
+// area's file for the new language (the key check test in this package
+// fails until each has every message); nothing else lists the languages.
 //
 // A message is named by a literal ID, "area.part.name", written out where
 // it is used (lang.T(ctx, "guest.join.button")), never built from pieces,
@@ -12,30 +13,34 @@
 package lang
 
 import (
-	"embed"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"path"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
 
-//go:embed messages/*.toml
-var files embed.FS
+//go:generate go run ./gencatalog
 
 // Default is the language of a request that names none the app has.
 var Default = language.English
 
-// The bundle is every message file, loaded once; Load builds it (and tests
-// build others, from test-only files).
-var shipped = mustLoad(files, "messages")
+// The bundle is every message file, built once from messages_gen.go (the
+// files as Go, written by `go generate ./lang`: parsing the TOML at
+// start-up allocated 4.7 MB, most of what a start-up allocates); tests
+// build others from test-only files (Load).
+var shipped = mustBuild(shippedFiles)
+
+// messageFile is a message file (AREA.LANG.toml) as go-i18n parses it.
+type messageFile struct {
+	name     string
+	tag      string
+	messages []*i18n.Message
+}
 
 // Bundle is a set of languages and their messages.
 type Bundle struct {
@@ -53,38 +58,35 @@ type Bundle struct {
 	stored []storedNotice
 }
 
-// Load reads every *.toml file under dir of fsys (AREA.LANG.toml) into a
-// Bundle whose default is English.
-func Load(fsys fs.FS, dir string) (*Bundle, error) {
+// build makes a Bundle whose default is English of message files.
+func build(files []messageFile) (*Bundle, error) {
 	b := i18n.NewBundle(Default)
-	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	names, err := fs.Glob(fsys, path.Join(dir, "*.toml"))
-	if err != nil {
-		return nil, err
-	}
 	said, ids := map[string]string{}, map[string]bool{}
 	oneForm := map[language.Tag]map[string]string{} // the messages with one form, by language
 	var stored []storedNotice
-	for _, name := range names {
-		mf, err := b.LoadMessageFileFS(fsys, name)
+	for _, f := range files {
+		tag, err := language.Parse(f.tag)
 		if err != nil {
-			return nil, fmt.Errorf("messages %s: %w", name, err)
+			return nil, fmt.Errorf("messages %s: %w", f.name, err)
 		}
-		if oneForm[mf.Tag] == nil {
-			oneForm[mf.Tag] = map[string]string{}
+		if err := b.AddMessages(tag, f.messages...); err != nil {
+			return nil, fmt.Errorf("messages %s: %w", f.name, err)
 		}
-		for _, m := range mf.Messages {
+		if oneForm[tag] == nil {
+			oneForm[tag] = map[string]string{}
+		}
+		for _, m := range f.messages {
 			if m.One == "" && m.Few == "" && m.Many == "" && m.Two == "" && m.Zero == "" {
-				oneForm[mf.Tag][m.ID] = m.Other
+				oneForm[tag][m.ID] = m.Other
 			}
 			// A message with one form and nothing to fill is said the
 			// same every time: it is looked up once (see Lang.T).
 			ids[m.ID] = ids[m.ID] || m.One != "" || m.Few != "" || m.Many != "" || m.Two != "" || m.Zero != "" || strings.Contains(m.Other, "{{")
 		}
-		if mf.Tag != Default {
+		if tag != Default {
 			continue
 		}
-		for _, m := range mf.Messages {
+		for _, m := range f.messages {
 			if strings.Contains(m.ID, ".say.") {
 				said[m.Other] = m.ID
 			}
@@ -121,8 +123,8 @@ func Load(fsys fs.FS, dir string) (*Bundle, error) {
 	return bundle, nil
 }
 
-func mustLoad(fsys fs.FS, dir string) *Bundle {
-	b, err := Load(fsys, dir)
+func mustBuild(files []messageFile) *Bundle {
+	b, err := build(files)
 	if err != nil {
 		panic(err)
 	}

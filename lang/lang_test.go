@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http/httptest"
 	"os"
+	"reflect"
 	"testing"
 
 	"golang.org/x/text/language"
@@ -152,5 +153,17 @@ func TestIntGroupsAsThePrinter(t *testing.T) {
 				t.Errorf("%s Int(%d) = %q, the printer says %q", l.Tag(), n, got, want)
 			}
 		}
+	}
+}
+
+// TestShippedIsTheMessageFiles: the bundle the server builds from
+// messages_gen.go holds what messages/*.toml say.
+func TestShippedIsTheMessageFiles(t *testing.T) {
+	files, err := readFiles(os.DirFS("messages"), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 || !reflect.DeepEqual(files, shippedFiles) {
+		t.Fatal("messages_gen.go is not messages/*.toml: run go generate ./lang")
 	}
 }
