@@ -112,8 +112,7 @@ func build(files []messageFile) (*Bundle, error) {
 			// every filled message of every language at start-up.
 			if !ids[id] {
 				l.fixed[id] = text
-			}
-			if ps := pieces(text); ps != nil {
+			} else if ps := pieces(text); ps != nil {
 				l.filled[id] = ps
 			}
 		}
@@ -221,6 +220,9 @@ func (l Lang) T(id string) string {
 // data["Name"]).
 func (l Lang) Tf(id string, data map[string]any) string {
 	l = l.ready()
+	if s, ok := l.fixed[id]; ok {
+		return s // nothing in it to fill
+	}
 	ps, ok := l.filled[id]
 	if !ok {
 		return l.localize(id, nil, data)

@@ -4,19 +4,23 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // storedNotice is a say notice's English format as a pattern that finds
 // its arguments in a text made from it.
 type storedNotice struct {
 	format string
-	re     *regexp.Regexp
+	re     func() *regexp.Regexp
 }
 
 // noticePattern is format (whose only verbs are %s) as a pattern: each %s
-// a group of text.
-func noticePattern(format string) *regexp.Regexp {
-	return regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(format), "%s", "(.+?)") + "$")
+// a group of text, compiled when a stored notice is first said again (the
+// host log), not at start-up.
+func noticePattern(format string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(format), "%s", "(.+?)") + "$")
+	})
 }
 
 // Say is a message the code writes in English as a format and its
@@ -66,7 +70,7 @@ func (l Lang) Say(format string, args ...any) string {
 func (l Lang) Stored(english string) string {
 	l = l.ready()
 	for _, n := range l.stored {
-		m := n.re.FindStringSubmatch(english)
+		m := n.re().FindStringSubmatch(english)
 		if m == nil {
 			continue
 		}
