@@ -110,7 +110,7 @@ func TestCompressedFormsAreCurrent(t *testing.T) {
 				t.Errorf("%s has no %s form (%v): run go generate ./static", name, ext, err)
 				continue
 			}
-			if got := decompress(t, open, data); !bytes.Equal(got, a.Body) {
+			if got := decompress(t, open, data); !bytes.Equal(got, a.Body()) {
 				t.Errorf("%s does not decompress to %s: run go generate ./static", path, name)
 			}
 		}
@@ -167,7 +167,7 @@ func TestFilesAreServedPrecompressedForAYear(t *testing.T) {
 			if tt.ext != "" {
 				body = decompress(t, decoders[tt.ext], body)
 			}
-			if !bytes.Equal(body, a.Body) {
+			if !bytes.Equal(body, a.Body()) {
 				t.Errorf("%s (%s): the body is not the file", name, tt.accept)
 			}
 			if got, want := resp.Header.Get("Cache-Control"), "public, max-age=31536000, immutable"; got != want {

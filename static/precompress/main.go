@@ -43,7 +43,7 @@ func run(dir string) error {
 			want[name] = true
 			var buf bytes.Buffer
 			zw := f.new(&buf)
-			if _, err := zw.Write(a.Body); err != nil {
+			if _, err := zw.Write(a.Body()); err != nil {
 				return err
 			}
 			if err := zw.Close(); err != nil {
