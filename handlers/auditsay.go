@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/karaoke-night/karaoke/lang"
 )
@@ -28,54 +29,54 @@ const (
 // summaryRule is one kind of summary: its English pattern, the message
 // that says it and the names of its parts there.
 type summaryRule struct {
-	re    *regexp.Regexp
+	re    func() *regexp.Regexp
 	id    string
 	parts []string
 	kinds []summaryPart
 }
 
 var (
-	songPattern  = regexp.MustCompile(`^(.+)'s “(.*)”$`)
-	placePattern = regexp.MustCompile(`^(\d+)(?:st|nd|rd|th)$`)
+	songPattern  = lazyRegexp(`^(.+)'s “(.*)”$`)
+	placePattern = lazyRegexp(`^(\d+)(?:st|nd|rd|th)$`)
 	summaryRules = []summaryRule{
-		{regexp.MustCompile(`^Start next: (.+?) → (.+?) \(passed over (.+), on hold\)$`), "host.log.next_passed", []string{"From", "To", "Names"}, []summaryPart{partSong, partSong, partText}},
-		{regexp.MustCompile(`^Start next: (.+) → (.+)$`), "host.log.next", []string{"From", "To"}, []summaryPart{partSong, partSong}},
-		{regexp.MustCompile(`^Removed guest (.+): (\d+) songs? left the queue$`), "host.log.removed_guest", []string{"Name", "Count"}, []summaryPart{partText, partText}},
-		{regexp.MustCompile(`^Removed (\d+) recent joiners? and closed to new guests$`), "host.log.removed_recent", []string{"Count"}, []summaryPart{partText}},
-		{regexp.MustCompile(`^Removed (.+): (.+) → removed$`), "host.log.removed", []string{"Song", "Where"}, []summaryPart{partSong, partWhere}},
-		{regexp.MustCompile(`^Stopped (.+): (.+) → skipped$`), "host.log.stopped", []string{"Song", "Where"}, []summaryPart{partSong, partWhere}},
-		{regexp.MustCompile(`^Skipped (.+): (.+) → skipped$`), "host.log.skipped", []string{"Song", "Where"}, []summaryPart{partSong, partWhere}},
-		{regexp.MustCompile(`^Moved (.+) up: (\w+) → (\w+)$`), "host.log.moved_up", []string{"Song", "From", "To"}, []summaryPart{partSong, partPlace, partPlace}},
-		{regexp.MustCompile(`^Moved (.+) down: (\w+) → (\w+)$`), "host.log.moved_down", []string{"Song", "From", "To"}, []summaryPart{partSong, partPlace, partPlace}},
-		{regexp.MustCompile(`^Moved (.+) to the top: (\w+) → (\w+)$`), "host.log.moved_top", []string{"Song", "From", "To"}, []summaryPart{partSong, partPlace, partPlace}},
-		{regexp.MustCompile(`^Moved (.+) to the back: (\w+) → (\w+)$`), "host.log.moved_back", []string{"Song", "From", "To"}, []summaryPart{partSong, partPlace, partPlace}},
-		{regexp.MustCompile(`^Walk-up (.+) → (\w+) in line$`), "host.log.walkup", []string{"Song", "Place"}, []summaryPart{partSong, partPlace}},
-		{regexp.MustCompile(`^Approved all: (\d+) waiting songs? → the queue$`), "host.log.approved_all", []string{"Count"}, []summaryPart{partText}},
-		{regexp.MustCompile(`^Approved (.+): waiting for OK → (\w+) in line$`), "host.log.approved", []string{"Song", "Place"}, []summaryPart{partSong, partPlace}},
-		{regexp.MustCompile(`^Declined (.+): waiting for OK → declined$`), "host.log.declined", []string{"Song"}, []summaryPart{partSong}},
-		{regexp.MustCompile(`^Released (.+)'s hold: on hold → in line$`), "host.log.released", []string{"Name"}, []summaryPart{partText}},
-		{regexp.MustCompile(`^New guests: welcome → closed$`), "host.log.guests_closed", nil, nil},
-		{regexp.MustCompile(`^New guests: closed → welcome$`), "host.log.guests_open", nil, nil},
-		{regexp.MustCompile(`^Requests: open → paused$`), "host.log.paused", nil, nil},
-		{regexp.MustCompile(`^Requests: paused → open$`), "host.log.resumed", nil, nil},
-		{regexp.MustCompile(`^Ended the night$`), "host.log.ended", nil, nil},
+		{lazyRegexp(`^Start next: (.+?) → (.+?) \(passed over (.+), on hold\)$`), "host.log.next_passed", []string{"From", "To", "Names"}, []summaryPart{partSong, partSong, partText}},
+		{lazyRegexp(`^Start next: (.+) → (.+)$`), "host.log.next", []string{"From", "To"}, []summaryPart{partSong, partSong}},
+		{lazyRegexp(`^Removed guest (.+): (\d+) songs? left the queue$`), "host.log.removed_guest", []string{"Name", "Count"}, []summaryPart{partText, partText}},
+		{lazyRegexp(`^Removed (\d+) recent joiners? and closed to new guests$`), "host.log.removed_recent", []string{"Count"}, []summaryPart{partText}},
+		{lazyRegexp(`^Removed (.+): (.+) → removed$`), "host.log.removed", []string{"Song", "Where"}, []summaryPart{partSong, partWhere}},
+		{lazyRegexp(`^Stopped (.+): (.+) → skipped$`), "host.log.stopped", []string{"Song", "Where"}, []summaryPart{partSong, partWhere}},
+		{lazyRegexp(`^Skipped (.+): (.+) → skipped$`), "host.log.skipped", []string{"Song", "Where"}, []summaryPart{partSong, partWhere}},
+		{lazyRegexp(`^Moved (.+) up: (\w+) → (\w+)$`), "host.log.moved_up", []string{"Song", "From", "To"}, []summaryPart{partSong, partPlace, partPlace}},
+		{lazyRegexp(`^Moved (.+) down: (\w+) → (\w+)$`), "host.log.moved_down", []string{"Song", "From", "To"}, []summaryPart{partSong, partPlace, partPlace}},
+		{lazyRegexp(`^Moved (.+) to the top: (\w+) → (\w+)$`), "host.log.moved_top", []string{"Song", "From", "To"}, []summaryPart{partSong, partPlace, partPlace}},
+		{lazyRegexp(`^Moved (.+) to the back: (\w+) → (\w+)$`), "host.log.moved_back", []string{"Song", "From", "To"}, []summaryPart{partSong, partPlace, partPlace}},
+		{lazyRegexp(`^Walk-up (.+) → (\w+) in line$`), "host.log.walkup", []string{"Song", "Place"}, []summaryPart{partSong, partPlace}},
+		{lazyRegexp(`^Approved all: (\d+) waiting songs? → the queue$`), "host.log.approved_all", []string{"Count"}, []summaryPart{partText}},
+		{lazyRegexp(`^Approved (.+): waiting for OK → (\w+) in line$`), "host.log.approved", []string{"Song", "Place"}, []summaryPart{partSong, partPlace}},
+		{lazyRegexp(`^Declined (.+): waiting for OK → declined$`), "host.log.declined", []string{"Song"}, []summaryPart{partSong}},
+		{lazyRegexp(`^Released (.+)'s hold: on hold → in line$`), "host.log.released", []string{"Name"}, []summaryPart{partText}},
+		{lazyRegexp(`^New guests: welcome → closed$`), "host.log.guests_closed", nil, nil},
+		{lazyRegexp(`^New guests: closed → welcome$`), "host.log.guests_open", nil, nil},
+		{lazyRegexp(`^Requests: open → paused$`), "host.log.paused", nil, nil},
+		{lazyRegexp(`^Requests: paused → open$`), "host.log.resumed", nil, nil},
+		{lazyRegexp(`^Ended the night$`), "host.log.ended", nil, nil},
 	}
 )
 
 // ruleParts are the parts of a change of the rules ("Rules: a; b"), each
 // a setting's name and its value before and after.
 var ruleParts = []struct {
-	re *regexp.Regexp
+	re func() *regexp.Regexp
 	id string
 }{
-	{regexp.MustCompile(`^songs a singer may have waiting (\d+) → (\d+)$`), "host.log.rule_cap"},
-	{regexp.MustCompile(`^notes on the TV (shown|hidden) → (shown|hidden)$`), "host.log.rule_notes"},
-	{regexp.MustCompile(`^songbook only (on|off) → (on|off)$`), "host.log.rule_songbook_only"},
-	{regexp.MustCompile(`^approval (on|off) → (on|off)$`), "host.log.rule_approval"},
-	{regexp.MustCompile(`^time zone (\S+) → (\S+)$`), "host.log.rule_zone"},
-	{regexp.MustCompile(`^closing (none|\d\d:\d\d) → (none|\d\d:\d\d)$`), "host.log.rule_closing"},
-	{regexp.MustCompile(`^longest hold (\d+) → (\d+) min$`), "host.log.rule_hold"},
-	{regexp.MustCompile(`^language ([a-z-]+) → ([a-z-]+)$`), "host.log.rule_language"}, // the night's language (main's i18n part 2)
+	{lazyRegexp(`^songs a singer may have waiting (\d+) → (\d+)$`), "host.log.rule_cap"},
+	{lazyRegexp(`^notes on the TV (shown|hidden) → (shown|hidden)$`), "host.log.rule_notes"},
+	{lazyRegexp(`^songbook only (on|off) → (on|off)$`), "host.log.rule_songbook_only"},
+	{lazyRegexp(`^approval (on|off) → (on|off)$`), "host.log.rule_approval"},
+	{lazyRegexp(`^time zone (\S+) → (\S+)$`), "host.log.rule_zone"},
+	{lazyRegexp(`^closing (none|\d\d:\d\d) → (none|\d\d:\d\d)$`), "host.log.rule_closing"},
+	{lazyRegexp(`^longest hold (\d+) → (\d+) min$`), "host.log.rule_hold"},
+	{lazyRegexp(`^language ([a-z-]+) → ([a-z-]+)$`), "host.log.rule_language"}, // the night's language (main's i18n part 2)
 }
 
 // ruleValues are the words a change of the rules stores for a value.
@@ -88,7 +89,7 @@ func sayRules(lg lang.Lang, parts string) string {
 	said := strings.Split(parts, "; ")
 	for i, part := range said {
 		for _, p := range ruleParts {
-			m := p.re.FindStringSubmatch(part)
+			m := p.re().FindStringSubmatch(part)
 			if m == nil {
 				continue
 			}
@@ -111,7 +112,7 @@ func saySummary(lg lang.Lang, summary string) string {
 		return sayRules(lg, parts)
 	}
 	for _, rule := range summaryRules {
-		m := rule.re.FindStringSubmatch(summary)
+		m := rule.re().FindStringSubmatch(summary)
 		if m == nil {
 			continue
 		}
@@ -137,11 +138,11 @@ func sayPart(lg lang.Lang, kind summaryPart, s string) string {
 		if s == "nobody" {
 			return lg.T("host.log.nobody")
 		}
-		if m := songPattern.FindStringSubmatch(s); m != nil {
+		if m := songPattern().FindStringSubmatch(s); m != nil {
 			return lg.Tf("host.log.song", map[string]any{"Singer": m[1], "Title": m[2]})
 		}
 	case partPlace:
-		if m := placePattern.FindStringSubmatch(s); m != nil {
+		if m := placePattern().FindStringSubmatch(s); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			return lg.Ordinal(n)
 		}
@@ -154,4 +155,11 @@ func sayPart(lg lang.Lang, kind summaryPart, s string) string {
 		}
 	}
 	return s
+}
+
+// lazyRegexp is expr compiled when first used: the host log's patterns
+// are needed only when a host opens the log, and compiling them all at
+// start-up allocated 0.3 MB (BENCHMARKS.md, issue 18, memory and start).
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/karaoke-night/karaoke/fold"
 )
@@ -107,18 +108,24 @@ func readTable(r io.Reader, f table, headerLine int, rep *Report, give func(int,
 
 var (
 	// mediaExt is a media file's extension: a line named after a file.
-	mediaExt = regexp.MustCompile(`(?i)\.(mp3\+g|mp4|cdg|zip|mp3|mkv|avi|kar|mid|midi|webm|m4a|m4v|mov|wmv|mpg|mpeg|vob|ogg|wav|flac)$`)
+	mediaExt = lazyRegexp(`(?i)\.(mp3\+g|mp4|cdg|zip|mp3|mkv|avi|kar|mid|midi|webm|m4a|m4v|mov|wmv|mpg|mpeg|vob|ogg|wav|flac)$`)
 	// youTubeID is a video id after the title, as download tools add it:
 	// "Artist - Title---dQw4w9WgXcQ" or "Artist - Title [dQw4w9WgXcQ]".
-	youTubeID = regexp.MustCompile(`(---|\s*\[)[A-Za-z0-9_-]{11}\]?$`)
+	youTubeID = lazyRegexp(`(---|\s*\[)[A-Za-z0-9_-]{11}\]?$`)
 	// discID is a karaoke disc and track number: SC8125-01, ZZK001, SF123-04.
-	discID = regexp.MustCompile(`^[A-Za-z]{1,6}[ -]?\d{2,7}([ -]\d{1,3})?[A-Za-z]?$`)
+	discID = lazyRegexp(`^[A-Za-z]{1,6}[ -]?\d{2,7}([ -]\d{1,3})?[A-Za-z]?$`)
 	// lsLong and dirWindows are the columns before a name in `ls -l` and
 	// Windows `dir`; listingNoise the lines of a listing that name no file.
-	lsLong       = regexp.MustCompile(`^[-dlrwxsStT]{10}[.+@]?\s+\d+\s+\S+\s+\S+\s+[\d,.]+[KMGkmg]?\s+\S+\s+\d{1,2}\s+(\d{4}|\d{1,2}:\d{2})\s+`)
-	dirWindows   = regexp.MustCompile(`^\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\s+\d{1,2}:\d{2}(\s*[AaPp][Mm])?\s+([\d,.]+|<DIR>)\s+`)
-	listingNoise = regexp.MustCompile(`(?i)^(total \d+|volume in drive.*|volume serial number.*|directory of .*|\d+ file\(s\).*|\d+ dir\(s\).*|[a-z]:\\.*:|/.*:|\.{1,2})$`)
+	lsLong       = lazyRegexp(`^[-dlrwxsStT]{10}[.+@]?\s+\d+\s+\S+\s+\S+\s+[\d,.]+[KMGkmg]?\s+\S+\s+\d{1,2}\s+(\d{4}|\d{1,2}:\d{2})\s+`)
+	dirWindows   = lazyRegexp(`^\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\s+\d{1,2}:\d{2}(\s*[AaPp][Mm])?\s+([\d,.]+|<DIR>)\s+`)
+	listingNoise = lazyRegexp(`(?i)^(total \d+|volume in drive.*|volume serial number.*|directory of .*|\d+ file\(s\).*|\d+ dir\(s\).*|[a-z]:\\.*:|/.*:|\.{1,2})$`)
 )
+
+// lazyRegexp is expr compiled when first used: the patterns are needed
+// only by an import, not at every start-up.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // readLines reads a song a line: "Artist - Title", as media files are named.
 func readLines(r *bufio.Reader, first string, firstNum int, rep *Report, give func(int, Song) error, tick func(int)) error {
@@ -161,16 +168,16 @@ func readLines(r *bufio.Reader, first string, firstNum int, rep *Report, give fu
 // no song and no reason; one that cannot be read gives the reason.
 func lineSong(line string) (Song, string, bool) {
 	line = strings.TrimSpace(line)
-	if line == "" || listingNoise.MatchString(line) || strings.Contains(dirWindows.FindString(line), "<DIR>") {
+	if line == "" || listingNoise().MatchString(line) || strings.Contains(dirWindows().FindString(line), "<DIR>") {
 		return Song{}, "", false
 	}
-	line = lsLong.ReplaceAllString(line, "")
-	line = dirWindows.ReplaceAllString(line, "")
+	line = lsLong().ReplaceAllString(line, "")
+	line = dirWindows().ReplaceAllString(line, "")
 	if i := strings.LastIndexAny(line, `/\`); i >= 0 {
 		line = line[i+1:] // a path: the file's name
 	}
-	line = mediaExt.ReplaceAllString(line, "")
-	line = youTubeID.ReplaceAllString(line, "")
+	line = mediaExt().ReplaceAllString(line, "")
+	line = youTubeID().ReplaceAllString(line, "")
 	if !strings.Contains(line, " ") && strings.Contains(line, "_") {
 		line = strings.ReplaceAll(line, "_", " ") // Artist_-_Title
 	}
@@ -178,7 +185,7 @@ func lineSong(line string) (Song, string, bool) {
 	for i := range parts {
 		parts[i] = strings.TrimSpace(parts[i])
 	}
-	if len(parts) >= 3 && discID.MatchString(parts[0]) {
+	if len(parts) >= 3 && discID().MatchString(parts[0]) {
 		parts = parts[1:]
 	}
 	if len(parts) < 2 {

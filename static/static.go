@@ -78,7 +78,7 @@ var Assets = sync.OnceValue(func() map[string]*Asset {
 	if err != nil {
 		panic(err) // the embedded directory is always there
 	}
-	buf := make([]byte, 32<<10)
+	buf := make([]byte, 4<<10) // a page: the files are hashed once
 	for _, e := range entries {
 		f, err := files.Open(e.Name())
 		if err != nil {
