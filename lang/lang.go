@@ -35,13 +35,6 @@ var Default = language.English
 // build others from test-only files (Load).
 var shipped = mustBuild(shippedFiles)
 
-// messageFile is a message file (AREA.LANG.toml) as go-i18n parses it.
-type messageFile struct {
-	name     string
-	tag      string
-	messages []*i18n.Message
-}
-
 // Bundle is a set of languages and their messages.
 type Bundle struct {
 	i18n    *i18n.Bundle
@@ -56,70 +49,6 @@ type Bundle struct {
 	said map[string]string
 	// stored are the say notices as patterns (see Lang.Stored).
 	stored []storedNotice
-}
-
-// build makes a Bundle whose default is English of message files.
-func build(files []messageFile) (*Bundle, error) {
-	b := i18n.NewBundle(Default)
-	said, ids := map[string]string{}, map[string]bool{}
-	oneForm := map[language.Tag]map[string]string{} // the messages with one form, by language
-	var stored []storedNotice
-	for _, f := range files {
-		tag, err := language.Parse(f.tag)
-		if err != nil {
-			return nil, fmt.Errorf("messages %s: %w", f.name, err)
-		}
-		if err := b.AddMessages(tag, f.messages...); err != nil {
-			return nil, fmt.Errorf("messages %s: %w", f.name, err)
-		}
-		if oneForm[tag] == nil {
-			oneForm[tag] = map[string]string{}
-		}
-		for _, m := range f.messages {
-			if m.One == "" && m.Few == "" && m.Many == "" && m.Two == "" && m.Zero == "" {
-				oneForm[tag][m.ID] = m.Other
-			}
-			// A message with one form and nothing to fill is said the
-			// same every time: it is looked up once (see Lang.T).
-			ids[m.ID] = ids[m.ID] || m.One != "" || m.Few != "" || m.Many != "" || m.Two != "" || m.Zero != "" || strings.Contains(m.Other, "{{")
-		}
-		if tag != Default {
-			continue
-		}
-		for _, m := range f.messages {
-			if strings.Contains(m.ID, ".say.") {
-				said[m.Other] = m.ID
-			}
-			if strings.Contains(m.ID, ".say.notice.") {
-				stored = append(stored, storedNotice{format: m.Other, re: noticePattern(m.Other)})
-			}
-		}
-	}
-	bundle := &Bundle{i18n: b, tags: []language.Tag{Default}, langs: map[language.Tag]Lang{}, exact: map[string]Lang{}, said: said, stored: stored}
-	for _, t := range b.LanguageTags() {
-		if t != Default {
-			bundle.tags = append(bundle.tags, t)
-		}
-	}
-	bundle.matcher = language.NewMatcher(bundle.tags)
-	for _, t := range bundle.tags {
-		l := Lang{tag: t, loc: i18n.NewLocalizer(b, t.String()), printer: message.NewPrinter(t), said: said, stored: stored,
-			fixed: map[string]string{}, filled: map[string][]piece{}}
-		l.groupSep = groupSeparator(l.printer)
-		for id, text := range oneForm[t] {
-			// A text with no "{{" is what the localizer answers for it, as
-			// it is; asking the localizer would parse the template of
-			// every filled message of every language at start-up.
-			if !ids[id] {
-				l.fixed[id] = text
-			} else if ps := pieces(text); ps != nil {
-				l.filled[id] = ps
-			}
-		}
-		bundle.langs[t] = l
-		bundle.exact[t.String()] = l
-	}
-	return bundle, nil
 }
 
 func mustBuild(files []messageFile) *Bundle {
@@ -212,6 +141,9 @@ func (l Lang) T(id string) string {
 	l = l.ready()
 	if s, ok := l.fixed[id]; ok {
 		return s
+	}
+	if _, ok := l.filled[id]; ok {
+		return l.Tf(id, nil) // as the localizer fills it with no data
 	}
 	return l.localize(id, nil, nil)
 }
