@@ -67,13 +67,23 @@ const restartFrames = 1000
 // copied whole: under a steady load the log grew by every commit (61 MB
 // over 2,000 requests), and each commit's fsync lengthened the file. With
 // no commit in between, a RESTART checkpoint copies what the checkpointer
-// has not yet and waits for the readers still in the old log (a read is
-// short), so the next group writes over the log from its beginning.
+// has not yet and waits for the readers still in the old log, so the next
+// group writes over the log from its beginning. It waits at most
+// restartWait, since every write waits meanwhile: a longer read (a whole
+// night, a backup) makes it a PASSIVE checkpoint, and the checkpointer's
+// next pass asks again. Without any wait the readers were nearly always
+// in the old log and it never started again.
 func (w *Writer) restartSoon() {
-	if w.restartWanted.Swap(false) {
-		w.db.Exec(`PRAGMA wal_checkpoint(RESTART)`)
+	if !w.restartWanted.Swap(false) {
+		return
 	}
+	w.db.Exec(`PRAGMA busy_timeout = ` + restartWait)
+	w.db.Exec(`PRAGMA wal_checkpoint(RESTART)`)
+	w.db.Exec(`PRAGMA busy_timeout = ` + busyTimeout)
 }
+
+// restartWait is how long, in milliseconds, restartSoon waits for readers.
+const restartWait = "5"
 
 // checkpointSoon wakes the checkpointer after a commit.
 func (w *Writer) checkpointSoon() {
