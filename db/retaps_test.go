@@ -107,3 +107,29 @@ func TestRetapBodyKeptWhole(t *testing.T) {
 		t.Errorf("an uncompressed answer came back as %d bytes (err %v)", len(got.Body), err)
 	}
 }
+
+// TestRetapsKeptTogether: answers kept in one write are each kept, and the
+// answer of a post that wrote nothing leaves a key another post claimed
+// to that post.
+func TestRetapsKeptTogether(t *testing.T) {
+	ctx := context.Background()
+	store := openTestStore(t)
+	if _, _, err := store.CreateSession(db.WithRetapClaim(ctx, "theirs"), "Night"); err != nil {
+		t.Fatal(err)
+	}
+	answer := func(body string) db.Retap { return db.Retap{Status: 200, Body: []byte(body)} }
+	err := store.SaveRetaps(ctx, []db.KeptRetap{
+		{ID: "a", Answer: answer("a"), Claimed: true},
+		{ID: "b", Answer: answer("b")},
+		{ID: "theirs", Answer: answer("mine")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{"a": "a", "b": "b", "theirs": ""} {
+		got, err := store.RetapAnswer(ctx, id)
+		if err != nil || string(got.Body) != want {
+			t.Errorf("key %s: body %q (err %v), want %q", id, got.Body, err, want)
+		}
+	}
+}
