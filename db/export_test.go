@@ -216,3 +216,23 @@ func ForceJoinCodes(tb testing.TB, next func() string) {
 
 // NewJoinCode is a fresh random join code, as the store makes one.
 func NewJoinCode() string { return newJoinCode() }
+
+// KeepPlainRetap stores an answer's body as a release before compressed
+// bodies did.
+func (s *Store) KeepPlainRetap(tb testing.TB, id string, answer Retap) {
+	tb.Helper()
+	if _, err := s.writer.DB().Exec(`INSERT INTO local_retaps (id, created_at, status, headers, body) VALUES (?, ?, ?, ?, ?)`,
+		id, s.nowMillis(), answer.Status, answer.Headers, answer.Body); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// RetapOverflowPages is how many overflow pages the kept answers use.
+func (s *Store) RetapOverflowPages(tb testing.TB) int {
+	tb.Helper()
+	var n int
+	if err := s.read.QueryRow(`SELECT COUNT(*) FROM dbstat WHERE name = 'local_retaps' AND pagetype = 'overflow'`).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}

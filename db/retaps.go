@@ -1,6 +1,7 @@
 package db
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
@@ -8,6 +9,8 @@ import (
 	"fmt"
 	"sync/atomic"
 	"time"
+
+	"github.com/klauspost/compress/s2"
 )
 
 // A retap is a form posted again with the one-time key it was rendered
@@ -122,25 +125,80 @@ var ErrNoRetap = errors.New("no post holds this key")
 
 func retapAnswer(ctx context.Context, tx *sql.Tx, id string) (Retap, error) {
 	var got Retap
-	err := tx.QueryRowContext(ctx, `SELECT status, headers, body FROM local_retaps WHERE id = ?`, id).Scan(&got.Status, &got.Headers, &got.Body)
+	var body []byte
+	err := tx.QueryRowContext(ctx, `SELECT status, headers, body FROM local_retaps WHERE id = ?`, id).Scan(&got.Status, &got.Headers, &body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return got, ErrNoRetap
 	}
 	if err != nil {
 		return got, fmt.Errorf("read retap: %w", err)
 	}
-	return got, nil
+	got.Body, err = unpackRetapBody(body)
+	return got, err
+}
+
+// A kept answer's body is stored compressed (S2, a few µs on the saving
+// goroutine): a guest's answer is 6-28 KB of HTML, which spilled into 2-7
+// overflow pages, each written to the log by the single writer, synced and
+// checkpointed; compressed it is 2-4 KB and stays in its row's page. A
+// stored body begins with packedBody; one kept by an older release (text,
+// at most RetapKeep old) is read as it is: 0xFF never begins UTF-8.
+const packedBody = "\xffs2"
+
+func packRetapBody(body []byte) []byte {
+	buf := make([]byte, len(packedBody)+s2.MaxEncodedLen(len(body)))
+	n := copy(buf, packedBody)
+	return buf[:n+len(s2.Encode(buf[n:], body))]
+}
+
+func unpackRetapBody(stored []byte) ([]byte, error) {
+	packed, ok := bytes.CutPrefix(stored, []byte(packedBody))
+	if !ok {
+		return stored, nil
+	}
+	body, err := s2.Decode(nil, packed)
+	if err != nil {
+		return nil, fmt.Errorf("read retap: %w", err)
+	}
+	return body, nil
 }
 
 // SaveRetap keeps the answer the post of the key id got, claiming the key
-// if none of the post's writes did (an answer that changed nothing in the
-// database, such as a form shown again).
+// if none of the post's writes did.
 func (s *Store) SaveRetap(ctx context.Context, id string, answer Retap) error {
+	return s.SaveRetaps(ctx, []KeptRetap{{ID: id, Answer: answer, Claimed: true}})
+}
+
+// KeptRetap is the answer to keep for the key ID. Claimed says the post's
+// write claimed the key; a post that wrote nothing (a form shown again)
+// claims it with its answer, unless another post holds it meanwhile.
+type KeptRetap struct {
+	ID      string
+	Answer  Retap
+	Claimed bool
+}
+
+// SaveRetaps keeps answers, all in one write: the answers of posts
+// answered together share one job of the single writer.
+func (s *Store) SaveRetaps(ctx context.Context, answers []KeptRetap) error {
+	packed := make([][]byte, len(answers)) // compressed before the write, off the writer
+	for i, a := range answers {
+		packed[i] = packRetapBody(a.Answer.Body)
+	}
+	now := s.nowMillis()
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO local_retaps (id, created_at, status, headers, body) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET status = excluded.status, headers = excluded.headers, body = excluded.body`,
-			id, s.nowMillis(), answer.Status, answer.Headers, answer.Body)
-		return err
+		for i, a := range answers {
+			keep := `INSERT INTO local_retaps (id, created_at, status, headers, body) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (id) DO UPDATE SET status = excluded.status, headers = excluded.headers, body = excluded.body`
+			if !a.Claimed {
+				keep = `INSERT INTO local_retaps (id, created_at, status, headers, body) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (id) DO NOTHING`
+			}
+			if _, err := tx.ExecContext(ctx, keep, a.ID, now, a.Answer.Status, a.Answer.Headers, packed[i]); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

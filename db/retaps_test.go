@@ -1,8 +1,11 @@
 package db_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/karaoke-night/karaoke/db"
@@ -72,6 +75,61 @@ func TestRetapKeyIsClaimedOnce(t *testing.T) {
 	for id, kept := range map[string]bool{"a": false, "b": false, "d": false, "c": true} {
 		if _, err := store.RetapAnswer(ctx, id); (err == nil) != kept {
 			t.Errorf("key %s after the purge: err %v, want kept %v", id, err, kept)
+		}
+	}
+}
+
+// TestRetapBodyKeptWhole: a kept answer's body comes back byte for byte,
+// a guest's 28 KB answer takes no overflow page (it is stored compressed),
+// and an answer kept by an older release, uncompressed, is read as it is.
+func TestRetapBodyKeptWhole(t *testing.T) {
+	ctx := context.Background()
+	store := openTestStore(t)
+	var page strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&page, `<li class="queue-row" data-testid="queue-row"><span class="place">%d</span> <span class="song">Song %d</span> <span class="singer">Singer %d</span></li>`+"\n", i, i%50, i%40)
+	}
+	for id, body := range map[string]string{"big": page.String(), "empty": "", "short": "<p>ok</p>"} {
+		want := db.Retap{Status: 200, Headers: "Content-Type: text/html\r\n", Body: []byte(body)}
+		if err := store.SaveRetap(ctx, id, want); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := store.RetapAnswer(ctx, id); err != nil || !bytes.Equal(got.Body, want.Body) || got.Headers != want.Headers {
+			t.Errorf("%s: body of %d bytes came back as %d bytes (err %v)", id, len(want.Body), len(got.Body), err)
+		}
+	}
+	if pages := store.RetapOverflowPages(t); pages != 0 {
+		t.Errorf("the kept answers (one of %d KB) take %d overflow pages, want none", page.Len()>>10, pages)
+	}
+	old := db.Retap{Status: 200, Headers: "Content-Type: text/html\r\n", Body: []byte(page.String())}
+	store.KeepPlainRetap(t, "old", old)
+	if got, err := store.RetapAnswer(ctx, "old"); err != nil || !bytes.Equal(got.Body, old.Body) {
+		t.Errorf("an uncompressed answer came back as %d bytes (err %v)", len(got.Body), err)
+	}
+}
+
+// TestRetapsKeptTogether: answers kept in one write are each kept, and the
+// answer of a post that wrote nothing leaves a key another post claimed
+// to that post.
+func TestRetapsKeptTogether(t *testing.T) {
+	ctx := context.Background()
+	store := openTestStore(t)
+	if _, _, err := store.CreateSession(db.WithRetapClaim(ctx, "theirs"), "Night"); err != nil {
+		t.Fatal(err)
+	}
+	answer := func(body string) db.Retap { return db.Retap{Status: 200, Body: []byte(body)} }
+	err := store.SaveRetaps(ctx, []db.KeptRetap{
+		{ID: "a", Answer: answer("a"), Claimed: true},
+		{ID: "b", Answer: answer("b")},
+		{ID: "theirs", Answer: answer("mine")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{"a": "a", "b": "b", "theirs": ""} {
+		got, err := store.RetapAnswer(ctx, id)
+		if err != nil || string(got.Body) != want {
+			t.Errorf("key %s: body %q (err %v), want %q", id, got.Body, err, want)
 		}
 	}
 }

@@ -174,15 +174,17 @@ func (h *Handler) answerOnce(w http.ResponseWriter, r *http.Request, next http.H
 		h.answering.answered(id, held, kept)
 		// Kept after the answer is sent: a repeat meanwhile gets it from
 		// answering, and the guest does not wait for this commit.
-		go func() {
-			if err := h.store.SaveRetap(ctx, id, *kept); err != nil {
-				h.logFailure(r, "keep a form's answer", err)
-			}
-			h.answering.forget(id)
-		}()
+		h.answering.keep(db.KeptRetap{ID: id, Answer: *kept, Claimed: db.RetapClaimed(r.Context())}, h.keepAnswers)
 	}
 	w.WriteHeader(rec.status)
 	w.Write(rec.body.Bytes())
+}
+
+// keepAnswers keeps answers in the store (see answering.keep).
+func (h *Handler) keepAnswers(answers []db.KeptRetap) {
+	if err := h.store.SaveRetaps(context.Background(), answers); err != nil {
+		h.log.Error("keep forms' answers", "answers", len(answers), "err", err)
+	}
 }
 
 // replay sends a kept answer again.

@@ -16,6 +16,11 @@ import (
 type answering struct {
 	mu   sync.Mutex
 	keys map[string]*answer
+
+	// Answers waiting to be kept, and whether a goroutine is keeping them
+	// (see keep).
+	unkept []db.KeptRetap
+	saving bool
 }
 
 // answer is one key's post being answered, or answered and being kept.
@@ -53,9 +58,37 @@ func (a *answering) answered(id string, held *answer, kept *db.Retap) {
 	}
 }
 
-// forget drops id once its answer is kept in the database.
-func (a *answering) forget(id string) {
+// keep has save keep an answer in the database, then forgets its key. One
+// goroutine keeps them, each time every answer that came meanwhile in one
+// call: the answers of posts answered together cost the single writer one
+// job (one savepoint, one wake-up) rather than one each, and no goroutine
+// waits on the writer per answer.
+func (a *answering) keep(kept db.KeptRetap, save func([]db.KeptRetap)) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	delete(a.keys, id)
+	a.unkept = append(a.unkept, kept)
+	if !a.saving {
+		a.saving = true
+		go a.keepAll(save)
+	}
+}
+
+// keepAll saves the answers waiting until none is left.
+func (a *answering) keepAll(save func([]db.KeptRetap)) {
+	for {
+		a.mu.Lock()
+		batch := a.unkept
+		a.unkept = nil
+		a.saving = len(batch) > 0
+		a.mu.Unlock()
+		if len(batch) == 0 {
+			return
+		}
+		save(batch)
+		a.mu.Lock()
+		for _, k := range batch {
+			delete(a.keys, k.ID)
+		}
+		a.mu.Unlock()
+	}
 }

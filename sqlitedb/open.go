@@ -21,7 +21,11 @@ import (
 // Pragmas every connection gets. They are given as DSN parameters, which
 // modernc.org/sqlite applies on each new connection; db's TestPragmasInForce
 // reads them back, since a driver may ignore a parameter it does not know.
-const pragmas = "_busy_timeout=5000&_foreign_keys=1&_journal_mode=WAL&_synchronous=FULL"
+const pragmas = "_busy_timeout=" + busyTimeout + "&_foreign_keys=1&_journal_mode=WAL&_synchronous=FULL"
+
+// busyTimeout is how long, in milliseconds, a connection waits for a lock
+// another holds before it gives up with SQLITE_BUSY.
+const busyTimeout = "5000"
 
 // Open returns a pool of connections to the database at a file: URL, each
 // with the app's pragmas and then params (more DSN parameters, such as

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // Writer is a database's one write connection and the goroutine that runs
@@ -33,6 +34,7 @@ type Writer struct {
 	checkpointer    *sql.DB
 	wake            chan struct{}
 	checkpointsDone chan struct{}
+	restartWanted   atomic.Bool // see restartSoon
 }
 
 // ErrClosed is the error of a write asked for after Close.
@@ -137,6 +139,7 @@ func (w *Writer) run() {
 			}
 		}
 		w.commitGroup(group)
+		w.restartSoon()
 	}
 }
 
