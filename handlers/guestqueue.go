@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"time"
+
 	"github.com/karaoke-night/karaoke/db"
 	"github.com/karaoke-night/karaoke/lang"
 	"github.com/karaoke-night/karaoke/views"
@@ -25,14 +27,14 @@ const (
 	guestQueueMinGap = 3
 )
 
-// guestQueue is the queue as the guest guestID sees it; once the night has
-// ended it is empty, as there is nothing left to wait for.
-func guestQueue(lg lang.Lang, n db.Night, guestID int64) views.GuestQueue {
+// guestQueue is the queue as a guest whose songs are at the indexes mine
+// (n.SongsOf) sees it; once the night has ended it is empty, as there is
+// nothing left to wait for.
+func guestQueue(lg lang.Lang, n db.Night, mine []int) views.GuestQueue {
 	q := views.GuestQueue{Summary: queueSummary(lg, n), Ended: !n.Session.Open()}
 	if q.Ended {
 		return q
 	}
-	mine := n.SongsOf(guestID)
 	at := 0 // the songs of mine before the run at hand
 	for _, run := range queueRuns(n.QueueLen(), mine[:min(1, len(mine))]) {
 		if run.gap > 0 {
@@ -100,4 +102,22 @@ func queueRuns(n int, mine []int) []queueRun {
 		at = max(at, sp.to)
 	}
 	return runs
+}
+
+// myRequests is the guest's waiting songs (at the indexes mine), with their
+// places; none once the night has ended, when there is no place to wait for
+// or song to withdraw.
+func myRequests(lg lang.Lang, n db.Night, mine []int) []views.MyRequest {
+	var out []views.MyRequest
+	if !n.Session.Open() {
+		return nil
+	}
+	now := time.Now()
+	for _, i := range mine {
+		p := n.PlaceOf(i)
+		item := placedItem(lg, n, i, p)
+		out = append(out, views.MyRequest{QueueItem: item, Place: inLine(lg, i+1), WithdrawURL: withdrawPath(n.Session, item.ID),
+			AfterClosing: n.StartsAfterClosing(p, now)})
+	}
+	return out
 }

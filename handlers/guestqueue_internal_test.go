@@ -76,7 +76,7 @@ func TestGuestQueueShowsTheGuestsNeighbourhood(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q := guestQueue(lang.Lang{}, tt.night, 7)
+			q := guestQueue(lang.Lang{}, tt.night, tt.night.SongsOf(7))
 			if got := shape(q); got != tt.want {
 				t.Errorf("guest's queue = %q, want %q", got, tt.want)
 			}
