@@ -68,9 +68,9 @@ type queueRun struct {
 
 // queueRuns says which of a queue of n songs a guest sees, given the
 // indexes of the songs shown with neighbours (in order): the head, a
-// neighbourhood round each of them, and any run too short to be worth collapsing; the rest
-// are gaps. Found from the guest's songs alone, so what it costs grows with
-// the songs shown, not with the queue.
+// neighbourhood round each of them, and any run too short to be worth
+// collapsing; the rest are gaps. Found from those songs alone, so what it
+// costs grows with the songs shown, not with the queue.
 func queueRuns(n int, mine []int) []queueRun {
 	// The spans shown, in order: the head and each song's neighbourhood.
 	spans := []queueRun{{from: 0, to: min(n, guestQueueHead)}}
