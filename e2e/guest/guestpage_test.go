@@ -22,7 +22,8 @@ func bottomOf(sel string) string {
 // TestGuestPageOnABusyNight: on a bar night of 40 guests and 60 songs, a
 // guest who joins on a phone sees their status and the request form on the
 // first screen, before and after requesting; their song, near the end of
-// the queue, is marked with the songs around it, and the rest is counted.
+// the queue, is marked with the songs around it, and the rest is counted;
+// their later songs add no rows, only a count in the gap that holds them.
 func TestGuestPageOnABusyNight(t *testing.T) {
 	s := e2etest.StartServer(t)
 	b := e2etest.StartBrowser(t)
