@@ -26,11 +26,14 @@ func nightOf(t *testing.T, n int, mine ...int) db.Night {
 	return queueNight(t, guests...)
 }
 
-// shape writes a guest's queue as positions and gaps: "1 2 3 [57]".
+// shape writes a guest's queue as positions and gaps: "1 2 3 [57]", a gap
+// holding two of the guest's songs "[57 2*]".
 func shape(q views.GuestQueue) string {
 	var parts []string
 	for _, r := range q.Rows {
 		switch {
+		case r.Yours > 0:
+			parts = append(parts, fmt.Sprintf("[%d %d*]", r.Gap, r.Yours))
 		case r.Gap > 0:
 			parts = append(parts, fmt.Sprintf("[%d]", r.Gap))
 		case r.Mine:
@@ -54,8 +57,15 @@ func TestGuestQueueShowsTheGuestsNeighbourhood(t *testing.T) {
 		{"first in line", nightOf(t, 60, 0), "1* 2 3 [57]"},
 		{"last in line", nightOf(t, 60, 59), "1 2 3 [54] 58 59 60*"},
 		{"39th of 60", nightOf(t, 60, 38), "1 2 3 [33] 37 38 39* 40 41 [19]"},
-		{"two songs side by side", nightOf(t, 60, 38, 39), "1 2 3 [33] 37 38 39* 40* 41 42 [18]"},
-		{"two songs far apart", nightOf(t, 61, 20, 60), "1 2 3 [15] 19 20 21* 22 23 [35] 59 60 61*"},
+		// Neighbours are shown around the guest's next song only: their
+		// later songs are in their own list with place and wait, and the
+		// gap that holds them counts them.
+		{"two songs side by side", nightOf(t, 60, 38, 39), "1 2 3 [33] 37 38 39* 40* 41 [19]"},
+		{"two songs far apart", nightOf(t, 61, 20, 60), "1 2 3 [15] 19 20 21* 22 23 [38 1*]"},
+		{"next in the head, a later song counted", nightOf(t, 60, 1, 30), "1 2* 3 4 [56 1*]"},
+		{"a later song shown in the head is marked", nightOf(t, 60, 0, 2, 40), "1* 2 3* [57 1*]"},
+		{"ten songs in a queue of 1,000: as short as one song", nightOf(t, 1000, 38, 138, 238, 338, 438, 538, 638, 738, 838, 938),
+			"1 2 3 [33] 37 38 39* 40 41 [959 9*]"},
 		{"a gap too short to collapse is shown", nightOf(t, 10, 6), "1 2 3 4 5 6 7* 8 9 10"},
 		{"a gap of three is collapsed", nightOf(t, 12, 8), "1 2 3 [3] 7 8 9* 10 11 12"},
 		{"ended: nothing to wait for", func() db.Night {
@@ -66,18 +76,22 @@ func TestGuestQueueShowsTheGuestsNeighbourhood(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q := guestQueue(lang.Lang{}, tt.night, 7)
+			q := guestQueue(lang.Lang{}, tt.night, tt.night.SongsOf(7))
 			if got := shape(q); got != tt.want {
 				t.Errorf("guest's queue = %q, want %q", got, tt.want)
 			}
 			if q.Ended {
 				return
 			}
-			// Every song is either shown or counted in a gap, once.
-			count := 0
+			// Every song is either shown or counted in a gap, once, and
+			// so is every song of the guest's.
+			count, yours := 0, 0
 			for i, r := range q.Rows {
+				if r.Mine {
+					yours++
+				}
 				if r.Gap > 0 {
-					count += r.Gap
+					count, yours = count+r.Gap, yours+r.Yours
 					if i > 0 && q.Rows[i-1].Gap > 0 {
 						t.Errorf("two gaps side by side at row %d", i)
 					}
@@ -90,6 +104,9 @@ func TestGuestQueueShowsTheGuestsNeighbourhood(t *testing.T) {
 			}
 			if got, want := count, len(tt.night.Queue()); got != want {
 				t.Errorf("rows and gaps add up to %d songs, want %d", got, want)
+			}
+			if got, want := yours, len(tt.night.SongsOf(7)); got != want {
+				t.Errorf("rows and gaps hold %d of the guest's songs, want %d", got, want)
 			}
 		})
 	}

@@ -201,19 +201,20 @@ func (f *liveFrame) Events(l live.Listener) ([]live.Event, error) {
 				return nil, err
 			}
 		}
-		status := guestStatus(rd.lg, f.night, l.GuestID, f.removed[l.GuestID])
+		mine := f.night.SongsOf(l.GuestID)
+		status := guestStatus(rd.lg, f.night, l.GuestID, f.removed[l.GuestID], mine)
 		fair := fairness(rd.lg, f.night, l.GuestID)
 		if status.Closing.Clock != "" {
 			status.Closing = closingView(f.night, f.now)
 		}
 		own, err := f.render(rd,
 			views.Fragment{Event: views.EventGuestStatus, Component: views.GuestStatusEvent(status)},
-			views.Fragment{Event: views.EventGuestMine, Component: views.MyRequestsView(myRequests(rd.lg, f.night, l.GuestID), f.Ended())},
+			views.Fragment{Event: views.EventGuestMine, Component: views.MyRequestsView(myRequests(rd.lg, f.night, mine), f.Ended())},
 			views.Fragment{Event: views.EventGuestHeld, Component: views.HeldView(heldItems(f.night, l.GuestID), f.Ended())},
 			views.Fragment{Event: views.EventGuestStandby, Component: views.StandbyView(standbyList(rd.lg, f.night, l.GuestID, f.removed[l.GuestID]))},
-			// The queue is personal too: each guest sees their own songs
-			// marked, with the songs around them.
-			views.Fragment{Event: views.EventGuestQueue, Component: views.GuestQueueView(guestQueue(rd.lg, f.night, l.GuestID))},
+			// The queue is personal too: each guest sees their next song
+			// marked, with the songs around it.
+			views.Fragment{Event: views.EventGuestQueue, Component: views.GuestQueueView(guestQueue(rd.lg, f.night, mine))},
 			// The forecast and "why this order" follow the queue in the
 			// same frame, so they never tell of an order it does not have.
 			views.Fragment{Event: views.EventGuestForecast, Component: views.ForecastView(forecast(rd.lg, f.night, l.GuestID, f.now))},

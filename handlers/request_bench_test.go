@@ -26,8 +26,9 @@ import (
 // /j/CODE/requests with HX-Request and the form's one-time key), each from
 // the next of 1,000 singers (cap 20), one at a time, at three queue
 // lengths, through the real router and store: the server's own cost of the
-// request and its fragment. The figure a phone sees is `go run
-// ./cmd/loadtest -requests`; BenchmarkRequestTen is that in process.
+// request and its fragment, and the fragment's size (answer-B/op, before
+// compression). The figure a phone sees is `go run ./cmd/loadtest
+// -requests`; BenchmarkRequestTen is that in process.
 //
 //	go test ./handlers -run '^$' -bench RequestCreate -benchtime 400x -cpuprofile cpu.prof
 func BenchmarkRequestCreate(b *testing.B) {
@@ -39,6 +40,7 @@ func BenchmarkRequestCreate(b *testing.B) {
 			for range b.N {
 				n.request(b)
 			}
+			b.ReportMetric(float64(n.answered.Load())/float64(b.N), "answer-B/op")
 		})
 	}
 }
@@ -88,8 +90,10 @@ type requestNight struct {
 	devices []string
 	guests  []int64
 	seq     atomic.Int64
-	mu      sync.Mutex
-	added   [][2]int64 // guest, request
+	// answered is the bytes of the fragments answered, before compression.
+	answered atomic.Int64
+	mu       sync.Mutex
+	added    [][2]int64 // guest, request
 }
 
 func newRequestNight(b *testing.B, queue int) *requestNight {
@@ -153,6 +157,7 @@ func (n *requestNight) request(b *testing.B) time.Duration {
 	start := time.Now()
 	n.routes.ServeHTTP(rec, req)
 	took := time.Since(start)
+	n.answered.Add(int64(rec.Body.Len()))
 	if rec.Code != http.StatusOK {
 		b.Errorf("status %d: %.500s", rec.Code, rec.Body)
 		return took

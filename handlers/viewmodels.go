@@ -65,6 +65,12 @@ func nowSinging(n db.Night) *views.NowSinging {
 }
 
 func queueItem(lg lang.Lang, n db.Night, i int) views.QueueItem {
+	return placedItem(lg, n, i, n.PlaceOf(i))
+}
+
+// placedItem is queueItem for a song whose place p is known: PlaceOf walks
+// the queue ahead of it while a singer is on hold.
+func placedItem(lg lang.Lang, n db.Night, i int, p db.Place) views.QueueItem {
 	r := n.QueueAt(i)
 	return views.QueueItem{
 		ID:       r.ID,
@@ -73,7 +79,7 @@ func queueItem(lg lang.Lang, n db.Night, i int) views.QueueItem {
 		Title:    r.Title,
 		Artist:   r.Artist,
 		Note:     r.Note,
-		Wait:     formatWait(lg, n.PlaceOf(i)),
+		Wait:     formatWait(lg, p),
 		Hold:     holdMark(n, r),
 	}
 }
@@ -177,21 +183,24 @@ func settingsForm(s db.Session) views.SettingsForm {
 
 // guestLive is a guest's whole live view model, for their page.
 func guestLive(lg lang.Lang, n db.Night, g db.Guest) views.GuestLive {
+	// Where the guest's songs are is found once for the parts that show them.
+	mine := n.SongsOf(g.ID)
 	return views.GuestLive{
-		Status:  guestStatus(lg, n, g.ID, g.Removed()),
+		Status:  guestStatus(lg, n, g.ID, g.Removed(), mine),
 		Now:     nowSinging(n),
-		Mine:    myRequests(lg, n, g.ID),
+		Mine:    myRequests(lg, n, mine),
 		Held:    heldItems(n, g.ID),
 		Standby: standbyList(lg, n, g.ID, g.Removed()),
-		Queue:   guestQueue(lg, n, g.ID),
+		Queue:   guestQueue(lg, n, mine),
 		// Fairness explains the order the queue shows (fairness.go).
 		Fairness: fairness(lg, n, g.ID),
 	}
 }
 
 // guestStatus is what is personal in a guest's status: their banner and the
-// page title that repeats it.
-func guestStatus(lg lang.Lang, n db.Night, guestID int64, removed bool) views.GuestStatus {
+// page title that repeats it. mine is where the guest's songs are in the
+// queue (n.SongsOf).
+func guestStatus(lg lang.Lang, n db.Night, guestID int64, removed bool, mine []int) views.GuestStatus {
 	st := views.GuestStatus{
 		Title:   n.Session.Name,
 		Ended:   !n.Session.Open(),
@@ -206,7 +215,7 @@ func guestStatus(lg lang.Lang, n db.Night, guestID int64, removed bool) views.Gu
 	}
 	if !st.Ended && !st.Removed {
 		st.Closing = closingView(n, time.Now())
-		if mine := n.SongsOf(guestID); len(mine) > 0 {
+		if len(mine) > 0 {
 			st.Place, st.Wait = inLine(lg, mine[0]+1), formatWait(lg, n.PlaceOf(mine[0]))
 		}
 	}
@@ -219,21 +228,6 @@ func guestStatus(lg lang.Lang, n db.Night, guestID int64, removed bool) views.Gu
 		st.Title, st.Nudge = lg.Tf("guest.title.next", map[string]any{"Name": n.Session.Name}), nudgeKey("next", next.ID)
 	}
 	return st
-}
-
-// myRequests is the guest's waiting songs, with their places; none once the
-// night has ended, when there is no place to wait for or song to withdraw.
-func myRequests(lg lang.Lang, n db.Night, guestID int64) []views.MyRequest {
-	var out []views.MyRequest
-	if !n.Session.Open() {
-		return nil
-	}
-	now := time.Now()
-	for _, i := range n.SongsOf(guestID) {
-		out = append(out, views.MyRequest{QueueItem: queueItem(lg, n, i), Place: inLine(lg, i+1), WithdrawURL: withdrawPath(n.Session, n.QueueAt(i).ID),
-			AfterClosing: n.StartsAfterClosing(n.PlaceOf(i), now)})
-	}
-	return out
 }
 
 func requestForm(s db.Session) views.RequestForm {

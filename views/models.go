@@ -307,7 +307,7 @@ type GuestStatus struct {
 }
 
 // GuestQueue is the queue as one guest sees it: the first few songs, and a
-// few around each of the guest's own, with the runs between collapsed.
+// few around the guest's next, with the runs between collapsed.
 type GuestQueue struct {
 	Rows    []GuestQueueRow
 	Ended   bool // the night is over: no queue is shown
@@ -315,11 +315,12 @@ type GuestQueue struct {
 }
 
 // GuestQueueRow is a song of the guest's view of the queue or, when Gap is
-// above 0, a run of Gap songs left out.
+// above 0, a run of Gap songs left out, Yours of them the guest's.
 type GuestQueueRow struct {
 	QueueItem
-	Mine bool // the guest's own song
-	Gap  int
+	Mine  bool // the guest's own song
+	Gap   int
+	Yours int
 }
 
 // MyRequest is one of the guest's own waiting requests.

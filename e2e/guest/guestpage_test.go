@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/karaoke-night/karaoke/internal/browsertest"
 	"github.com/karaoke-night/karaoke/internal/e2etest"
 )
 
@@ -21,7 +22,8 @@ func bottomOf(sel string) string {
 // TestGuestPageOnABusyNight: on a bar night of 40 guests and 60 songs, a
 // guest who joins on a phone sees their status and the request form on the
 // first screen, before and after requesting; their song, near the end of
-// the queue, is marked with the songs around it, and the rest is counted.
+// the queue, is marked with the songs around it, and the rest is counted;
+// their later songs add no rows, only a count in the gap that holds them.
 func TestGuestPageOnABusyNight(t *testing.T) {
 	s := e2etest.StartServer(t)
 	b := e2etest.StartBrowser(t)
@@ -78,6 +80,25 @@ func TestGuestPageOnABusyNight(t *testing.T) {
 	// Screen readers hear it too: the marked row's text says "you".
 	if got := e2etest.Eval[string](t, phone, e2etest.Texts(`#guest-queue li.mine`)); !strings.Contains(got, "you") || !strings.Contains(got, "Don't Stop Me Now") {
 		t.Errorf("the guest's row reads %q", got)
+	}
+
+	// Two more songs land in later rounds, far down the queue: "Your songs"
+	// lists them with their places, and the queue stays as short as with
+	// one song, its last gap saying how many of the songs it holds are theirs.
+	e2etest.Request(t, phone, "Vienna", "Ultravox")
+	e2etest.Request(t, phone, "Dreams", "Fleetwood Mac")
+	e2etest.WaitFor(t, phone, "the later songs counted in the queue", `/2 of them yours/.test(document.querySelector('#guest-queue').textContent)`)
+	t.Logf("places: %s; gaps %q", e2etest.Eval[string](t, phone, e2etest.Texts(`[data-testid="my-request"] [data-testid="place"]`)),
+		e2etest.Eval[string](t, phone, e2etest.Texts(`#guest-queue [data-testid="queue-gap"]`)))
+	if got := e2etest.Eval[int](t, phone, `document.querySelectorAll('#guest-queue [data-testid="queue-item"]').length`); got != rows {
+		t.Errorf("with three songs the queue shows %d rows, with one %d: it should not grow with the guest's songs", got, rows)
+	}
+	if wide := e2etest.Eval[int](t, phone, `document.documentElement.scrollWidth`); wide > 390 {
+		t.Errorf("the page is %d px wide on a 390 px phone", wide)
+	}
+	for _, part := range []string{"my-requests", "guest-queue"} {
+		e2etest.Eval[chromedp.Void](t, phone, fmt.Sprintf(`document.getElementById(%q).scrollIntoView({block: 'start'})`, part))
+		t.Logf("%s", browsertest.Screenshot(t, phone, "busy-guest-three-songs-"+part))
 	}
 }
 
