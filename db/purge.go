@@ -14,6 +14,9 @@ import (
 // empties the WAL, which still held the pages as they were before the
 // delete, and on a quiet server would have held them for days.
 func (s *Store) PurgeEnded(ctx context.Context, endedBefore time.Time) (int, error) {
+	if due, err := s.purgeDue(ctx, endedBefore); err != nil || !due {
+		return 0, err
+	}
 	var n int64
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
 		// A libSQL server refuses the PRAGMA (remote mode): its files are
@@ -64,4 +67,23 @@ func (s *Store) PurgeEnded(ctx context.Context, endedBefore time.Time) (int, err
 		return int(n), fmt.Errorf("purged, but the WAL was not checkpointed: %w", err)
 	}
 	return int(n), nil
+}
+
+// purgeDue reports whether PurgeEnded has anything to delete: a session
+// that ended before endedBefore (an index answers) or a TV screen with no
+// session shown past it. A purge runs at every start, where there is
+// usually nothing to delete, and its write transaction of six DELETEs,
+// each reading the ended sessions into the writer's cache, was about 0.15
+// MiB of an idle server's memory (BENCHMARKS.md, issue 18, memory and
+// start).
+func (s *Store) purgeDue(ctx context.Context, endedBefore time.Time) (bool, error) {
+	var due bool
+	before := endedBefore.UnixMilli()
+	err := s.read.QueryRowContext(ctx, `SELECT EXISTS(SELECT 1 FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?)
+		OR EXISTS(SELECT 1 FROM tv_screens WHERE session_id IS NULL AND COALESCE(code_expires_at, paired_at, created_at) < ?)`,
+		before, before).Scan(&due)
+	if err != nil {
+		return false, fmt.Errorf("purge: %w", err)
+	}
+	return due, nil
 }

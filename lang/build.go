@@ -46,6 +46,7 @@ func build(files []messageFile) (*Bundle, error) {
 	}
 	b := i18n.NewBundle(Default)
 	langs := map[language.Tag]Lang{}
+	asks := map[language.Tag][]*i18n.Message{}
 	for i, f := range files {
 		t := tags[i]
 		l, ok := langs[t]
@@ -74,11 +75,14 @@ func build(files []messageFile) (*Bundle, error) {
 				l.filled[m.ID] = ps
 			}
 		}
-		if err := b.AddMessages(t, asked...); err != nil {
+		// Adding none checks the language has plural rules; the messages
+		// are added when one is first asked for (see Bundle.localizer).
+		if err := b.AddMessages(t); err != nil {
 			return nil, fmt.Errorf("messages %s: %w", f.name, err)
 		}
+		asks[t] = append(asks[t], asked...)
 	}
-	bundle := &Bundle{i18n: b, tags: []language.Tag{Default}, langs: map[language.Tag]Lang{}, exact: map[string]Lang{}, said: said, stored: stored}
+	bundle := &Bundle{i18n: b, asks: asks, tags: []language.Tag{Default}, langs: map[language.Tag]Lang{}, exact: map[string]Lang{}, said: said, stored: stored}
 	for _, t := range b.LanguageTags() {
 		if t != Default {
 			bundle.tags = append(bundle.tags, t)
@@ -87,12 +91,31 @@ func build(files []messageFile) (*Bundle, error) {
 	bundle.matcher = language.NewMatcher(bundle.tags)
 	for _, t := range bundle.tags {
 		l := langs[t]
-		l.loc, l.printer = i18n.NewLocalizer(b, t.String()), message.NewPrinter(t)
+		l.bundle, l.printer = bundle, message.NewPrinter(t)
 		l.groupSep = groupSeparator(l.printer)
 		bundle.langs[t] = l
 		bundle.exact[t.String()] = l
 	}
 	return bundle, nil
+}
+
+// localizer is go-i18n's localizer of language t. Every localizer is made
+// at the first message that needs one (a message with forms by count, or a
+// template the app does not fill itself; a start-up's first page needs
+// none): go-i18n's templates of the messages were about 0.35 MiB of an idle
+// server's memory (BENCHMARKS.md, issue 18, memory and start).
+func (b *Bundle) localizer(t language.Tag) *i18n.Localizer {
+	b.once.Do(func() {
+		b.locs = map[language.Tag]*i18n.Localizer{}
+		for _, t := range b.tags {
+			b.i18n.AddMessages(t, b.asks[t]...) // its plural rules were checked by build
+		}
+		for _, t := range b.tags {
+			b.locs[t] = i18n.NewLocalizer(b.i18n, t.String())
+		}
+		b.asks = nil
+	})
+	return b.locs[t]
 }
 
 // oneForm reports whether m is said the same whatever the count.

@@ -50,3 +50,38 @@ func TestEveryMessageAsTheLocalizerSaysIt(t *testing.T) {
 		t.Fatalf("checked %d messages", checked)
 	}
 }
+
+// TestLocalizersMadeAtFirstNeed: a bundle gives go-i18n its messages only
+// when a message needs a localizer, not for a page of fixed messages; then
+// every language, asked at once from many goroutines (go test -race),
+// answers by count from the one set made.
+func TestLocalizersMadeAtFirstNeed(t *testing.T) {
+	b := mustBuild(shippedFiles)
+	for _, l := range b.Langs() {
+		l.T("common.app.name")
+	}
+	if b.locs != nil || b.asks == nil {
+		t.Fatal("a fixed message made the localizers")
+	}
+	var plural string
+	for _, m := range shippedFiles[0].messages {
+		if !oneForm(m) {
+			plural = m.ID
+			break
+		}
+	}
+	done := make(chan string)
+	for _, l := range b.Langs() {
+		for range 4 {
+			go func() { done <- l.N(plural, 2, nil) }()
+		}
+	}
+	for range 4 * len(b.Langs()) {
+		if got := <-done; got == "" || got == plural {
+			t.Errorf("N(%s, 2) = %q", plural, got)
+		}
+	}
+	if len(b.locs) != len(b.Tags()) || b.asks != nil {
+		t.Fatalf("%d localizers for %d languages", len(b.locs), len(b.Tags()))
+	}
+}

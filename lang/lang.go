@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -37,7 +38,13 @@ var shipped = mustBuild(shippedFiles)
 
 // Bundle is a set of languages and their messages.
 type Bundle struct {
-	i18n    *i18n.Bundle
+	i18n *i18n.Bundle
+	// asks are the messages each language's localizer is given, and locs
+	// the localizers, made once at the first message that needs one (see
+	// localizer).
+	asks    map[language.Tag][]*i18n.Message
+	once    sync.Once
+	locs    map[language.Tag]*i18n.Localizer
 	tags    []language.Tag // Default first
 	matcher language.Matcher
 	langs   map[language.Tag]Lang
@@ -100,7 +107,7 @@ func (b *Bundle) Match(prefs ...string) Lang {
 // The zero Lang is the default language.
 type Lang struct {
 	tag     language.Tag
-	loc     *i18n.Localizer
+	bundle  *Bundle // its localizer's (see Bundle.localizer)
 	printer *message.Printer
 	said    map[string]string
 	stored  []storedNotice
@@ -124,7 +131,7 @@ func groupSeparator(p *message.Printer) string {
 }
 
 func (l Lang) ready() Lang {
-	if l.loc == nil {
+	if l.bundle == nil {
 		return shipped.Lang(Default)
 	}
 	return l
@@ -189,7 +196,7 @@ func (l Lang) N(id string, count int, data map[string]any) string {
 
 func (l Lang) localize(id string, count any, data map[string]any) string {
 	l = l.ready()
-	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, PluralCount: count, TemplateData: data})
+	s, err := l.bundle.localizer(l.tag).Localize(&i18n.LocalizeConfig{MessageID: id, PluralCount: count, TemplateData: data})
 	if err != nil {
 		// A missing message fails the key check in CI; a live page shows
 		// its ID rather than nothing, and says so in the log.
