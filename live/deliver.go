@@ -4,7 +4,8 @@ import "slices"
 
 // deliver sends a stream the fragments of frame, and those published for
 // its page, that differ from what it last sent it, without ever waiting for
-// the client.
+// the client. A stream too far behind on frames is dropped (it reconnects
+// and gets the current state); what was published is only ever replaced.
 func (b *Broker) deliver(frame Frame, s *stream, extras []Event) {
 	events, err := frame.Events(s.Listener)
 	if err != nil {
@@ -24,7 +25,12 @@ func (b *Broker) deliver(frame Frame, s *stream, extras []Event) {
 			continue
 		}
 		s.last[e.Name] = e.sum
-		if !uptodate || i >= len(events) {
+		switch {
+		case i >= len(events):
+			// Published: it waits beside the frames as the latest of its
+			// name, so a burst never fills the buffer and drops the stream.
+			s.published.put(e.Name, e.wire)
+		case !uptodate:
 			parts = append(parts, e.wire)
 		}
 	}

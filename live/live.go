@@ -112,10 +112,11 @@ type message struct {
 
 type stream struct {
 	Listener
-	known   int64 // the version the page already shows, 0 if unknown
-	out     chan message
-	end     chan struct{}
-	endOnce sync.Once
+	known     int64 // the version the page already shows, 0 if unknown
+	out       chan message
+	published latest // what was published, waiting to be written
+	end       chan struct{}
+	endOnce   sync.Once
 	// Only the hub's worker touches these.
 	started bool
 	last    map[string]uint64 // the sum of what was last sent, by Event.Name
@@ -187,7 +188,7 @@ func (b *Broker) subscribe(l Listener, known int64) (*stream, error) {
 		h = &hub{id: l.SessionID, streams: map[*stream]struct{}{}}
 		b.hubs[l.SessionID] = h
 	}
-	s := &stream{Listener: l, known: known, out: make(chan message, b.cfg.Buffer), end: make(chan struct{}), last: map[string]uint64{}}
+	s := &stream{Listener: l, known: known, out: make(chan message, b.cfg.Buffer), published: newLatest(), end: make(chan struct{}), last: map[string]uint64{}}
 	h.streams[s] = struct{}{}
 	h.fresh = append(h.fresh, s)
 	b.kick(h)

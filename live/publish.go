@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"maps"
 	"slices"
+	"sync"
 )
 
 // Publish sends the streams of one page of a session an event that is no
@@ -70,4 +71,43 @@ func (h *hub) targets(dirty, news bool, fresh []*stream, extras map[string][]Eve
 		}
 	}
 	return targets
+}
+
+// latest holds the published events a stream has yet to write, the latest
+// of each name: a client slower than a burst of publications gets the
+// newest, never a backlog, and never falls behind on the frames for it.
+type latest struct {
+	mu     sync.Mutex
+	events map[string][]byte // wire, by event name
+	ready  chan struct{}     // has a value while events may hold something
+}
+
+func newLatest() latest { return latest{ready: make(chan struct{}, 1)} }
+
+// put keeps wire as the latest event named name, in place of any not yet
+// written.
+func (l *latest) put(name string, wire []byte) {
+	l.mu.Lock()
+	if l.events == nil {
+		l.events = map[string][]byte{}
+	}
+	l.events[name] = wire
+	l.mu.Unlock()
+	select {
+	case l.ready <- struct{}{}:
+	default: // already told
+	}
+}
+
+// take returns the events waiting, in the order of their names, and
+// forgets them.
+func (l *latest) take() [][]byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out [][]byte
+	for _, name := range slices.Sorted(maps.Keys(l.events)) {
+		out = append(out, l.events[name])
+	}
+	clear(l.events)
+	return out
 }

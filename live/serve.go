@@ -90,9 +90,9 @@ func (b *Broker) retryLine() []byte {
 	return []byte("retry: " + strconv.FormatInt(b.cfg.Retry.Milliseconds(), 10) + "\n\n")
 }
 
-// pump writes a stream's messages, heartbeats among them (see beat), until
-// the stream ends, the client goes (done, or a failed write), or a final
-// message is sent.
+// pump writes a stream's messages, heartbeats among them (see beat), and
+// the latest of what was published for it, until the stream ends, the
+// client goes (done, or a failed write), or a final message is sent.
 func (b *Broker) pump(s *stream, done <-chan struct{}, write func(parts ...[]byte) bool) {
 	for {
 		select {
@@ -102,6 +102,10 @@ func (b *Broker) pump(s *stream, done <-chan struct{}, write func(parts ...[]byt
 			return
 		case m := <-s.out:
 			if !write(m.parts...) || m.final {
+				return
+			}
+		case <-s.published.ready:
+			if parts := s.published.take(); len(parts) > 0 && !write(parts...) {
 				return
 			}
 		}
