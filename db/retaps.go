@@ -178,6 +178,13 @@ type KeptRetap struct {
 	Claimed bool
 }
 
+// keepRetap keeps an answer; what a key already kept does is said after it.
+const (
+	keepRetap          = `INSERT INTO local_retaps (id, created_at, status, headers, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id)`
+	keepClaimedRetap   = keepRetap + ` DO UPDATE SET status = excluded.status, headers = excluded.headers, body = excluded.body`
+	keepUnclaimedRetap = keepRetap + ` DO NOTHING`
+)
+
 // SaveRetaps keeps answers, all in one write: the answers of posts
 // answered together share one job of the single writer.
 func (s *Store) SaveRetaps(ctx context.Context, answers []KeptRetap) error {
@@ -188,11 +195,9 @@ func (s *Store) SaveRetaps(ctx context.Context, answers []KeptRetap) error {
 	now := s.nowMillis()
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
 		for i, a := range answers {
-			keep := `INSERT INTO local_retaps (id, created_at, status, headers, body) VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT (id) DO UPDATE SET status = excluded.status, headers = excluded.headers, body = excluded.body`
+			keep := keepClaimedRetap
 			if !a.Claimed {
-				keep = `INSERT INTO local_retaps (id, created_at, status, headers, body) VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT (id) DO NOTHING`
+				keep = keepUnclaimedRetap // another post may hold it meanwhile
 			}
 			if _, err := tx.ExecContext(ctx, keep, a.ID, now, a.Answer.Status, a.Answer.Headers, packed[i]); err != nil {
 				return err
