@@ -128,6 +128,25 @@ func (s *Store) NightRows(tb testing.TB, sessionID int64) string {
 	return strings.Join(lines, "\n")
 }
 
+// QueuePositions returns the positions of a session's waiting requests, by id.
+func (s *Store) QueuePositions(tb testing.TB, sessionID int64) map[int64]float64 {
+	tb.Helper()
+	rows, err := sqlitedb.Collect(context.Background(), s.read, func(row sqlitedb.Scanner) (r [2]float64, err error) {
+		var id int64
+		err = row.Scan(&id, &r[1])
+		r[0] = float64(id)
+		return r, err
+	}, `SELECT id, position FROM requests WHERE session_id = ? AND status = 'waiting'`, sessionID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := make(map[int64]float64, len(rows))
+	for _, r := range rows {
+		out[int64(r[0])] = r[1]
+	}
+	return out
+}
+
 // ForgetSongPages empties the store's cache of search pages, so that a
 // benchmark can time a search the store has not answered lately.
 func (s *Store) ForgetSongPages() { s.songPages.cache().Purge() }

@@ -256,6 +256,39 @@ func (l *line) remove(i int) *line {
 	return out
 }
 
+// respace is the line with the songs makeRoom moved at their new
+// positions, which keep their order among the rest, so only their chunks
+// and their singers' index entries are copied. A song the line does not
+// hold is left out, as remove's callers leave out a song not found.
+func (l *line) respace(moved []respaced) *line {
+	if len(moved) == 0 || l == nil {
+		return l
+	}
+	out := l.next()
+	out.starts = l.starts
+	copied := map[int]bool{}
+	for _, m := range moved {
+		was, now := lineKey{m.was, m.id}, lineKey{m.now, m.id}
+		i := l.search(was)
+		if i == l.len() || l.at(i).key() != was {
+			continue
+		}
+		k, j := l.locate(i)
+		if !copied[k] {
+			out.chunks[k], copied[k] = slices.Clone(out.chunks[k]), true
+		}
+		out.chunks[k][j].position = m.now
+		out.indexGuest(m.guest, func(keys []lineKey) []lineKey {
+			keys = slices.Clone(keys)
+			if at := slices.Index(keys, was); at >= 0 {
+				keys[at] = now
+			}
+			return keys
+		}, true)
+	}
+	return out
+}
+
 // edit is the line with change applied to the songs at the indexes given;
 // change may not change a song's key or guest.
 func (l *line) edit(indexes []int, change func(*entry)) *line {

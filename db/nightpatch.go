@@ -14,17 +14,19 @@ import (
 // queue's length, and so does the answer showing it. What the patch gives
 // must be what loadNight would read (TestPatchedNightIsTheNightRead).
 
-// requestQueued is the patch of a request put in the queue at position
-// (CreateRequest outside approval mode): the request joins the queue and
-// the rotation in their order (position, then id), and its singer's next
+// requestQueued is the patch of a request put in the queue where place
+// says (CreateRequest outside approval mode): the songs moved to make room
+// for it take their new positions, the request joins the queue and the
+// rotation in their order (position, then id), and its singer's next
 // round follows it.
-func requestQueued(req Request, position float64) nightPatch {
+func requestQueued(req Request, place placement) nightPatch {
 	return func(n Night) Night {
-		s := slot{id: req.ID, guest: req.GuestID, position: position, round: req.Round, held: n.OnHold(req.GuestID)}
-		// The line is shared by the Night given: insert makes a new one,
-		// copying only the chunk the request goes in.
+		s := slot{id: req.ID, guest: req.GuestID, position: place.position, round: req.Round, held: n.OnHold(req.GuestID)}
+		// The line is shared by the Night given: respace and insert make
+		// new ones, copying only the chunks they change.
 		rot := n.rot
-		rot.queue = rot.queue.insert(rot.queue.search(lineKey{position, req.ID}), entry{slot: s, req: req})
+		rot.queue = rot.queue.respace(place.moved)
+		rot.queue = rot.queue.insert(rot.queue.search(lineKey{place.position, req.ID}), entry{slot: s, req: req})
 		// readRotation lists every singer with a request, sung or not.
 		mine, _ := rot.singers.of(req.GuestID)
 		mine.next, mine.waiting = max(mine.next, req.Round+1), mine.waiting+1

@@ -76,19 +76,19 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 		// A held song would be placed as of its approval, later still, so
 		// the closing time is checked for it too; the host's approval is
 		// not checked again (the host decides, see approval.go).
-		round, position, err := placeRequest(ctx, tx, in.SessionID, in.GuestID)
+		place, err := placeRequest(ctx, tx, in.SessionID, in.GuestID)
 		if err != nil {
 			return nil, err
 		}
-		if err := checkClosing(ctx, tx, sess, in.GuestID, position, s.Now()); err != nil {
+		if err := checkClosing(ctx, tx, sess, in.GuestID, place.position, s.Now()); err != nil {
 			return nil, err
 		}
 		if sess.Approval {
 			req, err = holdRequest(ctx, tx, in, s.nowMillis())
 			return nil, err
 		}
-		req, err = insertRequest(ctx, tx, in, round, position, s.nowMillis())
-		return requestQueued(req, position), err
+		req, err = insertRequest(ctx, tx, in, place.round, place.position, s.nowMillis())
+		return requestQueued(req, place), err
 	}
 	// The write reads the guest's own rows (their songs, round, cap), so
 	// it reads ahead what this guest's last request read.
@@ -123,11 +123,11 @@ func checkCapAndSong(ctx context.Context, tx *sql.Tx, sess Session, in NewReques
 // queueRequest inserts a cleaned request into the queue, at its place in
 // the rotation as of now (see placeRequest), and returns it.
 func queueRequest(ctx context.Context, tx *sql.Tx, in NewRequest, now int64) (Request, error) {
-	round, position, err := placeRequest(ctx, tx, in.SessionID, in.GuestID)
+	place, err := placeRequest(ctx, tx, in.SessionID, in.GuestID)
 	if err != nil {
 		return Request{}, err
 	}
-	return insertRequest(ctx, tx, in, round, position, now)
+	return insertRequest(ctx, tx, in, place.round, place.position, now)
 }
 
 // insertRequest inserts a cleaned request at the place given, and returns it.

@@ -22,39 +22,30 @@ import (
 // rarely needs any other row to move.
 const positionGap = 1024.0
 
-// placeRequest returns the round and queue position of a new request by the
-// guest, as rotation.place gives them (forecast.go runs the same placement
-// on the Night's rotation without writing).
-func placeRequest(ctx context.Context, tx *sql.Tx, sessionID, guestID int64) (int, float64, error) {
-	for attempt := 0; attempt < 2; attempt++ {
-		rot, err := readPlacement(ctx, tx, sessionID, guestID)
-		if err != nil {
-			return 0, 0, err
-		}
-		round, index := rot.place(guestID)
-		if position, ok := rot.position(index); ok {
-			return round, position, nil
-		}
-		// Positions have been halved so often that no number fits between
-		// these two: space the whole queue out again and retry.
-		if err := renumberQueue(ctx, tx, sessionID); err != nil {
-			return 0, 0, err
-		}
-	}
-	return 0, 0, fmt.Errorf("rotation place: no room after renumbering")
+// placement is where a new request goes: its round and position, and the
+// songs moved to make room for it (makeRoom), for the kept Night's patch.
+type placement struct {
+	round    int
+	position float64
+	moved    []respaced
 }
 
-// renumberQueue spaces the waiting requests' positions evenly, keeping their order.
-func renumberQueue(ctx context.Context, tx *sql.Tx, sessionID int64) error {
-	_, err := tx.ExecContext(ctx, `UPDATE requests SET position = (
-			SELECT n * ? FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY position, id) AS n
-			                   FROM requests WHERE session_id = ? AND status = 'waiting') AS ranked
-			WHERE ranked.id = requests.id)
-		WHERE session_id = ? AND status = 'waiting'`, positionGap, sessionID, sessionID)
+// placeRequest places a new request by the guest as rotation.place does
+// (forecast.go runs the same placement on the Night's rotation without
+// writing), making room for it when its neighbours are too close.
+func placeRequest(ctx context.Context, tx *sql.Tx, sessionID, guestID int64) (placement, error) {
+	rot, err := readPlacement(ctx, tx, sessionID, guestID)
 	if err != nil {
-		return fmt.Errorf("renumber queue: %w", err)
+		return placement{}, err
 	}
-	return nil
+	round, index := rot.place(guestID)
+	if position, ok := rot.position(index); ok {
+		return placement{round: round, position: position}, nil
+	}
+	// Only a request between two songs can find no room: index is past
+	// the first of readPlacement's two.
+	position, moved, err := makeRoom(ctx, tx, sessionID, rot.queue.at(index-1).slot)
+	return placement{round: round, position: position, moved: moved}, err
 }
 
 // Move is a host override of a request's place in the queue.

@@ -158,7 +158,7 @@ func TestRotation(t *testing.T) {
 
 func TestRotationSurvivesManyInsertsAtOnePlace(t *testing.T) {
 	// Each new singer's request lands between the same two neighbours, which
-	// halves the gap every time until the queue must be renumbered.
+	// halves the gap every time until songs must be moved to make room.
 	n := newNight(t)
 	n.run("A a1", "A a2")
 	var want []string

@@ -108,11 +108,11 @@ func (s *Store) fillRecorded(ctx context.Context, tx *sql.Tx, sessionID int64) (
 // promote moves one standby song into the queue (or to the host for their
 // OK), unless it would start after closing, when it stays (false).
 func (s *Store) promote(ctx context.Context, tx *sql.Tx, sess Session, standbyID int64, in NewRequest, a *hostAction) (bool, error) {
-	round, position, err := placeRequest(ctx, tx, sess.ID, in.GuestID)
+	place, err := placeRequest(ctx, tx, sess.ID, in.GuestID)
 	if err != nil {
 		return false, err
 	}
-	if err := checkClosing(ctx, tx, sess, in.GuestID, position, s.Now()); err != nil {
+	if err := checkClosing(ctx, tx, sess, in.GuestID, place.position, s.Now()); err != nil {
 		if ErrorCode(err) == ECONFLICT {
 			return false, nil
 		}
@@ -128,7 +128,7 @@ func (s *Store) promote(ctx context.Context, tx *sql.Tx, sess Session, standbyID
 		column = "held_id"
 		req, err = holdRequest(ctx, tx, in, now)
 	} else {
-		req, err = insertRequest(ctx, tx, in, round, position, now)
+		req, err = insertRequest(ctx, tx, in, place.round, place.position, now)
 	}
 	if err != nil {
 		return false, err
