@@ -67,10 +67,11 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 		if err != nil {
 			return nil, err
 		}
-		if err := checkGuestMayRequest(ctx, tx, sess, in); err != nil {
+		who, err := readRequester(ctx, tx, sess, in)
+		if err != nil {
 			return nil, err
 		}
-		if err := checkCapAndSong(ctx, tx, sess, in, s.Now(), ""); err != nil {
+		if err := checkCapThenSong(ctx, tx, sess, in, s.Now(), "", who.waiting); err != nil {
 			return nil, err
 		}
 		// A held song would be placed as of its approval, later still, so
@@ -87,7 +88,7 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 			req, err = holdRequest(ctx, tx, in, s.nowMillis())
 			return nil, err
 		}
-		req, err = insertRequest(ctx, tx, in, place.round, place.position, s.nowMillis())
+		req, err = insertRequestBy(ctx, tx, in, who, place, s.nowMillis())
 		return requestQueued(req, place), err
 	}
 	// The write reads the guest's own rows (their songs, round, cap), so
@@ -102,12 +103,20 @@ func (s *Store) CreateRequest(ctx context.Context, in NewRequest) (Request, erro
 // singer for the host ("" is the guest, told "You").
 func checkCapAndSong(ctx context.Context, tx *sql.Tx, sess Session, in NewRequest, now time.Time, who string) error {
 	var waiting int
-	if err := tx.QueryRowContext(ctx, `SELECT
-			(SELECT COUNT(*) FROM requests WHERE guest_id = ? AND status = 'waiting') +
-			(SELECT COUNT(*) FROM held_requests WHERE guest_id = ? AND status = 'pending')`,
-		in.GuestID, in.GuestID).Scan(&waiting); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT `+songsWaiting, in.GuestID, in.GuestID).Scan(&waiting); err != nil {
 		return err
 	}
+	return checkCapThenSong(ctx, tx, sess, in, now, who, waiting)
+}
+
+// songsWaiting counts a guest's songs that count against the cap: waiting
+// in the queue and held for the host's OK (the guest's id twice).
+const songsWaiting = `(SELECT COUNT(*) FROM requests WHERE guest_id = ? AND status = 'waiting') +
+	(SELECT COUNT(*) FROM held_requests WHERE guest_id = ? AND status = 'pending')`
+
+// checkCapThenSong is checkCapAndSong for a singer whose songs waiting
+// were counted already.
+func checkCapThenSong(ctx context.Context, tx *sql.Tx, sess Session, in NewRequest, now time.Time, who string, waiting int) error {
 	if waiting >= sess.SingerCap && who != "" {
 		return FieldErrorf(ECONFLICT, "title", "%s already has %d %s waiting, the most this session allows.", who, waiting, plural(waiting, "song", "songs"))
 	}
@@ -132,17 +141,34 @@ func queueRequest(ctx context.Context, tx *sql.Tx, in NewRequest, now int64) (Re
 
 // insertRequest inserts a cleaned request at the place given, and returns it.
 func insertRequest(ctx context.Context, tx *sql.Tx, in NewRequest, round int, position float64, now int64) (Request, error) {
+	id, err := insertRequestRow(ctx, tx, in, round, position, now)
+	if err != nil {
+		return Request{}, err
+	}
+	return getRequest(ctx, tx, in.SessionID, id)
+}
+
+// insertRequestBy is insertRequest for a guest's own request: the request
+// is made from what the write read of its singer (readRequester) rather
+// than read back.
+func insertRequestBy(ctx context.Context, tx *sql.Tx, in NewRequest, who requester, place placement, now int64) (Request, error) {
+	id, err := insertRequestRow(ctx, tx, in, place.round, place.position, now)
+	return Request{ID: id, SessionID: in.SessionID, GuestID: in.GuestID, Singer: who.singer, Title: in.Title, Artist: in.Artist,
+		Note: in.Note, Status: StatusWaiting, Round: place.round, CreatedAt: fromMillis(now), AddedByHost: who.addedByHost}, err
+}
+
+func insertRequestRow(ctx context.Context, tx *sql.Tx, in NewRequest, round int, position float64, now int64) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO requests (session_id, guest_id, title, artist, note, song_key, round, position, created_at, song_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		in.SessionID, in.GuestID, in.Title, in.Artist, in.Note, songKey(in.Title, in.Artist), round, position, now, sql.NullInt64{Int64: in.SongID, Valid: in.SongID != 0}).Scan(&id)
-	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) || isForeignKeyViolation(err) {
-			return Request{}, Errorf(ENOTFOUND, "You have not joined this session yet.")
-		}
-		return Request{}, fmt.Errorf("insert request: %w", err)
+	if errors.Is(err, sql.ErrNoRows) || isForeignKeyViolation(err) {
+		return 0, Errorf(ENOTFOUND, "You have not joined this session yet.")
 	}
-	return getRequest(ctx, tx, in.SessionID, id)
+	if err != nil {
+		return 0, fmt.Errorf("insert request: %w", err)
+	}
+	return id, nil
 }
 
 func isForeignKeyViolation(err error) bool { return sqlitedb.Violated(err) == sqlitedb.ForeignKey }
@@ -239,23 +265,40 @@ func leaveQueue(ctx context.Context, tx *sql.Tx, r Request, status string, now i
 	return err
 }
 
-// checkGuestMayRequest refuses a song from a guest who may not add one now:
-// not in the session, removed by the host, requests paused, or a song
-// typed in while the host takes them from the songbook only.
-func checkGuestMayRequest(ctx context.Context, tx *sql.Tx, sess Session, in NewRequest) error {
-	var removed sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT removed_at FROM guests WHERE id = ? AND session_id = ?`, in.GuestID, in.SessionID).Scan(&removed)
+// requester is what a guest's request reads of its singer: the name a
+// request shows, whether the host added them (a walk-up), and their songs
+// counted against the cap.
+type requester struct {
+	singer      string
+	addedByHost bool
+	waiting     int
+}
+
+// readRequester reads the guest making a request and refuses one the
+// night does not take from them now: a guest not of the session or
+// removed by the host, requests paused, a typed song where the night takes
+// songs from the songbook only.
+func readRequester(ctx context.Context, tx *sql.Tx, sess Session, in NewRequest) (requester, error) {
+	var (
+		who     requester
+		name    string
+		ordinal int
+		removed sql.NullInt64
+	)
+	err := tx.QueryRowContext(ctx, `SELECT name, name_ordinal, added_by_host, removed_at, `+songsWaiting+`
+		FROM guests WHERE id = ? AND session_id = ?`, in.GuestID, in.GuestID, in.GuestID, in.SessionID).Scan(&name, &ordinal, &who.addedByHost, &removed, &who.waiting)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return Errorf(ENOTFOUND, "You have not joined this session yet.")
+		return who, Errorf(ENOTFOUND, "You have not joined this session yet.")
 	case err != nil:
-		return fmt.Errorf("read guest: %w", err)
+		return who, fmt.Errorf("read guest: %w", err)
 	case removed.Valid:
-		return Errorf(ECONFLICT, "The host has removed you from this session, so you cannot request songs.")
+		return who, Errorf(ECONFLICT, "The host has removed you from this session, so you cannot request songs.")
 	case sess.RequestsPaused:
-		return Errorf(ECONFLICT, "The host has paused requests for now. Try again in a little while.")
+		return who, Errorf(ECONFLICT, "The host has paused requests for now. Try again in a little while.")
 	case in.SongID == 0 && !sess.TypedRequests():
-		return FieldErrorf(EINVALID, "", "%s", MessageSongbookOnly)
+		return who, FieldErrorf(EINVALID, "", "%s", MessageSongbookOnly)
 	}
-	return nil
+	who.singer = displayName(name, ordinal)
+	return who, nil
 }

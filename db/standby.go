@@ -102,7 +102,7 @@ func (s *Store) AddStandby(ctx context.Context, in NewRequest) (StandbySong, err
 		if err != nil {
 			return err
 		}
-		if err := checkGuestMayRequest(ctx, tx, sess, in); err != nil {
+		if _, err := readRequester(ctx, tx, sess, in); err != nil {
 			return err
 		}
 		if !in.AllowDuplicate {
