@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"sync"
@@ -144,23 +143,49 @@ func (rr *requestRun) request(htmx bool) (time.Duration, []byte, error) {
 		}
 	}
 	took := time.Since(start)
-	m := withdrawPaths.FindAllSubmatch(body, -1)
-	if m == nil {
+	newest, ok := newestWithdraw(body)
+	if !ok {
 		return 0, nil, fmt.Errorf("no withdraw button in the answer to POST %s:\n%.2000s", path, body)
 	}
-	// The song just added is the guest's newest, the highest id.
-	newest := slices.MaxFunc(m, func(a, b [][]byte) int {
-		x, _ := strconv.ParseInt(string(a[2]), 10, 64)
-		y, _ := strconv.ParseInt(string(b[2]), 10, 64)
-		return int(x - y)
-	})
 	rr.mu.Lock()
-	rr.added, rr.cookies = append(rr.added, string(newest[1])), append(rr.cookies, phone)
+	rr.added, rr.cookies = append(rr.added, newest), append(rr.cookies, phone)
 	rr.mu.Unlock()
 	return took, body, nil
 }
 
-var withdrawPaths = regexp.MustCompile(`action="([^"]*/requests/(\d+)/withdraw)"`)
+// newestWithdraw finds the withdraw forms in an answer (action=".../requests/ID/withdraw")
+// and returns the path of the one with the highest id: the song just added
+// is the guest's newest. It scans for the attribute rather than running a
+// regular expression, which took 60-100 µs an answer on the cores the
+// server runs on.
+func newestWithdraw(body []byte) (string, bool) {
+	const attr, suffix = `action="`, "/withdraw"
+	var newest string
+	var newestID int64 = -1
+	for rest := body; ; {
+		i := bytes.Index(rest, []byte(attr))
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len(attr):]
+		end := bytes.IndexByte(rest, '"')
+		if end < 0 {
+			break
+		}
+		action := rest[:end]
+		rest = rest[end:]
+		path, ok := bytes.CutSuffix(action, []byte(suffix))
+		if !ok {
+			continue
+		}
+		_, idText, ok := bytes.Cut(path, []byte("/requests/"))
+		id, err := strconv.ParseInt(string(idText), 10, 64)
+		if ok && err == nil && id > newestID {
+			newest, newestID = string(action), id
+		}
+	}
+	return newest, newestID >= 0
+}
 
 // retapKey is a form's one-time key, as a rendered form carries (the
 // shape views.IsRetapKey takes).
