@@ -162,16 +162,21 @@ func (n *requestNight) request(b *testing.B) time.Duration {
 		b.Errorf("status %d: %.500s", rec.Code, rec.Body)
 		return took
 	}
-	// The song just added is the guest's newest, the highest id.
+	n.noteNewest(rec.Body.Bytes(), n.guests[k%1000])
+	return took
+}
+
+// noteNewest notes the song the guest just added, for withdrawAdded: the
+// guest's newest, the highest id among the withdraw buttons of answer.
+func (n *requestNight) noteNewest(answer []byte, guest int64) {
 	var newest int64
-	for _, m := range withdrawButton.FindAllSubmatch(rec.Body.Bytes(), -1) {
+	for _, m := range withdrawButton.FindAllSubmatch(answer, -1) {
 		id, _ := strconv.ParseInt(string(m[1]), 10, 64)
 		newest = max(newest, id)
 	}
 	n.mu.Lock()
-	n.added = append(n.added, [2]int64{n.guests[k%1000], newest})
+	n.added = append(n.added, [2]int64{guest, newest})
 	n.mu.Unlock()
-	return took
 }
 
 // requests sends count requests, 10 at a time, and returns how long each
