@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"html"
 	"strings"
+	"sync"
 
 	"github.com/klauspost/compress/flate"
 
@@ -64,10 +65,8 @@ func keepPage(page []byte) (*keptPage, error) {
 		page = page[at+len(marks[which]):]
 	}
 	var buf bytes.Buffer
-	fw, err := flate.NewWriter(&buf, flate.DefaultCompression)
-	if err != nil {
-		return nil, err
-	}
+	fw := partWriters.Get().(*flate.Writer)
+	defer partWriters.Put(fw)
 	for _, p := range k.parts {
 		k.size += len(p)
 		if len(p) == 0 {
@@ -86,6 +85,18 @@ func keepPage(page []byte) (*keptPage, error) {
 	}
 	return k, nil
 }
+
+// partWriters are the compressors keepPage uses, reset for each part: a
+// new one allocates some 700 KB of tables, several times what the rest of
+// a kept page's render allocates, and a guest's page at a new version (the
+// page a no-JS request is sent to) is a new kept page.
+var partWriters = sync.Pool{New: func() any {
+	fw, err := flate.NewWriter(nil, flate.DefaultCompression)
+	if err != nil {
+		panic(err) // only for a level out of range
+	}
+	return fw
+}}
 
 // fills are the bytes for an answer's slots: a fresh key for each
 // retapSlot, and the secret and the device's name, HTML-escaped.
