@@ -133,22 +133,25 @@ func TestKeptLookUpsFollowTheVersion(t *testing.T) {
 
 // TestKeptSessionNotPutBackAfterAWrite: a look-up whose read began before
 // this store's write moved the session on does not keep what it read, and
-// so no look-up within versionFresh serves it.
+// so no look-up within versionFresh serves it, whether the write was a
+// patched one (which carries the kept session to its version) or not.
 func TestKeptSessionNotPutBackAfterAWrite(t *testing.T) {
-	var c lookupCache
-	at := time.Now()
-	sess := Session{ID: 7, Version: 3, Code: "ABCD"}
-	c.keepSession("cABCD", sess, at)
-	c.forget(sess.ID, 4)
-	c.keepSession("cABCD", sess, at) // the slow read, kept after the write
-	c.confirm(sess, at)
-	if got, ok := c.session("cABCD"); ok {
-		t.Errorf("the read from before the write is served: %+v", got.sess)
-	}
-	moved := sess
-	moved.Version = 4
-	c.keepSession("cABCD", moved, at)
-	if got, ok := c.session("cABCD"); !ok || got.sess != moved {
-		t.Errorf("after the write, kept %+v (%v), want %+v", got.sess, ok, moved)
+	for _, patched := range []bool{false, true} {
+		var c lookupCache
+		at := time.Now()
+		sess := Session{ID: 7, Version: 3, Code: "ABCD"}
+		c.keepSession("cABCD", sess, at)
+		c.committed(sess.ID, 4, patched, at)
+		c.keepSession("cABCD", sess, at) // the slow read, kept after the write
+		c.confirm(sess, at)
+		if got, ok := c.session("cABCD"); ok && got.sess.Version != 4 {
+			t.Errorf("patched %v: the read from before the write is served: %+v", patched, got.sess)
+		}
+		moved := sess
+		moved.Version = 4
+		c.keepSession("cABCD", moved, at)
+		if got, ok := c.session("cABCD"); !ok || got.sess != moved {
+			t.Errorf("patched %v: after the write, kept %+v (%v), want %+v", patched, got.sess, ok, moved)
+		}
 	}
 }
