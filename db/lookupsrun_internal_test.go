@@ -15,23 +15,12 @@ import (
 // run starts again at the other process's version, not before it).
 func TestKeptLookUpsAcrossPatchedWrites(t *testing.T) {
 	ctx := context.Background()
-	url := "file:" + filepath.Join(t.TempDir(), "k.db")
-	s := OpenForTest(t, url)
-	clock := time.Now()
-	s.Now = func() time.Time { return clock }
-	sess, _, err := s.CreateSession(ctx, "Run night")
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := newStillNight(t)
+	s, sess := n.s, n.sess
 	devices := map[string]string{}
 	guests := map[string]Guest{}
 	for _, name := range []string{"Ana", "Ben", "Cy"} {
-		if devices[name], err = s.NewDeviceToken(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if guests[name], err = s.JoinSession(ctx, sess.ID, devices[name], name); err != nil {
-			t.Fatal(err)
-		}
+		devices[name], guests[name] = n.join(t, name)
 	}
 	// lookUp finds the session by code and the guest at its version, as a
 	// guest route does, and wants both to be the rows.
@@ -87,12 +76,48 @@ func TestKeptLookUpsAcrossPatchedWrites(t *testing.T) {
 	}
 
 	lookUp("before another process", "Cy")
-	if err := OpenForTest(t, url).RemoveGuest(ctx, sess.ID, guests["Cy"].ID); err != nil {
+	if err := OpenForTest(t, n.url).RemoveGuest(ctx, sess.ID, guests["Cy"].ID); err != nil {
 		t.Fatal(err)
 	}
 	request("Ana", "Three") // patched, from the other process's version
-	clock = clock.Add(versionFresh)
+	n.clock = n.clock.Add(versionFresh)
 	if g := lookUp("removed by another process", "Cy"); !g.Removed() {
 		t.Errorf("the guest another process removed is served as %+v", g)
 	}
+}
+
+// stillNight is a night on a store whose clock stands still unless a test
+// moves it (so this store's own writes are seen within versionFresh of a
+// read), on a file another store can open as another process would.
+type stillNight struct {
+	s     *Store
+	url   string
+	clock time.Time
+	sess  Session
+}
+
+func newStillNight(t *testing.T) *stillNight {
+	t.Helper()
+	n := &stillNight{url: "file:" + filepath.Join(t.TempDir(), "k.db"), clock: time.Now()}
+	n.s = OpenForTest(t, n.url)
+	n.s.Now = func() time.Time { return n.clock }
+	var err error
+	if n.sess, _, err = n.s.CreateSession(context.Background(), "Kept night"); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// join has a new device join the night as name.
+func (n *stillNight) join(t *testing.T, name string) (device string, g Guest) {
+	t.Helper()
+	ctx := context.Background()
+	device, err := n.s.NewDeviceToken(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, err = n.s.JoinSession(ctx, n.sess.ID, device, name); err != nil {
+		t.Fatal(err)
+	}
+	return device, g
 }

@@ -2,9 +2,7 @@ package db
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
-	"time"
 )
 
 // TestNightAtIsTheNightOfTheLookUp: NightAt answers with the Night at the
@@ -13,22 +11,9 @@ import (
 // seen it, and for a session looked up before a write (the Night now).
 func TestNightAtIsTheNightOfTheLookUp(t *testing.T) {
 	ctx := context.Background()
-	url := "file:" + filepath.Join(t.TempDir(), "k.db")
-	s := OpenForTest(t, url)
-	clock := time.Now()
-	s.Now = func() time.Time { return clock }
-	sess, _, err := s.CreateSession(ctx, "Kept night")
-	if err != nil {
-		t.Fatal(err)
-	}
-	device, err := s.NewDeviceToken(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	guest, err := s.JoinSession(ctx, sess.ID, device, "Ana")
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := newStillNight(t)
+	s, sess := n.s, n.sess
+	_, guest := n.join(t, "Ana")
 	request := func(store *Store, title string) {
 		t.Helper()
 		if _, err := store.CreateRequest(ctx, NewRequest{SessionID: sess.ID, GuestID: guest.ID, Title: title}); err != nil {
@@ -43,12 +28,12 @@ func TestNightAtIsTheNightOfTheLookUp(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := s.NightAt(ctx, found)
+		night, err := s.NightAt(ctx, found)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n.Session.Version != found.Version || n.QueueLen() != waiting {
-			t.Errorf("%s: NightAt gave version %d with %d waiting, want version %d with %d", step, n.Session.Version, n.QueueLen(), found.Version, waiting)
+		if night.Session.Version != found.Version || night.QueueLen() != waiting {
+			t.Errorf("%s: NightAt gave version %d with %d waiting, want version %d with %d", step, night.Session.Version, night.QueueLen(), found.Version, waiting)
 		}
 		return found
 	}
@@ -63,16 +48,16 @@ func TestNightAtIsTheNightOfTheLookUp(t *testing.T) {
 	// Another process's write tells this store nothing: the look-up sees
 	// it once versionFresh has passed, and NightAt must not serve the
 	// Night this store kept before it.
-	request(OpenForTest(t, url), "Three")
-	clock = clock.Add(versionFresh)
+	request(OpenForTest(t, n.url), "Three")
+	n.clock = n.clock.Add(versionFresh)
 	now := check("after another process's write", 3)
 
 	// A session looked up before the writes: the Night now, not then.
-	n, err := s.NightAt(ctx, first)
+	night, err := s.NightAt(ctx, first)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n.Session.Version != now.Version || n.QueueLen() != 3 {
-		t.Errorf("for a look-up from before: version %d with %d waiting, want %d with 3", n.Session.Version, n.QueueLen(), now.Version)
+	if night.Session.Version != now.Version || night.QueueLen() != 3 {
+		t.Errorf("for a look-up from before: version %d with %d waiting, want %d with 3", night.Session.Version, night.QueueLen(), now.Version)
 	}
 }
