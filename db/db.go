@@ -245,9 +245,9 @@ func (s *Store) inPatchedWrite(ctx context.Context, sessionID int64, fn func(tx 
 		if version != 0 {
 			s.nights.report(sessionID, version, patch, err != nil)
 			if err != nil {
-				s.lookups.forget(sessionID, 0)
+				s.lookups.committed(sessionID, 0, false, time.Time{})
 			} else {
-				s.lookups.forget(sessionID, version)
+				s.lookups.committed(sessionID, version, patch != nil, s.Now())
 			}
 		}
 	})

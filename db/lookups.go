@@ -42,7 +42,16 @@ type lookupCache struct {
 	keys     map[string]int64
 	sessions map[int64]sessionRead
 	guests   map[deviceOf]keptGuest
+	// same is, by session, the latest run of versions between which
+	// nothing but patched writes of this store came (see committed): no
+	// guest changed, so a guest kept at one of them is the guest at any.
+	same map[int64]versionRun
 }
+
+// versionRun is the versions from through to of one session.
+type versionRun struct{ from, to int64 }
+
+func (r versionRun) holds(v int64) bool { return r.from <= v && v <= r.to }
 
 // sessionRead is a session as read, and when its version was last found
 // unmoved (see versionFresh).
@@ -104,25 +113,58 @@ func (c *lookupCache) keepSession(key string, sess Session, read time.Time) {
 	}
 }
 
-// forget drops the session as read: a write of this store has moved it
-// on to version, so the next look-up reads it whole at once, without
-// first reading the version to learn that, and a read begun before the
-// write is not kept after it. A write that failed gives version 0.
-func (c *lookupCache) forget(id, version int64) {
+// committed is told of each write of this store to a session, as soon as
+// it has committed version (0: the write failed). A read begun before it
+// is never kept after it.
+//
+// A patched write (inPatchedWrite: a guest's request or withdrawal, a
+// host's turn) changes requests only, and of the session its version, so
+// what was kept at the version before is true at this one: the session,
+// kept at version and fresh as a read now would be, and the guests, whose
+// run of unchanged versions grows (see GuestAt). After any other write the
+// next look-up reads the session whole at once, without first reading the
+// version to learn that it moved.
+func (c *lookupCache) committed(id, version int64, patched bool, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if version == 0 || c.sessions == nil {
 		delete(c.sessions, id)
 		return
 	}
+	if c.same == nil || len(c.same) >= maxKeptLookups {
+		c.same = map[int64]versionRun{}
+	}
+	old, ok := c.sessions[id]
+	if !patched {
+		c.same[id] = versionRun{version, version}
+		c.sessions[id] = sessionRead{sess: Session{ID: id, Version: version}, moved: true}
+		return
+	}
+	// The write began from version-1, whatever wrote that.
+	if run := c.same[id]; run.to == version-1 && run.to != 0 {
+		c.same[id] = versionRun{run.from, version}
+	} else {
+		c.same[id] = versionRun{version - 1, version}
+	}
+	if ok && !old.moved && old.sess.Version == version-1 {
+		old.sess.Version = version
+		c.sessions[id] = sessionRead{sess: old.sess, checked: now}
+		return
+	}
 	c.sessions[id] = sessionRead{sess: Session{ID: id, Version: version}, moved: true}
 }
 
+// guest is the guest kept for d when it is still the guest at version:
+// read at it, or at a version of the same run (see committed).
 func (c *lookupCache) guest(d deviceOf, version int64) (Guest, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	k, ok := c.guests[d]
-	return k.guest, ok && k.version == version
+	if !ok {
+		return Guest{}, false
+	}
+	run := c.same[d.session]
+	return k.guest, k.version == version || run.holds(k.version) && run.holds(version)
 }
 
 func (c *lookupCache) keepGuest(d deviceOf, g Guest, version int64) {
@@ -165,9 +207,10 @@ func (s *Store) keptSession(ctx context.Context, key string) (Session, bool) {
 
 // GuestAt returns the guest that the device joined sess as, as of
 // sess.Version, which the caller has just read (sess is from
-// SessionByCode or SessionByToken): a guest read at that version is kept
-// and answers again without a read. Errors: ENOTFOUND when the device has
-// not joined the session.
+// SessionByCode or SessionByToken): a guest read at that version, or at
+// one this store's patched writes alone have led from, is kept and
+// answers again without a read. Errors: ENOTFOUND when the device has not
+// joined the session.
 func (s *Store) GuestAt(ctx context.Context, sess Session, deviceToken string) (Guest, error) {
 	if deviceToken == "" {
 		return Guest{}, Errorf(ENOTFOUND, "You have not joined this session yet.")

@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -11,27 +10,12 @@ import (
 // the guests found by device are kept, yet none is served once a write has
 // moved its session on: a guest removed, a night ended, its code taken by a
 // new night, a new host key, and a write by another process on the file
-// (once versionFresh has passed). The store's clock stands still unless
-// the test moves it, so this store's own writes are seen within
-// versionFresh of a read.
+// (once versionFresh has passed).
 func TestKeptLookUpsFollowTheVersion(t *testing.T) {
 	ctx := context.Background()
-	url := "file:" + filepath.Join(t.TempDir(), "k.db")
-	s := OpenForTest(t, url)
-	clock := time.Now()
-	s.Now = func() time.Time { return clock }
-	sess, _, err := s.CreateSession(ctx, "Kept night")
-	if err != nil {
-		t.Fatal(err)
-	}
-	device, err := s.NewDeviceToken(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	guest, err := s.JoinSession(ctx, sess.ID, device, "Ana")
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := newStillNight(t)
+	s, sess := n.s, n.sess
+	device, guest := n.join(t, "Ana")
 	// lookUp finds the session both ways, as the handlers do, and the
 	// guest at the version found; both ways agree.
 	lookUp := func() (Session, Guest) {
@@ -95,21 +79,21 @@ func TestKeptLookUpsFollowTheVersion(t *testing.T) {
 
 	// Another process on the same file: its writes tell this store nothing
 	// but the version.
-	other := OpenForTest(t, url)
+	other := OpenForTest(t, n.url)
 	if err := other.SetRequestsPaused(ctx, sess.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := lookUp(); got.RequestsPaused {
 		t.Errorf("within versionFresh of the last read, the kept night was read again: %+v", got)
 	}
-	clock = clock.Add(versionFresh)
+	n.clock = n.clock.Add(versionFresh)
 	if got, _ := wantCurrent("paused by another process"); !got.RequestsPaused {
 		t.Errorf("a pause by another process is not seen: %+v", got)
 	}
 	if err := other.EndSession(ctx, sess.ID); err != nil {
 		t.Fatal(err)
 	}
-	clock = clock.Add(versionFresh)
+	n.clock = n.clock.Add(versionFresh)
 	if got, _ := wantCurrent("ended by another process"); got.Open() {
 		t.Errorf("the ended night is served open: %+v", got)
 	}
@@ -133,22 +117,25 @@ func TestKeptLookUpsFollowTheVersion(t *testing.T) {
 
 // TestKeptSessionNotPutBackAfterAWrite: a look-up whose read began before
 // this store's write moved the session on does not keep what it read, and
-// so no look-up within versionFresh serves it.
+// so no look-up within versionFresh serves it, whether the write was a
+// patched one (which carries the kept session to its version) or not.
 func TestKeptSessionNotPutBackAfterAWrite(t *testing.T) {
-	var c lookupCache
-	at := time.Now()
-	sess := Session{ID: 7, Version: 3, Code: "ABCD"}
-	c.keepSession("cABCD", sess, at)
-	c.forget(sess.ID, 4)
-	c.keepSession("cABCD", sess, at) // the slow read, kept after the write
-	c.confirm(sess, at)
-	if got, ok := c.session("cABCD"); ok {
-		t.Errorf("the read from before the write is served: %+v", got.sess)
-	}
-	moved := sess
-	moved.Version = 4
-	c.keepSession("cABCD", moved, at)
-	if got, ok := c.session("cABCD"); !ok || got.sess != moved {
-		t.Errorf("after the write, kept %+v (%v), want %+v", got.sess, ok, moved)
+	for _, patched := range []bool{false, true} {
+		var c lookupCache
+		at := time.Now()
+		sess := Session{ID: 7, Version: 3, Code: "ABCD"}
+		c.keepSession("cABCD", sess, at)
+		c.committed(sess.ID, 4, patched, at)
+		c.keepSession("cABCD", sess, at) // the slow read, kept after the write
+		c.confirm(sess, at)
+		if got, ok := c.session("cABCD"); ok && got.sess.Version != 4 {
+			t.Errorf("patched %v: the read from before the write is served: %+v", patched, got.sess)
+		}
+		moved := sess
+		moved.Version = 4
+		c.keepSession("cABCD", moved, at)
+		if got, ok := c.session("cABCD"); !ok || got.sess != moved {
+			t.Errorf("patched %v: after the write, kept %+v (%v), want %+v", patched, got.sess, ok, moved)
+		}
 	}
 }

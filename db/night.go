@@ -99,6 +99,18 @@ func (s *Store) Night(ctx context.Context, sessionID int64) (Night, error) {
 	return n, err
 }
 
+// NightAt is Night for a caller that has just looked up the session
+// (SessionByCode, SessionByToken) and has written nothing since: the Night
+// kept at sess.Version answers without another read of the version, which
+// that look-up has just made (or, within versionFresh, trusted). Otherwise
+// it is Night. Errors: ENOTFOUND.
+func (s *Store) NightAt(ctx context.Context, sess Session) (Night, error) {
+	if n, ok := s.nights.current(sess.ID, sess.Version); ok && n.Session.Version == sess.Version {
+		return n, nil
+	}
+	return s.Night(ctx, sess.ID)
+}
+
 // loadNight reads a session's Night from the database.
 func (s *Store) loadNight(ctx context.Context, sessionID int64) (Night, error) {
 	var n Night

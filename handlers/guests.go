@@ -62,12 +62,21 @@ func (h *Handler) handleGuestPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The page is kept per version and guest (see respondKept): a reload,
-	// or another load at the same version, is not built again.
+	// or another load at the same version, is not built again. Nothing was
+	// written since the session was looked up, so the Night kept at its
+	// version is the page's without another read (NightAt).
+	page := func() (views.GuestPage, error) {
+		night, err := h.store.NightAt(r.Context(), gc.session)
+		if err != nil {
+			return views.GuestPage{}, err
+		}
+		return h.guestPageOf(r, gc, night, requestForm(gc.session))
+	}
 	h.respondKept(w, r, gc.session, "guest", gc.guest.ID, func() (templ.Component, error) {
-		vm, err := h.guestPage(r, gc, requestForm(gc.session))
+		vm, err := page()
 		return views.GuestLiveView(vm.Live), err
 	}, func() (templ.Component, error) {
-		vm, err := h.guestPage(r, gc, requestForm(gc.session))
+		vm, err := page()
 		return views.Guest(vm), err
 	})
 }
@@ -77,11 +86,17 @@ func (h *Handler) joinPage(r *http.Request, s db.Session, form views.JoinForm) v
 	return views.JoinPage{Session: h.sessionInfo(r, s), Stream: streamURL(guestPath(s), s), Form: form}
 }
 
+// guestPage is the guest's page as the night is now: after a write, too.
 func (h *Handler) guestPage(r *http.Request, gc guestContext, form views.RequestForm) (views.GuestPage, error) {
 	night, err := h.store.Night(r.Context(), gc.session.ID)
 	if err != nil {
 		return views.GuestPage{}, err
 	}
+	return h.guestPageOf(r, gc, night, form)
+}
+
+// guestPageOf is the guest's page of night.
+func (h *Handler) guestPageOf(r *http.Request, gc guestContext, night db.Night, form views.RequestForm) (views.GuestPage, error) {
 	search, err := h.songSearch(r, gc.session)
 	if err != nil {
 		return views.GuestPage{}, err

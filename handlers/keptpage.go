@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"html"
 	"strings"
+	"sync"
 
 	"github.com/klauspost/compress/flate"
 
@@ -44,13 +45,14 @@ const (
 	deviceSlot             // the requester's device's name
 )
 
-// keepPage splits page at its slots and compresses each part.
+// keepPage splits page at its slots and compresses each part. It keeps a
+// copy of page, which stays the caller's (a pooled render buffer).
 func keepPage(page []byte) (*keptPage, error) {
 	k := &keptPage{}
-	marks := [...][]byte{retapSlot: []byte(views.RetapSlot), secretSlot: []byte(views.SecretSlot), deviceSlot: []byte(views.DeviceSlot)}
+	page = bytes.Clone(page)
 	for {
 		at, which := -1, retapSlot
-		for s, m := range marks {
+		for s, m := range slotMarks {
 			if i := bytes.Index(page, m); i >= 0 && (at < 0 || i < at) {
 				at, which = i, slot(s)
 			}
@@ -61,31 +63,50 @@ func keepPage(page []byte) (*keptPage, error) {
 		}
 		k.parts = append(k.parts, page[:at])
 		k.slots = append(k.slots, which)
-		page = page[at+len(marks[which]):]
+		page = page[at+len(slotMarks[which]):]
 	}
-	var buf bytes.Buffer
-	fw, err := flate.NewWriter(&buf, flate.DefaultCompression)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range k.parts {
+	// The parts' deflate blocks one after another in one buffer, kept as
+	// one array: each part compressed on its own all the same.
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	fw := partWriters.Get().(*flate.Writer)
+	defer partWriters.Put(fw)
+	ends := make([]int, len(k.parts))
+	for i, p := range k.parts {
 		k.size += len(p)
-		if len(p) == 0 {
-			k.gz = append(k.gz, nil)
-			continue
+		if len(p) > 0 {
+			fw.Reset(buf)
+			if _, err := fw.Write(p); err != nil {
+				return nil, err
+			}
+			if err := fw.Flush(); err != nil { // byte-aligned, and not the last block
+				return nil, err
+			}
 		}
-		buf.Reset()
-		fw.Reset(&buf)
-		if _, err := fw.Write(p); err != nil {
-			return nil, err
-		}
-		if err := fw.Flush(); err != nil { // byte-aligned, and not the last block
-			return nil, err
-		}
-		k.gz = append(k.gz, bytes.Clone(buf.Bytes()))
+		ends[i] = buf.Len()
+	}
+	all, start := bytes.Clone(buf.Bytes()), 0
+	for _, end := range ends {
+		k.gz = append(k.gz, all[start:end:end])
+		start = end
 	}
 	return k, nil
 }
+
+// slotMarks are what a render writes for each slot.
+var slotMarks = [...][]byte{retapSlot: []byte(views.RetapSlot), secretSlot: []byte(views.SecretSlot), deviceSlot: []byte(views.DeviceSlot)}
+
+// partWriters are the compressors keepPage uses, reset for each part: a
+// new one allocates some 700 KB of tables, several times what the rest of
+// a kept page's render allocates, and a guest's page at a new version (the
+// page a no-JS request is sent to) is a new kept page.
+var partWriters = sync.Pool{New: func() any {
+	fw, err := flate.NewWriter(nil, flate.DefaultCompression)
+	if err != nil {
+		panic(err) // only for a level out of range
+	}
+	return fw
+}}
 
 // fills are the bytes for an answer's slots: a fresh key for each
 // retapSlot, and the secret and the device's name, HTML-escaped.

@@ -157,12 +157,13 @@ func (h *Handler) respondKeptAs(w http.ResponseWriter, r *http.Request, sess db.
 		if how.Lang != nil {
 			ctx = lang.With(ctx, *how.Lang)
 		}
-		var buf bytes.Buffer
-		if err := c.Render(views.Reusable(ctx), &buf); err != nil {
+		page := renderBuffers.Get().(*bytes.Buffer)
+		defer putRenderBuffer(page)
+		if err := c.Render(views.Reusable(ctx), page); err != nil {
 			h.internalError(w, r, err)
 			return
 		}
-		if kp, err = keepPage(buf.Bytes()); err != nil {
+		if kp, err = keepPage(page.Bytes()); err != nil {
 			h.internalError(w, r, err)
 			return
 		}
