@@ -25,16 +25,20 @@ func (h *Handler) handleDashboard(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	x, err := h.dashboardExtras(r, night)
+	shows, err := h.dashboardShows(r, night)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	lg := lang.From(r.Context())
-	how := kept{Page: "dashboard", Shows: x.key(), Secret: h.hostLink(r, id), Device: db.HostDevice(r.Context()), NoStore: true}
+	how := kept{Page: "dashboard", Shows: shows.key(), Secret: h.hostLink(r, id), Device: db.HostDevice(r.Context()), NoStore: true}
 	h.respondKeptAs(w, r, night.Session, how, func() (templ.Component, error) {
 		return views.DashboardLiveView(dashboardLive(lg, night)), nil
 	}, func() (templ.Component, error) {
+		x, err := h.dashboardGuests(r, night, shows)
+		if err != nil {
+			return nil, err
+		}
 		vm := h.dashboardView(r, night, dashboardLive(lg, night), settingsForm(night.Session), x)
 		vm.HostLink, vm.Device = views.SecretSlot, views.DeviceSlot
 		return views.Dashboard(vm), nil
@@ -46,25 +50,47 @@ func (h *Handler) hostLink(r *http.Request, id int64) string {
 	return h.absoluteURL(r, hostPath(id)+"/claim/"+hostKey(r, id))
 }
 
-// dashboardExtras is what the dashboard shows beyond the Night: read for
-// every request, as some of it changes without the session's version (a
-// TV paired, a songbook imported, the copy's status).
-type dashboardExtras struct {
-	Guests      views.GuestsList
+// dashboardShows is what the dashboard shows beyond the Night that changes
+// without the session's version (a TV paired, a songbook imported, the
+// copy's status): read for every request, and part of the kept page's key.
+type dashboardShows struct {
 	Songbook    views.SongbookCard
-	Walkup      views.WalkupForm
 	TVs         views.TVScreens
 	Replication views.ReplicationLine
 	Replicated  bool
 }
 
-func (h *Handler) dashboardExtras(r *http.Request, night db.Night) (dashboardExtras, error) {
+// dashboardExtras is all the dashboard shows beyond the Night: its shows,
+// and the guests and walk-ups, which follow the session's version (a
+// join, a removal, a walk-up and a request each move it), so a page kept
+// for the version shows them as they are.
+type dashboardExtras struct {
+	dashboardShows
+	Guests views.GuestsList
+	Walkup views.WalkupForm
+}
+
+func (h *Handler) dashboardShows(r *http.Request, night db.Night) (dashboardShows, error) {
+	songs, err := h.songbookCard(r, night.Session.ID, !night.Session.Open())
+	if err != nil {
+		return dashboardShows{}, err
+	}
+	tvs, err := h.screensCard(r, night.Session, views.TVScreens{})
+	if err != nil {
+		return dashboardShows{}, err
+	}
+	x := dashboardShows{Songbook: songs, TVs: tvs}
+	if l := h.replicationLine(r); l != nil {
+		x.Replication, x.Replicated = *l, true
+	}
+	return x, nil
+}
+
+// dashboardGuests reads the guests and walk-ups beside shows. They are
+// read after the Night, so they are of its version or a later one.
+func (h *Handler) dashboardGuests(r *http.Request, night db.Night, shows dashboardShows) (dashboardExtras, error) {
 	id := night.Session.ID
 	guests, err := h.store.Guests(r.Context(), id)
-	if err != nil {
-		return dashboardExtras{}, err
-	}
-	songs, err := h.songbookCard(r, id, !night.Session.Open())
 	if err != nil {
 		return dashboardExtras{}, err
 	}
@@ -72,26 +98,21 @@ func (h *Handler) dashboardExtras(r *http.Request, night db.Night) (dashboardExt
 	if err != nil {
 		return dashboardExtras{}, err
 	}
-	tvs, err := h.screensCard(r, night.Session, views.TVScreens{})
-	if err != nil {
-		return dashboardExtras{}, err
-	}
-	x := dashboardExtras{Guests: guestItems(night.Session, guests), Songbook: songs, Walkup: walkupForm(id, walkups, views.WalkupForm{}),
-		TVs: tvs}
-	if l := h.replicationLine(r); l != nil {
-		x.Replication, x.Replicated = *l, true
-	}
-	return x, nil
+	return dashboardExtras{dashboardShows: shows, Guests: guestItems(night.Session, guests), Walkup: walkupForm(id, walkups, views.WalkupForm{})}, nil
 }
 
-// key is the extras in a few bytes, for the kept page's key.
-func (x dashboardExtras) key() string {
+// key is the shows in a few bytes, for the kept page's key.
+func (x dashboardShows) key() string {
 	sum := sha256.Sum256(fmt.Appendf(nil, "%+v", x))
 	return hex.EncodeToString(sum[:16])
 }
 
 func (h *Handler) dashboardPage(r *http.Request, night db.Night, live views.DashboardLive, settings views.SettingsForm) (views.DashboardPage, error) {
-	x, err := h.dashboardExtras(r, night)
+	shows, err := h.dashboardShows(r, night)
+	if err != nil {
+		return views.DashboardPage{}, err
+	}
+	x, err := h.dashboardGuests(r, night, shows)
 	if err != nil {
 		return views.DashboardPage{}, err
 	}

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -47,5 +48,33 @@ func TestKeptDashboardIsEachHostDevicesOwn(t *testing.T) {
 	}
 	if n := host.get(dash).testid("tv-screen").Length(); n != 1 {
 		t.Errorf("%d TVs listed after pairing one", n)
+	}
+}
+
+// TestKeptDashboardShowsGuestsAsTheyCome: the guests and their songs
+// waiting are not read for a kept dashboard, only for one rendered at a
+// new version, and every change to them moves the version: a guest who
+// joins, and a song requested, show on the next load.
+func TestKeptDashboardShowsGuestsAsTheyCome(t *testing.T) {
+	app := newTestApp(t)
+	host, dash, code := app.hostNight()
+	app.guest(code, "Ana", "Dancing Queen")
+	if n := host.get(dash).testid("guest").Length(); n != 1 {
+		t.Fatalf("%d guests listed, want 1", n)
+	}
+	host.get(dash) // kept now
+	bo := app.guest(code, "Bo")
+	guests := host.get(dash).testid("guest")
+	if guests.Length() != 2 || !strings.Contains(guests.Last().Text(), "Bo") {
+		t.Fatalf("after Bo joined the dashboard lists %q", guests.Text())
+	}
+	if got := guests.Last().Text(); !strings.Contains(got, "0 waiting") {
+		t.Fatalf("Bo's line before his request reads %q, want 0 waiting", got)
+	}
+	if resp := bo.request(code, "Waterloo", ""); resp.status != http.StatusSeeOther {
+		t.Fatalf("Bo's request: status %d", resp.status)
+	}
+	if got := host.get(dash).testid("guest").Last().Text(); !strings.Contains(got, "1 waiting") {
+		t.Errorf("Bo's line after his request reads %q, want 1 waiting", got)
 	}
 }
