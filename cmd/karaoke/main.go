@@ -26,6 +26,7 @@ import (
 	"maps"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"syscall"
 
@@ -41,6 +42,23 @@ func main() {
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "karaoke:", err)
 		os.Exit(1)
+	}
+}
+
+// serverGOGC is the garbage collector's GOGC for the server when the
+// environment sets none. A night's live heap is small (2 MB with 1,000
+// guests and 100 songs waiting), so at Go's default of 100 the collector
+// ran every 2-3 MB allocated, about every 20 song requests, and each
+// collection took one of the machine's cores for 3-17 ms: a fifth of the
+// request's rate on 2 cores (BENCHMARKS.md, issue 18). At 400 it runs about
+// every 14 MB. A big night's heap is bounded by GOMEMLIMIT, which fly.toml
+// sets and near which the collector works harder whatever GOGC says.
+const serverGOGC = 400
+
+// tuneCollector sets GOGC to serverGOGC unless the environment gives one.
+func tuneCollector(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(serverGOGC)
 	}
 }
 
@@ -61,6 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	switch {
 	case cmd == "serve" && len(args) == 0:
+		tuneCollector(getenv)
 		log := slog.New(slog.NewTextHandler(os.Stderr, nil)).With("version", version)
 		srv, err := app.Open(ctx, cfg, log)
 		if err != nil {
