@@ -64,7 +64,7 @@ func main() {
 	flag.IntVar(&cfg.songs, "songs", 250_000, "with -search: the generated songbook's size")
 	flag.BoolVar(&cfg.requests, "requests", false, "measure only the request as a phone makes it (request.go)")
 	flag.IntVar(&cfg.phones, "phones", 1000, "phones joined for the request phases, each its own device")
-	flag.IntVar(&cfg.slices, "slices", 2, "slices of 200 requests timed per band and variant in the request phases")
+	flag.IntVar(&cfg.slices, "slices", 5, "slices of 200 requests timed per band and variant in the request phases (a band of 400 took 0.3 s, short enough for one of this virtual machine's stalls to move its rate by a third)")
 	flag.StringVar(&cfg.remote, "remote", "", "run the server in remote mode on the libSQL server at this http:// URL, counting its round trips (remote.go)")
 	flag.DurationVar(&cfg.rtt, "rtt", 0, "with -remote: a round trip the proxy adds to each request to the database, as a network would (5ms: Turso in the same region)")
 	flag.IntVar(&cfg.trips, "trips", 0, "with -remote: do each hot operation this many times alone and print its round trips exactly (trips.go)")
