@@ -2,7 +2,6 @@ package db
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -57,6 +56,7 @@ func (s *Store) setUpRetaps(ctx context.Context) error {
 type retapClaim struct {
 	id      string
 	written atomic.Bool
+	taken   atomic.Bool // a write found it claimed before
 }
 
 type retapClaimKey struct{}
@@ -66,8 +66,9 @@ type retapClaimKey struct{}
 // transaction, so a post's action and its key commit together, with one
 // fsync, and a server stopped before the commit has neither. The caller
 // makes sure no other post of this process holds the key meanwhile; a key
-// another process claimed first fails the write with ErrRetapTaken, and
-// nothing of it is kept.
+// claimed before (an earlier post of it, or one in another process) fails
+// the write with ErrRetapTaken, nothing of it is kept, and RetapTaken
+// says so.
 func WithRetapClaim(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, retapClaimKey{}, &retapClaim{id: id})
 }
@@ -79,8 +80,16 @@ func RetapClaimed(ctx context.Context) bool {
 	return ok && c.written.Load()
 }
 
-// ErrRetapTaken is the error of a write whose post's key another process
-// claimed first (see WithRetapClaim).
+// RetapTaken reports whether a write made with ctx (WithRetapClaim) found
+// its key claimed before, and so failed with ErrRetapTaken.
+func RetapTaken(ctx context.Context) bool {
+	c, ok := ctx.Value(retapClaimKey{}).(*retapClaim)
+	return ok && c.taken.Load()
+}
+
+// ErrRetapTaken is the error of a write whose post's key was claimed
+// before: by a post answered earlier, or one another process is answering
+// (see WithRetapClaim).
 var ErrRetapTaken = errors.New("another post holds this key")
 
 // claimingRetap wraps a write made with ctx so that it first claims the
@@ -96,8 +105,11 @@ func (s *Store) claimingRetap(ctx context.Context, fn func(tx *sql.Tx) error) (f
 			if err != nil {
 				return fmt.Errorf("claim retap: %w", err)
 			}
-			if n, err := res.RowsAffected(); err != nil || n != 1 {
-				return cmp.Or(err, ErrRetapTaken)
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n != 1 {
+				c.taken.Store(true)
+				return ErrRetapTaken
 			}
 			return fn(tx)
 		}, func(err error) {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"runtime/debug"
 	"syscall"
+
+	"github.com/karaoke-night/karaoke/db"
 )
 
 // clientGone reports whether err is the client going away rather than the
@@ -37,7 +39,9 @@ func clientGone(r *http.Request, err error) bool {
 // client went away, which is only worth a debug line.
 func (h *Handler) logFailure(r *http.Request, msg string, err error) {
 	level := h.log.Error
-	if clientGone(r, err) {
+	if clientGone(r, err) || errors.Is(err, db.ErrRetapTaken) {
+		// Nobody to answer; or a repeat of a post, which the retap
+		// middleware answers with the first post's answer.
 		level = h.log.Debug
 	}
 	level(msg, "method", r.Method, "path", r.URL.Path, "err", err)
