@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -35,14 +36,15 @@ type result struct {
 }
 
 // phase runs one measurement and prints its figures, with the server's CPU
-// use over it.
+// use over it and the load generator's own (on the same cores: what it
+// takes, the server cannot have).
 func (lt *loadTest) phase(name string, fn func() result) {
-	cpu0 := cpuTime(lt.cfg.pid)
+	cpu0, gen0 := cpuTime(lt.cfg.pid), cpuTime(os.Getpid())
 	trips0 := lt.remote.snapshot()
 	start := time.Now()
 	r := fn()
 	wall := time.Since(start)
-	cpu := cpuTime(lt.cfg.pid) - cpu0
+	cpu, gen := cpuTime(lt.cfg.pid)-cpu0, cpuTime(os.Getpid())-gen0
 	slices.Sort(r.latencies)
 	fmt.Printf("\n%s\n  %d ops in %s: %.0f/s, p50 %s, p99 %s, errors %d",
 		name, r.ops, r.elapsed.Round(time.Millisecond), float64(r.ops)/r.elapsed.Seconds(),
@@ -53,7 +55,8 @@ func (lt *loadTest) phase(name string, fn func() result) {
 	fmt.Println()
 	lt.remote.print(r.ops, trips0)
 	if lt.cfg.pid != 0 {
-		fmt.Printf("  server CPU %.0f%% of one core (%.2f s over %.2f s)\n", 100*cpu.Seconds()/wall.Seconds(), cpu.Seconds(), wall.Seconds())
+		fmt.Printf("  server CPU %.0f%% of one core (%.2f s over %.2f s), load generator %.0f%%\n",
+			100*cpu.Seconds()/wall.Seconds(), cpu.Seconds(), wall.Seconds(), 100*gen.Seconds()/wall.Seconds())
 	}
 }
 
