@@ -82,6 +82,16 @@ func (c *lookupCache) session(key string) (sessionRead, bool) {
 	return read, ok && !read.moved
 }
 
+// freshVersion is the version of the session id as last read or written
+// by this store, when that was within versionFresh of now (see
+// keptSession).
+func (c *lookupCache) freshVersion(id int64, now time.Time) (int64, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	read, ok := c.sessions[id]
+	return read.sess.Version, ok && !read.moved && now.Sub(read.checked) < versionFresh
+}
+
 // confirm records that sess's version was still current when a read that
 // began at checked found it, unless the kept session has moved on since.
 func (c *lookupCache) confirm(sess Session, checked time.Time) {

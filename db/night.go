@@ -68,8 +68,16 @@ const RecentActions = 10
 // Night loaded at the version the session has now is still true: the store
 // keeps each session's last Night and, when the version has not moved,
 // answers with it after one indexed look-up instead of four queries. Writes
-// by another process on the same file bump the version too.
+// by another process on the same file bump the version too. The version
+// is not read again when the kept look-ups know it within versionFresh (a
+// look-up's read, or this store's own patched write, such as the request
+// the caller has just made), by the look-ups' own rule.
 func (s *Store) Night(ctx context.Context, sessionID int64) (Night, error) {
+	if v, ok := s.lookups.freshVersion(sessionID, s.Now()); ok {
+		if n, ok := s.nights.current(sessionID, v); ok && n.Session.Version == v {
+			return n, nil
+		}
+	}
 	var version int64
 	err := s.read.QueryRowContext(ctx, `SELECT version FROM sessions WHERE id = ?`, sessionID).Scan(&version)
 	if errors.Is(err, sql.ErrNoRows) {
