@@ -172,7 +172,9 @@ func (h *Handler) answerOnce(w http.ResponseWriter, r *http.Request, next http.H
 		for _, v := range keptCookies(rec.header) {
 			hdr.WriteString("Set-Cookie: " + v + "\r\n")
 		}
-		kept := &db.Retap{Status: rec.status, Headers: hdr.String(), Body: slices.Clone(rec.body.Bytes())}
+		// The recorder's bytes are never written again: the answer kept
+		// shares them (a copy was 6-12 KB a guest's request).
+		kept := &db.Retap{Status: rec.status, Headers: hdr.String(), Body: rec.body.Bytes()}
 		h.answering.answered(id, held, kept)
 		// Kept after the answer is sent: a repeat meanwhile gets it from
 		// answering, and the guest does not wait for this commit.
