@@ -12,6 +12,7 @@ import (
 )
 
 func TestBackupRestoreRoundTrip(t *testing.T) {
+	db.LocalOnly(t, "a backup of it")
 	ctx := context.Background()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "karaoke.db")

@@ -36,6 +36,17 @@ func OpenForTest(tb testing.TB, url string, opts ...Option) *Store {
 	return s
 }
 
+// LocalOnly skips a test that is about the local file itself (its
+// pragmas, a backup of it, an old file migrated) when KARAOKE_TEST_REMOTE=1
+// runs the store's tests on a libSQL server, where it means nothing. The
+// test still runs in every other run, CI's among them.
+func LocalOnly(tb testing.TB, what string) {
+	tb.Helper()
+	if os.Getenv("KARAOKE_TEST_REMOTE") == "1" {
+		tb.Skip("about the local file (" + what + "): not run on a libSQL server")
+	}
+}
+
 // remotes are the sqld servers KARAOKE_TEST_REMOTE=1 started, by the file:
 // URL they stand for, so a test that opens its file again gets the same
 // database.

@@ -42,6 +42,7 @@ func TestJoinTokens(t *testing.T) {
 // TestSessionsFromBeforeTokensGetOne: sessions made before migration 0004
 // have a token once the database is opened by this program, and keep it.
 func TestSessionsFromBeforeTokensGetOne(t *testing.T) {
+	LocalOnly(t, "an old file migrated")
 	ctx := context.Background()
 	url := "file:" + filepath.Join(t.TempDir(), "k.db")
 	old, err := Open(ctx, url, OnlyMigrations([]int{1, 2, 3}))

@@ -22,6 +22,7 @@ func openTestStore(t *testing.T) *db.Store {
 }
 
 func TestPragmasInForce(t *testing.T) {
+	db.LocalOnly(t, "its pragmas")
 	store := openTestStore(t)
 	got, err := store.Pragmas(context.Background())
 	if err != nil {
