@@ -63,6 +63,10 @@ type sessionRead struct {
 	moved bool
 }
 
+// fresh reports whether the read's version was found current within
+// versionFresh of now, so it answers without another read.
+func (r sessionRead) fresh(now time.Time) bool { return now.Sub(r.checked) < versionFresh }
+
 // deviceOf names a device's guest in one session, by the hash of its token.
 type deviceOf struct {
 	session int64
@@ -89,7 +93,7 @@ func (c *lookupCache) freshVersion(id int64, now time.Time) (int64, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	read, ok := c.sessions[id]
-	return read.sess.Version, ok && !read.moved && now.Sub(read.checked) < versionFresh
+	return read.sess.Version, ok && !read.moved && read.fresh(now)
 }
 
 // confirm records that sess's version was still current when a read that
@@ -199,7 +203,7 @@ func (s *Store) keptSession(ctx context.Context, key string) (Session, bool) {
 		return Session{}, false
 	}
 	now := s.Now()
-	if now.Sub(read.checked) < versionFresh {
+	if read.fresh(now) {
 		return sess, true
 	}
 	var version int64
